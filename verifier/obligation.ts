@@ -1,0 +1,104 @@
+/**
+ * The one type that flows through every stage (see shared/DESIGN.md): the verifier creates
+ * an Obligation, the proof cache keys it by its canonical SMT text, the runtime instruments
+ * every obligation that is not `proved`, and reporters print it.
+ */
+
+export type ObligationKind =
+  | "bounds" // element read/write in bounds with an integral index
+  | "precondition" // callee precondition at a call site
+  | "postcondition" // postcondition / contract invariant at a return
+  | "invariant" // loop invariant on entry and preservation
+  | "type" // TypeScript strict diagnostics for type_safe entities
+  | "capability" // filesystem path under a declared mount, network use
+  | "informal" // a clause outside the contract language (prose)
+  | "unverifiable"; // a code-level guarantee of a document without checkable code
+
+export type ObligationStatus = "proved" | "refuted" | "unknown" | "unsupported" | "informal";
+
+/** 1-based line and column, as editors show them. `file` is the document file (inline code) or the module file. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Where in the module's source text the obligation lives: character offsets [start, end)
+ * of the syntax node (without leading trivia) into the module source exactly as the document
+ * carries it (`execution.code`, or the content of `execution.source`). The runtime finds the
+ * site to instrument by these offsets, so they are part of the contract between stages.
+ *
+ * Site node per kind: bounds → the ElementAccessExpression / CallExpression (`s.charCodeAt(i)`);
+ * precondition → the CallExpression; postcondition → the ReturnStatement (or the function body's
+ * closing brace for an implicit return, with start = end = offset of `}`); invariant → the loop
+ * statement; capability → the CallExpression that hands the value to the capability;
+ * type → the diagnostic's span; informal/unverifiable → the entity's function declaration, or
+ * { start: 0, end: 0 } when there is no code.
+ */
+export interface SourceSite {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Obligation {
+  /**
+   * Stable and human-typable: `<entityId>/<kind>/<line>:<column>[#<n>]` where `#n` (n ≥ 1)
+   * disambiguates several obligations of one kind at one site (e.g. one per postcondition clause).
+   */
+  readonly id: string;
+  /** The entity id (`semantics.entities[].id`). */
+  readonly entity: string;
+  readonly kind: ObligationKind;
+  readonly location: SourceLocation;
+  readonly site: SourceSite;
+  /** One line for humans: what must hold, in source terms (e.g. "0 <= i < data.length at data[i]"). */
+  readonly description: string;
+  /** The contract clause or invariant id this came from, when it came from the document. */
+  readonly clause?: string | undefined;
+  /**
+   * Canonical SMT-LIB 2 text (deterministic names; equal obligations give byte-equal text),
+   * ending in (check-sat). Unsat means the obligation holds. `null` when the obligation cannot
+   * be encoded soundly (then the verdict is `unsupported`) or is informal.
+   */
+  readonly smt: string | null;
+  /** Why there is no SMT text (when `smt` is null), e.g. "call to unknown function 'f'". */
+  readonly unsupportedReason?: string | undefined;
+  /** Source-level names of the SMT constants, so a model can be turned back into source terms. */
+  readonly symbols?: Readonly<Record<string, string>> | undefined;
+}
+
+/** A counterexample in source terms: parameter values, array lengths, the failing index. */
+export type Counterexample = Readonly<Record<string, string | number | boolean | null>>;
+
+export interface Verdict {
+  readonly status: ObligationStatus;
+  /** Why: "unsat", "solver timeout after 2000 ms", "closure call not modelled", … */
+  readonly reason: string;
+  readonly counterexample: Counterexample | null;
+  /** Cost of the solve that produced this verdict (absent when nothing was solved). */
+  readonly cost?: { readonly timeMs: number; readonly rlimit?: number | undefined } | undefined;
+}
+
+/** An obligation with its verdict: what `anrf verify --format json` prints per obligation. */
+export interface ObligationResult {
+  readonly id: string;
+  readonly entity: string;
+  readonly kind: ObligationKind;
+  readonly status: ObligationStatus;
+  readonly location: SourceLocation;
+  readonly site: SourceSite;
+  readonly description: string;
+  readonly clause?: string | undefined;
+  readonly reason: string;
+  readonly counterexample: Counterexample | null;
+  readonly smt: string | null;
+  /** Where the verdict came from: solved now, or a cache hit (local/remote). */
+  readonly source?: "solver" | "cache-local" | "cache-remote" | "static" | undefined;
+}
+
+/** Limits that affect a verdict; part of the proof-cache key. */
+export interface SolverLimits {
+  readonly timeoutMs: number;
+  readonly rlimit: number;
+}
