@@ -25,3 +25,24 @@ export interface VerdictCache {
   warnings(): readonly string[];
   close(): Promise<void>;
 }
+
+/** How the CLI and library ask for a cache; every field has a flag and an environment variable. */
+export interface CacheOptions {
+  /** Local store directory; default `<project>/.anrf/cache`, env ANRF_CACHE_DIR, flag --cache DIR. */
+  readonly dir?: string | undefined;
+  /** false with --no-cache. */
+  readonly enabled?: boolean | undefined;
+  /** Bazel-style HTTP cache base URL; env ANRF_REMOTE_CACHE, flag --remote-cache URL. */
+  readonly remoteUrl?: string | undefined;
+  /** Environment to read tokens and keys from (ANRF_REMOTE_CACHE_TOKEN, ANRF_SIGNING_KEY, ANRF_TRUSTED_KEYS, …). */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+/**
+ * Memo of obligation extraction by content hash (document + module source + extractor
+ * version), so a warm run neither loads ts-morph nor re-parses unchanged sources.
+ */
+export interface ExtractionMemo {
+  get(contentHash: string): Promise<unknown | undefined>;
+  put(contentHash: string, extracted: unknown): Promise<void>;
+}
