@@ -36,6 +36,8 @@ export interface CacheOptions {
   readonly remoteUrl?: string | undefined;
   /** Environment to read tokens and keys from (ANRF_REMOTE_CACHE_TOKEN, ANRF_SIGNING_KEY, ANRF_TRUSTED_KEYS, …). */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Project directory the default store `.anrf/cache` and relative `dir`s resolve against; default process.cwd(). */
+  readonly cwd?: string | undefined;
 }
 
 /**
