@@ -32,11 +32,3 @@ export function selectShard<T>(items: readonly T[], keyOf: (item: T) => string, 
   const size = Math.ceil(ordered.length / count);
   return ordered.slice(size * (index - 1), size * index).map((entry) => entry.item);
 }
-
-/** The 1-based shard an item with this key falls into, among `total` items overall (for reports). */
-export function shardOf(sortedKeys: readonly string[], key: string, count: number): number {
-  const size = Math.max(1, Math.ceil(sortedKeys.length / count));
-  const position = sortedKeys.indexOf(key);
-  if (position < 0) throw new RangeError("key not among the keys");
-  return Math.floor(position / size) + 1;
-}
