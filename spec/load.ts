@@ -1,0 +1,224 @@
+/**
+ * The effectful shell around validation, and THE library entry the verifier and runtime call:
+ * read a document file (size-checked before reading), parse it, validate it, and find its
+ * TypeScript module (inline, or the file named by `execution.source`, which must stay inside
+ * the document's folder tree even through symlinks). Never throws for bad input: every
+ * problem is a finding.
+ */
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import type { AnrfDocument } from "./document.js";
+import { error, hasErrors, type Finding } from "./finding.js";
+import { jsonDepth, parseJsonText } from "./json-position.js";
+import { carriesCode } from "./rules/profile-rules.js";
+import { validateValue } from "./validate.js";
+
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+/** Deeper JSON than this is refused: no ANRF document nests that deep, and it bounds recursion. */
+export const MAX_JSON_DEPTH = 200;
+
+export interface LoadOptions {
+  /** Refuse documents (and module files) larger than this many bytes. Default 10 MiB. */
+  readonly maxBytes?: number;
+  /** Directory relative paths are resolved against. Default `process.cwd()`. */
+  readonly cwd?: string;
+}
+
+export interface ModuleSource {
+  /** The module's source text exactly as the document carries it (offsets index into this). */
+  readonly text: string;
+  /** The document file for inline code; the module file (absolute, as named, not realpath'd) otherwise. */
+  readonly file: string;
+  readonly fromInline: boolean;
+}
+
+export interface LoadedDocument {
+  /** The path as given by the caller. */
+  readonly file: string;
+  readonly absoluteFile: string;
+  /** Only when the document is schema-valid (rule errors may remain: see `valid`). */
+  readonly document: AnrfDocument | undefined;
+  /** The TypeScript/JavaScript module, when the document carries code and it could be read. */
+  readonly module: ModuleSource | undefined;
+  readonly findings: Finding[];
+  /** No finding of severity error. */
+  readonly valid: boolean;
+}
+
+const describeIoError = (cause: unknown): string => {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "is a directory";
+    case "ELOOP":
+      return "too many levels of symbolic links";
+    default:
+      return cause instanceof Error ? cause.message.replace(/^\w+: /, "") : String(cause);
+  }
+};
+
+type ReadResult = { ok: true; text: string } | { ok: false; kind: "io" | "size" | "encoding"; message: string };
+
+/** stat first, so an oversized file is refused before a byte of it is read. */
+const readBounded = async (file: string, maxBytes: number): Promise<ReadResult> => {
+  let size: number;
+  try {
+    const stat = await fs.stat(file);
+    if (stat.isDirectory()) return { ok: false, kind: "io", message: "is a directory" };
+    if (!stat.isFile()) return { ok: false, kind: "io", message: "is not a regular file" };
+    size = stat.size;
+  } catch (cause) {
+    return { ok: false, kind: "io", message: describeIoError(cause) };
+  }
+  if (size > maxBytes) {
+    return { ok: false, kind: "size", message: `is ${size} bytes, over the limit of ${maxBytes} bytes` };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (cause) {
+    return { ok: false, kind: "io", message: describeIoError(cause) };
+  }
+  // The file may have grown between stat and read; the limit holds for what we parse.
+  if (bytes.length > maxBytes) {
+    return { ok: false, kind: "size", message: `is over the limit of ${maxBytes} bytes` };
+  }
+  try {
+    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: false, kind: "encoding", message: "is not valid UTF-8 text" };
+  }
+};
+
+const within = (root: string, candidate: string): boolean =>
+  candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+
+/** Resolves and reads `execution.source`: relative, existing, inside the document's folder tree. */
+const loadSource = async (
+  absoluteFile: string,
+  source: string,
+  maxBytes: number,
+): Promise<{ module: ModuleSource | undefined; findings: Finding[] }> => {
+  const at = "/execution/source";
+  const fail = (message: string, hint: string) => ({ module: undefined, findings: [error("source", at, message, hint)] });
+  if (path.isAbsolute(source) || path.win32.isAbsolute(source)) {
+    return fail(`execution.source '${source}' is absolute`, "give the module's path relative to the document's folder");
+  }
+  if (source.includes("\0")) return fail("execution.source contains a NUL byte", "give a plain relative path");
+  const folder = path.dirname(absoluteFile);
+  const target = path.resolve(folder, source);
+  if (!within(folder, target)) {
+    return fail(`execution.source '${source}' points outside the document's folder`, "keep the module inside the document's folder tree");
+  }
+  let realFolder: string;
+  let realTarget: string;
+  try {
+    realFolder = await fs.realpath(folder);
+    realTarget = await fs.realpath(target);
+  } catch (cause) {
+    return fail(`execution.source '${source}': ${describeIoError(cause)}`, "check the path; it is relative to the document's folder");
+  }
+  // Symlinks: the real file must also be inside the real folder tree.
+  if (!within(realFolder, realTarget)) {
+    return fail(`execution.source '${source}' resolves (through a symbolic link) outside the document's folder`, "keep the module inside the document's folder tree; do not link outside it");
+  }
+  const read = await readBounded(realTarget, maxBytes);
+  if (!read.ok) return fail(`execution.source '${source}' ${read.message}`, read.kind === "size" ? "split the module or raise --max-bytes" : "make the module a readable UTF-8 file");
+  return { module: { text: read.text, file: target, fromInline: false }, findings: [] };
+};
+
+const result = (file: string, absoluteFile: string, document: AnrfDocument | undefined, module: ModuleSource | undefined, findings: Finding[]): LoadedDocument => ({
+  file,
+  absoluteFile,
+  document,
+  module,
+  findings,
+  valid: !hasErrors(findings),
+});
+
+export const loadDocument = async (file: string, options: LoadOptions = {}): Promise<LoadedDocument> => {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const absoluteFile = path.resolve(options.cwd ?? process.cwd(), file);
+  const read = await readBounded(absoluteFile, maxBytes);
+  if (!read.ok) {
+    const ruleId = read.kind === "size" ? "size" : read.kind === "encoding" ? "json" : "io";
+    const hint =
+      read.kind === "size" ? "ANRF documents are small; raise the limit with --max-bytes if this one is legitimate" : read.kind === "encoding" ? "save the file as UTF-8" : "check the path and its permissions";
+    return result(file, absoluteFile, undefined, undefined, [error(ruleId, "", `${file} ${read.message}`, hint)]);
+  }
+  const parsed = parseJsonText(read.text);
+  if (!parsed.ok) {
+    return result(file, absoluteFile, undefined, undefined, [
+      error("json", "", `invalid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}`, "fix the JSON syntax at that position"),
+    ]);
+  }
+  if (jsonDepth(parsed.value) > MAX_JSON_DEPTH) {
+    return result(file, absoluteFile, undefined, undefined, [
+      error("json", "", `JSON nesting deeper than ${MAX_JSON_DEPTH} levels`, "an ANRF document nests a few levels deep; this is not one"),
+    ]);
+  }
+  const { document, findings } = validateValue(parsed.value);
+  let module: ModuleSource | undefined;
+  if (document && carriesCode(document)) {
+    const { code, source } = document.execution;
+    if (code !== undefined && source === undefined) module = { text: code, file: absoluteFile, fromInline: true };
+    else if (source !== undefined && code === undefined) {
+      const loaded = await loadSource(absoluteFile, source, maxBytes);
+      module = loaded.module;
+      findings.push(...loaded.findings);
+    }
+  }
+  return result(file, absoluteFile, document, module, findings);
+};
+
+export interface CollectedFiles {
+  /** Files to load, in order: explicit files as given, then each directory's `*.anrf.json`, sorted. */
+  readonly files: string[];
+  /** Paths that do not exist or cannot be listed: a usage error for the CLI (exit 2). */
+  readonly problems: Array<{ readonly path: string; readonly message: string }>;
+}
+
+const walk = async (dir: string, out: string[]): Promise<void> => {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    // Symlinked directories are not followed: no cycles, no escaping the tree being listed.
+    if (entry.isDirectory()) await walk(full, out);
+    else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith(".anrf.json")) out.push(full);
+  }
+};
+
+/** A directory → every `*.anrf.json` below it (sorted); a file → itself; a missing path → a problem. */
+export const collectDocumentFiles = async (paths: readonly string[], cwd: string): Promise<CollectedFiles> => {
+  const files: string[] = [];
+  const problems: Array<{ path: string; message: string }> = [];
+  for (const given of paths) {
+    const absolute = path.resolve(cwd, given);
+    let stat;
+    try {
+      stat = await fs.stat(absolute);
+    } catch (cause) {
+      problems.push({ path: given, message: describeIoError(cause) });
+      continue;
+    }
+    if (!stat.isDirectory()) {
+      files.push(given);
+      continue;
+    }
+    const found: string[] = [];
+    try {
+      await walk(absolute, found);
+    } catch (cause) {
+      problems.push({ path: given, message: `cannot list directory: ${describeIoError(cause)}` });
+      continue;
+    }
+    const relative = found.map((f) => path.relative(absolute, f)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    files.push(...relative.map((r) => path.join(given, r)));
+  }
+  return { files, problems };
+};
