@@ -1,0 +1,41 @@
+/**
+ * `anrf validate <files|dirs…> [--format pretty|json] [--max-bytes N]`
+ * Exit 0 when every document is valid (warnings allowed), 1 when any has an error finding,
+ * 2 for usage errors (unknown flag, no such path, no paths).
+ */
+import { parseArgs, UsageError } from "../args.js";
+import { ExitCode, type CliIo } from "../io.js";
+import { collectDocumentFiles, DEFAULT_MAX_BYTES, loadDocument } from "../../spec/load.js";
+import { buildReport, documentReport, formatJson, formatPretty } from "../../spec/report.js";
+
+export const VALIDATE_USAGE = `usage: anrf validate <files|dirs…> [--format pretty|json] [--max-bytes N]
+
+Checks ANRF 1.1.0 documents against every rule (docs/rules.md). A directory means every
+*.anrf.json below it. Exit 0: all valid (warnings allowed); 1: errors found; 2: usage error.
+`;
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout(VALIDATE_USAGE);
+    return ExitCode.ok;
+  }
+  const { positionals, flags } = parseArgs(argv, {
+    format: { kind: "string", choices: ["pretty", "json"] },
+    "max-bytes": { kind: "number", min: 1, integer: true },
+  });
+  if (positionals.length === 0) throw new UsageError("no documents given (try 'anrf validate examples')");
+  const { files, problems } = await collectDocumentFiles(positionals, io.cwd);
+  if (problems.length > 0) {
+    throw new UsageError(problems.map((p) => `${p.path}: ${p.message}`).join("; "));
+  }
+  const maxBytes = (flags["max-bytes"] as number | undefined) ?? DEFAULT_MAX_BYTES;
+  const documents = [];
+  for (const file of files) {
+    const loaded = await loadDocument(file, { maxBytes, cwd: io.cwd });
+    documents.push(documentReport(file, loaded.findings));
+  }
+  const report = buildReport(documents);
+  if (flags["format"] === "json") io.stdout(formatJson(report));
+  else io.stdout(formatPretty(report, { color: io.isTTY }));
+  return report.summary.errors > 0 ? ExitCode.findings : ExitCode.ok;
+}
