@@ -116,6 +116,11 @@ export class LayeredVerdictCache implements VerdictCache {
     return this.#parts.warnings.list();
   }
 
+  /** Waits for the uploads queued so far (close() does this too). */
+  flush(): Promise<void> {
+    return this.#uploads.drain();
+  }
+
   /** Waits for pending uploads; the cache must not be used afterwards. */
   async close(): Promise<void> {
     if (this.#closed) return;

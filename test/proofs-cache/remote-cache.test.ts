@@ -1,0 +1,199 @@
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CacheQuery } from "../../proofs-cache/api.js";
+import { entryKey } from "../../proofs-cache/key.js";
+import { openLayeredCache } from "../../proofs-cache/open.js";
+import { RemoteCache } from "../../proofs-cache/remote-cache.js";
+import { Warnings } from "../../proofs-cache/warnings.js";
+import { cacheServer, startPrivateServer, type CacheServer } from "../support/cache-server.js";
+import { freshQuery, keyPair, proved, refuted, tempDir, unknown } from "./fixtures.js";
+
+/** Against real nginx WebDAV (.ci/start-cache-server.sh): no mock HTTP server. */
+let server: CacheServer;
+beforeAll(async () => {
+  server = await cacheServer();
+});
+
+const machine = keyPair();
+const signingEnv = { ANRF_SIGNING_KEY: machine.privatePem };
+
+async function open(remoteUrl: string, extraEnv: Record<string, string> = {}, dir = tempDir()) {
+  const cache = await openLayeredCache({
+    dir,
+    remoteUrl,
+    env: { ...signingEnv, ANRF_REMOTE_CACHE_TIMEOUT_MS: "1500", ANRF_REMOTE_CACHE_RETRIES: "1", ...extraEnv },
+  });
+  return cache!;
+}
+
+function remotePath(root: string, q: CacheQuery): string {
+  return join(root, "ac", entryKey(q));
+}
+
+describe("remote cache on nginx WebDAV", () => {
+  it("miss, write-back on store (flushed by close), then a hit on another machine's empty local store", async () => {
+    const q = freshQuery();
+    const producer = await open(server.url);
+    expect(await producer.lookup(q)).toBeUndefined();
+    await producer.store(q, refuted);
+    await producer.close();
+    expect(producer.counters.uploads).toBe(1);
+    expect(existsSync(remotePath(server.rootOf(server.url), q))).toBe(true);
+
+    const dir = tempDir();
+    const consumer = await open(server.url, {}, dir);
+    expect(await consumer.lookup(q)).toEqual({ verdict: refuted, source: "cache-remote" });
+    // read-through copied it locally: the next lookup is a local hit without the remote
+    const offline = await openLayeredCache({ dir, env: {} });
+    expect(await offline!.lookup(q)).toEqual({ verdict: refuted, source: "cache-local" });
+    expect(consumer.warnings()).toEqual([]);
+  });
+
+  it("basic auth and bearer token from the environment; wrong credentials are a warning and a miss", async () => {
+    for (const [url, goodEnv, badEnv] of [
+      [server.basicUrl, { ANRF_REMOTE_CACHE_USER: server.user, ANRF_REMOTE_CACHE_PASSWORD: server.password }, { ANRF_REMOTE_CACHE_USER: server.user, ANRF_REMOTE_CACHE_PASSWORD: "wrong" }],
+      [server.bearerUrl, { ANRF_REMOTE_CACHE_TOKEN: server.token }, { ANRF_REMOTE_CACHE_TOKEN: "wrong" }],
+    ] as const) {
+      const q = freshQuery();
+      const writer = await open(url, goodEnv);
+      await writer.store(q, proved);
+      await writer.close();
+      expect(writer.warnings()).toEqual([]);
+      expect(existsSync(remotePath(server.rootOf(url), q))).toBe(true);
+
+      const reader = await open(url, goodEnv);
+      expect((await reader.lookup(q))?.source).toBe("cache-remote");
+
+      const intruder = await open(url, badEnv);
+      expect(await intruder.lookup(q)).toBeUndefined();
+      expect(intruder.warnings().join("\n")).toMatch(/HTTP 401/);
+      const anonymous = await open(url, {});
+      expect(await anonymous.lookup(q)).toBeUndefined();
+    }
+  });
+
+  it("credentials in the URL become basic auth", async () => {
+    const q = freshQuery();
+    const withUserinfo = server.basicUrl.replace("http://", `http://${server.user}:${server.password}@`);
+    const writer = await open(withUserinfo);
+    await writer.store(q, proved);
+    await writer.close();
+    expect(writer.warnings()).toEqual([]);
+    expect((await (await open(withUserinfo)).lookup(q))?.source).toBe("cache-remote");
+  });
+
+  it("a garbage or truncated body on the server is a miss with a warning, and is replaced by the next store", async () => {
+    const root = server.rootOf(server.url);
+    for (const damage of [(t: string) => t.slice(0, 40), () => "<html>502 Bad Gateway</html>", () => "\u0000".repeat(10)]) {
+      const q = freshQuery();
+      const writer = await open(server.url);
+      await writer.store(q, refuted);
+      await writer.close();
+      const path = remotePath(root, q);
+      writeFileSync(path, damage(readFileSync(path, "utf8")));
+
+      const reader = await open(server.url);
+      expect(await reader.lookup(q)).toBeUndefined();
+      expect(reader.warnings().join("\n")).toMatch(/rejected entry .* \(ENTRY_/);
+      await reader.store(q, refuted);
+      await reader.close();
+      expect((await (await open(server.url)).lookup(q))?.verdict).toEqual(refuted);
+    }
+  });
+
+  it("an unknown does not overwrite a decisive verdict another machine uploaded meanwhile", async () => {
+    const q = freshQuery();
+    const a = await open(server.url);
+    const b = await open(server.url);
+    expect(await b.lookup(q)).toBeUndefined();
+    await a.store(q, proved);
+    await a.close();
+    await b.store(q, unknown); // b timed out on the same query
+    await b.close();
+    expect((await (await open(server.url)).lookup(q))?.verdict).toEqual(proved);
+  });
+
+  it("HEAD and GET on cas check content addressing", async () => {
+    const warnings = new Warnings();
+    const client = new RemoteCache({ url: server.url, warnings });
+    const body = Buffer.from(`blob ${Math.random()}`);
+    const put = await client.putCas(body);
+    expect(put.ok).toBe(true);
+    const hash = put.ok ? put.value : "";
+    expect(await client.head("cas", hash)).toEqual({ ok: true, value: true });
+    expect(await client.get("cas", hash)).toEqual({ ok: true, value: body });
+    writeFileSync(join(server.rootOf(server.url), "cas", hash), "tampered");
+    expect(await client.get("cas", hash)).toEqual({ ok: true, value: undefined });
+    expect(warnings.list().join("\n")).toMatch(/does not hash to its name/);
+    expect(await client.head("cas", "f".repeat(64))).toEqual({ ok: true, value: false });
+  });
+});
+
+describe("remote failures never cost correctness", () => {
+  const privateDir = tempDir("anrf-nginx-");
+  const port = 18180 + (process.pid % 500) * 3;
+  let privateServer: ReturnType<typeof startPrivateServer> | undefined;
+  afterAll(() => privateServer?.stop());
+
+  it("server stopped mid-run: lookups and stores complete, one circuit-breaker warning, local store keeps working", async () => {
+    await cacheServer(); // nginx is installed
+    privateServer = startPrivateServer(privateDir, port);
+    const dir = tempDir();
+    const cache = await open(privateServer.url, { ANRF_REMOTE_CACHE_MAX_FAILURES: "2" }, dir);
+    const before = [freshQuery(), freshQuery()];
+    for (const q of before) {
+      expect(await cache.lookup(q)).toBeUndefined();
+      await cache.store(q, proved);
+    }
+    await cache.flush();
+    privateServer.stop();
+    const after = Array.from({ length: 6 }, () => freshQuery());
+    for (const q of after) {
+      expect(await cache.lookup(q)).toBeUndefined();
+      await cache.store(q, refuted);
+    }
+    for (const q of [...before, ...after]) expect((await cache.lookup(q))?.source).toBe("cache-local");
+    await cache.close();
+    const warnings = cache.warnings().join("\n");
+    expect(warnings).toMatch(/not asked again in this run/);
+    expect(warnings.match(/not asked again/g)).toHaveLength(1);
+    // the uploads before the stop did reach the server
+    for (const q of before) expect(existsSync(join(privateServer.root, "ac", entryKey(q)))).toBe(true);
+  });
+
+  it("nothing listening: a miss with a warning", async () => {
+    const cache = await open("http://127.0.0.1:9");
+    const q = freshQuery();
+    expect(await cache.lookup(q)).toBeUndefined();
+    await cache.store(q, proved);
+    await cache.close();
+    expect(cache.warnings().join("\n")).toMatch(/failed: fetch failed/);
+    expect((await cache.lookup(q))?.verdict).toEqual(proved);
+  });
+
+  it("a server that accepts connections but never answers times out (bounded by the per-request timeout)", async () => {
+    const sockets: import("node:net").Socket[] = [];
+    let requests = 0;
+    const blackHole: Server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on("data", (chunk) => void (requests += (chunk.toString("latin1").match(/^(GET|PUT|HEAD) \//gm) ?? []).length));
+    });
+    await new Promise<void>((resolve) => blackHole.listen(0, "127.0.0.1", resolve));
+    const { port } = blackHole.address() as import("node:net").AddressInfo;
+    try {
+      const cache = await open(`http://127.0.0.1:${port}`, { ANRF_REMOTE_CACHE_TIMEOUT_MS: "200", ANRF_REMOTE_CACHE_RETRIES: "0", ANRF_REMOTE_CACHE_MAX_FAILURES: "1" });
+      const q = freshQuery();
+      expect(await cache.lookup(q)).toBeUndefined();
+      expect(await cache.lookup(freshQuery())).toBeUndefined();
+      await cache.close();
+      expect(cache.warnings().join("\n")).toMatch(/no answer within 200 ms/);
+      expect(requests).toBe(1); // the circuit opened after the first failure: the second lookup sent nothing
+    } finally {
+      for (const s of sockets) s.destroy();
+      blackHole.close();
+    }
+  });
+});
+
