@@ -9,6 +9,10 @@ export interface JsonScanError {
   readonly message: string;
 }
 
+/** A character as the user should see it: printable ones quoted, others by code point. */
+const showChar = (code: number): string =>
+  code < 0x20 || code === 0x7f ? `character U+${code.toString(16).toUpperCase().padStart(4, "0")}` : `'${String.fromCharCode(code)}'`;
+
 const isWs = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 export const scanJson = (text: string): JsonScanError | undefined => {
@@ -20,7 +24,7 @@ export const scanJson = (text: string): JsonScanError | undefined => {
   const describe = (what: string): JsonScanError =>
     i >= n
       ? { offset: n, message: `unexpected end of input, expected ${what}` }
-      : { offset: i, message: `unexpected ${JSON.stringify(text[i])}, expected ${what}` };
+      : { offset: i, message: `unexpected ${showChar(text.charCodeAt(i))}, expected ${what}` };
 
   const scanString = (): JsonScanError | undefined => {
     i++; // opening quote

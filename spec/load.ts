@@ -183,17 +183,30 @@ export interface CollectedFiles {
   readonly problems: Array<{ readonly path: string; readonly message: string }>;
 }
 
-const walk = async (dir: string, out: string[]): Promise<void> => {
+/**
+ * A directory holding this marker file is skipped when a parent directory is walked, and
+ * walked normally when named itself: `anrf validate examples` leaves out examples/invalid/,
+ * `anrf validate examples/invalid` checks it.
+ */
+export const SKIP_MARKER = ".anrf-skip";
+
+const walk = async (dir: string, out: string[], isRoot: boolean): Promise<void> => {
   const entries = await fs.readdir(dir, { withFileTypes: true });
+  if (!isRoot && entries.some((e) => e.name === SKIP_MARKER)) return;
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     // Symlinked directories are not followed: no cycles, no escaping the tree being listed.
-    if (entry.isDirectory()) await walk(full, out);
-    else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith(".anrf.json")) out.push(full);
+    if (entry.isDirectory()) {
+      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+      await walk(full, out, false);
+    } else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith(".anrf.json")) out.push(full);
   }
 };
 
-/** A directory → every `*.anrf.json` below it (sorted); a file → itself; a missing path → a problem. */
+/**
+ * A directory → every `*.anrf.json` below it (sorted; `node_modules`, dot-directories and
+ * directories marked with SKIP_MARKER left out); a file → itself; a missing path → a problem.
+ */
 export const collectDocumentFiles = async (paths: readonly string[], cwd: string): Promise<CollectedFiles> => {
   const files: string[] = [];
   const problems: Array<{ path: string; message: string }> = [];
@@ -212,7 +225,7 @@ export const collectDocumentFiles = async (paths: readonly string[], cwd: string
     }
     const found: string[] = [];
     try {
-      await walk(absolute, found);
+      await walk(absolute, found, true);
     } catch (cause) {
       problems.push({ path: given, message: `cannot list directory: ${describeIoError(cause)}` });
       continue;
