@@ -1,0 +1,90 @@
+/**
+ * `anrf explain <doc> <obligation-id> [--format pretty|json] [--timeout ms] [--rlimit n] [cache flags]`
+ * One obligation: what it claims, its SMT query, the verdict with counterexample, and what the
+ * runtime does about it. Exit 0 when shown (whatever the verdict); 1 when the document is
+ * invalid; 2 for usage errors, including an unknown obligation id.
+ */
+import { parseArgs, UsageError } from "../args.js";
+import { ExitCode, type CliIo } from "../io.js";
+import { loadDocument } from "../../spec/load.js";
+import { buildReport, documentReport, formatPretty } from "../../spec/report.js";
+import { verifyDocument } from "../../verifier/index.js";
+import type { ObligationResult } from "../../verifier/obligation.js";
+import { runtimeConsequence } from "./explain-runtime.js";
+import { CACHE_FLAGS, CACHE_HELP, openCacheFromFlags } from "./verify-cache-options.js";
+import { formatCounterexample, obligationJson } from "./verify-format.js";
+import { DEFAULT_TIMEOUT_MS } from "./verify.js";
+
+export const EXPLAIN_USAGE = `usage: anrf explain <document> <obligation-id> [options]
+
+Shows one obligation (ids as printed by 'anrf verify', e.g. sum/bounds/4:12), its SMT query,
+the verdict, the counterexample and what the runtime will do about it.
+
+  --format pretty|json   output format (default pretty)
+  --timeout MS           solver timeout (default ${DEFAULT_TIMEOUT_MS}); --rlimit N (default 0)
+${CACHE_HELP}
+`;
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { positionals, flags } = parseArgs(argv, {
+    format: { kind: "string", choices: ["pretty", "json"] },
+    timeout: { kind: "number", min: 1, integer: true },
+    rlimit: { kind: "number", min: 0, integer: true },
+    help: { kind: "boolean" },
+    ...CACHE_FLAGS,
+  });
+  if (flags["help"]) {
+    io.stdout(EXPLAIN_USAGE);
+    return ExitCode.ok;
+  }
+  const [file, id, ...extra] = positionals;
+  if (file === undefined || id === undefined) throw new UsageError("need a document and an obligation id (see 'anrf explain --help')");
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const loaded = await loadDocument(file, { cwd: io.cwd });
+  if (!loaded.valid) {
+    io.stdout(formatPretty(buildReport([documentReport(file, loaded.findings)]), { color: io.isTTY }));
+    return ExitCode.findings;
+  }
+  const { cache, memo } = await openCacheFromFlags(flags, io);
+  let result;
+  try {
+    result = await verifyDocument(loaded, {
+      cwd: io.cwd,
+      timeoutMs: (flags["timeout"] as number | undefined) ?? DEFAULT_TIMEOUT_MS,
+      rlimit: (flags["rlimit"] as number | undefined) ?? 0,
+      jobs: 1,
+      cache,
+      memo,
+    });
+  } finally {
+    await cache?.close();
+  }
+  const obligation = result.obligations.find((o) => o.id === id);
+  if (obligation === undefined) {
+    const ids = result.obligations.map((o) => o.id);
+    const near = ids.filter((candidate) => candidate.split("/")[0] === id.split("/")[0]).slice(0, 8);
+    const list = (near.length > 0 ? near : ids.slice(0, 8)).join(", ");
+    throw new UsageError(`${file} has no obligation '${id}'${list ? ` (some that exist: ${list})` : " (it has no obligations)"}`);
+  }
+  const runtime = runtimeConsequence(obligation);
+  if (flags["format"] === "json") io.stdout(`${JSON.stringify({ obligation: obligationJson(obligation), runtime }, null, 2)}\n`);
+  else io.stdout(explainPretty(obligation, runtime));
+  return ExitCode.ok;
+}
+
+function explainPretty(o: ObligationResult, runtime: readonly string[]): string {
+  const lines = [
+    `obligation  ${o.id}`,
+    `entity      ${o.entity}`,
+    `kind        ${o.kind}${o.clause ? ` (clause ${o.clause})` : ""}`,
+    `location    ${o.location.file}:${o.location.line}:${o.location.column}`,
+    `claim       ${o.description}`,
+    `verdict     ${o.status} — ${o.reason}${o.source ? ` [${o.source}]` : ""}`,
+  ];
+  if (o.counterexample !== null) lines.push(`counterexample  ${formatCounterexample(o.counterexample) || "(no source-level values)"}`);
+  lines.push("", "SMT query (unsat = the obligation holds):");
+  lines.push(o.smt === null ? "  (none: not encodable — the reason above says why)" : o.smt.trimEnd().split("\n").map((l) => `  ${l}`).join("\n"));
+  lines.push("", "runtime:");
+  for (const r of runtime) lines.push(`  - ${r}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,72 @@
+/**
+ * `anrf verify <files|dirs…> [--format pretty|json] [--timeout ms] [--rlimit n] [--jobs n] [--strict]
+ *   [--cache DIR | --no-cache] [--remote-cache URL] [--shard i/n]`
+ * Validates first (the same findings as `anrf validate`), then proves the obligations.
+ * Exit 0: all valid and nothing refuted (unknown/unsupported are warnings unless --strict);
+ * 1: an invalid document or a refuted obligation; 2: usage or internal error.
+ */
+import { availableParallelism } from "node:os";
+import { parseArgs, UsageError } from "../args.js";
+import { ExitCode, type CliIo } from "../io.js";
+import { collectDocumentFiles } from "../../spec/load.js";
+import { verificationPassed, verifyDocuments } from "../../verifier/index.js";
+import { CACHE_FLAGS, CACHE_HELP, openCacheFromFlags, shardFromFlag } from "./verify-cache-options.js";
+import { verifyJson, verifyPretty } from "./verify-format.js";
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export const VERIFY_USAGE = `usage: anrf verify <files|dirs…> [options]
+
+Validates ANRF documents, then proves every security obligation of their code with z3.
+
+  --format pretty|json   output format (default pretty)
+  --timeout MS           per-obligation solver timeout (default ${DEFAULT_TIMEOUT_MS})
+  --rlimit N             per-obligation z3 resource limit, deterministic across machines (default 0 = none)
+  --jobs N               solver worker threads (default ${availableParallelism()}, the available cores)
+  --strict               unknown, unsupported and informal obligations fail the run
+  --shard I/N            solve only this machine's share of the cache misses (1 <= I <= N)
+${CACHE_HELP}
+
+exit codes: 0 verified (warnings allowed), 1 invalid document or refuted obligation, 2 usage or internal error
+`;
+
+export const VERIFY_FLAGS = {
+  format: { kind: "string", choices: ["pretty", "json"] },
+  timeout: { kind: "number", min: 1, integer: true },
+  rlimit: { kind: "number", min: 0, integer: true },
+  jobs: { kind: "number", min: 1, integer: true },
+  strict: { kind: "boolean" },
+  shard: { kind: "string" },
+  help: { kind: "boolean" },
+  ...CACHE_FLAGS,
+} as const;
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { positionals, flags } = parseArgs(argv, VERIFY_FLAGS);
+  if (flags["help"]) {
+    io.stdout(VERIFY_USAGE);
+    return ExitCode.ok;
+  }
+  if (positionals.length === 0) throw new UsageError("no documents given (try 'anrf verify examples')");
+  const { problems } = await collectDocumentFiles(positionals, io.cwd);
+  if (problems.length > 0) throw new UsageError(problems.map((p) => `${p.path}: ${p.message}`).join("; "));
+  const shard = shardFromFlag(flags["shard"] as string | undefined);
+  const strict = flags["strict"] === true;
+  const { cache, memo } = await openCacheFromFlags(flags, io);
+  try {
+    const report = await verifyDocuments(positionals, {
+      cwd: io.cwd,
+      timeoutMs: (flags["timeout"] as number | undefined) ?? DEFAULT_TIMEOUT_MS,
+      rlimit: (flags["rlimit"] as number | undefined) ?? 0,
+      jobs: flags["jobs"] as number | undefined,
+      strict,
+      cache,
+      memo,
+      shard,
+    });
+    io.stdout(flags["format"] === "json" ? verifyJson(report) : verifyPretty(report, { color: io.isTTY, strict }));
+    return verificationPassed(report, strict) ? ExitCode.ok : ExitCode.findings;
+  } finally {
+    await cache?.close();
+  }
+}

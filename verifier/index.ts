@@ -1,0 +1,210 @@
+/**
+ * The verifier's library API: validate (spec's loadDocument, same findings as `anrf validate`),
+ * extract obligations (memoised; ts-morph loads only on a memo miss), decide each obligation
+ * (cache, else the z3 pool; z3 loads only when some query really must be solved), and report.
+ */
+import type { ExtractionMemo, VerdictCache } from "../proofs-cache/api.js";
+import type { Shard } from "../proofs-cache/shard.js";
+import { error, hasErrors, type Finding } from "../spec/finding.js";
+import { collectDocumentFiles, loadDocument, type LoadedDocument } from "../spec/load.js";
+import { buildReport, documentReport } from "../spec/report.js";
+import type { Obligation, ObligationResult, SolverLimits } from "./obligation.js";
+import { verifiedClaimFindings } from "./pipeline/claims.js";
+import { extractDocument, loadEncodingVersion, type Extraction } from "./pipeline/extraction.js";
+import { unverifiableGuarantees } from "./pipeline/no-code.js";
+import { emptyCounts, type DocumentVerification, type VerifyReport, type VerifySummary } from "./pipeline/report-types.js";
+import { solveObligations, type Solved } from "./pipeline/solve-obligations.js";
+import { SolverPool } from "./solver/pool.js";
+import { solverVersion } from "./solver/solver-version.js";
+
+export type { DocumentVerification, RunFacts, StatusCounts, VerifyReport, VerifySummary } from "./pipeline/report-types.js";
+export type { Counterexample, Obligation, ObligationKind, ObligationResult, ObligationStatus, SourceLocation, SourceSite, SolverLimits, Verdict } from "./obligation.js";
+
+export interface VerifyOptions {
+  /** Directory relative document paths resolve against. */
+  readonly cwd: string;
+  /** Per-obligation solver timeout (ms). */
+  readonly timeoutMs: number;
+  /** Per-obligation z3 resource limit; 0 = none. */
+  readonly rlimit: number;
+  /** Solver worker threads; default os.availableParallelism(). */
+  readonly jobs?: number | undefined;
+  /** unknown/unsupported count as failures (see verificationPassed). */
+  readonly strict?: boolean | undefined;
+  readonly cache?: VerdictCache | undefined;
+  readonly memo?: ExtractionMemo | undefined;
+  /** 1-based: solve only the queries whose cache key sorts into slice `index` of `count`. */
+  readonly shard?: Shard | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Files and directories (every `*.anrf.json` below) → one report. Missing paths become `io` findings. */
+export async function verifyDocuments(paths: readonly string[], options: VerifyOptions): Promise<VerifyReport> {
+  const { files, problems } = await collectDocumentFiles(paths, options.cwd);
+  const loaded: LoadedDocument[] = [];
+  for (const file of files) loaded.push(await loadDocument(file, { cwd: options.cwd }));
+  const missing: DocumentVerification[] = problems.map((p) => ({
+    file: p.path,
+    valid: false,
+    findings: [error("io", "", `${p.path}: ${p.message}`, "check the path and its permissions")],
+    obligations: [],
+    skippedByShard: [],
+  }));
+  const report = await verifyLoaded(loaded, options);
+  const documents = [...missing, ...report.documents];
+  return { ...report, documents, summary: summarise(documents) };
+}
+
+/** One already-loaded document (what `anrf run` and `anrf explain` use). */
+export async function verifyDocument(loaded: LoadedDocument, options: VerifyOptions): Promise<DocumentVerification> {
+  const report = await verifyLoaded([loaded], options);
+  return report.documents[0]!;
+}
+
+/** Exit-code logic of `anrf verify`: no invalid document, nothing refuted; with strict, nothing open either. */
+export function verificationPassed(report: VerifyReport, strict: boolean): boolean {
+  return report.documents.every((d) => {
+    if (!d.valid) return false;
+    const skipped = new Set(d.skippedByShard);
+    return d.obligations.every((o) => {
+      if (o.status === "refuted") return false;
+      if (!strict || skipped.has(o.id)) return true;
+      return o.status === "proved";
+    });
+  });
+}
+
+interface Pending {
+  readonly loaded: LoadedDocument;
+  readonly findings: Finding[];
+  readonly extraction?: Extraction | undefined;
+  readonly fixed: ObligationResult[];
+}
+
+export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], options: VerifyOptions): Promise<VerifyReport> {
+  const limits: SolverLimits = { timeoutMs: options.timeoutMs, rlimit: options.rlimit };
+  const needsCode = loadedDocuments.some((l) => l.valid && l.document !== undefined && l.module !== undefined);
+  const encodingVersion = needsCode ? await loadEncodingVersion() : "none";
+  const pending: Pending[] = [];
+  for (const loaded of loadedDocuments) {
+    const findings = [...loaded.findings];
+    if (!loaded.valid || loaded.document === undefined) {
+      pending.push({ loaded, findings, fixed: [] });
+    } else if (loaded.module === undefined) {
+      const none = unverifiableGuarantees(loaded.document, loaded.absoluteFile);
+      findings.push(...none.findings);
+      pending.push({ loaded, findings, fixed: none.obligations });
+    } else {
+      let extraction: Extraction;
+      try {
+        extraction = await extractDocument(loaded.document, loaded.module, encodingVersion, options.memo);
+      } catch (cause) {
+        // No obligations must never read as "nothing to check": the document fails instead.
+        const message = cause instanceof Error ? cause.message : String(cause);
+        findings.push(error("extract", "/execution", `obligation extraction failed: ${message}`, "please report this as a bug in anrf; the module is not verified"));
+        pending.push({ loaded, findings, fixed: [] });
+        continue;
+      }
+      findings.push(...extraction.problems);
+      pending.push({ loaded, findings, extraction, fixed: [] });
+    }
+  }
+
+  const withSmt = pending.flatMap((p) => (p.extraction?.obligations ?? []).filter(hasSmt));
+  let pool: SolverPool | undefined;
+  let solved: { verdicts: Solved[]; stats: { queries: number; cacheHits: number; solved: number } };
+  try {
+    solved = await solveObligations(withSmt, {
+      limits,
+      solverVersion: solverVersion(),
+      encodingVersion,
+      cache: options.cache,
+      shard: options.shard,
+      signal: options.signal,
+      pool: () => (pool = new SolverPool({ size: options.jobs })),
+    });
+  } finally {
+    await pool?.close();
+  }
+  const verdictOf = new Map<Obligation, Solved>();
+  withSmt.forEach((o, i) => verdictOf.set(o, solved.verdicts[i]!));
+
+  const documents = pending.map((p): DocumentVerification => {
+    const skippedByShard: string[] = [];
+    const results: ObligationResult[] = [...p.fixed];
+    for (const obligation of p.extraction?.obligations ?? []) {
+      const solvedOne = verdictOf.get(obligation);
+      if (solvedOne?.otherShard !== undefined) skippedByShard.push(obligation.id);
+      results.push(resultOf(obligation, solvedOne));
+    }
+    for (const { obligation, verdict } of p.extraction?.typeResults ?? []) {
+      results.push(toResult(obligation, verdict.status, verdict.reason, verdict.counterexample, "static"));
+    }
+    const findings = [...p.findings];
+    if (p.loaded.document !== undefined && p.loaded.valid) findings.push(...verifiedClaimFindings(p.loaded.document, results));
+    return { file: p.loaded.file, valid: !hasErrors(findings), findings, obligations: results, skippedByShard };
+  });
+
+  return {
+    documents,
+    summary: summarise(documents),
+    run: {
+      solverVersion: solverVersion(),
+      encodingVersion,
+      limits,
+      ...solved.stats,
+      solverInitMs: pool?.stats().initMs ?? [],
+      shard: options.shard,
+      cacheWarnings: options.cache?.warnings() ?? [],
+    },
+  };
+}
+
+function hasSmt(o: Obligation): o is Obligation & { readonly smt: string } {
+  return typeof o.smt === "string";
+}
+
+function resultOf(obligation: Obligation, solved: Solved | undefined): ObligationResult {
+  if (solved !== undefined) {
+    return { ...toResult(obligation, solved.verdict.status, solved.verdict.reason, solved.verdict.counterexample, solved.source) };
+  }
+  if (obligation.kind === "informal") {
+    return toResult(obligation, "informal", obligation.unsupportedReason ?? "informal clause: not in the contract language", null, "static");
+  }
+  return toResult(obligation, "unsupported", obligation.unsupportedReason ?? "not encodable soundly", null, "static");
+}
+
+function toResult(
+  o: Obligation,
+  status: ObligationResult["status"],
+  reason: string,
+  counterexample: ObligationResult["counterexample"],
+  source: ObligationResult["source"],
+): ObligationResult {
+  return {
+    id: o.id,
+    entity: o.entity,
+    kind: o.kind,
+    status,
+    location: o.location,
+    site: o.site,
+    description: o.description,
+    clause: o.clause,
+    reason,
+    counterexample,
+    smt: o.smt,
+    source,
+  };
+}
+
+export function summarise(documents: readonly DocumentVerification[]): VerifySummary {
+  const counts = emptyCounts();
+  let skippedByShard = 0;
+  for (const d of documents) {
+    for (const o of d.obligations) counts[o.status]++;
+    skippedByShard += d.skippedByShard.length;
+  }
+  // Document/valid/error/warning counts exactly as `anrf validate` counts them.
+  const { summary } = buildReport(documents.map((d) => documentReport(d.file, d.findings)));
+  return { ...summary, skippedByShard, ...counts };
+}

@@ -1,0 +1,115 @@
+import type { CacheQuery, VerdictCache } from "../../proofs-cache/api.js";
+import { cacheKey } from "../../proofs-cache/key.js";
+import { selectShard, type Shard } from "../../proofs-cache/shard.js";
+import type { Obligation, ObligationResult, SolverLimits, Verdict } from "../obligation.js";
+import type { SolverPool } from "../solver/pool.js";
+import { verdictFromOutcome } from "../solver/verdict.js";
+
+export interface SolveSettings {
+  readonly limits: SolverLimits;
+  readonly solverVersion: string;
+  readonly encodingVersion: string;
+  readonly cache?: VerdictCache | undefined;
+  readonly shard?: Shard | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Called at most once, only when some query misses the cache in this shard: z3 stays unloaded otherwise. */
+  readonly pool: () => SolverPool;
+}
+
+export interface Solved {
+  readonly verdict: Verdict;
+  readonly source: ObligationResult["source"];
+  /** Set when the query belongs to another shard and was not solved here. */
+  readonly otherShard?: number | undefined;
+}
+
+export interface SolveStats {
+  readonly queries: number;
+  readonly cacheHits: number;
+  readonly solved: number;
+}
+
+/**
+ * Verdicts for obligations that carry SMT text: distinct queries (by cache key) are looked up
+ * in the cache, the misses of this shard go to the solver pool, and every z3 answer is stored
+ * back. Failures that are not z3's answer (parse error, crash, cancellation) are reported
+ * unknown and never stored, so a transient failure cannot poison the cache.
+ */
+export async function solveObligations(
+  obligations: readonly (Obligation & { readonly smt: string })[],
+  settings: SolveSettings,
+): Promise<{ verdicts: Solved[]; stats: SolveStats }> {
+  const queries = new Map<string, CacheQuery>();
+  const keys = obligations.map((o) => {
+    const query: CacheQuery = { smt: o.smt, solverVersion: settings.solverVersion, encodingVersion: settings.encodingVersion, limits: settings.limits };
+    const key = cacheKey(query);
+    if (!queries.has(key)) queries.set(key, query);
+    return key;
+  });
+  const distinct = [...queries.keys()];
+
+  // Shard membership is computed over ALL distinct keys, independent of what the cache holds,
+  // so n machines partition the same set whatever their caches contain.
+  const shardOfKey = new Map<string, number>();
+  if (settings.shard !== undefined) {
+    for (let index = 1; index <= settings.shard.count; index++) {
+      for (const key of selectShard(distinct, (k) => k, { index, count: settings.shard.count })) shardOfKey.set(key, index);
+    }
+  }
+
+  let cacheHits = 0;
+  let solved = 0;
+  let pool: SolverPool | undefined;
+
+  const resolveKey = async (key: string): Promise<Solved> => {
+    const query = queries.get(key)!;
+    const hit = await settings.cache?.lookup(query);
+    if (hit !== undefined) {
+      cacheHits++;
+      return { verdict: hit.verdict, source: hit.source };
+    }
+    const shard = shardOfKey.get(key);
+    if (settings.shard !== undefined && shard !== settings.shard.index) {
+      return {
+        verdict: { status: "unknown", reason: `skipped: belongs to shard ${shard}/${settings.shard.count}`, counterexample: null },
+        source: undefined,
+        otherShard: shard,
+      };
+    }
+    if (settings.signal?.aborted) return { verdict: { status: "unknown", reason: "cancelled", counterexample: null }, source: undefined };
+    pool ??= settings.pool();
+    const outcome = await pool.solve({ smt: query.smt, timeoutMs: settings.limits.timeoutMs, rlimit: settings.limits.rlimit }, settings.signal);
+    // The shared verdict keeps SMT constant names; each obligation renames them below.
+    const verdict = verdictFromOutcome(outcome, {}, settings.limits);
+    if (outcome.kind === "answer") {
+      solved++;
+      await settings.cache?.store(query, verdict);
+    }
+    return { verdict, source: "solver" };
+  };
+
+  const byKey = new Map<string, Promise<Solved>>();
+  for (const key of distinct) byKey.set(key, resolveKey(key));
+  const perKey = new Map<string, Solved>();
+  for (const [key, promise] of byKey) perKey.set(key, await promise);
+
+  const verdicts = obligations.map((o, i) => inSourceTerms(perKey.get(keys[i]!)!, o));
+  return { verdicts, stats: { queries: distinct.length, cacheHits, solved } };
+}
+
+/**
+ * Verdicts are stored and shared with counterexamples keyed by SMT constant names (the
+ * canonical text is the same for every obligation with this key); each obligation renames
+ * them into its own source terms through its `symbols`.
+ */
+function inSourceTerms(solved: Solved, obligation: Obligation): Solved {
+  const raw = solved.verdict.counterexample;
+  if (raw === null) return solved;
+  const symbols = obligation.symbols;
+  const renamed: Record<string, string | number | boolean | null> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (symbols === undefined) renamed[name] = value;
+    else if (symbols[name] !== undefined) renamed[symbols[name]] = value;
+  }
+  return { ...solved, verdict: { ...solved.verdict, counterexample: renamed } };
+}
