@@ -12,6 +12,9 @@ import { error, hasErrors, type Finding } from "./finding.js";
 import { jsonDepth, parseJsonText } from "./json-position.js";
 import { carriesCode } from "./rules/profile-rules.js";
 import { validateValue } from "./validate.js";
+import { readBounded, describeIoError, within } from "./read-file.js";
+
+export { collectDocumentFiles, SKIP_MARKER, type CollectedFiles } from "./collect-files.js";
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 /** Deeper JSON than this is refused: no ANRF document nests that deep, and it bounds recursion. */
@@ -44,59 +47,6 @@ export interface LoadedDocument {
   /** No finding of severity error. */
   readonly valid: boolean;
 }
-
-const describeIoError = (cause: unknown): string => {
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "is a directory";
-    case "ELOOP":
-      return "too many levels of symbolic links";
-    default:
-      return cause instanceof Error ? cause.message.replace(/^\w+: /, "") : String(cause);
-  }
-};
-
-type ReadResult = { ok: true; text: string } | { ok: false; kind: "io" | "size" | "encoding"; message: string };
-
-/** stat first, so an oversized file is refused before a byte of it is read. */
-const readBounded = async (file: string, maxBytes: number): Promise<ReadResult> => {
-  let size: number;
-  try {
-    const stat = await fs.stat(file);
-    if (stat.isDirectory()) return { ok: false, kind: "io", message: "is a directory" };
-    if (!stat.isFile()) return { ok: false, kind: "io", message: "is not a regular file" };
-    size = stat.size;
-  } catch (cause) {
-    return { ok: false, kind: "io", message: describeIoError(cause) };
-  }
-  if (size > maxBytes) {
-    return { ok: false, kind: "size", message: `is ${size} bytes, over the limit of ${maxBytes} bytes` };
-  }
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (cause) {
-    return { ok: false, kind: "io", message: describeIoError(cause) };
-  }
-  // The file may have grown between stat and read; the limit holds for what we parse.
-  if (bytes.length > maxBytes) {
-    return { ok: false, kind: "size", message: `is over the limit of ${maxBytes} bytes` };
-  }
-  try {
-    return { ok: true, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
-  } catch {
-    return { ok: false, kind: "encoding", message: "is not valid UTF-8 text" };
-  }
-};
-
-const within = (root: string, candidate: string): boolean =>
-  candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 
 /** Resolves and reads `execution.source`: relative, existing, inside the document's folder tree. */
 const loadSource = async (
@@ -162,7 +112,20 @@ export const loadDocument = async (file: string, options: LoadOptions = {}): Pro
       error("json", "", `JSON nesting deeper than ${MAX_JSON_DEPTH} levels`, "an ANRF document nests a few levels deep; this is not one"),
     ]);
   }
-  const { document, findings } = validateValue(parsed.value);
+  return checkParsedDocument(file, absoluteFile, parsed.value, maxBytes);
+};
+
+/**
+ * Validation of an already-parsed value standing at `absoluteFile` (whose folder anchors
+ * `execution.source`): used by loadDocument and by `anrf migrate` for the migrated result.
+ */
+export const checkParsedDocument = async (
+  file: string,
+  absoluteFile: string,
+  value: unknown,
+  maxBytes: number = DEFAULT_MAX_BYTES,
+): Promise<LoadedDocument> => {
+  const { document, findings } = validateValue(value);
   let module: ModuleSource | undefined;
   if (document && carriesCode(document)) {
     const { code, source } = document.execution;
@@ -176,62 +139,3 @@ export const loadDocument = async (file: string, options: LoadOptions = {}): Pro
   return result(file, absoluteFile, document, module, findings);
 };
 
-export interface CollectedFiles {
-  /** Files to load, in order: explicit files as given, then each directory's `*.anrf.json`, sorted. */
-  readonly files: string[];
-  /** Paths that do not exist or cannot be listed: a usage error for the CLI (exit 2). */
-  readonly problems: Array<{ readonly path: string; readonly message: string }>;
-}
-
-/**
- * A directory holding this marker file is skipped when a parent directory is walked, and
- * walked normally when named itself: `anrf validate examples` leaves out examples/invalid/,
- * `anrf validate examples/invalid` checks it.
- */
-export const SKIP_MARKER = ".anrf-skip";
-
-const walk = async (dir: string, out: string[], isRoot: boolean): Promise<void> => {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
-  if (!isRoot && entries.some((e) => e.name === SKIP_MARKER)) return;
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    // Symlinked directories are not followed: no cycles, no escaping the tree being listed.
-    if (entry.isDirectory()) {
-      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-      await walk(full, out, false);
-    } else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith(".anrf.json")) out.push(full);
-  }
-};
-
-/**
- * A directory → every `*.anrf.json` below it (sorted; `node_modules`, dot-directories and
- * directories marked with SKIP_MARKER left out); a file → itself; a missing path → a problem.
- */
-export const collectDocumentFiles = async (paths: readonly string[], cwd: string): Promise<CollectedFiles> => {
-  const files: string[] = [];
-  const problems: Array<{ path: string; message: string }> = [];
-  for (const given of paths) {
-    const absolute = path.resolve(cwd, given);
-    let stat;
-    try {
-      stat = await fs.stat(absolute);
-    } catch (cause) {
-      problems.push({ path: given, message: describeIoError(cause) });
-      continue;
-    }
-    if (!stat.isDirectory()) {
-      files.push(given);
-      continue;
-    }
-    const found: string[] = [];
-    try {
-      await walk(absolute, found, true);
-    } catch (cause) {
-      problems.push({ path: given, message: `cannot list directory: ${describeIoError(cause)}` });
-      continue;
-    }
-    const relative = found.map((f) => path.relative(absolute, f)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    files.push(...relative.map((r) => path.join(given, r)));
-  }
-  return { files, problems };
-};
