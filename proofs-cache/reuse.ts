@@ -11,8 +11,15 @@ export function isDecisive(verdict: Verdict): boolean {
   return verdict.status === "proved" || verdict.status === "refuted";
 }
 
+/** A limit of 0 means "none" (z3's convention for rlimit and timeout), i.e. larger than any number. */
 export function limitsCover(stored: SolverLimits, current: SolverLimits): boolean {
-  return stored.timeoutMs >= current.timeoutMs && stored.rlimit >= current.rlimit;
+  return atLeast(stored.timeoutMs, current.timeoutMs) && atLeast(stored.rlimit, current.rlimit);
+}
+
+function atLeast(stored: number, current: number): boolean {
+  if (stored === 0) return true;
+  if (current === 0) return false;
+  return stored >= current;
 }
 
 export function isReusable(stored: { verdict: Verdict; limits: SolverLimits }, current: SolverLimits): boolean {

@@ -75,6 +75,17 @@ describe("local verdict cache", () => {
       expect(await cache.lookup({ ...q, limits: { timeoutMs: 5000, rlimit: 501 } })).toBeUndefined();
     });
 
+    it("a limit of 0 means none: covers every limit and is covered by none", async () => {
+      const cache = await open(tempDir());
+      const bounded = freshQuery({ timeoutMs: 5000, rlimit: 1_000_000 });
+      await cache.store(bounded, unknown);
+      expect(await cache.lookup({ ...bounded, limits: { timeoutMs: 5000, rlimit: 0 } })).toBeUndefined();
+      const unlimited = freshQuery({ timeoutMs: 5000, rlimit: 0 });
+      await cache.store(unlimited, unknown);
+      expect(await cache.lookup({ ...unlimited, limits: { timeoutMs: 5000, rlimit: 10 ** 9 } })).toBeDefined();
+      expect(await cache.lookup(unlimited)).toBeDefined();
+    });
+
     it("an unknown never replaces a decisive verdict; a decisive one replaces an unknown", async () => {
       const cache = await open(tempDir());
       const q = freshQuery(small);
