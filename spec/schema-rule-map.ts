@@ -30,6 +30,8 @@ export const ruleForSchemaIssue = (path: readonly PathSegment[], kind: SchemaLea
       void third;
       return sectionProblem ? "V6.3.1" : "schema";
     case "execution":
+      // The mounts declaration is the profile's extension: its shape belongs to the mounts rule.
+      if (second === "x-anrf-filesystem-mounts") return "mounts";
       if (second === "security_enforcement" && (kind === "missing" || path.length === 2)) return "V6.4.2";
       return sectionProblem ? "V6.4.1" : "schema";
     default:

@@ -33,8 +33,8 @@ export const TargetEnvironment = closed({
 });
 
 export const ResourceRequirements = closed({
-  cpu: Schema.Number,
-  memory: Schema.Number,
+  cpu: Schema.Finite,
+  memory: Schema.Finite,
   time_complexity: Schema.String,
   space_complexity: Schema.String,
 });

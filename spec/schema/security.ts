@@ -8,11 +8,11 @@ export const AuditEventType = Schema.Literals(["Creation", "Modification", "Over
 
 export const ResourceLimits = closed({
   /** cores, may be fractional */
-  cpu: Schema.Number,
+  cpu: Schema.Finite,
   /** MiB */
-  memory: Schema.Number,
+  memory: Schema.Finite,
   /** milliseconds of wall time */
-  time: Schema.Number,
+  time: Schema.Finite,
   network: Schema.Boolean,
   filesystem: FilesystemAccess,
 });
