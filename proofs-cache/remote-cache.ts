@@ -28,6 +28,8 @@ export interface RemoteOptions {
   readonly maxFailures?: number;
   /** Larger bodies are garbage (an entry is a few KiB). */
   readonly maxBodyBytes?: number;
+  /** Requests in flight at once (the verifier looks up every query concurrently). */
+  readonly maxInFlight?: number;
   readonly warnings: Warnings;
 }
 
@@ -45,6 +47,7 @@ export class RemoteCache implements RemoteBackend {
   readonly #maxFailures: number;
   readonly #maxBodyBytes: number;
   readonly #warnings: Warnings;
+  readonly #slots: Slots;
   #failures = 0;
 
   constructor(options: RemoteOptions) {
@@ -59,6 +62,7 @@ export class RemoteCache implements RemoteBackend {
     this.#maxFailures = options.maxFailures ?? 3;
     this.#maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
     this.#warnings = options.warnings;
+    this.#slots = new Slots(options.maxInFlight ?? 16);
   }
 
   /** True once the circuit breaker has opened: no more requests in this run. */
@@ -105,11 +109,26 @@ export class RemoteCache implements RemoteBackend {
 
   async #request(method: "GET" | "HEAD" | "PUT", namespace: RemoteNamespace, key: string, body?: Buffer): Promise<RemoteResult<Buffer | undefined>> {
     if (!isHexKey(key)) return { ok: false, code: "REMOTE_BAD_KEY", message: `not a cache key: ${key}` };
+    // Bounded concurrency also makes the breaker effective: requests queued behind failing ones
+    // see the open circuit when their turn comes instead of all failing in parallel.
+    await this.#slots.acquire();
+    try {
+      return await this.#requestInSlot(method, namespace, key, body);
+    } finally {
+      this.#slots.release();
+    }
+  }
+
+  async #requestInSlot(method: "GET" | "HEAD" | "PUT", namespace: RemoteNamespace, key: string, body?: Buffer): Promise<RemoteResult<Buffer | undefined>> {
     if (this.disabled) return { ok: false, code: "REMOTE_CIRCUIT_OPEN", message: "remote cache disabled for this run" };
     const target = `${this.#base}/${namespace}/${key}`;
     let last = { code: "REMOTE_FAILED", message: "no attempt made" };
     for (let attempt = 0; attempt <= this.#retries; attempt++) {
-      if (attempt > 0) await sleep(this.#backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+      if (attempt > 0) {
+        await sleep(this.#backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+        // Other requests opened the circuit meanwhile: stop retrying (not a failure of its own).
+        if (this.disabled) return { ok: false, code: "REMOTE_CIRCUIT_OPEN", message: "remote cache disabled for this run" };
+      }
       const outcome = await this.#attempt(method, target, body);
       if (outcome.kind === "done") return outcome.result;
       last = outcome;
@@ -176,6 +195,30 @@ export class RemoteCache implements RemoteBackend {
         `remote cache: ${this.url} failed ${this.#failures} times; not asked again in this run (results stay correct, only slower)`,
       );
     }
+  }
+}
+
+/** A counting semaphore: at most `limit` holders, FIFO. */
+class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(limit: number) {
+    this.#free = Math.max(1, limit);
+  }
+
+  acquire(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free++;
   }
 }
 

@@ -195,5 +195,36 @@ describe("remote failures never cost correctness", () => {
       blackHole.close();
     }
   });
-});
 
+  it("5xx is retried a bounded number of times; with many concurrent lookups the breaker caps the requests", async () => {
+    // Failure injection only (the protocol itself is tested against nginx above): a TCP server
+    // that answers every request with 503.
+    let requests = 0;
+    const failing: Server = createServer((socket) => {
+      socket.on("data", (chunk) => {
+        const n = (chunk.toString("latin1").match(/^(GET|PUT|HEAD) \//gm) ?? []).length;
+        requests += n;
+        for (let i = 0; i < n; i++) socket.write("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n");
+      });
+    });
+    await new Promise<void>((resolve) => failing.listen(0, "127.0.0.1", resolve));
+    const { port } = failing.address() as import("node:net").AddressInfo;
+    try {
+      const single = new RemoteCache({ url: `http://127.0.0.1:${port}`, retries: 2, backoffMs: 1, maxFailures: 100, warnings: new Warnings() });
+      expect(await single.getEntry(entryKey(freshQuery()))).toEqual({ ok: false });
+      expect(requests).toBe(3);
+
+      requests = 0;
+      const cache = await open(`http://127.0.0.1:${port}`, { ANRF_REMOTE_CACHE_RETRIES: "2", ANRF_REMOTE_CACHE_MAX_FAILURES: "3" });
+      const lookups = await Promise.all(Array.from({ length: 100 }, () => cache.lookup(freshQuery())));
+      expect(lookups.every((hit) => hit === undefined)).toBe(true);
+      // at most 16 requests in flight; once 3 have failed, queued ones see the open circuit
+      expect(requests).toBeGreaterThanOrEqual(3);
+      expect(requests).toBeLessThanOrEqual(16 * 3);
+      expect(cache.warnings().join("\n")).toMatch(/HTTP 503/);
+      expect(cache.warnings().join("\n")).toMatch(/not asked again/);
+    } finally {
+      failing.close();
+    }
+  });
+});
