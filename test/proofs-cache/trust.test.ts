@@ -181,4 +181,14 @@ describe("trust: envelope properties", () => {
       { numRuns: 200 },
     );
   });
+
+  it("property: arbitrary text never throws and never decodes", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ format: "anrf-entry/1", digest: "sha256:", envelope: v }))), (text) => {
+        const decoded = decodeEntry(text, undefined, trusted);
+        return !decoded.ok;
+      }),
+      { numRuns: process.env["CI"] ? 1000 : 300 },
+    );
+  });
 });
