@@ -123,8 +123,8 @@ if running; then
   kill -QUIT "$(cat "$PIDFILE")" || true
   sleep 0.5
 fi
-"$NGINX" -t -q -p "$DIR" -c "$DIR/nginx.conf"
-"$NGINX" -p "$DIR" -c "$DIR/nginx.conf"
+"$NGINX" -t -q -e "$DIR/logs/error.log" -p "$DIR" -c "$DIR/nginx.conf"
+"$NGINX" -e "$DIR/logs/error.log" -p "$DIR" -c "$DIR/nginx.conf"
 
 for _ in $(seq 1 50); do
   if answers; then
