@@ -1,0 +1,203 @@
+/**
+ * The runtime checks instrumented code calls (the hardened object bound to the module
+ * wrapper's check parameter). Checks record a violation in trusted state and notify the host
+ * before throwing, so guest code that catches the exception cannot hide it: the run is already
+ * marked violated and the host stops it.
+ */
+import type { CheckSpec, RunMode, ViolationData } from "./protocol.js";
+
+const RealString = String;
+const RealError = Error;
+const { isArray } = Array;
+const { isInteger } = Number;
+const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const typedLength = Object.getOwnPropertyDescriptor(typedArrayProto, "length")!.get!;
+
+function lengthOfIndexable(value: unknown): number | undefined {
+  if (typeof value === "string") return value.length;
+  if (isArray(value)) return (value as unknown[]).length;
+  try {
+    return Reflect.apply(typedLength, value, []) as number;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short, side-effect-free rendering of a value for development-mode messages. */
+export function show(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+    case "number":
+    case "boolean":
+    case "undefined":
+      return RealString(value);
+    case "bigint":
+      return `${RealString(value)}n`;
+    case "symbol":
+      return "symbol";
+    case "function":
+      return "function";
+    default:
+      if (value === null) return "null";
+      if (isArray(value)) return `array(length ${(value as unknown[]).length})`;
+      if (lengthOfIndexable(value) !== undefined) return `typed array(length ${lengthOfIndexable(value)})`;
+      return "object";
+  }
+}
+
+export interface CheckContext {
+  readonly specs: readonly CheckSpec[];
+  readonly mode: RunMode;
+  readonly mounts: readonly string[];
+  readonly writable: boolean;
+  /** Records the violation, tells the host, and returns the error to throw. */
+  readonly violate: (violation: ViolationData) => Error;
+}
+
+export interface CheckRuntime {
+  readonly api: object;
+  readonly executed: () => number;
+  readonly counters: () => number[] | undefined;
+  /** Entry precondition checkers registered by instrumented module code, by export name. */
+  readonly entryCheck: (name: string) => ((args: unknown[]) => unknown) | undefined;
+  readonly seal: () => void;
+}
+
+export function makeChecks(ctx: CheckContext): CheckRuntime {
+  let executed = 0;
+  const counting = ctx.mode === "testing";
+  const counts: number[] = counting ? ctx.specs.map(() => 0) : [];
+  const rich = ctx.mode !== "production";
+  const entries = new Map<string, (args: unknown[]) => unknown>();
+  let sealed = false;
+
+  function spec(k: number): CheckSpec {
+    const s = ctx.specs[k];
+    if (s === undefined) throw ctx.violate({ id: "anrf/internal", kind: "bounds", entity: "", location: null, message: `unknown check #${k}` });
+    return s;
+  }
+
+  function count(k: number): void {
+    executed++;
+    if (counting) counts[k] = (counts[k] ?? 0) + 1;
+  }
+
+  function fail(k: number, what: string, values?: Record<string, string>): Error {
+    const s = spec(k);
+    const where = `${s.location.file}:${s.location.line}:${s.location.column}`;
+    return ctx.violate({
+      id: s.id,
+      kind: s.kind,
+      entity: s.entity,
+      location: s.location,
+      message: `${s.kind} violation at ${where} (${s.id}): ${rich ? what : s.description}`,
+      values: rich ? values : undefined,
+    });
+  }
+
+  /** Evaluate a compiled clause; a clause that throws cannot be shown to hold. */
+  function holds(k: number, clause: () => unknown): { ok: boolean; error?: string } {
+    try {
+      return { ok: clause() === true };
+    } catch (error) {
+      let text = "clause threw";
+      try {
+        text = `clause threw ${RealString((error as { message?: unknown })?.message ?? error)}`;
+      } catch {
+        /* a hostile error object: keep the generic text */
+      }
+      void k;
+      return { ok: false, error: text };
+    }
+  }
+
+  const api = {
+    /** bounds: `o[i]` with o an array, typed array or string needs an integral 0 <= i < length. */
+    b(o: unknown, i: unknown, k: number): unknown {
+      count(k);
+      const length = lengthOfIndexable(o);
+      if (length === undefined) return i; // not an indexable: an ordinary property access
+      let index: unknown = i;
+      if (typeof i === "string") {
+        const n = Number(i);
+        if (RealString(n) !== i) return i; // a property name such as "length", not an element
+        index = n;
+      } else if (typeof i === "symbol") {
+        return i;
+      } else if (typeof i !== "number") {
+        // Objects would be coerced by the engine after this check (toString could change): refuse.
+        throw fail(k, `index is not a number (${show(i)})`, { index: show(i), length: RealString(length) });
+      }
+      const n = index as number;
+      if (!(isInteger(n) && n >= 0 && n < length)) {
+        throw fail(k, `index ${show(i)} out of bounds for length ${length}`, { index: show(i), length: RealString(length) });
+      }
+      return i;
+    },
+    /** precondition at a call site: `args` satisfy the compiled clause; returns args. */
+    pre(k: number, args: unknown[], clause: (...a: unknown[]) => unknown): unknown[] {
+      count(k);
+      const r = holds(k, () => Reflect.apply(clause, undefined, args));
+      if (!r.ok) {
+        const values: Record<string, string> = {};
+        args.forEach((a, n) => (values[`arg${n}`] = show(a)));
+        throw fail(k, `${spec(k).description} does not hold${r.error ? ` (${r.error})` : ""}`, values);
+      }
+      return args;
+    },
+    /** postcondition at a return: the compiled clause holds for `value`; returns value. */
+    post(k: number, value: unknown, clause: (result: unknown) => unknown): unknown {
+      count(k);
+      const r = holds(k, () => clause(value));
+      if (!r.ok) throw fail(k, `${spec(k).description} does not hold for result ${show(value)}${r.error ? ` (${r.error})` : ""}`, { result: show(value) });
+      return value;
+    },
+    /** loop invariant, at loop entry and after every iteration. */
+    inv(k: number, clause: () => unknown): true {
+      count(k);
+      const r = holds(k, clause);
+      if (!r.ok) throw fail(k, `${spec(k).description} does not hold${r.error ? ` (${r.error})` : ""}`);
+      return true;
+    },
+    /** capability: the path is a string under a declared mount without '..'; returns it unchanged. */
+    cap(k: number, path: unknown, write: boolean): unknown {
+      count(k);
+      if (typeof path !== "string") throw fail(k, `path is not a string (${show(path)})`, { path: show(path) });
+      if (write && !ctx.writable) throw fail(k, `write to ${show(path)} under filesystem: ReadOnly`, { path: show(path) });
+      const underMount = ctx.mounts.some((m) => path === m || path.startsWith(m + "/"));
+      const dotdot = path.split("/").includes("..");
+      if (!underMount || dotdot || path.includes("\0")) throw fail(k, `path ${show(path)} is not under a declared mount`, { path: show(path) });
+      return path;
+    },
+    /** contract language helpers */
+    len(x: unknown): number {
+      const n = lengthOfIndexable(x);
+      if (n === undefined) throw new RealError("len() of a value without a length");
+      return n;
+    },
+    all(lo: number, hi: number, pred: (i: number) => unknown): boolean {
+      for (let i = lo; i < hi; i++) if (pred(i) !== true) return false;
+      return true;
+    },
+    implies(a: unknown, b: () => unknown): boolean {
+      return a !== true || b() === true;
+    },
+    /** Instrumented modules register a precondition checker per exported entity (runs at entry). */
+    entry(name: string, check: (args: unknown[]) => unknown): void {
+      // The instrumenter emits registrations first in the module body, before any module code
+      // runs; first registration wins and the table closes after module evaluation, so module
+      // code that reaches this object (e.g. via `arguments`) cannot replace an entry check.
+      const key = RealString(name);
+      if (sealed || entries.has(key) || typeof check !== "function") return;
+      entries.set(key, check);
+    },
+  };
+  return {
+    api: harden(api),
+    executed: () => executed,
+    counters: () => (counting ? [...counts] : undefined),
+    entryCheck: (name) => entries.get(name),
+    seal: () => void (sealed = true),
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The messages between host and guest. Everything here is plain data that survives a
+ * structured clone; the host validates every guest message (host/protocol-guard.ts) and never
+ * calls or inspects guest objects.
+ */
+import type { Grants } from "./grants.js";
+
+export type RunMode = "production" | "testing" | "development";
+export type CheckKind = "bounds" | "precondition" | "postcondition" | "invariant" | "capability";
+
+export interface CheckLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** One inserted check; instrumented code refers to it by its index in the table. */
+export interface CheckSpec {
+  readonly id: string;
+  readonly kind: CheckKind;
+  readonly entity: string;
+  readonly location: CheckLocation;
+  readonly description: string;
+  /** The verdict status the check exists for ("none" when the verifier reported nothing). */
+  readonly status: string;
+}
+
+export interface ViolationData {
+  readonly id: string;
+  readonly kind: CheckKind | "capability";
+  readonly entity: string;
+  readonly location: CheckLocation | null;
+  readonly message: string;
+  /** Development mode only: the values involved, as short strings. */
+  readonly values?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface LoadMessage {
+  readonly type: "load";
+  /** CommonJS JavaScript; evaluated as a function body `(exports, require, module, <checkParam>)`. */
+  readonly js: string;
+  readonly checkParam: string;
+  readonly checks: readonly CheckSpec[];
+  readonly grants: Grants;
+  readonly mode: RunMode;
+  readonly allocBytes: number;
+  readonly resultBytes: number;
+  /** Entity id per exported function name, for violations raised outside any check (facade). */
+  readonly entities: Readonly<Record<string, string>>;
+  readonly moduleFile: string;
+}
+
+export interface RunMessage {
+  readonly type: "run";
+  readonly runId: number;
+  readonly entry: string;
+  readonly args: readonly unknown[];
+}
+
+export type HostMessage = LoadMessage | RunMessage;
+
+export type GuestStatus = "ok" | "error" | "violation" | "out-of-memory";
+
+export interface GuestError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface DoneMessage {
+  readonly type: "done";
+  readonly runId: number;
+  readonly status: GuestStatus;
+  readonly value?: unknown;
+  readonly error?: GuestError | undefined;
+  readonly violations: readonly ViolationData[];
+  readonly checksExecuted: number;
+  /** Testing mode: executions per check index. */
+  readonly counters?: readonly number[] | undefined;
+  readonly allocBytes: number;
+  readonly guestMs: number;
+}
+
+export interface ViolationMessage {
+  readonly type: "violation";
+  readonly runId: number;
+  readonly violation: ViolationData;
+  readonly checksExecuted: number;
+  readonly counters?: readonly number[] | undefined;
+}
+
+export type GuestMessage = { readonly type: "ready" } | DoneMessage | ViolationMessage;

@@ -1,0 +1,127 @@
+/**
+ * One loaded module inside a worker (or isolated child): receives `load` once, then `run`
+ * messages; every run gets a fresh Compartment, fresh module instance, fresh check state and
+ * a fresh ArrayBuffer budget, so nothing a run does survives into the next one (the shared
+ * intrinsics are frozen by lockdown). Transport-agnostic: `post` is the worker's parentPort or
+ * the child's IPC channel, captured before any guest code runs.
+ */
+import { allocBudgetUsage, resetAllocBudget } from "./alloc-budget.js";
+import { makeChecks } from "./checks.js";
+import { makeRequire } from "./module-require.js";
+import { toPlainData } from "./plain-data.js";
+import type { GuestMessage, HostMessage, LoadMessage, RunMessage, ViolationData } from "./protocol.js";
+
+const RealString = String;
+const RealError = Error;
+const now = performance.now.bind(performance);
+
+export type Post = (message: GuestMessage) => void;
+
+/** Thrown into guest code on a violation; guest code may catch it, but the run is already lost. */
+class SandboxViolation extends RealError {}
+
+function errorText(error: unknown): { code: string; message: string } {
+  try {
+    if (typeof error === "object" && error !== null) {
+      const code = (error as { code?: unknown }).code;
+      const message = (error as { message?: unknown }).message;
+      const name = (error as { name?: unknown }).name;
+      return {
+        code: typeof code === "string" && /^[A-Z_0-9]+$/.test(code) ? code : "ANRF_GUEST_ERROR",
+        message: `${typeof name === "string" ? name : "Error"}: ${RealString(message)}`.slice(0, 2000),
+      };
+    }
+    return { code: "ANRF_GUEST_ERROR", message: `thrown: ${RealString(error)}`.slice(0, 2000) };
+  } catch {
+    return { code: "ANRF_GUEST_ERROR", message: "a value that cannot be described was thrown" };
+  }
+}
+
+export function makeSession(post: Post): (message: HostMessage) => Promise<void> {
+  let loaded: LoadMessage | undefined;
+  return async (message) => {
+    if (message.type === "load") {
+      if (loaded !== undefined) throw new RealError("a sandbox is bound to one module; it cannot be reloaded");
+      loaded = message;
+      return;
+    }
+    if (loaded === undefined) throw new RealError("run before load");
+    await runOnce(loaded, message, post);
+  };
+}
+
+async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<void> {
+  const started = now();
+  resetAllocBudget(load.allocBytes);
+  const violations: ViolationData[] = [];
+  const entity = load.entities[run.entry] ?? run.entry;
+  let checks: ReturnType<typeof makeChecks> | undefined;
+  const violate = (violation: ViolationData): Error => {
+    violations.push(violation);
+    post({ type: "violation", runId: run.runId, violation, checksExecuted: checks?.executed() ?? 0, counters: checks?.counters() });
+    return new SandboxViolation(violation.message);
+  };
+  const deny = (operation: string, path: string, reason: string): never => {
+    throw violate({
+      id: `${entity}/capability/${operation}`,
+      kind: "capability",
+      entity,
+      location: null,
+      message: `capability violation: ${operation}('${path}') refused: ${reason}`,
+    });
+  };
+  checks = makeChecks({
+    specs: load.checks,
+    mode: load.mode,
+    mounts: load.grants.mounts.map((m) => m.mount),
+    writable: load.grants.filesystem === "ReadWrite",
+    violate,
+  });
+
+  let live = true;
+  let status: "ok" | "error" | "violation" | "out-of-memory" = "ok";
+  let value: unknown;
+  let error: { code: string; message: string } | undefined;
+  try {
+    // Only hardened endowments; the compartment's own globals are SES's safe subset
+    // (no process, require, timers, fetch; Date.now / Math.random throw).
+    const compartment = new Compartment({ globals: {}, __options__: true });
+    const factory = compartment.evaluate(`(function (exports, require, module, ${load.checkParam}) {\n${load.js}\n})`) as (
+      ...a: unknown[]
+    ) => unknown;
+    const module = { exports: {} as Record<string, unknown> };
+    factory(module.exports, makeRequire(load.grants, deny, () => live), module, checks.api);
+    checks.seal();
+    const exported = module.exports;
+    const entry = typeof exported === "object" && exported !== null ? exported[run.entry] : undefined;
+    if (typeof entry !== "function") {
+      error = { code: "ANRF_ENTRY_NOT_FOUND", message: `the module exports no function '${run.entry}'` };
+      status = "error";
+    } else {
+      const args = [...run.args];
+      checks.entryCheck(run.entry)?.(args);
+      let result = Reflect.apply(entry as (...a: unknown[]) => unknown, undefined, args);
+      if (typeof result === "object" && result !== null && typeof (result as { then?: unknown }).then === "function") result = await result;
+      value = toPlainData(result, load.resultBytes);
+    }
+  } catch (thrown) {
+    error = errorText(thrown);
+    status = "error";
+  }
+  live = false;
+  if (allocBudgetUsage().exceeded) status = "out-of-memory";
+  if (violations.length > 0) status = "violation";
+  if (status !== "ok") value = undefined;
+  post({
+    type: "done",
+    runId: run.runId,
+    status,
+    value,
+    error: status === "ok" || status === "violation" ? undefined : error ?? { code: "ANRF_ALLOC_BUDGET", message: "ArrayBuffer budget exceeded" },
+    violations,
+    checksExecuted: checks.executed(),
+    counters: checks.counters(),
+    allocBytes: allocBudgetUsage().used,
+    guestMs: now() - started,
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Decides, per site, which checks to insert from the verifier's results (pure), and builds the
+ * table of inserted checks the guest reads. The rule: a check is left out only in production
+ * and only when an obligation for exactly that site (kind + site.start/end) is `proved`; a
+ * site the verifier said nothing about is checked.
+ */
+import type { ObligationResult } from "../../verifier/obligation.js";
+import type { CheckKind, CheckSpec, RunMode } from "../guest/protocol.js";
+
+export interface LocationOf {
+  (offset: number): { readonly file: string; readonly line: number; readonly column: number };
+}
+
+export class CheckTable {
+  readonly specs: CheckSpec[] = [];
+  skippedByProof = 0;
+  private readonly bySite = new Map<string, ObligationResult[]>();
+  private readonly used = new Set<string>();
+  private readonly synthesized = new Map<string, number>();
+
+  constructor(
+    obligations: readonly ObligationResult[],
+    private readonly mode: RunMode,
+    private readonly locationOf: LocationOf,
+    private readonly all: readonly ObligationResult[] = obligations,
+  ) {
+    for (const o of obligations) {
+      const key = `${o.kind}@${o.site.start}:${o.site.end}`;
+      const list = this.bySite.get(key) ?? [];
+      list.push(o);
+      this.bySite.set(key, list);
+    }
+    for (const list of this.bySite.values()) list.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
+  }
+
+  obligationsAt(kind: CheckKind, start: number, end: number): readonly ObligationResult[] {
+    return this.bySite.get(`${kind}@${start}:${end}`) ?? [];
+  }
+
+  /**
+   * The check index for one check at a site, or undefined when a proof makes it unnecessary.
+   * `match` picks the obligation for one clause among several at the site (pre/postconditions).
+   */
+  decide(kind: CheckKind, entity: string, start: number, end: number, description: string, match?: (o: ObligationResult, index: number) => boolean): number | undefined {
+    const here = this.obligationsAt(kind, start, end);
+    const candidates = match ? here.filter((o, i) => match(o, i)) : here;
+    const open = candidates.filter((o) => o.status !== "proved");
+    const proved = candidates.length > 0 && open.length === 0;
+    for (const o of candidates) this.used.add(o.id);
+    if (proved && this.mode === "production") {
+      this.skippedByProof += 1;
+      return undefined;
+    }
+    const o = open[0] ?? candidates[0];
+    if (o !== undefined) {
+      return this.add({ id: o.id, kind, entity: o.entity, location: o.location, description: o.description, status: o.status });
+    }
+    const location = this.locationOf(start);
+    const base = `${entity}/${kind}/${location.line}:${location.column}`;
+    const n = (this.synthesized.get(base) ?? 0) + 1;
+    this.synthesized.set(base, n);
+    return this.add({ id: n === 1 ? base : `${base}#${n}`, kind, entity, location, description, status: "none" });
+  }
+
+  /** A check that no proof can remove (entry preconditions: the arguments come from outside). */
+  always(spec: Omit<CheckSpec, "status">): number {
+    return this.add({ ...spec, status: "entry" });
+  }
+
+  private add(spec: CheckSpec): number {
+    this.specs.push(spec);
+    return this.specs.length - 1;
+  }
+
+  /** Obligations neither proved nor turned into a check (e.g. `type`, `informal`, sites not instrumented). */
+  uncovered(): string[] {
+    return this.all.filter((o) => o.status !== "proved" && !this.used.has(o.id)).map((o) => `${o.id} (${o.kind}, ${o.status})`);
+  }
+}

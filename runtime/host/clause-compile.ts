@@ -1,0 +1,87 @@
+/**
+ * Contract clause (spec/contract AST) → a JavaScript expression evaluated by a runtime check.
+ * Pure. The output is built only from the parsed AST: names are checked to be identifiers,
+ * strings are JSON-quoted, so no document text reaches the emitted code unparsed.
+ */
+import { parseClause, type ClauseExpr } from "../../spec/contract/index.js";
+
+export interface ClauseScope {
+  /** The check object's parameter name in the module wrapper. */
+  readonly checks: string;
+  /** Variable holding the result (postconditions), when `result`/`output` may be used. */
+  readonly result?: string | undefined;
+  /** Names that are parameters of the function (so `output` is not an alias when one is called that). */
+  readonly params: readonly string[];
+  /** old(e) → the name of the const holding e's value at entry (postconditions). */
+  readonly old?: ((e: ClauseExpr) => string) | undefined;
+}
+
+export type CompiledClause = { readonly ok: true; readonly js: string; readonly usesOld: boolean } | { readonly ok: false; readonly reason: string };
+
+const identifier = /^[A-Za-z_$][\w$]*$/;
+
+class NotCompilable extends Error {}
+
+export function compileClauseText(text: string, scope: ClauseScope): CompiledClause {
+  const parsed = parseClause(text);
+  if (parsed.kind === "informal") return { ok: false, reason: parsed.reason };
+  return compileClause(parsed.expr, scope);
+}
+
+export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledClause {
+  let usesOld = false;
+  const go = (e: ClauseExpr): string => {
+    switch (e.tag) {
+      case "num":
+        return Number.isFinite(e.value) ? `(${String(e.value)})` : e.value !== e.value ? "NaN" : e.value > 0 ? "Infinity" : "(-Infinity)";
+      case "str":
+        return JSON.stringify(e.value);
+      case "bool":
+        return e.value ? "true" : "false";
+      case "name": {
+        if (!identifier.test(e.name)) throw new NotCompilable(`'${e.name}' is not a name`);
+        if (scope.result !== undefined && (e.name === "result" || (e.name === "output" && !scope.params.includes("output")))) return scope.result;
+        if (e.name === "result" && !scope.params.includes("result")) throw new NotCompilable("'result' outside a postcondition");
+        return e.name;
+      }
+      case "len":
+        return `${scope.checks}.len(${go(e.of)})`;
+      case "index":
+        return `(${go(e.of)})[${go(e.index)}]`;
+      case "not":
+        return `(!${go(e.arg)})`;
+      case "neg":
+        return `(-${go(e.arg)})`;
+      case "bin": {
+        const op = e.op === "==" ? "===" : e.op === "!=" ? "!==" : e.op;
+        return `(${go(e.left)} ${op} ${go(e.right)})`;
+      }
+      case "cond":
+        return `(${go(e.test)} ? ${go(e.then)} : ${go(e.else)})`;
+      case "implies":
+        return `(!${go(e.left)} || ${go(e.right)})`;
+      case "old": {
+        if (scope.old === undefined) throw new NotCompilable("old(...) outside a postcondition");
+        usesOld = true;
+        return scope.old(e.arg);
+      }
+      case "forall": {
+        if (!identifier.test(e.variable)) throw new NotCompilable(`'${e.variable}' is not a name`);
+        return `${scope.checks}.all(${go(e.lo)}, ${go(e.hi)}, (${e.variable}) => ${go(e.body)})`;
+      }
+      case "call":
+        return `${e.fn}(${e.args.map(go).join(", ")})`;
+    }
+  };
+  try {
+    return { ok: true, js: go(expr), usesOld };
+  } catch (error) {
+    if (error instanceof NotCompilable) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
+/** JS for `e` itself (used to snapshot old(e) at function entry). */
+export function compileOldOperand(expr: ClauseExpr, scope: ClauseScope): CompiledClause {
+  return compileClause(expr, { ...scope, result: undefined, old: undefined });
+}

@@ -1,0 +1,349 @@
+/**
+ * The TypeScript transformer that inserts the checks (pure; runs inside ts.transpileModule
+ * before the CommonJS transform). Every site is identified on the ORIGINAL node (getStart /
+ * getEnd into the module text — the offsets obligations carry) before its children are visited.
+ * Generated check code is built from the parsed clause AST only (see clause-compile.ts).
+ */
+import { ts } from "ts-morph";
+import { freeNames, parseClause, type ClauseExpr } from "../../spec/contract/index.js";
+import type { CheckLocation } from "../guest/protocol.js";
+import { compileClause, compileOldOperand } from "./clause-compile.js";
+import type { CheckTable } from "./check-table.js";
+import type { EntityClauses } from "./document-view.js";
+
+export interface VisitorEntity {
+  readonly id: string;
+  readonly name: string;
+  readonly clauses: EntityClauses;
+}
+
+export interface VisitorInput {
+  readonly checks: string;
+  readonly table: CheckTable;
+  readonly entities: readonly VisitorEntity[];
+  /** True when the verifier produced invariant obligations; otherwise every entity invariant is checked at every loop. */
+  readonly invariantObligations: boolean;
+  readonly notCheckable: string[];
+  /** Where an entity's function is declared (entry precondition checks are reported there). */
+  readonly entryLocation: (entityName: string) => CheckLocation;
+}
+
+const FS_MODULES = new Set(["fs", "node:fs", "fs/promises", "node:fs/promises"]);
+const FS_READ = new Set(["readFileSync", "existsSync", "readdirSync", "statSync", "readFile", "readdir", "stat"]);
+const FS_WRITE = new Set(["writeFileSync", "appendFileSync", "mkdirSync", "rmSync", "writeFile", "appendFile", "mkdir", "rm"]);
+const STRING_INDEXERS = new Set(["charCodeAt", "charAt", "codePointAt"]);
+const RESULT = "__anrf_r";
+
+interface FnScope {
+  readonly temps: string[];
+  readonly entity: VisitorEntity | undefined;
+  readonly params: string[];
+  readonly olds: Array<{ name: string; js: string }>;
+  readonly declared: Set<string>;
+}
+
+type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
+
+function isFunctionLike(node: ts.Node): node is FunctionLike {
+  return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node);
+}
+
+function paramNames(fn: FunctionLike): string[] {
+  return fn.parameters.map((p, i) => (ts.isIdentifier(p.name) ? p.name.text : `__anrf_p${i}`));
+}
+
+/** The entity a function node implements: `function name` or `const name = (…) => …` at any level. */
+function entityOf(fn: FunctionLike, byName: ReadonlyMap<string, VisitorEntity>): VisitorEntity | undefined {
+  if (ts.isFunctionDeclaration(fn) && fn.name) return byName.get(fn.name.text);
+  const parent = fn.parent;
+  if ((ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) && parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return byName.get(parent.name.text);
+  return undefined;
+}
+
+export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile): ts.TransformerFactory<ts.SourceFile> {
+  const byName = new Map(input.entities.map((e) => [e.name, e]));
+  const { table, checks } = input;
+  const raw = (f: ts.NodeFactory, js: string) => f.createIdentifier(js);
+  let tempCounter = 0;
+
+  // Pass 1: fs imports (capability sites) and entity function parameter lists (entry checks).
+  const fsNamed = new Map<string, string>(); // local name → fs function name
+  const fsNamespaces = new Set<string>();
+  const entityParams = new Map<string, string[]>();
+  for (const st of sf0.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && FS_MODULES.has(st.moduleSpecifier.text) && st.importClause) {
+      const ic = st.importClause;
+      if (ic.name) fsNamespaces.add(ic.name.text);
+      const nb = ic.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) fsNamespaces.add(nb.name.text);
+      if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) fsNamed.set(el.name.text, (el.propertyName ?? el.name).text);
+    }
+  }
+  const collect = (node: ts.Node): void => {
+    if (isFunctionLike(node)) {
+      const e = entityOf(node, byName);
+      if (e && !entityParams.has(e.name)) entityParams.set(e.name, paramNames(node));
+    }
+    ts.forEachChild(node, collect);
+  };
+  collect(sf0);
+
+  const loc = (node: ts.Node) => ({ start: node.getStart(sf0), end: node.getEnd() });
+
+  return (ctx) => (sf) => {
+    const f = ctx.factory;
+    const scopes: FnScope[] = [{ temps: [], entity: undefined, params: [], olds: [], declared: new Set() }];
+    const top = () => scopes[scopes.length - 1]!;
+    const entityName = () => {
+      for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i]!.entity) return scopes[i]!.entity!.id;
+      return "module";
+    };
+    const temp = () => {
+      const name = `__anrf_t${++tempCounter}`;
+      top().temps.push(name);
+      return f.createIdentifier(name);
+    };
+    /** `recv` evaluated once: identifiers and `this` as they are, anything else through a temp. */
+    const once = (recv: ts.Expression): { first: ts.Expression; again: ts.Expression } => {
+      if (ts.isIdentifier(recv) || recv.kind === ts.SyntaxKind.ThisKeyword) return { first: recv, again: recv };
+      const t = temp();
+      return { first: f.createParenthesizedExpression(f.createAssignment(t, recv)), again: t };
+    };
+    const checkCall = (method: string, args: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(checks), method), undefined, args);
+    const num = (k: number) => f.createNumericLiteral(k);
+
+    /** Compile a clause or record why it cannot be checked at run time (once per function scope). */
+    const compiledIn = new WeakMap<object, Map<string, string | undefined>>();
+    const compile = (text: string, scope: FnScope | undefined, withResult: boolean): string | undefined => {
+      const cacheKey = scope ?? compiledIn;
+      const cache = compiledIn.get(cacheKey) ?? new Map<string, string | undefined>();
+      compiledIn.set(cacheKey, cache);
+      const key = `${withResult}:${text}`;
+      if (cache.has(key)) return cache.get(key);
+      const js = compileOnce(text, scope, withResult);
+      cache.set(key, js);
+      return js;
+    };
+    const compileOnce = (text: string, scope: FnScope | undefined, withResult: boolean): string | undefined => {
+      const parsed = parseClause(text);
+      if (parsed.kind === "informal") {
+        input.notCheckable.push(`${text} (${parsed.reason})`);
+        return undefined;
+      }
+      const old = (e: ClauseExpr): string => {
+        const operand = compileOldOperand(e, { checks, params: scope?.params ?? [] });
+        if (!operand.ok || scope === undefined) throw new Error(operand.ok ? "old() needs a function" : operand.reason);
+        const name = `__anrf_old${++tempCounter}`;
+        scope.olds.push({ name, js: operand.js });
+        return name;
+      };
+      try {
+        const c = compileClause(parsed.expr, { checks, params: scope?.params ?? [], result: withResult ? RESULT : undefined, old: withResult ? old : undefined });
+        if (!c.ok) {
+          input.notCheckable.push(`${text} (${c.reason})`);
+          return undefined;
+        }
+        return c.js;
+      } catch (error) {
+        input.notCheckable.push(`${text} (${(error as Error).message})`);
+        return undefined;
+      }
+    };
+
+    const postconditions = (scope: FnScope, site: { start: number; end: number }, value: ts.Expression): ts.Expression => {
+      const e = scope.entity!;
+      let out = value;
+      e.clauses.postconditions.forEach((clause, i) => {
+        const k = table.decide("postcondition", e.id, site.start, site.end, `postcondition ${clause}`, (o, n) => (o.clause !== undefined ? o.clause === clause : n === i));
+        if (k === undefined) return;
+        const js = compile(clause, scope, true);
+        if (js === undefined) return;
+        out = checkCall("post", [num(k), out, raw(f, `(${RESULT}) => ${js}`)]);
+      });
+      return out;
+    };
+
+    const invariantChecks = (node: ts.IterationStatement): ts.Expression[] => {
+      const scope = top();
+      const e = scope.entity;
+      if (e === undefined || e.clauses.invariants.length === 0) return [];
+      const site = loc(node);
+      const out: ts.Expression[] = [];
+      const emit = (inv: { id: string; text: string }, match?: (o: { clause?: string | undefined }) => boolean) => {
+        const k = table.decide("invariant", e.id, site.start, site.end, `invariant ${inv.id}: ${inv.text}`, match);
+        if (k === undefined) return;
+        const js = compile(inv.text, undefined, false);
+        if (js !== undefined) out.push(checkCall("inv", [num(k), raw(f, `() => ${js}`)]));
+      };
+      const here = table.obligationsAt("invariant", site.start, site.end);
+      if (input.invariantObligations) {
+        for (const o of here) {
+          const inv = e.clauses.invariants.find((i) => i.id === o.clause || i.text === o.clause);
+          if (inv) emit(inv, (x) => x.clause === o.clause);
+        }
+      } else {
+        // No invariant obligations at all: check each invariant whose names are all declared here.
+        for (const inv of e.clauses.invariants) {
+          const parsed = parseClause(inv.text);
+          if (parsed.kind === "formal" && freeNames(parsed.expr).every((n) => scope.declared.has(n))) emit(inv);
+        }
+      }
+      return out;
+    };
+
+    const visit = (node: ts.Node): ts.Node | ts.Node[] => {
+      if (isFunctionLike(node)) return visitFunction(node);
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) top().declared.add(node.name.text);
+      if (ts.isElementAccessExpression(node)) return visitElementAccess(node);
+      if (ts.isCallExpression(node)) return visitCall(node);
+      if (ts.isReturnStatement(node)) return visitReturn(node);
+      if (ts.isIterationStatement(node, false)) return visitLoop(node);
+      return ts.visitEachChild(node, visit, ctx);
+    };
+
+    const visitElementAccess = (node: ts.ElementAccessExpression): ts.Node => {
+      const arg0 = node.argumentExpression;
+      if (ts.isStringLiteral(arg0) || ts.isNoSubstitutionTemplateLiteral(arg0) || node.expression.kind === ts.SyntaxKind.SuperKeyword) {
+        return ts.visitEachChild(node, visit, ctx); // a property name, not an element
+      }
+      const site = loc(node);
+      const k = table.decide("bounds", entityName(), site.start, site.end, `0 <= index < length at ${node.getText(sf0).slice(0, 80)}`);
+      const visited = ts.visitEachChild(node, visit, ctx) as ts.ElementAccessExpression;
+      if (k === undefined) return visited;
+      const { first, again } = once(visited.expression);
+      const index = checkCall("b", [again, visited.argumentExpression, num(k)]);
+      return ts.isElementAccessChain(visited)
+        ? f.createElementAccessChain(first, visited.questionDotToken, index)
+        : f.createElementAccessExpression(first, index);
+    };
+
+    const visitCall = (node: ts.CallExpression): ts.Node => {
+      const site = loc(node);
+      const callee = node.expression;
+      // Precondition of a contracted entity called inside the module.
+      if (ts.isIdentifier(callee) && byName.has(callee.text) && byName.get(callee.text)!.clauses.preconditions.length > 0) {
+        const e = byName.get(callee.text)!;
+        const visited = ts.visitEachChild(node, visit, ctx) as ts.CallExpression;
+        const params = entityParams.get(e.name) ?? [];
+        let args: ts.Expression = f.createArrayLiteralExpression([...visited.arguments]);
+        let any = false;
+        e.clauses.preconditions.forEach((clause, i) => {
+          const k = table.decide("precondition", e.id, site.start, site.end, `precondition ${clause}`, (o, n) => (o.clause !== undefined ? o.clause === clause : n === i));
+          if (k === undefined) return;
+          const js = compile(clause, { temps: [], entity: e, params, olds: [], declared: new Set() }, false);
+          if (js === undefined) return;
+          args = checkCall("pre", [num(k), args, raw(f, `(${params.join(", ")}) => ${js}`)]);
+          any = true;
+        });
+        return any ? f.updateCallExpression(visited, visited.expression, visited.typeArguments, [f.createSpreadElement(args)]) : visited;
+      }
+      // Filesystem capability at the call that hands the path to the facade.
+      const fsName = ts.isIdentifier(callee) ? fsNamed.get(callee.text) : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && fsNamespaces.has(callee.expression.text) ? callee.name.text : undefined;
+      if (fsName !== undefined && (FS_READ.has(fsName) || FS_WRITE.has(fsName)) && node.arguments.length > 0) {
+        const k = table.decide("capability", entityName(), site.start, site.end, `${fsName} path under a declared mount`);
+        const visited = ts.visitEachChild(node, visit, ctx) as ts.CallExpression;
+        if (k === undefined) return visited;
+        const [first, ...rest] = visited.arguments;
+        return f.updateCallExpression(visited, visited.expression, visited.typeArguments, [checkCall("cap", [num(k), first!, FS_WRITE.has(fsName) ? f.createTrue() : f.createFalse()]), ...rest]);
+      }
+      // String element reads through a method: s.charCodeAt(i) and friends.
+      if (ts.isPropertyAccessExpression(callee) && STRING_INDEXERS.has(callee.name.text) && node.arguments.length > 0 && !ts.isSpreadElement(node.arguments[0]!)) {
+        const k = table.decide("bounds", entityName(), site.start, site.end, `0 <= index < length at ${node.getText(sf0).slice(0, 80)}`);
+        const visited = ts.visitEachChild(node, visit, ctx) as ts.CallExpression;
+        if (k === undefined) return visited;
+        const access = visited.expression as ts.PropertyAccessExpression;
+        const { first, again } = once(access.expression);
+        const [i0, ...rest] = visited.arguments;
+        const newCallee = ts.isPropertyAccessChain(access) ? f.createPropertyAccessChain(first, access.questionDotToken, access.name) : f.createPropertyAccessExpression(first, access.name);
+        return f.createCallExpression(newCallee, visited.typeArguments, [checkCall("b", [again, i0!, num(k)]), ...rest]);
+      }
+      return ts.visitEachChild(node, visit, ctx);
+    };
+
+    const visitReturn = (node: ts.ReturnStatement): ts.Node => {
+      const scope = top();
+      const site = loc(node);
+      const visited = ts.visitEachChild(node, visit, ctx) as ts.ReturnStatement;
+      if (scope.entity === undefined || scope.entity.clauses.postconditions.length === 0) return visited;
+      return f.updateReturnStatement(visited, postconditions(scope, site, visited.expression ?? f.createVoidZero()));
+    };
+
+    const visitLoop = (node: ts.IterationStatement): ts.Node => {
+      const init = ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) ? node.initializer : undefined;
+      if (init && ts.isVariableDeclarationList(init)) for (const d of init.declarations) if (ts.isIdentifier(d.name)) top().declared.add(d.name.text);
+      const invs = invariantChecks(node);
+      const visited = ts.visitEachChild(node, visit, ctx) as ts.IterationStatement;
+      if (invs.length === 0) return visited;
+      const all = invs.reduce((a, b) => f.createLogicalAnd(a, b));
+      if (ts.isForStatement(visited)) {
+        // Checked before every evaluation of the condition: on entry and after each iteration.
+        const cond = visited.condition ? f.createLogicalAnd(all, f.createParenthesizedExpression(visited.condition)) : all;
+        return f.updateForStatement(visited, visited.initializer, cond, visited.incrementor, visited.statement);
+      }
+      if (ts.isWhileStatement(visited)) return f.updateWhileStatement(visited, f.createLogicalAnd(all, f.createParenthesizedExpression(visited.expression)), visited.statement);
+      const body = f.createBlock([f.createExpressionStatement(all), visited.statement], true);
+      if (ts.isDoStatement(visited)) return f.updateDoStatement(visited, body, visited.expression);
+      if (ts.isForOfStatement(visited)) return f.updateForOfStatement(visited, visited.awaitModifier, visited.initializer, visited.expression, body);
+      if (ts.isForInStatement(visited)) return f.updateForInStatement(visited, visited.initializer, visited.expression, body);
+      return visited;
+    };
+
+    const visitFunction = (node: FunctionLike): ts.Node => {
+      const entity = entityOf(node, byName);
+      const params = paramNames(node);
+      const scope: FnScope = { temps: [], entity, params, olds: [], declared: new Set([...top().declared, ...params]) };
+      const closing = node.body && ts.isBlock(node.body) ? node.body.getEnd() - 1 : undefined;
+      const exprSite = node.body && !ts.isBlock(node.body) ? loc(node.body) : undefined;
+      scopes.push(scope);
+      let visited = ts.visitEachChild(node, visit, ctx) as FunctionLike;
+      let body = visited.body;
+      if (body !== undefined && entity !== undefined && entity.clauses.postconditions.length > 0) {
+        if (ts.isBlock(body) && closing !== undefined) {
+          const tail = postconditions(scope, { start: closing, end: closing }, f.createVoidZero());
+          body = f.updateBlock(body, [...body.statements, f.createExpressionStatement(tail)]);
+        } else if (!ts.isBlock(body) && exprSite !== undefined) {
+          body = postconditions(scope, exprSite, body as ts.Expression) as ts.ConciseBody;
+        }
+      }
+      scopes.pop();
+      const prelude: string[] = [];
+      if (scope.temps.length > 0) prelude.push(`let ${scope.temps.join(", ")}`);
+      for (const o of scope.olds) prelude.push(`const ${o.name} = ${o.js}`);
+      if (prelude.length > 0 && body !== undefined) {
+        const statements = prelude.map((p) => f.createExpressionStatement(raw(f, p)));
+        body = ts.isBlock(body) ? f.updateBlock(body, [...statements, ...body.statements]) : f.createBlock([...statements, f.createReturnStatement(body as ts.Expression)], true);
+      }
+      if (body !== visited.body) visited = replaceBody(f, visited, body!);
+      return visited;
+    };
+
+    const visitedFile = ts.visitEachChild(sf, visit, ctx);
+    const prelude: ts.Statement[] = [];
+    const moduleScope = scopes[0]!;
+    if (moduleScope.temps.length > 0) prelude.push(f.createExpressionStatement(raw(f, `let ${moduleScope.temps.join(", ")}`)));
+    // Entry preconditions: registered before any module code runs (see guest/checks.ts `entry`).
+    for (const e of input.entities) {
+      if (e.clauses.preconditions.length === 0) continue;
+      const params = entityParams.get(e.name) ?? [];
+      const calls: string[] = [];
+      e.clauses.preconditions.forEach((clause, i) => {
+        const js = compile(clause, { temps: [], entity: e, params, olds: [], declared: new Set() }, false);
+        if (js === undefined) return;
+        const k = table.always({ id: `${e.id}/precondition/entry#${i + 1}`, kind: "precondition", entity: e.id, location: input.entryLocation(e.name), description: `precondition ${clause}` });
+        calls.push(`${checks}.pre(${k}, args, (${params.join(", ")}) => ${js});`);
+      });
+      if (calls.length > 0) prelude.push(f.createExpressionStatement(raw(f, `${checks}.entry(${JSON.stringify(e.name)}, (args) => { ${calls.join(" ")} })`)));
+    }
+    return f.updateSourceFile(visitedFile, [...prelude, ...visitedFile.statements]);
+  };
+}
+
+function replaceBody(f: ts.NodeFactory, fn: FunctionLike, body: ts.ConciseBody): FunctionLike {
+  if (ts.isFunctionDeclaration(fn)) return f.updateFunctionDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, body as ts.Block);
+  if (ts.isFunctionExpression(fn)) return f.updateFunctionExpression(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.typeParameters, fn.parameters, fn.type, body as ts.Block);
+  if (ts.isArrowFunction(fn)) return f.updateArrowFunction(fn, fn.modifiers, fn.typeParameters, fn.parameters, fn.type, fn.equalsGreaterThanToken, body);
+  if (ts.isMethodDeclaration(fn)) return f.updateMethodDeclaration(fn, fn.modifiers, fn.asteriskToken, fn.name, fn.questionToken, fn.typeParameters, fn.parameters, fn.type, body as ts.Block);
+  if (ts.isConstructorDeclaration(fn)) return f.updateConstructorDeclaration(fn, fn.modifiers, fn.parameters, body as ts.Block);
+  if (ts.isGetAccessorDeclaration(fn)) return f.updateGetAccessorDeclaration(fn, fn.modifiers, fn.name, fn.parameters, fn.type, body as ts.Block);
+  return f.updateSetAccessorDeclaration(fn, fn.modifiers, fn.name, fn.parameters, body as ts.Block);
+}

@@ -1,0 +1,169 @@
+/**
+ * `run(doc, entry, args, options)`: the effectful shell. Load (spec) → verdicts (options or the
+ * verifier) → instrument (pure, memoised) → a pooled sandbox bound to this module → a result
+ * built from checked plain data → one audit record, fsync'ed, for every run.
+ */
+import { createHash } from "node:crypto";
+import { dirname, resolve } from "node:path";
+import type { LoadedDocument } from "../../spec/load.js";
+import type { ObligationResult } from "../../verifier/obligation.js";
+import type { LoadMessage } from "../guest/protocol.js";
+import { appendAudit, DEFAULT_AUDIT_FILE } from "./audit.js";
+import { clausesFor, entityPolicy, fallbackOf, functionEntities } from "./document-view.js";
+import { instrument, type Instrumented } from "./instrument.js";
+import { deriveLimits } from "./limits.js";
+import { resolveGrants } from "./mounts.js";
+import { defaultPool } from "./pool.js";
+import { outcomeToResult } from "./outcome.js";
+import type { RunOptions, RunResult, RunSecurity } from "./types.js";
+
+const memo = new Map<string, Instrumented>();
+const MEMO_MAX = 64;
+
+function instrumentMemo(key: string, make: () => Instrumented): Instrumented {
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const made = make();
+  if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!);
+  memo.set(key, made);
+  return made;
+}
+
+/** Verdicts from the verifier's library API, loaded lazily (z3 only if something must be solved). */
+async function verdictsFor(loaded: LoadedDocument, cwd: string): Promise<{ obligations: readonly ObligationResult[]; note?: string }> {
+  try {
+    const verifier = await import("../../verifier/index.js");
+    const report = await verifier.verifyDocument(loaded, { cwd, timeoutMs: 2000, rlimit: 0 });
+    return { obligations: report.obligations };
+  } catch (error) {
+    // No verdicts means no proofs: every check stays in. Never a reason not to run safely.
+    return { obligations: [], note: `verifier unavailable (${(error as Error).message}); every check inserted` };
+  }
+}
+
+export async function run(doc: LoadedDocument | string, entry: string, args: readonly unknown[], options: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const mode = options.mode ?? "production";
+  const cwd = process.cwd();
+  const loaded = typeof doc === "string" ? await (await import("../../spec/load.js")).loadDocument(doc, { cwd }) : doc;
+  const auditFile = options.audit === false ? undefined : resolve(cwd, options.audit ?? DEFAULT_AUDIT_FILE);
+  const fail = (code: string, message: string, extra: Partial<RunSecurity> = {}): RunResult =>
+    finish(
+      {
+        status: "error",
+        value: undefined,
+        violations: [],
+        error: { code, message },
+        security: { mode, checksInserted: 0, checksSkippedByProof: 0, checksExecuted: 0, limits: extra.limits ?? emptyLimits, policy: options.policy ?? "terminate", unsupportedGrants: [], ...extra },
+        timing: { totalMs: performance.now() - started, instrumentMs: 0, guestMs: null, coldStart: false },
+        entity: entry,
+        documentHash: "",
+      },
+      loaded.file,
+      entry,
+      auditFile,
+    );
+
+  const document = loaded.document;
+  if (!loaded.valid || document === undefined) {
+    const first = loaded.findings.find((f) => f.severity === "error");
+    return fail("ANRF_INVALID_DOCUMENT", `the document is not valid${first ? `: ${first.message}` : ""}`);
+  }
+  if (loaded.module === undefined) return fail("ANRF_NO_CODE", "the document carries no code to run");
+  const entities = functionEntities(document);
+  const entity = entities.get(entry);
+  if (entity === undefined) {
+    return fail("ANRF_UNKNOWN_ENTRY", `no Function entity named '${entry}' (declared: ${[...entities.keys()].join(", ") || "none"})`);
+  }
+  const documentHash = createHash("sha256").update(JSON.stringify(document)).update("\0").update(loaded.module.text).digest("hex");
+  const limits = deriveLimits(document, { timeMs: options.timeoutMs });
+  const { grants, problems, unsupported } = resolveGrants(document, options.baseDir ?? dirname(loaded.absoluteFile));
+  if (problems.length > 0) return fail(problems[0]!.code, problems.map((p) => p.message).join("; "), { limits });
+
+  const verification = options.verification !== undefined ? { obligations: options.verification } : await verdictsFor(loaded, cwd);
+  const instrumentStarted = performance.now();
+  const visitorEntities = [...entities.values()].map((e) => ({ id: e.id, name: e.name, clauses: clausesFor(document, e.id) }));
+  const file = loaded.module.fromInline ? `${loaded.file}#/execution/code` : loaded.module.file;
+  const key = createHash("sha256").update(JSON.stringify([documentHash, mode, file, verification.obligations.map((o) => [o.id, o.kind, o.status, o.site.start, o.site.end, o.clause])])).digest("hex");
+  const inst = instrumentMemo(key, () => instrument({ source: loaded.module!.text, file, obligations: verification.obligations, mode, entities: visitorEntities }));
+  const instrumentMs = performance.now() - instrumentStarted;
+  const policy = options.policy ?? entityPolicy(entity) ?? "terminate";
+  const security: RunSecurity = {
+    mode,
+    checksInserted: inst.inserted,
+    checksSkippedByProof: inst.skippedByProof,
+    checksExecuted: 0,
+    limits,
+    policy,
+    unsupportedGrants: [...unsupported, ...(verification.note ? [verification.note] : [])],
+    uncovered: inst.uncovered,
+    notCheckable: inst.notCheckable,
+  };
+  if (inst.diagnostics.length > 0) return fail("ANRF_MODULE_SYNTAX", inst.diagnostics.slice(0, 3).join("; "), security);
+
+  const load: LoadMessage = {
+    type: "load",
+    js: inst.js,
+    checkParam: inst.checkParam,
+    checks: inst.checks,
+    grants,
+    mode,
+    allocBytes: limits.arrayBufferBytes,
+    resultBytes: limits.resultBytes,
+    entities: Object.fromEntries([...entities].map(([name, e]) => [name, e.id])),
+    moduleFile: file,
+  };
+  const pool = options.pool ?? defaultPool();
+  let acquired;
+  try {
+    acquired = await pool.acquire(load, limits, grants);
+  } catch (error) {
+    return fail("ANRF_SANDBOX_START", (error as Error).message, security);
+  }
+  const outcome = await acquired.sandbox.exec(entry, args, limits.timeMs);
+  pool.release(acquired.key, acquired.sandbox);
+  const result = outcomeToResult(outcome, {
+    entity: entity.id,
+    documentHash,
+    security,
+    checks: inst.checks,
+    fallback: fallbackOf(entity),
+    timing: { totalMs: performance.now() - started, instrumentMs, coldStart: acquired.cold },
+  });
+  return finish(result, loaded.file, entry, auditFile);
+}
+
+const emptyLimits = {
+  timeMs: 0,
+  memoryMb: 0,
+  maxOldGenerationSizeMb: 0,
+  maxYoungGenerationSizeMb: 0,
+  stackSizeMb: 0,
+  arrayBufferBytes: 0,
+  resultBytes: 0,
+  addressSpaceBytes: null,
+  isolation: "thread",
+} as const;
+
+function finish(result: RunResult, document: string, entry: string, auditFile: string | undefined): RunResult {
+  if (auditFile !== undefined) {
+    appendAudit(auditFile, {
+      time: new Date().toISOString(),
+      event: "run",
+      document,
+      documentHash: result.documentHash,
+      entity: result.entity,
+      entry,
+      mode: result.security.mode,
+      status: result.status,
+      policy: result.security.policy,
+      degraded: result.degraded === true,
+      violations: result.violations,
+      error: result.error,
+      limits: result.security.limits,
+      checks: { inserted: result.security.checksInserted, skippedByProof: result.security.checksSkippedByProof, executed: result.security.checksExecuted },
+      timing: result.timing,
+    });
+  }
+  return result;
+}

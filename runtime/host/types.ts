@@ -1,0 +1,90 @@
+/** The runtime's public result types (exported from runtime/index.ts). */
+import type { ObligationResult } from "../../verifier/obligation.js";
+import type { CheckKind, CheckLocation, RunMode } from "../guest/protocol.js";
+
+export type { RunMode } from "../guest/protocol.js";
+export type RunStatus = "ok" | "violation" | "timeout" | "out-of-memory" | "error";
+export type ViolationPolicy = "terminate" | "degrade";
+
+export interface Violation {
+  readonly id: string;
+  readonly kind: CheckKind;
+  readonly entity: string;
+  readonly location: CheckLocation | null;
+  readonly message: string;
+  readonly values?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface RunLimits {
+  /** Wall time per run (security.isolation_requirements.resource_limits.time). */
+  readonly timeMs: number;
+  /** The document's memory limit in MiB; the V8 heap limits are derived from it. */
+  readonly memoryMb: number;
+  readonly maxOldGenerationSizeMb: number;
+  readonly maxYoungGenerationSizeMb: number;
+  readonly stackSizeMb: number;
+  /** Per-run ArrayBuffer / typed-array byte budget inside the compartment. */
+  readonly arrayBufferBytes: number;
+  /** Cap on the serialized result. */
+  readonly resultBytes: number;
+  /** Process isolation only: RLIMIT_AS of the child, bytes (null when prlimit is unavailable). */
+  readonly addressSpaceBytes: number | null;
+  readonly isolation: "thread" | "process";
+}
+
+export interface RunSecurity {
+  readonly mode: RunMode;
+  readonly checksInserted: number;
+  readonly checksSkippedByProof: number;
+  readonly checksExecuted: number;
+  /** Testing mode: how often each inserted check ran, by check id. */
+  readonly checkCounts?: Readonly<Record<string, number>> | undefined;
+  readonly limits: RunLimits;
+  readonly policy: ViolationPolicy;
+  /** Grants that were requested but not endowed (e.g. network: true), and verifier notes. */
+  readonly unsupportedGrants: readonly string[];
+  /** Unproved obligations that are not enforced by a check (type, informal, uninstrumented sites). */
+  readonly uncovered?: readonly string[] | undefined;
+  /** Contract clauses that cannot be evaluated at run time. */
+  readonly notCheckable?: readonly string[] | undefined;
+}
+
+export interface RunTiming {
+  readonly totalMs: number;
+  readonly instrumentMs: number;
+  /** Time inside the guest (from the guest's own clock), when the run finished normally. */
+  readonly guestMs: number | null;
+  readonly coldStart: boolean;
+}
+
+export interface RunError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface RunResult {
+  readonly status: RunStatus;
+  readonly value: unknown;
+  readonly violations: readonly Violation[];
+  readonly error?: RunError | undefined;
+  /** True when a violation was answered with the entity's fallback (policy degrade). */
+  readonly degraded?: boolean | undefined;
+  readonly security: RunSecurity;
+  readonly timing: RunTiming;
+  readonly entity: string;
+  readonly documentHash: string;
+}
+
+export interface RunOptions {
+  readonly mode?: RunMode | undefined;
+  /** Verdicts to instrument from; when absent, `run` asks the verifier (verifier/index.ts). */
+  readonly verification?: readonly ObligationResult[] | undefined;
+  /** Override the document's wall-time limit (ms). */
+  readonly timeoutMs?: number | undefined;
+  readonly policy?: ViolationPolicy | undefined;
+  /** Audit trail file (JSON lines); `false` disables auditing (library use only). */
+  readonly audit?: string | false | undefined;
+  /** Base directory for relative mount paths (the document's folder). */
+  readonly baseDir?: string | undefined;
+  readonly pool?: import("./pool.js").SandboxPool | undefined;
+}
