@@ -4,8 +4,8 @@
  * against what the runtime will really endow — not against all of Node's API.
  */
 const syncFs = `
-  export function readFileSync(path: string, encoding?: string): string | Uint8Array;
   export function readFileSync(path: string, encoding: "utf8" | "utf-8"): string;
+  export function readFileSync(path: string, encoding?: string): string | Uint8Array;
   export function existsSync(path: string): boolean;
   export function readdirSync(path: string): string[];
   export function statSync(path: string): { readonly size: number; readonly isFile: boolean; readonly isDirectory: boolean };
@@ -15,8 +15,8 @@ const syncFs = `
   export function rmSync(path: string): void;
 `;
 const asyncFs = `
-  export function readFile(path: string, encoding?: string): Promise<string | Uint8Array>;
   export function readFile(path: string, encoding: "utf8" | "utf-8"): Promise<string>;
+  export function readFile(path: string, encoding?: string): Promise<string | Uint8Array>;
   export function readdir(path: string): Promise<string[]>;
   export function stat(path: string): Promise<{ readonly size: number; readonly isFile: boolean; readonly isDirectory: boolean }>;
   export function writeFile(path: string, data: string | Uint8Array): Promise<void>;
