@@ -5,6 +5,8 @@ import type { Obligation, ObligationResult, SolverLimits, Verdict } from "../obl
 import type { SolverPool } from "../solver/pool.js";
 import { verdictFromOutcome } from "../solver/verdict.js";
 
+const IN_FLIGHT = 64;
+
 export interface SolveSettings {
   readonly limits: SolverLimits;
   readonly solverVersion: string;
@@ -88,10 +90,17 @@ export async function solveObligations(
     return { verdict, source: "solver" };
   };
 
-  const byKey = new Map<string, Promise<Solved>>();
-  for (const key of distinct) byKey.set(key, resolveKey(key));
+  // A bounded number of keys in flight: enough to keep every solver worker busy, few enough
+  // not to open thousands of cache files at once.
   const perKey = new Map<string, Solved>();
-  for (const [key, promise] of byKey) perKey.set(key, await promise);
+  let next = 0;
+  const runner = async (): Promise<void> => {
+    while (next < distinct.length) {
+      const key = distinct[next++]!;
+      perKey.set(key, await resolveKey(key));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, distinct.length) }, runner));
 
   const verdicts = obligations.map((o, i) => inSourceTerms(perKey.get(keys[i]!)!, o));
   return { verdicts, stats: { queries: distinct.length, cacheHits, solved } };
