@@ -53,6 +53,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const shard = shardFromFlag(flags["shard"] as string | undefined);
   const strict = flags["strict"] === true;
   const { cache, memo } = await openCacheFromFlags(flags, io);
+  // Ctrl-C cancels solving: the remaining obligations are reported unknown ("cancelled") and
+  // the report is still printed; a second Ctrl-C gets Node's default (exit).
+  const controller = new AbortController();
+  const cancel = () => controller.abort();
+  process.once("SIGINT", cancel);
   try {
     const report = await verifyDocuments(positionals, {
       cwd: io.cwd,
@@ -63,10 +68,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       cache,
       memo,
       shard,
+      signal: controller.signal,
     });
     io.stdout(flags["format"] === "json" ? verifyJson(report) : verifyPretty(report, { color: io.isTTY, strict }));
     return verificationPassed(report, strict) ? ExitCode.ok : ExitCode.findings;
   } finally {
+    process.off("SIGINT", cancel);
     await cache?.close();
   }
 }
