@@ -160,12 +160,12 @@ function wrapTypedArray(name: (typeof typedArrayNames)[number]): void {
 
 function wrapTextEncoder(): void {
   const proto = TextEncoder.prototype;
-  const encode = proto.encode;
+  const realEncode = proto.encode;
   defineProperty(proto, "encode", {
     value: function encode(this: unknown, input?: unknown): Uint8Array {
       const text = input === undefined ? "" : RealString(input); // coerce once
       charge(text.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 code unit
-      return apply(encode, this, [text]) as Uint8Array;
+      return apply(realEncode, this, [text]) as Uint8Array;
     },
     writable: true,
     enumerable: true,
