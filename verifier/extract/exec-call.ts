@@ -1,0 +1,323 @@
+import { ts } from "ts-morph";
+import { where, type ExecCtx } from "./context.js";
+import { requireBounds } from "./exec-bounds.js";
+import { entityCall } from "./exec-entity-call.js";
+import { capabilityCall, networkUse } from "./capability.js";
+import { escape, evalExpr, freshOfKind, newArray } from "./exec-expr.js";
+import { asNumVal, floorDiv, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toInt32 } from "./numbers.js";
+import { bounded, strLen, type State } from "./state.js";
+import { Abort } from "./sink.js";
+import { and, app, eq, freshConst, intLit, ite, le, lt, or, type Term } from "./terms.js";
+import { MAX_STRING_LENGTH, TWO_53, TYPED_ARRAY_ELEMS, maxLengthOf, type Val } from "./values.js";
+
+/**
+ * Calls: modelled builtins (Math, Number, string and array methods), other Function entities
+ * (modular: their preconditions asserted, postconditions assumed), filesystem facade and
+ * network uses (capability obligations). Any other call is unknown: its result is not
+ * modelled and it may change the length of every array it can reach.
+ */
+export function evalCall(ctx: ExecCtx, node: ts.CallExpression, st: State): Val {
+  if (node.questionDotToken || (ts.isPropertyAccessExpression(node.expression) && node.expression.questionDotToken)) {
+    throw new Abort(node, `optional call at ${where(ctx, node)} is not modelled`);
+  }
+  const callee = node.expression;
+  if (ts.isIdentifier(callee)) {
+    const sym = ctx.checker.getSymbolAtLocation(callee);
+    const decl = sym?.valueDeclaration;
+    const target = decl && (ts.isFunctionDeclaration(decl) ? decl : ts.isVariableDeclaration(decl) ? decl.initializer : undefined);
+    const info = target ? ctx.callees.get(target) : undefined;
+    if (info) return entityCall(ctx, node, info, st);
+    if (sym && ctx.facadeBindings.has(sym)) return capabilityCall(ctx, node, ctx.facadeBindings.get(sym) ?? "readFileSync", st);
+    if (!sym?.valueDeclaration || isLibDeclaration(sym)) {
+      const global = globalCall(ctx, callee.text, node, st);
+      if (global) return global;
+    }
+    return unknownCall(ctx, node, `call to unknown function '${callee.text}'`, st);
+  }
+  if (ts.isPropertyAccessExpression(callee)) {
+    const method = callee.name.text;
+    if (ts.isIdentifier(callee.expression)) {
+      const sym = ctx.checker.getSymbolAtLocation(callee.expression);
+      if (sym && ctx.facadeNamespaces.has(sym)) return capabilityCall(ctx, node, method as never, st);
+      if (!sym || isLibDeclaration(sym)) {
+        const builtin = builtinCall(ctx, `${callee.expression.text}.${method}`, node, st);
+        if (builtin) return builtin;
+      }
+    }
+    const recv = evalExpr(ctx, callee.expression, st);
+    if (recv.k === "str") return stringMethod(ctx, node, recv, method, st);
+    if (recv.k === "arr") return arrayMethod(ctx, node, recv, method, st);
+    return unknownCall(ctx, node, `call of method '${method}' on ${recv.k === "opaque" ? recv.why : recv.k}`, st);
+  }
+  return unknownCall(ctx, node, `call of a computed function at ${where(ctx, node)}`, st);
+}
+
+function isLibDeclaration(sym: ts.Symbol): boolean {
+  const decls = sym.getDeclarations() ?? [];
+  return decls.length > 0 && decls.every((d) => d.getSourceFile().isDeclarationFile);
+}
+
+function args(ctx: ExecCtx, node: ts.CallExpression | ts.NewExpression, st: State): Val[] {
+  return (node.arguments ?? []).map((a) => {
+    if (ts.isSpreadElement(a)) throw new Abort(a, `spread argument at ${where(ctx, a)} is not modelled`);
+    return evalExpr(ctx, a, st);
+  });
+}
+
+export function unknownCall(ctx: ExecCtx, node: ts.CallExpression | ts.NewExpression, why: string, st: State): Val {
+  for (const v of args(ctx, node, st)) escape(v, st);
+  st.havocShared(`array lengths after ${why} at ${where(ctx, node)}`);
+  return { k: "opaque", why: `result of ${why} at ${where(ctx, node)}` };
+}
+
+function globalCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: State): Val | undefined {
+  if (name === "fetch") {
+    networkUse(ctx, node, st);
+    return unknownCall(ctx, node, "fetch", st);
+  }
+  if (name === "isNaN" || name === "isFinite") {
+    const [x] = args(ctx, node, st).map(asNumVal);
+    if (!x) return { k: "opaque", why: `${name} of a non-number` };
+    return { k: "bool", t: name === "isNaN" ? isNaNTerm(x) : isFiniteTerm(x) };
+  }
+  if (name === "Number") {
+    const [v] = args(ctx, node, st);
+    return v && asNumVal(v) ? v : { k: "opaque", why: "Number(...) of a non-number" };
+  }
+  if (name === "String") {
+    const [v] = args(ctx, node, st);
+    return v?.k === "str" ? v : { k: "opaque", why: "String(...) of a non-string" };
+  }
+  return undefined;
+}
+
+function builtinCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: State): Val | undefined {
+  const known = ["Math.floor", "Math.ceil", "Math.trunc", "Math.abs", "Math.min", "Math.max", "Math.round", "Math.sqrt", "Math.random", "Number.isInteger", "Number.isSafeInteger", "Number.isFinite", "Number.isNaN", "String.fromCharCode", "Array.isArray"];
+  if (!known.includes(name)) return undefined;
+  // Math.floor(a / k) on integers is floor division (see numbers.floorDiv).
+  const first = node.arguments[0];
+  if (name === "Math.floor" && node.arguments.length === 1 && first && ts.isBinaryExpression(first) && first.operatorToken.kind === ts.SyntaxKind.SlashToken) {
+    const a = asNumVal(evalExpr(ctx, first.left, st));
+    const b = asNumVal(evalExpr(ctx, first.right, st));
+    if (a?.k === "int" && b?.k === "int" && b.lo !== undefined && b.lo === b.hi && b.lo > 0n) return floorDiv(st, a, b.lo);
+    if (a && b) return mathRound("floor", { k: "num", t: app("fp.div", "FP", { kind: "lit", text: "RNE", sort: "Bool" }, toFPv(st, a), toFPv(st, b)) });
+    return { k: "opaque", why: "Math.floor of a non-number" };
+  }
+  const vals = args(ctx, node, st);
+  const nums = vals.map(asNumVal);
+  const [x, y] = nums;
+  switch (name) {
+    case "Math.floor":
+    case "Math.ceil":
+    case "Math.trunc":
+      return x ? mathRound(name === "Math.floor" ? "floor" : name === "Math.ceil" ? "ceil" : "trunc", x) : { k: "opaque", why: `${name} of a non-number` };
+    case "Math.abs":
+      return x ? mathAbs(x) : { k: "opaque", why: "Math.abs of a non-number" };
+    case "Math.min":
+    case "Math.max": {
+      if (nums.length === 0 || nums.some((n) => n === undefined)) return { k: "opaque", why: `${name} of non-numbers` };
+      let acc = nums[0];
+      for (const n of nums.slice(1)) if (acc && n) acc = mathMinMax(st, name === "Math.min" ? "min" : "max", acc, n);
+      return acc ?? { k: "opaque", why: name };
+    }
+    case "Math.round":
+      if (x?.k === "int") return x;
+      return { k: "num", t: freshConst("FP", "result of Math.round") };
+    case "Math.sqrt":
+    case "Math.random":
+      return { k: "num", t: freshConst("FP", `result of ${name}`) };
+    case "Number.isInteger":
+      return x ? { k: "bool", t: isIntegralTerm(x) } : { k: "bool", t: { kind: "lit", text: "false", sort: "Bool" } };
+    case "Number.isSafeInteger":
+      if (!x) return { k: "bool", t: { kind: "lit", text: "false", sort: "Bool" } };
+      return { k: "bool", t: x.k === "int" ? bounded(x.t, -(TWO_53 - 1n), TWO_53 - 1n) : and(isIntegralTerm(x), app("fp.leq", "Bool", app("fp.abs", "FP", x.t), toFPv(st, numberLiteral(Number.MAX_SAFE_INTEGER)))) };
+    case "Number.isFinite":
+      return x ? { k: "bool", t: isFiniteTerm(x) } : { k: "bool", t: { kind: "lit", text: "false", sort: "Bool" } };
+    case "Number.isNaN":
+      return x ? { k: "bool", t: isNaNTerm(x) } : { k: "bool", t: { kind: "lit", text: "false", sort: "Bool" } };
+    case "String.fromCharCode": {
+      const c = freshConst("String", "result of String.fromCharCode");
+      st.assume(eq(strLen(c), intLit(vals.length)));
+      return { k: "str", t: c };
+    }
+    case "Array.isArray":
+      return vals[0]?.k === "arr" ? { k: "bool", t: { kind: "lit", text: "true", sort: "Bool" } } : { k: "opaque", why: "Array.isArray of an unmodelled value" };
+  }
+  return y ? undefined : undefined;
+}
+
+function toFPv(st: State, v: NonNullable<ReturnType<typeof asNumVal>>): Term {
+  return v.k === "num" ? v.t : app("(_ to_fp 11 53)", "FP", { kind: "lit", text: "RNE", sort: "Bool" }, app("to_real", "Real", v.t));
+}
+
+function stringMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, { k: "str" }>, method: string, st: State): Val {
+  const vals = args(ctx, node, st);
+  const s = recv.t;
+  const len = strLen(s);
+  const [a, b] = vals;
+  const fresh = (source: string): Val => freshOfKind(st, { k: "str", t: s }, source);
+  switch (method) {
+    case "charCodeAt":
+    case "codePointAt": {
+      requireBounds(ctx, node, recv, a ?? numberLiteral(0), st);
+      const c = freshConst("Int", `${method} result`);
+      st.assume(bounded(c, 0n, method === "charCodeAt" ? 65535n : 0x10ffffn));
+      return { k: "int", t: c, lo: 0n, hi: method === "charCodeAt" ? 65535n : 0x10ffffn };
+    }
+    case "charAt": {
+      // Total: "" out of range, no obligation.
+      const c = fresh("charAt result");
+      if (c.k === "str") st.assume(le(strLen(c.t), intLit(1)));
+      return c;
+    }
+    case "includes":
+    case "startsWith":
+    case "endsWith":
+      if (a?.k === "str" && vals.length === 1) {
+        const op = method === "includes" ? "str.contains" : method === "startsWith" ? "str.prefixof" : "str.suffixof";
+        return { k: "bool", t: method === "includes" ? app(op, "Bool", s, a.t) : app(op, "Bool", a.t, s) };
+      }
+      return { k: "bool", t: freshConst("Bool", `${method} result`) };
+    case "indexOf":
+      if (a?.k === "str" && vals.length === 1) return { k: "int", t: app("str.indexof", "Int", s, a.t, intLit(0)), lo: -1n, hi: MAX_STRING_LENGTH };
+      return indexResult(st, len, `${method} result`);
+    case "lastIndexOf":
+      return indexResult(st, len, `${method} result`);
+    case "slice":
+    case "substring": {
+      const start = a ? asNumVal(a) : undefined;
+      const end = b ? asNumVal(b) : undefined;
+      if (method === "slice" && start?.k === "int" && (b === undefined || end?.k === "int")) {
+        const rel = (v: Term): Term => ite(lt(v, intLit(0)), ite(lt(app("+", "Int", len, v), intLit(0)), intLit(0), app("+", "Int", len, v)), ite(lt(len, v), len, v));
+        const from = rel(start.t);
+        const to = end?.k === "int" ? rel(end.t) : len;
+        return { k: "str", t: app("str.substr", "String", s, from, ite(lt(from, to), app("-", "Int", to, from), intLit(0))) };
+      }
+      const c = fresh(`${method} result`);
+      if (c.k === "str") st.assume(le(strLen(c.t), len));
+      return c;
+    }
+    case "toLowerCase":
+    case "toUpperCase":
+    case "trim":
+    case "trimStart":
+    case "trimEnd":
+    case "padStart":
+    case "padEnd":
+    case "repeat":
+    case "replace":
+    case "replaceAll":
+    case "normalize":
+    case "concat":
+      return fresh(`${method} result`);
+    case "split":
+      return newArray(ctx, st, "Array", undefined, stringType(ctx), `split result at ${where(ctx, node)}`);
+    default:
+      return { k: "opaque", why: `string method '${method}'` };
+  }
+}
+
+function stringType(ctx: ExecCtx): ts.Type {
+  return ctx.checker.getStringType();
+}
+
+function indexResult(st: State, len: Term, source: string): Val {
+  const r = freshConst("Int", source);
+  st.assume(or(eq(r, intLit(-1)), and(le(intLit(0), r), lt(r, len))));
+  return { k: "int", t: r, lo: -1n, hi: TWO_53 };
+}
+
+function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, { k: "arr" }>, method: string, st: State): Val {
+  const typed = recv.cls in TYPED_ARRAY_ELEMS;
+  const len = st.lengthOf(recv.ref);
+  const here = `${method} at ${where(ctx, node)}`;
+  switch (method) {
+    case "push":
+    case "unshift": {
+      if (typed) break;
+      const vals = args(ctx, node, st);
+      for (const v of vals) escape(v, st);
+      const next = app("+", "Int", len, intLit(vals.length));
+      // Growing past 2^32 - 1 throws RangeError, so afterwards the length is valid.
+      st.assume(le(next, intLit(maxLengthOf(recv.cls))));
+      st.lengthChanged(recv.ref, next, here);
+      return { k: "int", t: next, lo: 0n, hi: maxLengthOf(recv.cls) };
+    }
+    case "pop":
+    case "shift": {
+      if (typed) break;
+      const next = ite(lt(intLit(0), len), app("-", "Int", len, intLit(1)), intLit(0));
+      st.lengthChanged(recv.ref, next, here);
+      return { k: "opaque", why: `${method} result (an element or undefined)` };
+    }
+    case "splice": {
+      if (typed) break;
+      for (const v of args(ctx, node, st)) escape(v, st);
+      st.havocLength(recv.ref, `length after ${here}`);
+      st.lengthChanged(recv.ref, st.lengthOf(recv.ref), here);
+      return newArray(ctx, st, "Array", undefined, undefined, `splice result at ${where(ctx, node)}`);
+    }
+    case "indexOf":
+    case "lastIndexOf":
+    case "findIndex":
+    case "findLastIndex":
+      if (method.startsWith("find")) break;
+      args(ctx, node, st);
+      return indexResult(st, len, `${method} result`);
+    case "includes":
+      args(ctx, node, st);
+      return { k: "bool", t: freshConst("Bool", "includes result") };
+    case "fill":
+    case "reverse":
+      args(ctx, node, st);
+      return recv;
+    case "join":
+      args(ctx, node, st);
+      return freshOfKind(st, { k: "str", t: intLit(0) }, "join result");
+    case "at":
+      args(ctx, node, st);
+      return { k: "opaque", why: "at() result (an element or undefined)" };
+    case "slice":
+    case "subarray":
+    case "concat": {
+      for (const v of args(ctx, node, st)) escape(v, st);
+      const out = newArray(ctx, st, recv.cls, undefined, undefined, `${method} result at ${where(ctx, node)}`);
+      return out.k === "arr" ? { ...out, elem: recv.elem } : out;
+    }
+    case "set":
+      if (!typed) break;
+      // Out-of-range offsets throw RangeError; lengths never change.
+      args(ctx, node, st);
+      return { k: "undef" };
+  }
+  return unknownCall(ctx, node, `array method '${method}'`, st);
+}
+
+/** `new Array(n)`, `new Uint8Array(n | array)`. */
+export function evalNew(ctx: ExecCtx, node: ts.NewExpression, st: State): Val {
+  const name = ts.isIdentifier(node.expression) ? node.expression.text : "";
+  const type = ctx.checker.getTypeAtLocation(node);
+  const vals = args(ctx, node, st);
+  const [first] = vals;
+  if (name === "Array" || name in TYPED_ARRAY_ELEMS) {
+    const elemType = name === "Array" && ctx.checker.isArrayType(type) ? ctx.checker.getTypeArguments(type as ts.TypeReference)[0] : undefined;
+    const n = first ? asNumVal(first) : numberLiteral(0);
+    if (vals.length <= 1 && n?.k === "int") {
+      // An invalid length throws RangeError: past this point it is a valid length.
+      st.assume(bounded(n.t, 0n, maxLengthOf(name)));
+      const arr = newArray(ctx, st, name, n.t, elemType, `new ${name} at ${where(ctx, node)}`);
+      return arr.k === "arr" && name !== "Array" ? { ...arr, elem: TYPED_ARRAY_ELEMS[name] ?? arr.elem } : arr;
+    }
+    if (name !== "Array" && first?.k === "arr") {
+      const arr = newArray(ctx, st, name, st.lengthOf(first.ref), undefined, `new ${name} at ${where(ctx, node)}`);
+      return arr.k === "arr" ? { ...arr, elem: TYPED_ARRAY_ELEMS[name] ?? arr.elem } : arr;
+    }
+    const arr = newArray(ctx, st, name, undefined, elemType, `new ${name} at ${where(ctx, node)}`);
+    return arr.k === "arr" && name !== "Array" ? { ...arr, elem: TYPED_ARRAY_ELEMS[name] ?? arr.elem } : arr;
+  }
+  for (const v of vals) escape(v, st);
+  st.havocShared(`array lengths after new ${name} at ${where(ctx, node)}`);
+  return { k: "opaque", why: `new ${name || "object"}` };
+}
+
+export { toInt32 };

@@ -1,0 +1,476 @@
+import { ts } from "ts-morph";
+import { where, type ExecCtx } from "./context.js";
+import { evalCall, evalNew } from "./exec-call.js";
+import { requireBounds, elementValue } from "./exec-bounds.js";
+import { asNumVal, bitNot, bitwise, numberLiteral, shift, toFP, toInt32 } from "./numbers.js";
+import { arith, merge, negate, relational, strictEquals, toStringTerm, truthy, type ArithOp } from "./ops.js";
+import { bounded, newRefId, strLen, type State } from "./state.js";
+import { Abort } from "./sink.js";
+import { and, app, freshConst, implies, intLit, not, or, strLit, type Term } from "./terms.js";
+import { MAX_STRING_LENGTH, maxLengthOf, TWO_53, type Val } from "./values.js";
+
+/**
+ * Expression evaluation along one path. Side effects update the state in place; short-circuit
+ * and conditional operators evaluate their right side on a copy of the state under the extra
+ * path condition and fold what it learned back in as implications (they must be free of
+ * assignments and calls with effects, otherwise the path is not modelled).
+ */
+export function evalExpr(ctx: ExecCtx, node: ts.Expression, st: State): Val {
+  switch (node.kind) {
+    case ts.SyntaxKind.NumericLiteral:
+      return numberLiteral(Number((node as ts.NumericLiteral).text));
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      return { k: "str", t: strLit((node as ts.StringLiteral).text) };
+    case ts.SyntaxKind.TrueKeyword:
+      return { k: "bool", t: { kind: "lit", text: "true", sort: "Bool" } };
+    case ts.SyntaxKind.FalseKeyword:
+      return { k: "bool", t: { kind: "lit", text: "false", sort: "Bool" } };
+    case ts.SyntaxKind.NullKeyword:
+      return { k: "undef", isNull: true };
+    case ts.SyntaxKind.Identifier:
+      return readIdentifier(ctx, node as ts.Identifier, st);
+    case ts.SyntaxKind.ParenthesizedExpression:
+    case ts.SyntaxKind.AsExpression:
+    case ts.SyntaxKind.NonNullExpression:
+    case ts.SyntaxKind.TypeAssertionExpression:
+    case ts.SyntaxKind.SatisfiesExpression:
+      return evalExpr(ctx, (node as ts.ParenthesizedExpression).expression, st);
+    case ts.SyntaxKind.TemplateExpression:
+      return evalTemplate(ctx, node as ts.TemplateExpression, st);
+    case ts.SyntaxKind.PropertyAccessExpression:
+      return evalProperty(ctx, node as ts.PropertyAccessExpression, st);
+    case ts.SyntaxKind.ElementAccessExpression: {
+      const ea = node as ts.ElementAccessExpression;
+      const recv = evalExpr(ctx, ea.expression, st);
+      const index = evalExpr(ctx, ea.argumentExpression, st);
+      return readElement(ctx, ea, recv, index, st);
+    }
+    case ts.SyntaxKind.CallExpression:
+      return evalCall(ctx, node as ts.CallExpression, st);
+    case ts.SyntaxKind.NewExpression:
+      return evalNew(ctx, node as ts.NewExpression, st);
+    case ts.SyntaxKind.PrefixUnaryExpression:
+      return evalPrefix(ctx, node as ts.PrefixUnaryExpression, st);
+    case ts.SyntaxKind.PostfixUnaryExpression: {
+      const pu = node as ts.PostfixUnaryExpression;
+      const before = evalExpr(ctx, pu.operand, st);
+      const after = arith(st, pu.operator === ts.SyntaxKind.PlusPlusToken ? "+" : "-", toNumeric(before), numberLiteral(1));
+      assignTo(ctx, pu.operand, after, st);
+      return toNumeric(before);
+    }
+    case ts.SyntaxKind.BinaryExpression:
+      return evalBinary(ctx, node as ts.BinaryExpression, st);
+    case ts.SyntaxKind.ConditionalExpression: {
+      const ce = node as ts.ConditionalExpression;
+      const c = condition(ctx, ce.condition, st);
+      const a = underCondition(ctx, ce.whenTrue, c, st);
+      const b = underCondition(ctx, ce.whenFalse, not(c), st);
+      return merge(st, c, a, b);
+    }
+    case ts.SyntaxKind.ArrayLiteralExpression: {
+      const al = node as ts.ArrayLiteralExpression;
+      let spread = false;
+      for (const el of al.elements) {
+        if (ts.isSpreadElement(el)) {
+          spread = true;
+          evalExpr(ctx, el.expression, st);
+        } else if (!ts.isOmittedExpression(el)) {
+          escape(evalExpr(ctx, el, st), st);
+        }
+      }
+      const shape = ctx.checker.getTypeAtLocation(al);
+      const elemType = ctx.checker.isArrayType(shape) ? ctx.checker.getTypeArguments(shape as ts.TypeReference)[0] : undefined;
+      return newArray(ctx, st, "Array", spread ? undefined : intLit(al.elements.length), elemType, `array literal at ${where(ctx, al)}`);
+    }
+    case ts.SyntaxKind.ObjectLiteralExpression: {
+      for (const p of (node as ts.ObjectLiteralExpression).properties) {
+        if (ts.isPropertyAssignment(p)) escape(evalExpr(ctx, p.initializer, st), st);
+        else if (ts.isShorthandPropertyAssignment(p)) escape(evalExpr(ctx, p.name, st), st);
+        else throw new Abort(p, `object literal member at ${where(ctx, p)} not modelled`);
+      }
+      return { k: "opaque", why: "object values are not modelled" };
+    }
+    case ts.SyntaxKind.AwaitExpression: {
+      escape(evalExpr(ctx, (node as ts.AwaitExpression).expression, st), st);
+      // Other code runs while this function waits: any shared array may change length.
+      st.havocShared(`array lengths after await at ${where(ctx, node)}`);
+      return { k: "opaque", why: `awaited value at ${where(ctx, node)}` };
+    }
+    case ts.SyntaxKind.TypeOfExpression:
+      evalExpr(ctx, (node as ts.TypeOfExpression).expression, st);
+      return { k: "str", t: freshConst("String", "typeof result") };
+    case ts.SyntaxKind.VoidExpression:
+      evalExpr(ctx, (node as ts.VoidExpression).expression, st);
+      return { k: "undef" };
+    default:
+      throw new Abort(node, `${ts.SyntaxKind[node.kind]} at ${where(ctx, node)} is not modelled`);
+  }
+}
+
+function toNumeric(v: Val): Val {
+  return asNumVal(v) ?? (v.k === "opaque" ? v : { k: "opaque", why: "numeric conversion of a non-number" });
+}
+
+export function newArray(ctx: ExecCtx, st: State, cls: string, length: Term | undefined, elemType: ts.Type | undefined, source: string): Val {
+  const ref = newRefId();
+  st.refClass.set(ref, cls);
+  if (length) st.lens.set(ref, length);
+  else st.havocLength(ref, `length of ${source}`);
+  const elem = elemType ? elemFromType(ctx, elemType) : { k: "opaque" as const, why: "element type unknown" };
+  return { k: "arr", ref, cls, elem };
+}
+
+function elemFromType(ctx: ExecCtx, t: ts.Type): Extract<Val, { k: "arr" }>["elem"] {
+  const flags = t.getFlags();
+  if (flags & ts.TypeFlags.NumberLike) return { k: "num" };
+  if (flags & ts.TypeFlags.StringLike) return { k: "str" };
+  if (flags & ts.TypeFlags.BooleanLike) return { k: "bool" };
+  return { k: "opaque", why: `element of type '${ctx.checker.typeToString(t)}'` };
+}
+
+/** A value stored somewhere we do not track (array element, object, callee): arrays in it become shared. */
+export function escape(v: Val, st: State): void {
+  if (v.k === "arr") st.shared.add(v.ref);
+}
+
+function readIdentifier(ctx: ExecCtx, id: ts.Identifier, st: State): Val {
+  const sym = ctx.checker.getSymbolAtLocation(id);
+  if (sym && st.env.has(sym)) return st.env.get(sym) as Val;
+  if (id.text === "undefined") return { k: "undef" };
+  if (id.text === "NaN") return numberLiteral(Number.NaN);
+  if (id.text === "Infinity") return numberLiteral(Number.POSITIVE_INFINITY);
+  if (sym && ctx.facadeBindings.has(sym)) return { k: "fn", name: id.text };
+  const decl = sym?.valueDeclaration;
+  // Module-level `const` with a literal initializer is a constant.
+  if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const && decl.getSourceFile() === ctx.sf) {
+    const init = decl.initializer;
+    if (ts.isNumericLiteral(init)) return numberLiteral(Number(init.text));
+    if (ts.isPrefixUnaryExpression(init) && init.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(init.operand)) return numberLiteral(-Number(init.operand.text));
+    if (ts.isStringLiteral(init) || ts.isNoSubstitutionTemplateLiteral(init)) return { k: "str", t: strLit(init.text) };
+  }
+  return { k: "opaque", why: `'${id.text}' (not a local or parameter of a modelled kind)` };
+}
+
+function evalTemplate(ctx: ExecCtx, node: ts.TemplateExpression, st: State): Val {
+  let acc: Term = strLit(node.head.text);
+  for (const span of node.templateSpans) {
+    const v = evalExpr(ctx, span.expression, st);
+    const s = toStringTerm(st, v);
+    if (s === undefined) return { k: "opaque", why: `template text of ${v.k === "opaque" ? v.why : v.k}` };
+    acc = app("str.++", "String", acc, s, strLit(span.literal.text));
+  }
+  return { k: "str", t: acc };
+}
+
+function evalProperty(ctx: ExecCtx, node: ts.PropertyAccessExpression, st: State): Val {
+  const name = node.name.text;
+  if (ts.isIdentifier(node.expression) && !st.env.has(ctx.checker.getSymbolAtLocation(node.expression) ?? {})) {
+    const base = node.expression.text;
+    const constants: Record<string, number> = {
+      "Number.MAX_SAFE_INTEGER": Number.MAX_SAFE_INTEGER,
+      "Number.MIN_SAFE_INTEGER": Number.MIN_SAFE_INTEGER,
+      "Number.EPSILON": Number.EPSILON,
+      "Number.POSITIVE_INFINITY": Number.POSITIVE_INFINITY,
+      "Number.NEGATIVE_INFINITY": Number.NEGATIVE_INFINITY,
+      "Number.NaN": Number.NaN,
+      "Math.PI": Math.PI,
+      "Math.E": Math.E,
+    };
+    const c = constants[`${base}.${name}`];
+    if (c !== undefined) return numberLiteral(c);
+  }
+  const recv = evalExpr(ctx, node.expression, st);
+  if (name === "length") {
+    if (recv.k === "arr") return { k: "int", t: st.lengthOf(recv.ref), lo: 0n, hi: maxLengthOf(recv.cls) };
+    if (recv.k === "str") return { k: "int", t: strLen(recv.t), lo: 0n, hi: MAX_STRING_LENGTH };
+  }
+  if (recv.k === "opaque" || recv.k === "undef") {
+    // A property of an object we do not model may be a getter running arbitrary code.
+    st.havocShared(`array lengths after reading '.${name}' at ${where(ctx, node)}`);
+  }
+  return { k: "opaque", why: `property '${name}' at ${where(ctx, node)}` };
+}
+
+export function readElement(ctx: ExecCtx, site: ts.ElementAccessExpression, recv: Val, index: Val, st: State): Val {
+  if (ts.isStringLiteralLike(site.argumentExpression)) return { k: "opaque", why: `property '${site.argumentExpression.text}'` };
+  if (recv.k !== "arr" && recv.k !== "str") {
+    if (recv.k === "opaque") st.havocShared(`array lengths after a dynamic property read at ${where(ctx, site)}`);
+    return { k: "opaque", why: `dynamic property read at ${where(ctx, site)}` };
+  }
+  requireBounds(ctx, site, recv, index, st);
+  return elementValue(recv, st);
+}
+
+function evalPrefix(ctx: ExecCtx, node: ts.PrefixUnaryExpression, st: State): Val {
+  switch (node.operator) {
+    case ts.SyntaxKind.ExclamationToken: {
+      const t = truthy(evalExpr(ctx, node.operand, st));
+      return t === undefined ? { k: "opaque", why: "negation of an unmodelled value" } : { k: "bool", t: not(t) };
+    }
+    case ts.SyntaxKind.MinusToken:
+      if (ts.isNumericLiteral(node.operand)) return numberLiteral(-Number(node.operand.text));
+      return negate(toNumeric(evalExpr(ctx, node.operand, st)));
+    case ts.SyntaxKind.PlusToken:
+      return toNumeric(evalExpr(ctx, node.operand, st));
+    case ts.SyntaxKind.TildeToken: {
+      const n = asNumVal(evalExpr(ctx, node.operand, st));
+      return n ? bitNot(n) : { k: "opaque", why: "~ of a non-number" };
+    }
+    case ts.SyntaxKind.PlusPlusToken:
+    case ts.SyntaxKind.MinusMinusToken: {
+      const before = toNumeric(evalExpr(ctx, node.operand, st));
+      const after = arith(st, node.operator === ts.SyntaxKind.PlusPlusToken ? "+" : "-", before, numberLiteral(1));
+      assignTo(ctx, node.operand, after, st);
+      return after;
+    }
+  }
+}
+
+const ARITH: Partial<Record<ts.SyntaxKind, ArithOp>> = {
+  [ts.SyntaxKind.PlusToken]: "+",
+  [ts.SyntaxKind.MinusToken]: "-",
+  [ts.SyntaxKind.AsteriskToken]: "*",
+  [ts.SyntaxKind.SlashToken]: "/",
+  [ts.SyntaxKind.PercentToken]: "%",
+  [ts.SyntaxKind.PlusEqualsToken]: "+",
+  [ts.SyntaxKind.MinusEqualsToken]: "-",
+  [ts.SyntaxKind.AsteriskEqualsToken]: "*",
+  [ts.SyntaxKind.SlashEqualsToken]: "/",
+  [ts.SyntaxKind.PercentEqualsToken]: "%",
+};
+
+const BITS: Partial<Record<ts.SyntaxKind, ">>" | ">>>" | "<<" | "&" | "|" | "^">> = {
+  [ts.SyntaxKind.GreaterThanGreaterThanToken]: ">>",
+  [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken]: ">>>",
+  [ts.SyntaxKind.LessThanLessThanToken]: "<<",
+  [ts.SyntaxKind.AmpersandToken]: "&",
+  [ts.SyntaxKind.BarToken]: "|",
+  [ts.SyntaxKind.CaretToken]: "^",
+  [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ">>",
+  [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanEqualsToken]: ">>>",
+  [ts.SyntaxKind.LessThanLessThanEqualsToken]: "<<",
+  [ts.SyntaxKind.AmpersandEqualsToken]: "&",
+  [ts.SyntaxKind.BarEqualsToken]: "|",
+  [ts.SyntaxKind.CaretEqualsToken]: "^",
+};
+
+function isCompoundAssignment(k: ts.SyntaxKind): boolean {
+  return k >= ts.SyntaxKind.FirstCompoundAssignment && k <= ts.SyntaxKind.LastCompoundAssignment;
+}
+
+function evalBinary(ctx: ExecCtx, node: ts.BinaryExpression, st: State): Val {
+  const op = node.operatorToken.kind;
+  if (op === ts.SyntaxKind.EqualsToken) {
+    if (ts.isElementAccessExpression(node.left)) {
+      const recv = evalExpr(ctx, node.left.expression, st);
+      const index = evalExpr(ctx, node.left.argumentExpression, st);
+      const v = evalExpr(ctx, node.right, st);
+      writeElement(ctx, node.left, recv, index, v, st);
+      return v;
+    }
+    const v = evalExpr(ctx, node.right, st);
+    assignTo(ctx, node.left, v, st);
+    return v;
+  }
+  if (isCompoundAssignment(op)) {
+    if (op === ts.SyntaxKind.AmpersandAmpersandEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken) {
+      throw new Abort(node, `logical assignment at ${where(ctx, node)} is not modelled`);
+    }
+    if (ts.isElementAccessExpression(node.left)) {
+      // One site: the element is read and written at the same index.
+      const recv = evalExpr(ctx, node.left.expression, st);
+      const index = evalExpr(ctx, node.left.argumentExpression, st);
+      const old = readElement(ctx, node.left, recv, index, st);
+      const v = binaryValue(ctx, st, op, old, evalExpr(ctx, node.right, st), node);
+      escape(v, st);
+      return v;
+    }
+    const old = evalExpr(ctx, node.left, st);
+    const v = binaryValue(ctx, st, op, old, evalExpr(ctx, node.right, st), node);
+    assignTo(ctx, node.left, v, st);
+    return v;
+  }
+  if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) {
+    const a = evalExpr(ctx, node.left, st);
+    const ta = truthy(a) ?? freshConst("Bool", `truthiness of ${node.left.getText(ctx.sf)}`);
+    const rightCond = op === ts.SyntaxKind.AmpersandAmpersandToken ? ta : not(ta);
+    const b = underCondition(ctx, node.right, rightCond, st);
+    if (a.k === "bool" && b.k === "bool") return { k: "bool", t: op === ts.SyntaxKind.AmpersandAmpersandToken ? and(ta, b.t) : or(ta, b.t) };
+    return op === ts.SyntaxKind.AmpersandAmpersandToken ? merge(st, ta, b, a) : merge(st, ta, a, b);
+  }
+  if (op === ts.SyntaxKind.QuestionQuestionToken) {
+    const a = evalExpr(ctx, node.left, st);
+    if (a.k === "undef") return evalExpr(ctx, node.right, st);
+    if (a.k !== "opaque") return a;
+    throw new Abort(node, `'??' on an unmodelled value at ${where(ctx, node)}`);
+  }
+  if (op === ts.SyntaxKind.CommaToken) {
+    evalExpr(ctx, node.left, st);
+    return evalExpr(ctx, node.right, st);
+  }
+  const a = evalExpr(ctx, node.left, st);
+  const b = evalExpr(ctx, node.right, st);
+  return binaryValue(ctx, st, op, a, b, node);
+}
+
+function binaryValue(ctx: ExecCtx, st: State, op: ts.SyntaxKind, a: Val, b: Val, node: ts.Node): Val {
+  const ar = ARITH[op];
+  if (ar) return arith(st, ar, a, b);
+  const bit = BITS[op];
+  if (bit) {
+    const x = asNumVal(a);
+    const y = asNumVal(b);
+    if (!x || !y) return { k: "opaque", why: `'${bit}' on non-numbers at ${where(ctx, node)}` };
+    if (bit === "&" || bit === "|" || bit === "^") {
+      if (bit === "|" && y.k === "int" && y.lo === 0n && y.hi === 0n) return toInt32(x);
+      return bitwise(bit, x, y);
+    }
+    return shift(bit, x, y) ?? { k: "opaque", why: `shift by a non-constant amount at ${where(ctx, node)}` };
+  }
+  const rel: Partial<Record<ts.SyntaxKind, "<" | "<=" | ">" | ">=">> = {
+    [ts.SyntaxKind.LessThanToken]: "<",
+    [ts.SyntaxKind.LessThanEqualsToken]: "<=",
+    [ts.SyntaxKind.GreaterThanToken]: ">",
+    [ts.SyntaxKind.GreaterThanEqualsToken]: ">=",
+  };
+  const r = rel[op];
+  if (r) {
+    const t = relational(st, r, a, b);
+    return t ? { k: "bool", t } : { k: "opaque", why: `comparison of ${a.k} and ${b.k}` };
+  }
+  if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) {
+    const loose = op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+    const negated = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+    let t: Term | undefined;
+    if (loose && a.k === "undef" && b.k === "undef") t = { kind: "lit", text: "true", sort: "Bool" };
+    else if (loose && (a.k === "undef") !== (b.k === "undef")) t = a.k === "opaque" || b.k === "opaque" ? undefined : { kind: "lit", text: "false", sort: "Bool" };
+    else if (loose && !sameKind(a, b)) t = undefined;
+    else t = strictEquals(st, a, b);
+    if (t === undefined) return { k: "opaque", why: `equality of ${a.k} and ${b.k} at ${where(ctx, node)}` };
+    return { k: "bool", t: negated ? not(t) : t };
+  }
+  return { k: "opaque", why: `operator '${ts.tokenToString(op) ?? ts.SyntaxKind[op]}' at ${where(ctx, node)}` };
+}
+
+function sameKind(a: Val, b: Val): boolean {
+  const num = (v: Val): boolean => v.k === "int" || v.k === "num";
+  return (num(a) && num(b)) || a.k === b.k;
+}
+
+export function writeElement(ctx: ExecCtx, site: ts.ElementAccessExpression, recv: Val, index: Val, v: Val, st: State): void {
+  if (recv.k === "arr") {
+    requireBounds(ctx, site, recv, index, st);
+    escape(v, st);
+    return;
+  }
+  if (recv.k === "str") return; // writes to string indices are ignored (TypeError in strict mode ends the path)
+  throw new Abort(site, `write to a dynamic property at ${where(ctx, site)} is not modelled`);
+}
+
+export function assignTo(ctx: ExecCtx, target: ts.Expression, v: Val, st: State): void {
+  if (ts.isParenthesizedExpression(target) || ts.isNonNullExpression(target) || ts.isAsExpression(target)) return assignTo(ctx, target.expression, v, st);
+  if (ts.isIdentifier(target)) {
+    const sym = ctx.checker.getSymbolAtLocation(target);
+    if (sym && st.env.has(sym)) {
+      st.env.set(sym, v);
+      return;
+    }
+    throw new Abort(target, `assignment to '${target.text}' outside the function at ${where(ctx, target)} is not modelled`);
+  }
+  if (ts.isPropertyAccessExpression(target) && target.name.text === "length") {
+    const recv = evalExpr(ctx, target.expression, st);
+    if (recv.k === "arr" && recv.cls === "Array") {
+      const n = asNumVal(v);
+      // Setting a non-integral or negative length throws RangeError, so after it the length is a valid integer.
+      if (n?.k === "int") {
+        st.assume(bounded(n.t, 0n, maxLengthOf(recv.cls)));
+        st.lengthChanged(recv.ref, n.t, `the array assigned at ${where(ctx, target)}`);
+      } else {
+        st.havocLength(recv.ref, `length assigned at ${where(ctx, target)}`);
+        st.lengthChanged(recv.ref, st.lengthOf(recv.ref), `the array assigned at ${where(ctx, target)}`);
+      }
+      return;
+    }
+  }
+  if (ts.isElementAccessExpression(target)) {
+    const recv = evalExpr(ctx, target.expression, st);
+    const index = evalExpr(ctx, target.argumentExpression, st);
+    writeElement(ctx, target, recv, index, v, st);
+    return;
+  }
+  throw new Abort(target, `assignment to ${target.getText(ctx.sf)} at ${where(ctx, target)} is not modelled`);
+}
+
+/** The truthiness of a condition; an unmodelled one is an unconstrained boolean (both branches explored). */
+export function condition(ctx: ExecCtx, node: ts.Expression, st: State): Term {
+  const v = evalExpr(ctx, node, st);
+  return truthy(v) ?? freshConst("Bool", `the condition ${node.getText(ctx.sf)}`);
+}
+
+/**
+ * Evaluates an effect-free expression on a copy of the state where `cond` holds, so
+ * obligations inside it see the condition; facts and exactness conditions it adds come back
+ * guarded by `cond`.
+ */
+export function underCondition(ctx: ExecCtx, node: ts.Expression, cond: Term, st: State): Val {
+  if (hasEffects(node)) throw new Abort(node, `assignment or call with effects inside a conditional operand at ${where(ctx, node)} is not modelled`);
+  const branch = st.clone();
+  branch.assume(cond);
+  const pcBefore = branch.pc.length;
+  const exactBefore = branch.exact.length;
+  const v = evalExpr(ctx, node, branch);
+  for (const fact of branch.pc.slice(pcBefore)) st.assume(implies(cond, fact));
+  for (const e of branch.exact.slice(exactBefore)) st.exact.push(implies(cond, e));
+  for (const [ref, len] of branch.lens) {
+    if (!st.lens.has(ref)) {
+      st.lens.set(ref, len);
+      st.refClass.set(ref, branch.refClass.get(ref) ?? "Array");
+      if (branch.shared.has(ref)) st.shared.add(ref);
+    }
+  }
+  return v;
+}
+
+const PURE_METHODS = new Set(["charCodeAt", "codePointAt", "charAt", "at", "includes", "startsWith", "endsWith", "indexOf", "lastIndexOf", "slice", "substring", "toLowerCase", "toUpperCase", "trim"]);
+const PURE_GLOBALS = new Set(["Math", "Number"]);
+
+function hasEffects(node: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) found = true;
+    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) found = true;
+    else if (ts.isCallExpression(n)) {
+      const callee = n.expression;
+      const pure = ts.isPropertyAccessExpression(callee) && (PURE_METHODS.has(callee.name.text) || (ts.isIdentifier(callee.expression) && PURE_GLOBALS.has(callee.expression.text)));
+      if (!pure) found = true;
+    } else if (ts.isNewExpression(n) || ts.isAwaitExpression(n) || ts.isDeleteExpression(n)) found = true;
+    if (!found) ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
+/** A fresh value of a modelled shape (call results, havoc). */
+export function freshOfKind(st: State, like: Val, source: string): Val {
+  switch (like.k) {
+    case "int": {
+      const c = freshConst("Int", source);
+      return { k: "int", t: c };
+    }
+    case "num":
+      return { k: "num", t: freshConst("FP", source) };
+    case "bool":
+      return { k: "bool", t: freshConst("Bool", source) };
+    case "str": {
+      const c = freshConst("String", source);
+      st.assume(bounded(strLen(c), 0n, MAX_STRING_LENGTH));
+      return { k: "str", t: c };
+    }
+    default:
+      return { k: "opaque", why: source };
+  }
+}
+
+export { TWO_53, toFP };

@@ -1,0 +1,481 @@
+import { ts } from "ts-morph";
+import { parseClause, type ParsedClause } from "../../spec/contract/index.js";
+import { where, type ExecCtx } from "./context.js";
+import { asAssumption, asGoal, clauseTerm } from "./contract-eval.js";
+import { condition, evalExpr } from "./exec-expr.js";
+import { valueOfElem } from "./exec-bounds.js";
+import { declare, execGuarded, recordAbort } from "./exec-stmt.js";
+import { Abort, type SiteKey } from "./sink.js";
+import { bounded, strLen, type State } from "./state.js";
+import { print } from "./smt-text.js";
+import { and, app, eq, freshConst, intLit, le, not, or, type Term } from "./terms.js";
+import { MAX_STRING_LENGTH, TWO_53, type IntVal, type Val } from "./values.js";
+
+/**
+ * Loops: one arbitrary iteration from a havocked head state. Which variables and array
+ * lengths the loop changes is found by running the body and comparing values by identity at
+ * the back edges (re-running with those havocked until nothing new changes), so no
+ * syntactic guess can miss a modification. At the head we assume:
+ *  - invariants written as `// @anrf-invariant <clause>` directly before the loop (and
+ *    document invariants naming the loop's variables) — each an obligation, checked on
+ *    entry and at every back edge;
+ *  - for a counter changed only by one ±1 step per iteration and tested by a top-level
+ *    conjunct `i < e` / `i <= e` (or `>`/`>=` when counting down) with `e` unchanged by the
+ *    loop: a <= i <= e (or i = a), a the entry value — true of every real run because each
+ *    step happens in an iteration that began with the test true;
+ *  - every other integer variable the loop changes is a safe integer — an obligation of
+ *    kind invariant too, checked like user invariants.
+ * After the loop: the head facts and the negated condition, or the states at `break`.
+ */
+const MAX_ROUNDS = 5;
+
+type Shape = "int" | "num" | "str" | "bool" | "undef" | "opaque" | `arr:${number}`;
+
+interface HavocPlan {
+  readonly vars: Map<ts.Symbol, Shape>;
+  readonly refs: Set<number>;
+  readonly shared: Set<number>;
+}
+
+export function execLoop(ctx: ExecCtx, loop: ts.IterationStatement, st: State): State[] {
+  if (ts.isForStatement(loop) && loop.initializer) {
+    if (ts.isVariableDeclarationList(loop.initializer)) declare(ctx, loop.initializer, st);
+    else evalExpr(ctx, loop.initializer, st);
+  }
+  let iterable: Val | undefined;
+  if (ts.isForOfStatement(loop)) iterable = evalExpr(ctx, loop.expression, st);
+  const clauses = loopInvariants(ctx, loop);
+  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set() };
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const mark = ctx.sink.mark();
+    const result = oneIteration(ctx, loop, st, plan, clauses, iterable);
+    if (!widen(plan, st, result.head, result.backEdges)) return result.exits;
+    ctx.sink.rollback(mark);
+  }
+  recordAbort(ctx, new Abort(loop, `loop at ${where(ctx, loop)} did not stabilise`));
+  return [];
+}
+
+interface IterationResult {
+  readonly head: State;
+  readonly backEdges: State[];
+  readonly exits: State[];
+}
+
+function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, plan: HavocPlan, clauses: ReadonlyArray<{ clause: ParsedClause; id?: string }>, iterable: Val | undefined): IterationResult {
+  const head = pre.clone();
+  const loc = where(ctx, loop);
+  for (const ref of plan.shared) head.shared.add(ref);
+  for (const ref of plan.refs) head.havocLength(ref, `length at the loop at ${loc}`);
+  const counters = plan.vars.size > 0 ? inferCounters(ctx, loop, pre, plan) : new Map<ts.Symbol, Term>();
+  const safeInts: Array<{ name: string; sym: ts.Symbol }> = [];
+  for (const [sym, shape] of plan.vars) {
+    const name = sym.getName();
+    const source = `${name} (loop at ${loc})`;
+    let v: Val;
+    if (shape === "int") {
+      const c = freshConst("Int", source);
+      const counterFact = counters.get(sym);
+      v = { k: "int", t: c, lo: undefined, hi: undefined };
+      if (counterFact === undefined) safeInts.push({ name, sym });
+      else head.assume(substitute(counterFact, c));
+    } else if (shape === "num") v = { k: "num", t: freshConst("FP", source) };
+    else if (shape === "bool") v = { k: "bool", t: freshConst("Bool", source) };
+    else if (shape === "str") {
+      const c = freshConst("String", source);
+      head.assume(bounded(strLen(c), 0n, MAX_STRING_LENGTH));
+      v = { k: "str", t: c };
+    } else if (shape === "undef") v = { k: "undef" };
+    else if (shape.startsWith("arr:")) v = pre.env.get(sym) ?? { k: "opaque", why: source };
+    else v = { k: "opaque", why: `${name}, changed by the loop at ${loc} in a way that is not modelled` };
+    head.env.set(sym, v);
+  }
+  // Obligations at the loop site: entry (pre state) and preservation (back edges).
+  const sites = clauses.map((c, i) => loopSite(ctx, loop, c, i, clauses.length + (safeInts.length > 0 ? 1 : 0)));
+  const safeSite: SiteKey | undefined = safeInts.length > 0 ? safeIntSite(ctx, loop, safeInts.map((s) => s.name), clauses.length + 1) : undefined;
+  const check = (s: State, phase: "entry" | "back"): void => {
+    clauses.forEach(({ clause }, i) => {
+      const site = sites[i];
+      if (!site || clause.kind === "informal") return;
+      const c = clauseTerm(clause.expr, clauseEnv(ctx, loop, s));
+      if (!c.ok) ctx.sink.unsupported(site, c.reason);
+      else ctx.sink.add(site, [...s.pc, ...c.defs], s.guarded(asGoal(c)));
+    });
+    if (safeSite) {
+      const goals: Term[] = [];
+      for (const { sym } of safeInts) {
+        const v = s.env.get(sym);
+        if (v?.k === "int") goals.push(bounded(v.t, -(TWO_53 - 1n), TWO_53 - 1n));
+        else if (phase === "back") return; // kinds are widened before this is kept
+      }
+      ctx.sink.add(safeSite, s.pc, s.guarded(and(...goals)));
+    }
+  };
+  check(pre, "entry");
+  for (const { sym } of safeInts) {
+    const v = head.env.get(sym);
+    if (v?.k === "int") {
+      head.assume(bounded(v.t, -(TWO_53 - 1n), TWO_53 - 1n));
+      head.env.set(sym, { ...v, lo: -(TWO_53 - 1n), hi: TWO_53 - 1n });
+    }
+  }
+  for (const { clause } of clauses) {
+    if (clause.kind === "informal") continue;
+    const c = clauseTerm(clause.expr, clauseEnv(ctx, loop, head));
+    if (c.ok) head.assume(asAssumption(c));
+  }
+  // Counter variables get the static interval of their inferred bounds, so steps need no exactness condition.
+  for (const [sym] of counters) {
+    const v = head.env.get(sym);
+    const bounds = counterInterval(ctx, loop, pre, sym);
+    if (v?.k === "int" && bounds) head.env.set(sym, { ...v, lo: bounds.lo, hi: bounds.hi });
+  }
+
+  const backEdges: State[] = [];
+  const exits: State[] = [];
+  ctx.loopStack.push(loop);
+  try {
+    const atHead = head.clone();
+    if (ts.isDoStatement(loop)) {
+      const flow = execGuarded(ctx, loop.statement, atHead);
+      exits.push(...flow.breaks);
+      for (const s of [...flow.normal, ...flow.continues]) {
+        try {
+          const c = condition(ctx, loop.expression, s);
+          const again = s.clone();
+          again.assume(c);
+          backEdges.push(again);
+          s.assume(not(c));
+          exits.push(s);
+        } catch (error) {
+          if (error instanceof Abort) recordAbort(ctx, error);
+          else throw error;
+        }
+      }
+    } else {
+      let c: Term;
+      if (ts.isForOfStatement(loop)) {
+        c = freshConst("Bool", `another element at the loop at ${loc}`);
+      } else {
+        const test = ts.isForStatement(loop) ? loop.condition : (loop as ts.WhileStatement).expression;
+        c = test ? condition(ctx, test, atHead) : { kind: "lit", text: "true", sort: "Bool" };
+      }
+      const body = atHead.clone();
+      body.assume(c);
+      atHead.assume(not(c));
+      exits.push(atHead);
+      if (ts.isForOfStatement(loop)) bindForOf(ctx, loop, iterable, body);
+      const flow = execGuarded(ctx, loop.statement, body);
+      exits.push(...flow.breaks);
+      for (const s of [...flow.normal, ...flow.continues]) {
+        if (ts.isForStatement(loop) && loop.incrementor) {
+          try {
+            evalExpr(ctx, loop.incrementor, s);
+          } catch (error) {
+            if (error instanceof Abort) {
+              recordAbort(ctx, error);
+              continue;
+            }
+            throw error;
+          }
+        }
+        backEdges.push(s);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Abort)) throw error;
+    recordAbort(ctx, error);
+  } finally {
+    ctx.loopStack.pop();
+  }
+  for (const s of backEdges) check(s, "back");
+  return { head, backEdges, exits };
+}
+
+function bindForOf(ctx: ExecCtx, loop: ts.ForOfStatement, iterable: Val | undefined, st: State): void {
+  const init = loop.initializer;
+  const element: Val =
+    iterable?.k === "arr" ? valueOfElem(iterable.elem, st, iterable.cls) : iterable?.k === "str" ? { k: "str", t: freshConst("String", "a character of a string") } : { k: "opaque", why: "an element of an unmodelled iterable" };
+  if (iterable && iterable.k !== "arr" && iterable.k !== "str") st.havocShared(`array lengths while iterating at ${where(ctx, loop)}`);
+  if (ts.isVariableDeclarationList(init)) {
+    const d = init.declarations[0];
+    if (d && ts.isIdentifier(d.name)) {
+      const sym = ctx.checker.getSymbolAtLocation(d.name);
+      if (sym) st.env.set(sym, element);
+      return;
+    }
+  }
+  throw new Abort(loop, `for-of binding at ${where(ctx, loop)} is not modelled`);
+}
+
+/** Adds what changed at the back edges to the plan; true when the plan grew (run again). */
+function widen(plan: HavocPlan, pre: State, head: State, backEdges: readonly State[]): boolean {
+  let grew = false;
+  for (const s of backEdges) {
+    for (const [sym, v] of s.env) {
+      if (!head.env.has(sym)) continue;
+      const before = head.env.get(sym);
+      if (v === before) continue;
+      const key = sym as ts.Symbol;
+      const old = plan.vars.get(key);
+      const joined = join(join(old ?? shapeOf(pre.env.get(key)), shapeOf(before)), shapeOf(v));
+      if (old !== joined) {
+        plan.vars.set(key, joined);
+        grew = true;
+      }
+    }
+    for (const [ref, len] of head.lens) {
+      if (s.lens.get(ref) !== len && !plan.refs.has(ref)) {
+        plan.refs.add(ref);
+        grew = true;
+      }
+    }
+    for (const ref of s.shared) {
+      if (!head.shared.has(ref) && head.lens.has(ref) && !plan.shared.has(ref)) {
+        plan.shared.add(ref);
+        grew = true;
+      }
+    }
+  }
+  return grew;
+}
+
+function shapeOf(v: Val | undefined): Shape {
+  if (!v) return "opaque";
+  if (v.k === "arr") return `arr:${v.ref}`;
+  if (v.k === "fn") return "opaque";
+  return v.k;
+}
+
+function join(a: Shape, b: Shape): Shape {
+  if (a === b) return a;
+  if ((a === "int" && b === "num") || (a === "num" && b === "int")) return "num";
+  return "opaque";
+}
+
+function loopSite(ctx: ExecCtx, loop: ts.Node, c: { clause: ParsedClause; id?: string }, i: number, count: number): SiteKey {
+  return {
+    kind: "invariant",
+    start: loop.getStart(ctx.sf),
+    end: loop.getEnd(),
+    clauseIndex: i + 1,
+    clauseCount: count,
+    clause: c.id ?? c.clause.text,
+    description: `loop invariant ${c.clause.text} on entry and after each iteration of the loop at ${where(ctx, loop)}`,
+  };
+}
+
+function safeIntSite(ctx: ExecCtx, loop: ts.Node, names: readonly string[], index: number): SiteKey {
+  const text = names.map((n) => `Number.isSafeInteger(${n})`).join(" && ");
+  return {
+    kind: "invariant",
+    start: loop.getStart(ctx.sf),
+    end: loop.getEnd(),
+    clauseIndex: index,
+    clauseCount: index,
+    clause: text,
+    description: `integers changed by the loop stay safe: ${text} on entry and after each iteration of the loop at ${where(ctx, loop)}`,
+  };
+}
+
+/** Loop invariants: `// @anrf-invariant <clause>` comments directly before the loop, then document invariants naming its variables. */
+export function loopInvariants(ctx: ExecCtx, loop: ts.Node): Array<{ clause: ParsedClause; id?: string }> {
+  const out: Array<{ clause: ParsedClause; id?: string }> = [];
+  const text = ctx.sf.text;
+  for (const range of ts.getLeadingCommentRanges(text, loop.getFullStart()) ?? []) {
+    const comment = text.slice(range.pos, range.end);
+    const m = /^\/\/\s*@anrf-invariant\s+(.*)$/.exec(comment) ?? /^\/\*\s*@anrf-invariant\s+([\s\S]*?)\*\/$/.exec(comment);
+    if (m?.[1]) out.push({ clause: parseClause(m[1].trim()) });
+  }
+  const inScope = new Set(ctx.checker.getSymbolsInScope(loop, ts.SymbolFlags.Variable).map((s) => s.getName()));
+  for (const inv of ctx.documentLoopInvariants) {
+    if (inv.clause.kind !== "formal") continue;
+    const names = collectNames(inv.clause);
+    if (names.every((n) => inScope.has(n))) out.push(inv);
+  }
+  return out;
+}
+
+function collectNames(c: ParsedClause): string[] {
+  if (c.kind !== "formal") return [];
+  const out: string[] = [];
+  const walk = (e: unknown): void => {
+    if (e && typeof e === "object") {
+      const o = e as { tag?: string; name?: string };
+      if (o.tag === "name" && o.name) out.push(o.name);
+      for (const v of Object.values(e)) walk(v);
+    }
+  };
+  walk(c.expr);
+  return out;
+}
+
+/** Names in a loop invariant denote the variables in scope at the loop, with their current values. */
+function clauseEnv(ctx: ExecCtx, loop: ts.Node, st: State): Parameters<typeof clauseTerm>[1] {
+  const names = new Map<string, Val>();
+  for (const sym of ctx.checker.getSymbolsInScope(loop, ts.SymbolFlags.Variable)) {
+    const v = st.env.get(sym);
+    if (v) names.set(sym.getName(), v);
+  }
+  return { names, current: st, entry: ctx.entry ?? st };
+}
+
+// ---- counting loops ----
+
+interface CounterShape {
+  readonly sym: ts.Symbol;
+  readonly up: boolean;
+  /** The bound expression and whether the test is inclusive. */
+  readonly bound: ts.Expression;
+  readonly inclusive: boolean;
+}
+
+function inferCounters(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, plan: HavocPlan): Map<ts.Symbol, Term> {
+  const out = new Map<ts.Symbol, Term>();
+  for (const shape of counterShapes(ctx, loop)) {
+    if (plan.vars.get(shape.sym) !== "int") continue;
+    const entry = pre.env.get(shape.sym);
+    if (entry?.k !== "int") continue;
+    const bound = loopInvariantBound(ctx, shape.bound, pre, plan);
+    if (!bound) continue;
+    const x: Term = { kind: "bound", name: "__counter", sort: "Int" };
+    const limit = shape.inclusive ? app(shape.up ? "+" : "-", "Int", bound.t, intLit(1)) : bound.t;
+    const fact = shape.up ? and(le(entry.t, x), or(le(x, limit), eq(x, entry.t))) : and(le(x, entry.t), or(le(limit, x), eq(x, entry.t)));
+    out.set(shape.sym, fact);
+  }
+  return out;
+}
+
+function counterInterval(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, sym: ts.Symbol): { lo: bigint | undefined; hi: bigint | undefined } | undefined {
+  const shape = counterShapes(ctx, loop).find((s) => s.sym === sym);
+  const entry = pre.env.get(sym);
+  if (!shape || entry?.k !== "int") return undefined;
+  const bound = loopInvariantBound(ctx, shape.bound, pre, { vars: new Map(), refs: new Set(), shared: new Set() });
+  if (!bound) return undefined;
+  const extra = shape.inclusive ? 1n : 0n;
+  if (shape.up) {
+    const hi = bound.hi === undefined || entry.hi === undefined ? undefined : (bound.hi + extra > entry.hi ? bound.hi + extra : entry.hi);
+    return { lo: entry.lo, hi };
+  }
+  const lo = bound.lo === undefined || entry.lo === undefined ? undefined : (bound.lo - extra < entry.lo ? bound.lo - extra : entry.lo);
+  return { lo, hi: entry.hi };
+}
+
+/** The bound's value if the loop cannot change it (no variable or length it reads is changed). */
+function loopInvariantBound(ctx: ExecCtx, expr: ts.Expression, pre: State, plan: HavocPlan): IntVal | undefined {
+  let ok = true;
+  const visit = (n: ts.Node): void => {
+    if (!ok) return;
+    if (ts.isIdentifier(n)) {
+      const sym = ctx.checker.getSymbolAtLocation(n);
+      if (sym && plan.vars.has(sym)) ok = false;
+      const v = sym ? pre.env.get(sym) : undefined;
+      if (v?.k === "arr" && plan.refs.has(v.ref)) ok = false;
+    } else if (ts.isCallExpression(n) || ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) ok = false;
+    else if (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) {
+      if (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) ok = false;
+    } else if (ts.isElementAccessExpression(n)) ok = false;
+    ts.forEachChild(n, visit);
+  };
+  visit(expr);
+  if (!ok) return undefined;
+  const scratch = pre.clone();
+  const before = print(and(...scratch.exact), new Map(), true);
+  try {
+    const v = evalExpr(ctx, expr, scratch);
+    if (v.k !== "int") return undefined;
+    // Evaluating the bound must not add exactness conditions or facts we would lose.
+    if (print(and(...scratch.exact), new Map(), true) !== before || scratch.pc.length !== pre.pc.length) return undefined;
+    return v;
+  } catch (error) {
+    if (error instanceof Abort) return undefined;
+    throw error;
+  }
+}
+
+function counterShapes(ctx: ExecCtx, loop: ts.IterationStatement): CounterShape[] {
+  const test = ts.isForStatement(loop) ? loop.condition : ts.isWhileStatement(loop) ? loop.expression : undefined;
+  if (!test) return [];
+  const conjuncts: ts.Expression[] = [];
+  const split = (e: ts.Expression): void => {
+    const inner = ts.isParenthesizedExpression(e) ? e.expression : e;
+    if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+      split(inner.left);
+      split(inner.right);
+    } else conjuncts.push(inner);
+  };
+  split(test);
+  const out: CounterShape[] = [];
+  for (const c of conjuncts) {
+    if (!ts.isBinaryExpression(c)) continue;
+    const op = c.operatorToken.kind;
+    const rel = op === ts.SyntaxKind.LessThanToken ? "<" : op === ts.SyntaxKind.LessThanEqualsToken ? "<=" : op === ts.SyntaxKind.GreaterThanToken ? ">" : op === ts.SyntaxKind.GreaterThanEqualsToken ? ">=" : undefined;
+    if (!rel) continue;
+    const candidates: Array<{ id: ts.Expression; other: ts.Expression; rel: string }> = [
+      { id: c.left, other: c.right, rel },
+      { id: c.right, other: c.left, rel: rel === "<" ? ">" : rel === "<=" ? ">=" : rel === ">" ? "<" : "<=" },
+    ];
+    for (const cand of candidates) {
+      if (!ts.isIdentifier(cand.id)) continue;
+      const sym = ctx.checker.getSymbolAtLocation(cand.id);
+      if (!sym) continue;
+      const step = singleStep(ctx, loop, sym);
+      if (step === undefined) continue;
+      const up = cand.rel === "<" || cand.rel === "<=";
+      if (step !== (up ? 1 : -1)) continue;
+      out.push({ sym, up, bound: cand.other, inclusive: cand.rel === "<=" || cand.rel === ">=" });
+    }
+  }
+  return out;
+}
+
+/** +1 / -1 when the loop changes `sym` exactly once, by such a step, outside nested loops and closures. */
+function singleStep(ctx: ExecCtx, loop: ts.IterationStatement, sym: ts.Symbol): number | undefined {
+  const steps: number[] = [];
+  let other = false;
+  const refersTo = (e: ts.Expression): boolean => ts.isIdentifier(e) && ctx.checker.getSymbolAtLocation(e) === sym;
+  const visit = (n: ts.Node, nested: boolean): void => {
+    if (ts.isFunctionLike(n)) {
+      other = true;
+      return;
+    }
+    const inner = nested || (n !== loop && ts.isIterationStatement(n, false));
+    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) && refersTo(n.operand)) {
+      if (nested) other = true;
+      else steps.push(n.operator === ts.SyntaxKind.PlusPlusToken ? 1 : -1);
+    } else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && refersTo(n.left)) {
+      const k = n.operatorToken.kind;
+      const one = ts.isNumericLiteral(n.right) && n.right.text === "1";
+      if (!nested && one && (k === ts.SyntaxKind.PlusEqualsToken || k === ts.SyntaxKind.MinusEqualsToken)) steps.push(k === ts.SyntaxKind.PlusEqualsToken ? 1 : -1);
+      else other = true;
+    }
+    ts.forEachChild(n, (c) => visit(c, inner));
+  };
+  ts.forEachChild(loop, (c) => visit(c, false));
+  if (ts.isForStatement(loop) && loop.initializer) {
+    // Changes in the initializer run once, before the loop: they do not count.
+    let inInit = 0;
+    const countInit = (n: ts.Node): void => {
+      if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && refersTo((n as ts.PrefixUnaryExpression).operand)) inInit++;
+      ts.forEachChild(n, countInit);
+    };
+    countInit(loop.initializer);
+    if (inInit > 0) return undefined;
+  }
+  if (other || steps.length !== 1) return undefined;
+  return steps[0];
+}
+
+/** Replaces the placeholder bound variable of an inferred fact by the head constant. */
+function substitute(t: Term, c: Term): Term {
+  switch (t.kind) {
+    case "bound":
+      return t.name === "__counter" ? c : t;
+    case "app":
+      return { ...t, args: t.args.map((a) => substitute(a, c)) };
+    default:
+      return t;
+  }
+}
+
+export { Abort };

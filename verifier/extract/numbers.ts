@@ -1,0 +1,221 @@
+import type { State } from "./state.js";
+import { and, app, eq, fpLit, freshConst, intLit, ite, le, lt, not, or, type Term } from "./terms.js";
+import { TWO_31, TWO_32, TWO_53, type IntVal, type Val } from "./values.js";
+
+/**
+ * JavaScript number semantics. Integers stay Int only while exact: + - * on Ints whose static
+ * intervals may leave ±2^53 push an exactness condition onto the path (every later goal
+ * includes it). Bitwise operators are ToInt32/ToUint32 — modular, so `(lo + hi) >> 1` can be
+ * negative. Everything else is IEEE binary64 in z3's FloatingPoint theory.
+ */
+const RNE = { kind: "lit", text: "RNE", sort: "Bool" } as const satisfies Term;
+const RTZ = { kind: "lit", text: "RTZ", sort: "Bool" } as const satisfies Term;
+const RTN = { kind: "lit", text: "RTN", sort: "Bool" } as const satisfies Term;
+const RTP = { kind: "lit", text: "RTP", sort: "Bool" } as const satisfies Term;
+
+export type NumVal = IntVal | { readonly k: "num"; readonly t: Term };
+
+export function intConst(n: bigint): IntVal {
+  return { k: "int", t: intLit(n), lo: n, hi: n };
+}
+
+export function numberLiteral(value: number): NumVal {
+  if (Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER && !Object.is(value, -0)) return intConst(BigInt(value));
+  return { k: "num", t: fpLit(value) };
+}
+
+function within(v: IntVal, lo: bigint, hi: bigint): boolean {
+  return v.lo !== undefined && v.hi !== undefined && v.lo >= lo && v.hi <= hi;
+}
+
+function exactInt(st: State, t: Term, lo: bigint | undefined, hi: bigint | undefined, negZero: boolean): IntVal {
+  if (lo === undefined || hi === undefined || lo < -TWO_53 || hi > TWO_53) {
+    st.exact.push(and(le(intLit(-TWO_53), t), le(t, intLit(TWO_53))));
+    const clampedLo = lo === undefined || lo < -TWO_53 ? -TWO_53 : lo;
+    const clampedHi = hi === undefined || hi > TWO_53 ? TWO_53 : hi;
+    return { k: "int", t, lo: clampedLo, hi: clampedHi, negZero };
+  }
+  return { k: "int", t, lo, hi, negZero };
+}
+
+const add = (a?: bigint, b?: bigint): bigint | undefined => (a === undefined || b === undefined ? undefined : a + b);
+
+export function intArith(st: State, op: "+" | "-" | "*", a: IntVal, b: IntVal): IntVal {
+  const t = app(op, "Int", a.t, b.t);
+  if (op === "+") return exactInt(st, t, add(a.lo, b.lo), add(a.hi, b.hi), false);
+  if (op === "-") return exactInt(st, t, add(a.lo, b.hi === undefined ? undefined : -b.hi), add(a.hi, b.lo === undefined ? undefined : -b.lo), false);
+  if (a.lo === undefined || a.hi === undefined || b.lo === undefined || b.hi === undefined) return exactInt(st, t, undefined, undefined, true);
+  const products = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
+  const lo = products.reduce((x, y) => (y < x ? y : x));
+  const hi = products.reduce((x, y) => (y > x ? y : x));
+  return exactInt(st, t, lo, hi, lo < 0n || (a.lo < 0n || b.lo < 0n));
+}
+
+export function intNeg(v: IntVal): IntVal {
+  return { k: "int", t: app("-", "Int", v.t), lo: v.hi === undefined ? undefined : -v.hi, hi: v.lo === undefined ? undefined : -v.lo, negZero: true };
+}
+
+/** JS `%` on integers: the sign of the dividend (not SMT `mod`); `x % 0` is NaN, so b ≠ 0 joins the exactness conditions. */
+export function intRem(st: State, a: IntVal, b: IntVal): IntVal {
+  const absB = ite(lt(b.t, intLit(0)), app("-", "Int", b.t), b.t);
+  if (!(b.lo !== undefined && b.lo > 0n) && !(b.hi !== undefined && b.hi < 0n)) st.exact.push(not(eq(b.t, intLit(0))));
+  const t = ite(le(intLit(0), a.t), app("mod", "Int", a.t, absB), app("-", "Int", app("mod", "Int", app("-", "Int", a.t), absB)));
+  const bMax = b.lo !== undefined && b.hi !== undefined ? maxBig(absBig(b.lo), absBig(b.hi)) - 1n : undefined;
+  const lo = a.lo !== undefined && a.lo >= 0n ? 0n : bMax === undefined ? a.lo : -bMax;
+  const hi = a.hi !== undefined && a.hi <= 0n ? 0n : bMax;
+  return { k: "int", t, lo, hi, negZero: a.lo === undefined || a.lo < 0n };
+}
+
+const absBig = (x: bigint): bigint => (x < 0n ? -x : x);
+const maxBig = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+
+/** An Int as a double. Exact for every value an Int term can take in a real run; -0 kept possible when flagged. */
+export function toFP(st: State, v: NumVal): Term {
+  if (v.k === "num") return v.t;
+  const conv = app("(_ to_fp 11 53)", "FP", RNE, app("to_real", "Real", v.t));
+  if (!v.negZero) return conv;
+  const zero = freshConst("FP", "a zero of either sign");
+  st.assume(app("fp.isZero", "Bool", zero));
+  return ite(eq(v.t, intLit(0)), zero, conv);
+}
+
+export function fpArith(st: State, op: "+" | "-" | "*" | "/", a: NumVal, b: NumVal): NumVal {
+  const name = op === "+" ? "fp.add" : op === "-" ? "fp.sub" : op === "*" ? "fp.mul" : "fp.div";
+  return { k: "num", t: app(name, "FP", RNE, toFP(st, a), toFP(st, b)) };
+}
+
+export function compare(st: State, op: "<" | "<=" | ">" | ">=", a: NumVal, b: NumVal): Term {
+  if (a.k === "int" && b.k === "int") return app(op, "Bool", a.t, b.t);
+  const name = op === "<" ? "fp.lt" : op === "<=" ? "fp.leq" : op === ">" ? "fp.gt" : "fp.geq";
+  return app(name, "Bool", toFP(st, a), toFP(st, b));
+}
+
+/** `===` on numbers: NaN is unequal to itself, +0 equals -0. */
+export function numEquals(st: State, a: NumVal, b: NumVal): Term {
+  if (a.k === "int" && b.k === "int") return eq(a.t, b.t);
+  return app("fp.eq", "Bool", toFP(st, a), toFP(st, b));
+}
+
+export function isNaNTerm(v: NumVal): Term {
+  return v.k === "int" ? { kind: "lit", text: "false", sort: "Bool" } : app("fp.isNaN", "Bool", v.t);
+}
+
+export function isFiniteTerm(v: NumVal): Term {
+  return v.k === "int" ? { kind: "lit", text: "true", sort: "Bool" } : and(not(app("fp.isNaN", "Bool", v.t)), not(app("fp.isInfinite", "Bool", v.t)));
+}
+
+export function isIntegralTerm(v: NumVal): Term {
+  if (v.k === "int") return { kind: "lit", text: "true", sort: "Bool" };
+  return and(isFiniteTerm(v), app("fp.eq", "Bool", app("fp.roundToIntegral", "FP", RTZ, v.t), v.t));
+}
+
+export function truthyNumber(v: NumVal): Term {
+  return v.k === "int" ? not(eq(v.t, intLit(0))) : not(or(app("fp.isZero", "Bool", v.t), app("fp.isNaN", "Bool", v.t)));
+}
+
+export function mathRound(fn: "floor" | "ceil" | "trunc", v: NumVal): NumVal {
+  if (v.k === "int") return v;
+  const mode = fn === "floor" ? RTN : fn === "ceil" ? RTP : RTZ;
+  return { k: "num", t: app("fp.roundToIntegral", "FP", mode, v.t) };
+}
+
+/** Math.floor(a / b) for an integer a with |a| ≤ 2^53 and a positive integer literal b equals floor division (the quotient cannot round up to the next integer below 2^53). */
+export function floorDiv(st: State, a: IntVal, divisor: bigint): IntVal {
+  if (!within(a, -TWO_53, TWO_53)) st.exact.push(and(le(intLit(-TWO_53), a.t), le(a.t, intLit(TWO_53))));
+  const lo = a.lo === undefined ? undefined : floorBig(a.lo, divisor);
+  const hi = a.hi === undefined ? undefined : floorBig(a.hi, divisor);
+  return { k: "int", t: app("div", "Int", a.t, intLit(divisor)), lo, hi, negZero: false };
+}
+
+const floorBig = (a: bigint, b: bigint): bigint => (a >= 0n ? a / b : -((-a + b - 1n) / b));
+
+export function mathAbs(v: NumVal): NumVal {
+  if (v.k === "num") return { k: "num", t: app("fp.abs", "FP", v.t) };
+  const lo = v.lo !== undefined && v.hi !== undefined ? (v.lo >= 0n ? v.lo : v.hi <= 0n ? -v.hi : 0n) : 0n;
+  const hi = v.lo !== undefined && v.hi !== undefined ? maxBig(absBig(v.lo), absBig(v.hi)) : undefined;
+  return { k: "int", t: ite(lt(v.t, intLit(0)), app("-", "Int", v.t), v.t), lo, hi };
+}
+
+/** Math.min / Math.max: NaN if either is NaN; -0 is below +0. */
+export function mathMinMax(st: State, fn: "min" | "max", a: NumVal, b: NumVal): NumVal {
+  if (a.k === "int" && b.k === "int") {
+    const pick = fn === "min" ? le(a.t, b.t) : le(b.t, a.t);
+    const lo = a.lo !== undefined && b.lo !== undefined ? (fn === "min" ? (a.lo < b.lo ? a.lo : b.lo) : maxBig(a.lo, b.lo)) : fn === "max" ? (a.lo ?? b.lo) : undefined;
+    const hi = a.hi !== undefined && b.hi !== undefined ? (fn === "max" ? maxBig(a.hi, b.hi) : a.hi < b.hi ? a.hi : b.hi) : fn === "min" ? (a.hi ?? b.hi) : undefined;
+    return { k: "int", t: ite(pick, a.t, b.t), lo, hi, negZero: Boolean(a.negZero || b.negZero) };
+  }
+  const x = toFP(st, a);
+  const y = toFP(st, b);
+  const nan = or(app("fp.isNaN", "Bool", x), app("fp.isNaN", "Bool", y));
+  const bothZero = and(app("fp.isZero", "Bool", x), app("fp.isZero", "Bool", y));
+  const zeroPick = fn === "min" ? ite(app("fp.isNegative", "Bool", x), x, y) : ite(app("fp.isPositive", "Bool", x), x, y);
+  const pick = fn === "min" ? ite(app("fp.leq", "Bool", x, y), x, y) : ite(app("fp.leq", "Bool", y, x), x, y);
+  return { k: "num", t: ite(nan, fpLit(Number.NaN), ite(bothZero, zeroPick, pick)) };
+}
+
+/** ToInt32 (the `|0`, `>>`, `<<`, `&`, `|`, `^` conversion): NaN and ±Infinity give 0, else truncate and wrap modulo 2^32. */
+export function toInt32(v: NumVal): IntVal {
+  if (v.k === "int") {
+    if (within(v, -TWO_31, TWO_31 - 1n)) return { k: "int", t: v.t, lo: v.lo, hi: v.hi };
+    const m = app("mod", "Int", v.t, intLit(TWO_32));
+    return { k: "int", t: ite(le(intLit(TWO_31), m), app("-", "Int", m, intLit(TWO_32)), m), lo: -TWO_31, hi: TWO_31 - 1n };
+  }
+  return toInt32({ k: "int", t: fpToTruncatedInt(v.t) });
+}
+
+export function toUint32(v: NumVal): IntVal {
+  if (v.k === "int") {
+    if (within(v, 0n, TWO_32 - 1n)) return { k: "int", t: v.t, lo: v.lo, hi: v.hi };
+    return { k: "int", t: app("mod", "Int", v.t, intLit(TWO_32)), lo: 0n, hi: TWO_32 - 1n };
+  }
+  return toUint32({ k: "int", t: fpToTruncatedInt(v.t) });
+}
+
+function fpToTruncatedInt(x: Term): Term {
+  const real = app("fp.to_real", "Real", x);
+  const trunc = ite(app(">=", "Bool", real, { kind: "lit", text: "0.0", sort: "Real" }), app("to_int", "Int", real), app("-", "Int", app("to_int", "Int", app("-", "Real", real))));
+  return ite(or(app("fp.isNaN", "Bool", x), app("fp.isInfinite", "Bool", x)), intLit(0), trunc);
+}
+
+export function shift(op: ">>" | ">>>" | "<<", a: NumVal, b: NumVal): IntVal | undefined {
+  if (b.k !== "int" || b.lo === undefined || b.lo !== b.hi) return undefined;
+  const k = Number(((b.lo % 32n) + 32n) % 32n);
+  const factor = 1n << BigInt(k);
+  if (op === ">>") {
+    const x = toInt32(a);
+    if (k === 0) return x;
+    return { k: "int", t: app("div", "Int", x.t, intLit(factor)), lo: floorBig(x.lo ?? -TWO_31, factor), hi: floorBig(x.hi ?? TWO_31 - 1n, factor) };
+  }
+  if (op === ">>>") {
+    const x = toUint32(a);
+    if (k === 0) return x;
+    return { k: "int", t: app("div", "Int", x.t, intLit(factor)), lo: (x.lo ?? 0n) / factor, hi: (x.hi ?? TWO_32 - 1n) / factor };
+  }
+  const x = toUint32(a);
+  return toInt32({ k: "int", t: app("mod", "Int", app("*", "Int", x.t, intLit(factor)), intLit(TWO_32)), lo: 0n, hi: TWO_32 - 1n });
+}
+
+/** `&`, `|`, `^` through 32-bit vectors; the result is the signed 32-bit value. */
+export function bitwise(op: "&" | "|" | "^", a: NumVal, b: NumVal): IntVal {
+  const x = app("(_ int2bv 32)", "Int", toInt32(a).t);
+  const y = app("(_ int2bv 32)", "Int", toInt32(b).t);
+  const r = app("bv2nat", "Int", app(op === "&" ? "bvand" : op === "|" ? "bvor" : "bvxor", "Int", x, y));
+  const signed = ite(le(intLit(TWO_31), r), app("-", "Int", r, intLit(TWO_32)), r);
+  // x & m with 0 <= m < 2^31 (after ToInt32, which leaves such m unchanged) lies in [0, m].
+  const mask = [a, b].find((v): v is IntVal => v.k === "int" && within(v, 0n, TWO_31 - 1n));
+  if (op === "&" && mask?.hi !== undefined) return { k: "int", t: signed, lo: 0n, hi: mask.hi };
+  return { k: "int", t: signed, lo: -TWO_31, hi: TWO_31 - 1n };
+}
+
+export function bitNot(a: NumVal): IntVal {
+  const x = toInt32(a);
+  return { k: "int", t: app("-", "Int", app("-", "Int", x.t), intLit(1)), lo: -TWO_31, hi: TWO_31 - 1n };
+}
+
+export function asNumVal(v: Val): NumVal | undefined {
+  return v.k === "int" || v.k === "num" ? v : undefined;
+}
+
+export function fpNaN(): NumVal {
+  return { k: "num", t: fpLit(Number.NaN) };
+}

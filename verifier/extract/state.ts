@@ -1,0 +1,89 @@
+import { and, app, freshConst, intLit, le, type Term } from "./terms.js";
+import { maxLengthOf, type Val } from "./values.js";
+
+/**
+ * One symbolic path: variable values (keyed by the checker's symbol, so shadowing is
+ * handled), array lengths by reference, the path condition, and the exactness conditions of
+ * integer arithmetic done so far (every later goal must include them: if an integer result
+ * left ±2^53 the Int model stopped matching the double, so nothing after it is proved).
+ */
+export class State {
+  constructor(
+    readonly env: Map<unknown, Val>,
+    readonly lens: Map<number, Term>,
+    readonly refClass: Map<number, string>,
+    /** References that may be reachable from outside the function (parameters, escaped locals). */
+    readonly shared: Set<number>,
+    readonly pc: Term[],
+    readonly exact: Term[],
+  ) {}
+
+
+  static empty(): State {
+    return new State(new Map(), new Map(), new Map(), new Set(), [], []);
+  }
+
+  clone(): State {
+    return new State(new Map(this.env), new Map(this.lens), new Map(this.refClass), new Set(this.shared), [...this.pc], [...this.exact]);
+  }
+
+  assume(t: Term): void {
+    this.pc.push(t);
+  }
+
+  /** Goal made sound against integer inexactness on this path. */
+  guarded(goal: Term): Term {
+    return and(...this.exact, goal);
+  }
+
+  lengthOf(ref: number): Term {
+    const len = this.lens.get(ref);
+    if (len === undefined) throw new Error(`internal: no length for array reference ${ref}`);
+    return len;
+  }
+
+  /** A fresh, unknown but valid length for `ref` (after an operation we do not track). */
+  havocLength(ref: number, source: string): void {
+    const cls = this.refClass.get(ref) ?? "Array";
+    const len = freshConst("Int", source);
+    this.lens.set(ref, len);
+    this.assume(and(le(intLit(0), len), le(len, intLit(maxLengthOf(cls)))));
+  }
+
+  /**
+   * `ref`'s length changed: any shared reference of the same kind may be the same object
+   * (two array parameters may alias), so its length becomes unknown too.
+   */
+  lengthChanged(ref: number, newLength: Term, source: string): void {
+    const cls = this.refClass.get(ref) ?? "Array";
+    if (this.shared.has(ref)) {
+      for (const other of [...this.lens.keys()]) {
+        if (other !== ref && this.shared.has(other) && this.refClass.get(other) === cls) this.havocLength(other, `length of an array that may alias ${source}`);
+      }
+    }
+    this.lens.set(ref, newLength);
+  }
+
+  /** An unknown callee may change the length of any reachable array (and detach typed arrays). */
+  havocShared(source: string): void {
+    for (const ref of [...this.lens.keys()]) {
+      if (this.shared.has(ref)) this.havocLength(ref, source);
+    }
+  }
+}
+
+let refCounter = 0;
+
+/** Array references are numbered globally so values from different branches never collide. */
+export function newRefId(): number {
+  refCounter += 1;
+  return refCounter;
+}
+
+export function bounded(t: Term, lo: bigint, hi: bigint): Term {
+  return and(le(intLit(lo), t), le(t, intLit(hi)));
+}
+
+export function strLen(t: Term): Term {
+  return app("str.len", "Int", t);
+}
