@@ -27,7 +27,10 @@ export const parseJsonText = (input: string): JsonParseResult => {
   // the user can see (editors hide it too).
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    const value: unknown = JSON.parse(text);
+    const duplicate = scanJson(text, { duplicateKeys: true });
+    if (duplicate) return { ok: false, message: duplicate.message, ...lineColumnAt(text, duplicate.offset) };
+    return { ok: true, value };
   } catch (error) {
     const scanned = scanJson(text);
     if (scanned) return { ok: false, message: scanned.message, ...lineColumnAt(text, scanned.offset) };

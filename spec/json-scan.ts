@@ -15,7 +15,12 @@ const showChar = (code: number): string =>
 
 const isWs = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
-export const scanJson = (text: string): JsonScanError | undefined => {
+/**
+ * `duplicateKeys`: also report the second occurrence of a key within one object. JSON.parse
+ * silently keeps the last value, other parsers the first — a document whose meaning depends on
+ * the parser (`"override_status": true, …, "override_status": false`) is refused.
+ */
+export const scanJson = (text: string, options: { duplicateKeys?: boolean } = {}): JsonScanError | undefined => {
   let i = 0;
   const n = text.length;
   const skipWs = (): void => {
@@ -69,8 +74,9 @@ export const scanJson = (text: string): JsonScanError | undefined => {
     return describe("a value");
   };
 
-  // Stack of open containers: "[" or "{".
+  // Stack of open containers: "[" or "{", and the keys seen so far in each open object.
   const stack: string[] = [];
+  const keys: Array<Set<string> | undefined> = [];
   skipWs();
   // state: expecting a value
   for (;;) {
@@ -78,15 +84,18 @@ export const scanJson = (text: string): JsonScanError | undefined => {
     const c = text[i];
     if (c === "[" || c === "{") {
       stack.push(c);
+      keys.push(c === "{" && options.duplicateKeys ? new Set() : undefined);
       i++;
       skipWs();
       if (c === "[" && text[i] === "]") {
         i++;
         stack.pop();
+        keys.pop();
       } else if (c === "{") {
         if (text[i] === "}") {
           i++;
           stack.pop();
+          keys.pop();
         } else {
           const keyError = scanKey();
           if (keyError) return keyError;
@@ -120,6 +129,7 @@ export const scanJson = (text: string): JsonScanError | undefined => {
       if ((top === "[" && d === "]") || (top === "{" && d === "}")) {
         i++;
         stack.pop();
+        keys.pop();
         continue;
       }
       return describe(top === "[" ? "',' or ']'" : "',' or '}'");
@@ -128,8 +138,15 @@ export const scanJson = (text: string): JsonScanError | undefined => {
 
   function scanKey(): JsonScanError | undefined {
     if (text[i] !== '"') return describe("a double-quoted property name");
+    const start = i;
     const e = scanString();
     if (e) return e;
+    const seen = keys[keys.length - 1];
+    if (seen) {
+      const key = JSON.parse(text.slice(start, i)) as string;
+      if (seen.has(key)) return { offset: start, message: `duplicate key ${JSON.stringify(key)} (parsers disagree on which value counts)` };
+      seen.add(key);
+    }
     skipWs();
     if (text[i] !== ":") return describe("':'");
     i++;

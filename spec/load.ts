@@ -9,7 +9,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { AnrfDocument } from "./document.js";
 import { error, hasErrors, type Finding } from "./finding.js";
-import { jsonDepth, parseJsonText } from "./json-position.js";
+import { parseJsonText } from "./json-position.js";
 import { carriesCode } from "./rules/profile-rules.js";
 import { validateValue } from "./validate.js";
 import { readBounded, describeIoError, within } from "./read-file.js";
@@ -17,8 +17,7 @@ import { readBounded, describeIoError, within } from "./read-file.js";
 export { collectDocumentFiles, SKIP_MARKER, type CollectedFiles } from "./collect-files.js";
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-/** Deeper JSON than this is refused: no ANRF document nests that deep, and it bounds recursion. */
-export const MAX_JSON_DEPTH = 200;
+export { MAX_JSON_DEPTH } from "./validate.js";
 
 export interface LoadOptions {
   /** Refuse documents (and module files) larger than this many bytes. Default 10 MiB. */
@@ -104,12 +103,12 @@ export const loadDocument = async (file: string, options: LoadOptions = {}): Pro
   const parsed = parseJsonText(read.text);
   if (!parsed.ok) {
     return result(file, absoluteFile, undefined, undefined, [
-      error("json", "", `invalid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}`, "fix the JSON syntax at that position"),
-    ]);
-  }
-  if (jsonDepth(parsed.value) > MAX_JSON_DEPTH) {
-    return result(file, absoluteFile, undefined, undefined, [
-      error("json", "", `JSON nesting deeper than ${MAX_JSON_DEPTH} levels`, "an ANRF document nests a few levels deep; this is not one"),
+      error(
+        "json",
+        "",
+        `invalid JSON at line ${parsed.line}, column ${parsed.column}: ${parsed.message}`,
+        parsed.message.startsWith("duplicate key") ? "keep exactly one occurrence of the key" : "fix the JSON syntax at that position",
+      ),
     ]);
   }
   return checkParsedDocument(file, absoluteFile, parsed.value, maxBytes);

@@ -8,6 +8,10 @@ import { error, type Finding } from "./finding.js";
 import { documentRules } from "./rules/all-rules.js";
 import { schemaIssueToFindings } from "./schema-findings.js";
 import { checkVersion } from "./version.js";
+import { jsonDepth } from "./json-position.js";
+
+/** Deeper JSON than this is refused: no ANRF document nests that deep, and it bounds the decoder's recursion. */
+export const MAX_JSON_DEPTH = 200;
 
 export interface ValueValidation {
   /** Present only when the value is schema-valid (rule findings may still contain errors). */
@@ -36,6 +40,12 @@ export const validateValue = (value: unknown): ValueValidation => {
     return {
       document: undefined,
       findings: [error("root", "", `the top level must be a JSON object, got ${got}`, "an ANRF document is one JSON object { \"anrf_version\": \"1.1.0\", … }")],
+    };
+  }
+  if (jsonDepth(value) > MAX_JSON_DEPTH) {
+    return {
+      document: undefined,
+      findings: [error("json", "", `JSON nesting deeper than ${MAX_JSON_DEPTH} levels`, "an ANRF document nests a few levels deep; this is not one")],
     };
   }
   const findings: Finding[] = [];

@@ -48,6 +48,7 @@ const EXPECTED: Record<string, readonly Expected[]> = {
   "format-graph-carries-nothing": [["format", "/execution/format", "warning"]],
   "function-name-not-identifier": [["function-name", "/semantics/entities/0/name", "error"]],
   "json-malformed": [["json", "", "error"]],
+  "json-duplicate-key": [["json", "", "error"]],
   "mounts-relative-mount": [["mounts", "/execution/x-anrf-filesystem-mounts/0/mount", "error"]],
   "mounts-with-filesystem-none": [["mounts", "/execution/x-anrf-filesystem-mounts", "error"]],
   "reference-dangling-invariant": [["reference", "/semantics/security_contracts/0/invariants/0", "error"]],

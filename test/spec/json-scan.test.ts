@@ -77,3 +77,17 @@ describe("parseJsonText", () => {
     expect(jsonDepth(deep)).toBe(100_000);
   });
 });
+
+describe("duplicate keys", () => {
+  it("are refused with the position of the second occurrence, also escaped spellings of one key", () => {
+    expect(parseJsonText('{\n  "override_status": true,\n  "override_status": false\n}')).toMatchObject({ ok: false, line: 3, column: 3 });
+    expect(parseJsonText('{"a": 1, "\\u0061": 2}')).toMatchObject({ ok: false, line: 1, column: 10 });
+    const nested = parseJsonText('{"a": {"b": 1}, "c": {"b": 2}, "d": [{"b": 1}, {"b": 2}]}');
+    expect(nested.ok).toBe(true);
+    expect(parseJsonText('[{"x": 1, "y": {"x": 2}, "x": 3}]')).toMatchObject({ ok: false, line: 1, column: 26 });
+  });
+
+  test.prop([fc.json()], { numRuns: runs })("JSON.stringify never writes duplicate keys", (text) => {
+    expect(scanJson(text, { duplicateKeys: true })).toBeUndefined();
+  });
+});

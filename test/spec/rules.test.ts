@@ -130,6 +130,13 @@ describe("structural rules from the schema", () => {
       ["schema", "/execution/format", "error"],
     ]);
   });
+  it("absurd nesting is refused before decoding", () => {
+    let deep: Json = 1;
+    for (let i = 0; i < 500; i++) deep = [deep];
+    const doc = code();
+    doc["x-deep"] = deep;
+    expect(brief(doc)).toEqual([["json", "", "error"]]);
+  });
   it("the top level must be an object", () => {
     for (const value of [null, 1, "x", [], true]) expect(brief(value as Json)).toEqual([["root", "", "error"]]);
   });
