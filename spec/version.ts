@@ -43,7 +43,9 @@ export const checkVersion = (root: Record<string, unknown>): { finding: Finding;
     };
   }
   if (version === SUPPORTED_VERSION) return undefined;
-  const older = compareCore(version, SUPPORTED_VERSION) < 0;
+  const core = compareCore(version, SUPPORTED_VERSION);
+  // A pre-release of 1.1.0 (1.1.0-rc.1) precedes 1.1.0 itself.
+  const older = core < 0 || (core === 0 && /^[^+]*-/.test(version));
   return {
     finding: error(
       "V6.1.1",

@@ -63,6 +63,11 @@ describe("V6.1.1 anrf_version", () => {
     expect(all[0]!.message).toContain("unsupported ANRF version 2.0.0");
     expect(all[0]!.hint).not.toContain("migrate");
   });
+  it("a pre-release of 1.1.0 counts as older", () => {
+    const doc = code();
+    doc["anrf_version"] = "1.1.0-rc.1";
+    expect(findings(doc)[0]!.hint).toContain("anrf migrate");
+  });
   it("an older version stops validation and suggests anrf migrate", () => {
     const doc = code();
     doc["anrf_version"] = "1.0.0";
