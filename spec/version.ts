@@ -18,6 +18,13 @@ export const compareCore = (a: string, b: string): number => {
   return 0;
 };
 
+/** A semver before 1.1.0; a pre-release of 1.1.0 (1.1.0-rc.1) precedes 1.1.0 itself. */
+export const isOlderThanSupported = (version: string): boolean => {
+  if (!isSemver(version)) return false;
+  const core = compareCore(version, SUPPORTED_VERSION);
+  return core < 0 || (core === 0 && /^[^+]*-/.test(version));
+};
+
 /**
  * `undefined` when the version is the supported one. Otherwise one V6.1.1 finding; for a
  * well-formed but different version validation stops there (the rest of the document
@@ -43,9 +50,7 @@ export const checkVersion = (root: Record<string, unknown>): { finding: Finding;
     };
   }
   if (version === SUPPORTED_VERSION) return undefined;
-  const core = compareCore(version, SUPPORTED_VERSION);
-  // A pre-release of 1.1.0 (1.1.0-rc.1) precedes 1.1.0 itself.
-  const older = core < 0 || (core === 0 && /^[^+]*-/.test(version));
+  const older = isOlderThanSupported(version);
   return {
     finding: error(
       "V6.1.1",

@@ -7,6 +7,7 @@
  * invent is listed as an assumption, with the JSON Pointer it wrote.
  */
 import { SUPPORTED_VERSION } from "../document.js";
+import { isOlderThanSupported } from "../version.js";
 import { analyseCode, type CodeBehaviour } from "./behaviour.js";
 
 export interface Assumption {
@@ -61,18 +62,11 @@ class Migration {
   }
 }
 
-const isOlder = (version: string): boolean => {
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(version);
-  if (!m) return false;
-  const [maj, min] = [Number(m[1]), Number(m[2])];
-  return maj < 1 || (maj === 1 && min < 1);
-};
-
 export const migrateDocument = (input: MigrationInput): MigrationResult => {
   if (!isObj(input.value)) return { kind: "refused", message: "the top level is not a JSON object" };
   const version = input.value["anrf_version"];
   if (version === SUPPORTED_VERSION) return { kind: "current", document: input.value };
-  if (version !== undefined && (typeof version !== "string" || !isOlder(version))) {
+  if (version !== undefined && (typeof version !== "string" || !isOlderThanSupported(/^\d+\.\d+$/.test(version) ? `${version}.0` : version))) {
     return {
       kind: "refused",
       message: `anrf_version ${JSON.stringify(version)} is not a pre-${SUPPORTED_VERSION} version; nothing to migrate from`,

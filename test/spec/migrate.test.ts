@@ -99,6 +99,14 @@ describe("migrateDocument", () => {
     newer["anrf_version"] = "2.0.0";
     expect(migrate(newer)).toMatchObject({ kind: "refused" });
     expect(migrate([1, 2])).toMatchObject({ kind: "refused" });
+    const rc = legacy("word-count");
+    rc["anrf_version"] = "1.1.0-rc.2";
+    expect(migrated(rc).from).toBe("1.1.0-rc.2");
+    const loose = legacy("word-count");
+    loose["anrf_version"] = "1.0";
+    expect(migrated(loose).from).toBe("1.0");
+    loose["anrf_version"] = "one";
+    expect(migrate(loose)).toMatchObject({ kind: "refused" });
     const none = legacy("word-count");
     delete none["anrf_version"];
     expect(migrated(none).from).toBe("(none)");
