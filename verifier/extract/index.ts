@@ -75,7 +75,41 @@ interface EntityContract {
   readonly informal: Array<{ clause: ParsedClause; id?: string }>;
 }
 
-export function extractObligations(input: ExtractionInput): ExtractionResult {
+/**
+ * The document-shaped form the verify pipeline passes: `{ document, module }` (spec/load.ts).
+ * Structural, so this file needs no import of the schema module.
+ */
+export interface DocumentExtractionInput {
+  readonly document: {
+    readonly security: { readonly isolation_requirements: { readonly resource_limits: { readonly filesystem: "None" | "ReadOnly" | "ReadWrite"; readonly network: boolean } } };
+    readonly semantics: {
+      readonly entities: ReadonlyArray<ExtractionEntity>;
+      readonly invariants: ReadonlyArray<ExtractionInvariant>;
+      readonly security_contracts: ReadonlyArray<ExtractionContract>;
+    };
+    readonly execution: { readonly "x-anrf-filesystem-mounts"?: ReadonlyArray<{ readonly mount: string; readonly path: string }> | undefined };
+  };
+  readonly module: { readonly text: string; readonly file: string };
+}
+
+export function toExtractionInput(input: DocumentExtractionInput): ExtractionInput {
+  const { document, module } = input;
+  const limits = document.security.isolation_requirements.resource_limits;
+  return {
+    documentFile: module.file,
+    moduleFile: module.file,
+    moduleText: module.text,
+    entities: document.semantics.entities,
+    contracts: document.semantics.security_contracts,
+    invariants: document.semantics.invariants,
+    filesystem: limits.filesystem,
+    network: limits.network,
+    mounts: document.execution["x-anrf-filesystem-mounts"] ?? [],
+  };
+}
+
+export function extractObligations(given: ExtractionInput | DocumentExtractionInput): ExtractionResult {
+  const input = "document" in given ? toExtractionInput(given) : given;
   const problems: ExtractionProblem[] = [];
   const obligations: Obligation[] = [];
   const javascript = /\.(c|m)?jsx?$/.test(input.moduleFile);
