@@ -16,7 +16,7 @@ const runs = process.env["CI"] ? 10_000 : 500;
 const documents = Arbitrary.schema(AnrfDocumentSchema);
 
 /** fast-check drives the seed, effect's Arbitrary builds the document from the schema. */
-const generated = fc.tuple(fc.integer(), fc.integer({ min: 1, max: 6 })).map(([seed, size]) => {
+const generated = fc.tuple(fc.integer(), fc.integer({ min: 1, max: 4 })).map(([seed, size]) => {
   const [doc] = Effect.runSync(Arbitrary.sampleEffect(documents, { count: 1, seed, size }));
   // Through JSON, as documents arrive; the schema's values are all JSON-representable.
   return JSON.parse(JSON.stringify(doc)) as AnrfDocument;
@@ -25,7 +25,8 @@ const generated = fc.tuple(fc.integer(), fc.integer({ min: 1, max: 6 })).map(([s
 test.prop([generated], { numRuns: runs })("a generated document is schema-valid", (doc) => {
   const result = validateValue(doc);
   expect(result.findings.filter((f) => f.ruleId === "schema" || /^V6\.\d\.[12]$/.test(f.ruleId))).toEqual([]);
-  expect(result.document).toBeDefined();
+  // Round trip: decoding keeps everything, x- extensions included — nothing is silently dropped.
+  expect(result.document).toEqual(doc);
 });
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
