@@ -1,6 +1,7 @@
 /**
  * `anrf run <doc> --entry NAME [--args JSON] [--mode production|testing|development]
- *   [--format pretty|json] [--timeout ms] [--audit FILE] [--policy terminate|degrade]`
+ *   [--format pretty|json] [--timeout ms] [--audit FILE] [--policy terminate|degrade]
+ *   [--isolation thread|process]`
  * Exit 0 ok; 1 violation, timeout, out-of-memory, error, or an invalid document (findings
  * printed); 2 usage (bad flags, --args not a JSON array, unknown entry).
  */
@@ -13,11 +14,14 @@ import { formatRunJson, formatRunPretty } from "./run-format.js";
 
 export const RUN_USAGE = `usage: anrf run <doc> --entry NAME [--args JSON] [--mode production|testing|development]
                 [--format pretty|json] [--timeout ms] [--audit FILE] [--policy terminate|degrade]
+                [--isolation thread|process]
 
 Runs one Function entity of the document in the sandbox (worker thread + SES compartment, or
 an isolated process when the document asks for process isolation), with runtime checks
 wherever the verifier did not prove the obligation. --args is a JSON array of arguments.
-Every run is appended to the audit trail (default .anrf/audit.jsonl).
+--isolation process runs in an isolated child process even when the document does not ask
+for it (recommended for untrusted code). Every run is appended to the audit trail
+(default .anrf/audit.jsonl).
 Exit 0: ok; 1: violation, timeout, out-of-memory, error or invalid document; 2: usage error.
 `;
 
@@ -34,6 +38,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     timeout: { kind: "number", min: 1, integer: true },
     audit: { kind: "string" },
     policy: { kind: "string", choices: ["terminate", "degrade"] },
+    isolation: { kind: "string", choices: ["thread", "process"] },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "no document given" : "give exactly one document");
   const entry = flags["entry"] as string | undefined;
@@ -56,6 +61,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     timeoutMs: flags["timeout"] as number | undefined,
     audit: resolve(io.cwd, (flags["audit"] as string | undefined) ?? ".anrf/audit.jsonl"),
     policy: flags["policy"] as "terminate" | "degrade" | undefined,
+    isolation: flags["isolation"] as "thread" | "process" | undefined,
   });
   io.stdout(json ? formatRunJson(result) : formatRunPretty(result));
   return result.status === "ok" ? ExitCode.ok : ExitCode.findings;

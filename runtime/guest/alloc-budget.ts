@@ -144,11 +144,20 @@ function wrapTypedArray(name: (typeof typedArrayNames)[number]): void {
         charge(length * bytesPer);
         return construct(Real as unknown as Function, [first], new.target);
       }
-      // Array-likes and iterables: copy once on the (limited) heap, so a `length` getter or
-      // proxy cannot report one size to the budget and another to the engine.
-      const copy = arrayFrom(first as ArrayLike<unknown>);
-      charge(copy.length * bytesPer);
-      return construct(Real as unknown as Function, [copy], new.target);
+      if (typeof (first as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function") {
+        // Iterables: collect on the (limited) heap first, then charge what was collected.
+        const copy = arrayFrom(first as Iterable<unknown>);
+        charge(copy.length * bytesPer);
+        return construct(Real as unknown as Function, [copy], new.target);
+      }
+      // Array-likes: read `length` once, charge, allocate exactly that, then copy element by
+      // element — a length getter cannot report one size to the budget and another to the
+      // engine, and nothing builds a huge dictionary-mode array on the heap.
+      const n = toIndex((first as { length?: unknown }).length);
+      charge(n * bytesPer);
+      const out = construct(Real as unknown as Function, [n], new.target) as Record<number, unknown>;
+      for (let i = 0; i < n; i++) out[i] = (first as Record<number, unknown>)[i];
+      return out;
     },
   }[name]!;
   setPrototypeOf(wrapper, typedArrayCtor);

@@ -17,6 +17,14 @@ const now = performance.now.bind(performance);
 
 export type Post = (message: GuestMessage) => void;
 
+/**
+ * SES leaves Float32Array/Float64Array out of compartments by default (they expose NaN bit
+ * patterns, a minor side channel). Numeric kernels need them; they are hardened primordials
+ * (here: the budget-charging wrappers from alloc-budget.ts), so endowing them grants no
+ * authority beyond that accepted channel.
+ */
+const floatArrays = { Float32Array: globalThis.Float32Array, Float64Array: globalThis.Float64Array };
+
 /** Thrown into guest code on a violation; guest code may catch it, but the run is already lost. */
 class SandboxViolation extends RealError {}
 
@@ -85,7 +93,7 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
   try {
     // Only hardened endowments; the compartment's own globals are SES's safe subset
     // (no process, require, timers, fetch; Date.now / Math.random throw).
-    const compartment = new Compartment({ globals: {}, __options__: true });
+    const compartment = new Compartment({ globals: floatArrays, __options__: true });
     const factory = compartment.evaluate(`(function (exports, require, module, ${load.checkParam}) {\n${load.js}\n})`) as (
       ...a: unknown[]
     ) => unknown;

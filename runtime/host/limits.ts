@@ -15,6 +15,8 @@ const CHILD_BASE_ADDRESS_SPACE = 3 * 1024 * MiB;
 
 export interface LimitOverrides {
   readonly timeMs?: number | undefined;
+  /** "process" forces an isolated child even when the document does not ask for one (never weakens). */
+  readonly isolation?: "thread" | "process" | undefined;
 }
 
 export function deriveLimits(doc: AnrfDocument, overrides: LimitOverrides = {}): RunLimits {
@@ -24,7 +26,7 @@ export function deriveLimits(doc: AnrfDocument, overrides: LimitOverrides = {}):
   const maxOldGenerationSizeMb = Math.max(8, Math.ceil(memoryMb));
   const maxYoungGenerationSizeMb = Math.min(16, Math.max(1, Math.ceil(memoryMb / 8)));
   const timeMs = overrides.timeMs ?? (Number.isFinite(rl.time) && rl.time > 0 ? rl.time : 1000);
-  const isolation = iso.process_isolation ? "process" : "thread";
+  const isolation = iso.process_isolation || overrides.isolation === "process" ? "process" : "thread";
   return {
     timeMs,
     memoryMb,

@@ -76,7 +76,7 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     return fail("ANRF_UNKNOWN_ENTRY", `no Function entity named '${entry}' (declared: ${[...entities.keys()].join(", ") || "none"})`);
   }
   const documentHash = createHash("sha256").update(JSON.stringify(document)).update("\0").update(loaded.module.text).digest("hex");
-  const limits = deriveLimits(document, { timeMs: options.timeoutMs });
+  const limits = deriveLimits(document, { timeMs: options.timeoutMs, isolation: options.isolation });
   const { grants, problems, unsupported } = resolveGrants(document, options.baseDir ?? dirname(loaded.absoluteFile));
   if (problems.length > 0) return fail(problems[0]!.code, problems.map((p) => p.message).join("; "), { limits });
 

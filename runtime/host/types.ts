@@ -87,4 +87,10 @@ export interface RunOptions {
   /** Base directory for relative mount paths (the document's folder). */
   readonly baseDir?: string | undefined;
   readonly pool?: import("./pool.js").SandboxPool | undefined;
+  /**
+   * Force process isolation for this run even when the document does not require it (never
+   * weakens a document's process_isolation: true). Recommended for untrusted code: some V8 heap
+   * exhaustion paths abort the whole process despite worker resourceLimits (docs/runtime.md).
+   */
+  readonly isolation?: "thread" | "process" | undefined;
 }

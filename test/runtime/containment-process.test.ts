@@ -1,0 +1,139 @@
+/**
+ * Containment: process isolation. The guest runs in a child process under Node's permission
+ * model with an empty environment, an address-space rlimit and no power to signal. A raw
+ * script run with the exact same command line simulates a guest that somehow reached
+ * `process` in the child: it still cannot kill the host, read the host's environment, or read
+ * or write files outside the granted roots.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run, SandboxPool, deriveLimits, type RunResult } from "../../runtime/index.js";
+import { isolatedCommand } from "../../runtime/host/process-channel.js";
+import { compiledPath } from "../../support/compiled-path.js";
+import type { LoadedDocument } from "../../spec/load.js";
+import { auditedAs, makeDocument, tempDir } from "./fixtures.js";
+
+const code = String.raw`
+import { readFileSync } from "node:fs";
+export function ok(): string { return readFileSync("/data/hello.txt", "utf8"); }
+export function spin(): number { for (;;) {} }
+export function dictionaryBomb(): number { const o: any = {}; for (let i = 0; ; i++) o[i * 7] = i; }
+export function arrayFromBomb(): number { return Array.from({ length: 2 ** 32 - 1 }).length; }
+export function bufferBomb(): number { const k: unknown[] = []; for (;;) k.push(new Uint8Array(2 ** 30).fill(1)); }
+export function outside(): string { return readFileSync("/data/../secret.txt", "utf8"); }
+export function probe(): string[] { const g: any = globalThis; return [typeof g.process, typeof g.require]; }
+`;
+
+let dir: string;
+let doc: LoadedDocument;
+let audit: string;
+const pool = new SandboxPool();
+
+beforeAll(async () => {
+  dir = tempDir();
+  audit = join(dir, "audit.jsonl");
+  mkdirSync(join(dir, "data"));
+  writeFileSync(join(dir, "data", "hello.txt"), "hello");
+  writeFileSync(join(dir, "secret.txt"), "TOP SECRET");
+  const docDir = join(dir, "doc");
+  mkdirSync(docDir);
+  doc = await makeDocument({
+    dir: docDir,
+    code,
+    processIsolation: true,
+    filesystem: "ReadOnly",
+    mounts: { "/data": join(dir, "data") },
+    memoryMb: 64,
+    timeMs: 5000,
+    functions: ["ok", "spin", "dictionaryBomb", "arrayFromBomb", "bufferBomb", "outside", "probe"],
+  });
+});
+afterAll(async () => {
+  await pool.close();
+});
+
+async function isolated(entry: string, timeoutMs?: number): Promise<RunResult> {
+  const result = await run(doc, entry, [], { verification: [], audit, pool, timeoutMs });
+  expect(result.security.limits.isolation).toBe("process");
+  expect(auditedAs(audit, entry, result), "audited").toBeDefined();
+  const after = await run(doc, "ok", [], { verification: [], audit, pool });
+  expect(after.value).toBe("hello");
+  return result;
+}
+
+describe("containment: process isolation", () => {
+  it("runs in a child under the permission model, with no child-process/worker/addon permission", async () => {
+    const r = await isolated("probe");
+    expect(r.status).toBe("ok");
+    expect(r.value).toEqual(["undefined", "undefined"]);
+    const { args } = isolatedCommand(r.security.limits, { filesystem: "ReadOnly", mounts: [{ mount: "/data", root: join(dir, "data") }], network: false });
+    expect(args).toContain("--experimental-permission");
+    expect(args.join(" ")).not.toMatch(/--allow-child-process|--allow-worker|--allow-addons|--allow-fs-write/);
+    expect(args.some((a) => a.startsWith("--allow-fs-read=") && a.includes(join(dir, "data")))).toBe(true);
+  });
+  it("infinite loop → timeout (child killed)", async () => {
+    expect((await isolated("spin", 500)).status).toBe("timeout");
+  });
+  it("dictionary-growth heap bomb (fatal to a whole process) kills only the child → out-of-memory", async () => {
+    expect((await isolated("dictionaryBomb", 20_000)).status).toBe("out-of-memory");
+  });
+  it("Array.from on a 2^32-1 array-like kills only the child → out-of-memory", async () => {
+    expect((await isolated("arrayFromBomb", 20_000)).status).toBe("out-of-memory");
+  });
+  it("ArrayBuffer bomb → out-of-memory (byte budget; RLIMIT_AS behind it)", async () => {
+    expect((await isolated("bufferBomb", 20_000)).status).toBe("out-of-memory");
+  });
+  it("traversal is a capability violation in the child too", async () => {
+    const r = await isolated("outside");
+    expect(r.status).toBe("violation");
+    expect(JSON.stringify(r)).not.toContain("TOP SECRET");
+  });
+});
+
+describe("containment: a guest that reached `process` inside the isolated child", () => {
+  it("cannot kill the host, read the host's env, read or write outside the roots, spawn, or start workers", () => {
+    const mount = join(dir, "data");
+    const attack = join(mount, "attack.mjs");
+    const harden = compiledPath("runtime/guest/child-harden");
+    writeFileSync(
+      attack,
+      `import ${JSON.stringify(harden)};
+const out = {};
+const t = async (k, f) => { try { out[k] = await f(); } catch (e) { out[k] = "denied:" + (e.code || e.message); } };
+const fs = await import("node:fs");
+await t("killHost", () => process.kill(process.ppid, "SIGKILL"));
+await t("rawKill", () => process._kill(process.ppid, 9));
+await t("env", () => JSON.stringify(process.env));
+await t("readPasswd", () => fs.readFileSync("/etc/passwd", "utf8").slice(0, 5));
+await t("readSecret", () => fs.readFileSync(${JSON.stringify(join(dir, "secret.txt"))}, "utf8"));
+await t("readGranted", () => fs.readFileSync(${JSON.stringify(join(mount, "hello.txt"))}, "utf8"));
+await t("write", () => fs.writeFileSync(${JSON.stringify(join(dir, "pwned.txt"))}, "x"));
+await t("spawn", async () => (await import("node:child_process")).execSync("id").toString());
+await t("worker", async () => { const { Worker } = await import("node:worker_threads"); new Worker("1", { eval: true }); return "started"; });
+await t("binding", () => typeof process.binding("fs"));
+await t("redefineKill", () => Object.defineProperty(process, "kill", { value: () => 0 }));
+process.stdout.write(JSON.stringify(out));
+`,
+    );
+    const limits = deriveLimits(doc.document!);
+    const { command, args } = isolatedCommand(limits, { filesystem: "ReadOnly", mounts: [{ mount: "/data", root: mount }], network: false }, attack);
+    const before = process.pid;
+    const child = spawnSync(command, args, { env: {}, encoding: "utf8", timeout: 20_000 });
+    expect(process.pid).toBe(before); // we are still here
+    const out = JSON.parse(child.stdout) as Record<string, string>;
+    expect(out["killHost"]).toMatch(/^denied:.*ANRF_SIGNAL_REFUSED/);
+    expect(out["rawKill"]).toMatch(/^denied:.*ANRF_SIGNAL_REFUSED/);
+    expect(out["env"]).toBe("{}");
+    expect(out["readPasswd"]).toBe("denied:ERR_ACCESS_DENIED");
+    expect(out["readSecret"]).toBe("denied:ERR_ACCESS_DENIED");
+    expect(out["readGranted"]).toBe("hello");
+    expect(out["write"]).toBe("denied:ERR_ACCESS_DENIED");
+    expect(existsSync(join(dir, "pwned.txt"))).toBe(false);
+    expect(out["spawn"]).toBe("denied:ERR_ACCESS_DENIED");
+    expect(out["worker"]).toBe("denied:ERR_ACCESS_DENIED");
+    expect(out["binding"]).toBe("denied:ERR_ACCESS_DENIED");
+    expect(out["redefineKill"]).toMatch(/^denied:/);
+  });
+});
