@@ -2,6 +2,7 @@
 import type { AnrfDocument } from "../document.js";
 import { error, warning, type Finding } from "../finding.js";
 import { carriesCode } from "./profile-rules.js";
+import { usedByContract } from "../applies-to.js";
 import type { Rule } from "./rule.js";
 
 const collections = (doc: AnrfDocument): ReadonlyArray<[string, ReadonlyArray<{ readonly id: string }>]> => [
@@ -103,7 +104,7 @@ export const integrityRules: readonly Rule[] = [
       const functions = functionEntities(doc);
       // Without code there is nothing to attach a clause to: ambiguity is worth a warning, not an error.
       const report = carriesCode(doc) ? error : warning;
-      const usedByContract = new Set(doc.semantics.security_contracts.flatMap((c) => c.invariants));
+
       const resolve = (path: string, what: string, appliesTo: readonly string[] | undefined) => {
         if (appliesTo !== undefined) {
           if (appliesTo.length === 0) {
@@ -124,7 +125,7 @@ export const integrityRules: readonly Rule[] = [
       doc.semantics.security_contracts.forEach((c, i) => resolve(`/semantics/security_contracts/${i}`, `contract '${c.id}'`, c.applies_to));
       doc.semantics.invariants.forEach((v, i) => {
         // An invariant only referenced from contracts constrains what those contracts constrain.
-        if (usedByContract.has(v.id) && v.applies_to === undefined) return;
+        if (usedByContract(doc, v) && v.applies_to === undefined) return;
         resolve(`/semantics/invariants/${i}`, `invariant '${v.id}'`, v.applies_to);
       });
       return out;
