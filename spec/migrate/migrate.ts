@@ -36,12 +36,16 @@ class Migration {
   readonly assumptions: Assumption[] = [];
   constructor(readonly doc: Obj) {}
 
-  /** The object at `key` of `parent`, created (and noted) when missing. */
+  /**
+   * The object at `key` of `parent`, created when missing. A value of the wrong type is left
+   * as it is (validation of the result reports it): migration never overwrites what the
+   * document says, so edits go to a detached object.
+   */
   section(parent: Obj, key: string): Obj {
     const existing = parent[key];
     if (isObj(existing)) return existing;
     const created: Obj = {};
-    parent[key] = created;
+    if (existing === undefined) parent[key] = created;
     return created;
   }
 
@@ -53,12 +57,13 @@ class Migration {
     this.assumptions.push({ path: `${at}/${key}`, message: `${what} — ${why}` });
   }
 
+  /** The array at `key`, created when missing; same rule as `section` for a wrong type. */
   list(parent: Obj, key: string): unknown[] {
-    const v = parent[key];
-    if (Array.isArray(v)) return v;
+    const existing = parent[key];
+    if (Array.isArray(existing)) return existing;
     const created: unknown[] = [];
-    if (v === undefined) parent[key] = created;
-    return Array.isArray(parent[key]) ? (parent[key] as unknown[]) : created;
+    if (existing === undefined) parent[key] = created;
+    return created;
   }
 }
 

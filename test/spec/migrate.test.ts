@@ -1,6 +1,7 @@
 /** migrateDocument: pure, every assumption reported, the result valid. */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { analyseCode } from "../../spec/migrate/behaviour.js";
 import { migrateDocument } from "../../spec/migrate/migrate.js";
@@ -86,6 +87,18 @@ describe("migrateDocument", () => {
     expect(result.assumptions.map((a) => a.path)).not.toContain("/security/safety_level");
   });
 
+  it("never overwrites a value of the wrong type: validation of the result reports it", () => {
+    const doc = legacy("word-count");
+    doc["security"] = "strict";
+    (doc["intent"] as JsonObject)["requirements"] = "many";
+    const result = migrated(doc);
+    expect(result.document["security"]).toBe("strict");
+    expect((result.document["intent"] as JsonObject)["requirements"]).toBe("many");
+    const paths = validateValue(result.document).findings.map((f) => f.path);
+    expect(paths).toContain("/security");
+    expect(paths).toContain("/intent/requirements");
+  });
+
   it("does not modify its input", () => {
     const doc = legacy("log-writer");
     const copy = structuredClone(doc);
@@ -123,3 +136,28 @@ describe("analyseCode", () => {
     expect(analyseCode(undefined)).toEqual({ readsFiles: false, writesFiles: false, usesNetwork: false });
   });
 });
+
+const legacyLike = fc.record(
+  {
+    anrf_version: fc.oneof(fc.constantFrom("1.0.0", "0.9", "1.0"), fc.jsonValue({ maxDepth: 0 })),
+    creation_timestamp: fc.oneof(fc.constant("2024-01-01T00:00:00Z"), fc.jsonValue({ maxDepth: 0 })),
+    creator_id: fc.jsonValue({ maxDepth: 0 }),
+    security: fc.jsonValue({ maxDepth: 2 }),
+    intent: fc.jsonValue({ maxDepth: 3 }),
+    semantics: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ entities: fc.array(fc.jsonValue({ maxDepth: 2 })), relationships: fc.array(fc.jsonValue({ maxDepth: 2 })) })),
+    execution: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ code: fc.string(), optimizations: fc.array(fc.jsonValue({ maxDepth: 1 })) }, { requiredKeys: [] })),
+    dependencies: fc.jsonValue({ maxDepth: 2 }),
+  },
+  { requiredKeys: [] },
+);
+
+test.prop([fc.oneof(fc.jsonValue(), legacyLike)], { numRuns: process.env["CI"] ? 10_000 : 1_000 })(
+  "migrating anything never throws, and the result validates without throwing",
+  (value) => {
+    const result = migrate(value);
+    if (result.kind === "migrated") {
+      expect(result.document["anrf_version"]).toBe("1.1.0");
+      validateValue(result.document);
+    }
+  },
+);
