@@ -10,7 +10,7 @@ import { collectDocumentFiles, loadDocument, type LoadedDocument } from "../spec
 import { buildReport, documentReport } from "../spec/report.js";
 import type { Obligation, ObligationResult, SolverLimits } from "./obligation.js";
 import { verifiedClaimFindings } from "./pipeline/claims.js";
-import { extractDocument, loadEncodingVersion, type Extraction } from "./pipeline/extraction.js";
+import { extractDocument, type Extraction } from "./pipeline/extraction.js";
 import { unverifiableGuarantees } from "./pipeline/no-code.js";
 import { emptyCounts, type DocumentVerification, type VerifyReport, type VerifySummary } from "./pipeline/report-types.js";
 import { solveObligations, type Solved } from "./pipeline/solve-obligations.js";
@@ -83,8 +83,6 @@ interface Pending {
 
 export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], options: VerifyOptions): Promise<VerifyReport> {
   const limits: SolverLimits = { timeoutMs: options.timeoutMs, rlimit: options.rlimit };
-  const needsCode = loadedDocuments.some((l) => l.valid && l.document !== undefined && l.module !== undefined);
-  const encodingVersion = needsCode ? await loadEncodingVersion() : "none";
   const pending: Pending[] = [];
   for (const loaded of loadedDocuments) {
     const findings = [...loaded.findings];
@@ -97,7 +95,7 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
     } else {
       let extraction: Extraction;
       try {
-        extraction = await extractDocument(loaded.document, loaded.module, encodingVersion, options.memo);
+        extraction = await extractDocument(loaded.document, loaded.module, options.memo);
       } catch (cause) {
         // No obligations must never read as "nothing to check": the document fails instead.
         const message = cause instanceof Error ? cause.message : String(cause);
@@ -111,6 +109,8 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
   }
 
   const withSmt = pending.flatMap((p) => (p.extraction?.obligations ?? []).filter(hasSmt));
+  // One extractor per process, so one encoding version per run ("none" when nothing has code).
+  const encodingVersion = pending.find((p) => p.extraction !== undefined)?.extraction?.encodingVersion ?? "none";
   let pool: SolverPool | undefined;
   let solved: { verdicts: Solved[]; stats: { queries: number; cacheHits: number; solved: number } };
   try {

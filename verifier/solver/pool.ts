@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { setMaxListeners } from "node:events";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { compiledPath } from "../../support/compiled-path.js";
@@ -95,7 +96,11 @@ export class SolverPool {
         },
         onAbort: () => this.cancel(task),
       };
-      signal?.addEventListener("abort", task.onAbort, { once: true });
+      if (signal !== undefined) {
+        // One listener per queued query, removed when it is answered: many at once is expected.
+        setMaxListeners(0, signal);
+        signal.addEventListener("abort", task.onAbort, { once: true });
+      }
       this.queue.push(task);
       this.dispatch();
     });
