@@ -20,30 +20,32 @@ function appliesTo(doc: AnrfDocument, appliesToIds: readonly string[] | undefine
   return fns.length === 1 && fns[0]!.id === entityId;
 }
 
+/** The raw contract material that applies to one entity (classified in clause-sets.ts). */
 export interface EntityClauses {
   readonly preconditions: readonly string[];
   readonly postconditions: readonly string[];
-  /** Invariant ids with their formal representation (contract `invariants` and direct `applies_to`). */
-  readonly invariants: ReadonlyArray<{ readonly id: string; readonly text: string }>;
+  /** Invariants named by the entity's contracts (`security_contracts[].invariants`). */
+  readonly contractInvariants: ReadonlyArray<{ readonly id: string; readonly text: string }>;
+  /** Invariants that name the entity directly (`invariants[].applies_to`). */
+  readonly directInvariants: ReadonlyArray<{ readonly id: string; readonly text: string }>;
 }
 
 export function clausesFor(doc: AnrfDocument, entityId: string): EntityClauses {
   const preconditions: string[] = [];
   const postconditions: string[] = [];
-  const invariantIds = new Set<string>();
+  const contractInvariants: Array<{ id: string; text: string }> = [];
+  const byId = new Map(doc.semantics.invariants.map((i) => [i.id, i]));
   for (const c of doc.semantics.security_contracts) {
     if (!appliesTo(doc, c.applies_to, entityId)) continue;
     preconditions.push(...c.preconditions);
     postconditions.push(...c.postconditions);
-    for (const id of c.invariants) invariantIds.add(id);
-  }
-  const invariants: Array<{ id: string; text: string }> = [];
-  for (const inv of doc.semantics.invariants) {
-    if (invariantIds.has(inv.id) || (inv.applies_to !== undefined && appliesTo(doc, inv.applies_to, entityId))) {
-      invariants.push({ id: inv.id, text: inv.formal_representation });
+    for (const id of c.invariants) {
+      const inv = byId.get(id);
+      if (inv) contractInvariants.push({ id, text: inv.formal_representation });
     }
   }
-  return { preconditions, postconditions, invariants };
+  const directInvariants = doc.semantics.invariants.filter((i) => i.applies_to?.includes(entityId)).map((i) => ({ id: i.id, text: i.formal_representation }));
+  return { preconditions, postconditions, contractInvariants, directInvariants };
 }
 
 /**

@@ -9,6 +9,7 @@ import { freeNames, parseClause, type ClauseExpr } from "../../spec/contract/ind
 import type { CheckLocation } from "../guest/protocol.js";
 import { compileClause, compileOldOperand } from "./clause-compile.js";
 import type { CheckTable } from "./check-table.js";
+import { clauseSets, type ClauseSets } from "./clause-sets.js";
 import type { EntityClauses } from "./document-view.js";
 
 export interface VisitorEntity {
@@ -87,6 +88,13 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     ts.forEachChild(node, collect);
   };
   collect(sf0);
+  const sets = new Map<string, ClauseSets>();
+  for (const e of input.entities) {
+    const cs = clauseSets(e.clauses, entityParams.get(e.name) ?? []);
+    sets.set(e.name, cs);
+    for (const c of cs.informal) input.notCheckable.push(`${e.id}: ${c.text} (${c.parsed.kind === "informal" ? c.parsed.reason : "informal"})`);
+  }
+  const setsOf = (e: VisitorEntity): ClauseSets => sets.get(e.name)!;
 
   const loc = (node: ts.Node) => ({ start: node.getStart(sf0), end: node.getEnd() });
 
@@ -153,10 +161,10 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     const postconditions = (scope: FnScope, site: { start: number; end: number }, value: ts.Expression): ts.Expression => {
       const e = scope.entity!;
       let out = value;
-      e.clauses.postconditions.forEach((clause, i) => {
-        const k = table.decide("postcondition", e.id, site.start, site.end, `postcondition ${clause}`, (o, n) => (o.clause !== undefined ? o.clause === clause : n === i));
+      setsOf(e).post.forEach(({ key, text }, i) => {
+        const k = table.decide("postcondition", e.id, site.start, site.end, `postcondition ${text}`, (o, n) => (o.clause !== undefined ? o.clause === key : n === i));
         if (k === undefined) return;
-        const js = compile(clause, scope, true);
+        const js = compile(text, scope, true);
         if (js === undefined) return;
         out = checkCall("post", [num(k), out, raw(f, `(${RESULT}) => ${js}`)]);
       });
@@ -166,26 +174,28 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     const invariantChecks = (node: ts.IterationStatement): ts.Expression[] => {
       const scope = top();
       const e = scope.entity;
-      if (e === undefined || e.clauses.invariants.length === 0) return [];
+      if (e === undefined) return [];
       const site = loc(node);
       const out: ts.Expression[] = [];
-      const emit = (inv: { id: string; text: string }, match?: (o: { clause?: string | undefined }) => boolean) => {
-        const k = table.decide("invariant", e.id, site.start, site.end, `invariant ${inv.id}: ${inv.text}`, match);
+      const emit = (inv: { key: string; text: string }, match?: (o: { clause?: string | undefined }) => boolean) => {
+        const k = table.decide("invariant", e.id, site.start, site.end, `loop invariant ${inv.text}`, match);
         if (k === undefined) return;
         const js = compile(inv.text, undefined, false);
         if (js !== undefined) out.push(checkCall("inv", [num(k), raw(f, `() => ${js}`)]));
       };
       const here = table.obligationsAt("invariant", site.start, site.end);
       if (input.invariantObligations) {
+        // The verifier's loop invariants: document invariants (clause = id) and its own
+        // (`@anrf-invariant` comments, safe-integer invariants; clause = the text).
         for (const o of here) {
-          const inv = e.clauses.invariants.find((i) => i.id === o.clause || i.text === o.clause);
-          if (inv) emit(inv, (x) => x.clause === o.clause);
+          if (o.clause === undefined) continue;
+          const inv = setsOf(e).loop.find((i) => i.key === o.clause) ?? { key: o.clause, text: o.clause };
+          emit(inv, (x) => x.clause === o.clause);
         }
       } else {
-        // No invariant obligations at all: check each invariant whose names are all declared here.
-        for (const inv of e.clauses.invariants) {
-          const parsed = parseClause(inv.text);
-          if (parsed.kind === "formal" && freeNames(parsed.expr).every((n) => scope.declared.has(n))) emit(inv);
+        // No invariant obligations at all: check each loop invariant whose names are all declared here.
+        for (const inv of setsOf(e).loop) {
+          if (inv.parsed.kind === "formal" && freeNames(inv.parsed.expr).every((n) => scope.declared.has(n))) emit(inv);
         }
       }
       return out;
@@ -221,16 +231,16 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const site = loc(node);
       const callee = node.expression;
       // Precondition of a contracted entity called inside the module.
-      if (ts.isIdentifier(callee) && byName.has(callee.text) && byName.get(callee.text)!.clauses.preconditions.length > 0) {
+      if (ts.isIdentifier(callee) && byName.has(callee.text) && setsOf(byName.get(callee.text)!).pre.length > 0) {
         const e = byName.get(callee.text)!;
         const visited = ts.visitEachChild(node, visit, ctx) as ts.CallExpression;
         const params = entityParams.get(e.name) ?? [];
         let args: ts.Expression = f.createArrayLiteralExpression([...visited.arguments]);
         let any = false;
-        e.clauses.preconditions.forEach((clause, i) => {
-          const k = table.decide("precondition", e.id, site.start, site.end, `precondition ${clause}`, (o, n) => (o.clause !== undefined ? o.clause === clause : n === i));
+        setsOf(e).pre.forEach(({ text }, i) => {
+          const k = table.decide("precondition", e.id, site.start, site.end, `precondition ${text}`, (o, n) => (o.clause !== undefined ? o.clause === text : n === i));
           if (k === undefined) return;
-          const js = compile(clause, { temps: [], entity: e, params, olds: [], declared: new Set() }, false);
+          const js = compile(text, { temps: [], entity: e, params, olds: [], declared: new Set() }, false);
           if (js === undefined) return;
           args = checkCall("pre", [num(k), args, raw(f, `(${params.join(", ")}) => ${js}`)]);
           any = true;
@@ -264,7 +274,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const scope = top();
       const site = loc(node);
       const visited = ts.visitEachChild(node, visit, ctx) as ts.ReturnStatement;
-      if (scope.entity === undefined || scope.entity.clauses.postconditions.length === 0) return visited;
+      if (scope.entity === undefined || setsOf(scope.entity).post.length === 0) return visited;
       return f.updateReturnStatement(visited, postconditions(scope, site, visited.expression ?? f.createVoidZero()));
     };
 
@@ -297,7 +307,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       scopes.push(scope);
       let visited = ts.visitEachChild(node, visit, ctx) as FunctionLike;
       let body = visited.body;
-      if (body !== undefined && entity !== undefined && entity.clauses.postconditions.length > 0) {
+      if (body !== undefined && entity !== undefined && setsOf(entity).post.length > 0) {
         if (ts.isBlock(body) && closing !== undefined) {
           const tail = postconditions(scope, { start: closing, end: closing }, f.createVoidZero());
           body = f.updateBlock(body, [...body.statements, f.createExpressionStatement(tail)]);
@@ -323,13 +333,13 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     if (moduleScope.temps.length > 0) prelude.push(f.createExpressionStatement(raw(f, `let ${moduleScope.temps.join(", ")}`)));
     // Entry preconditions: registered before any module code runs (see guest/checks.ts `entry`).
     for (const e of input.entities) {
-      if (e.clauses.preconditions.length === 0) continue;
+      if (setsOf(e).pre.length === 0) continue;
       const params = entityParams.get(e.name) ?? [];
       const calls: string[] = [];
-      e.clauses.preconditions.forEach((clause, i) => {
-        const js = compile(clause, { temps: [], entity: e, params, olds: [], declared: new Set() }, false);
+      setsOf(e).pre.forEach(({ text }, i) => {
+        const js = compile(text, { temps: [], entity: e, params, olds: [], declared: new Set() }, false);
         if (js === undefined) return;
-        const k = table.always({ id: `${e.id}/precondition/entry#${i + 1}`, kind: "precondition", entity: e.id, location: input.entryLocation(e.name), description: `precondition ${clause}` });
+        const k = table.always({ id: `${e.id}/precondition/entry#${i + 1}`, kind: "precondition", entity: e.id, location: input.entryLocation(e.name), description: `precondition ${text}` });
         calls.push(`${checks}.pre(${k}, args, (${params.join(", ")}) => ${js});`);
       });
       if (calls.length > 0) prelude.push(f.createExpressionStatement(raw(f, `${checks}.entry(${JSON.stringify(e.name)}, (args) => { ${calls.join(" ")} })`)));
