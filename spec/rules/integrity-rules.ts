@@ -2,7 +2,6 @@
 import type { AnrfDocument } from "../document.js";
 import { error, warning, type Finding } from "../finding.js";
 import { carriesCode } from "./profile-rules.js";
-import { usedByContract } from "../applies-to.js";
 import type { Rule } from "./rule.js";
 
 const collections = (doc: AnrfDocument): ReadonlyArray<[string, ReadonlyArray<{ readonly id: string }>]> => [
@@ -104,6 +103,8 @@ export const integrityRules: readonly Rule[] = [
       const functions = functionEntities(doc);
       // Without code there is nothing to attach a clause to: ambiguity is worth a warning, not an error.
       const report = carriesCode(doc) ? error : warning;
+      // The same notion as usedByContract in spec/applies-to.ts, as one set for the whole document.
+      const namedByContracts = new Set(doc.semantics.security_contracts.flatMap((c) => c.invariants));
 
       const resolve = (path: string, what: string, appliesTo: readonly string[] | undefined) => {
         if (appliesTo !== undefined) {
@@ -125,7 +126,7 @@ export const integrityRules: readonly Rule[] = [
       doc.semantics.security_contracts.forEach((c, i) => resolve(`/semantics/security_contracts/${i}`, `contract '${c.id}'`, c.applies_to));
       doc.semantics.invariants.forEach((v, i) => {
         // An invariant only referenced from contracts constrains what those contracts constrain.
-        if (usedByContract(doc, v) && v.applies_to === undefined) return;
+        if (namedByContracts.has(v.id) && v.applies_to === undefined) return;
         resolve(`/semantics/invariants/${i}`, `invariant '${v.id}'`, v.applies_to);
       });
       return out;
