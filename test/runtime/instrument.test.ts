@@ -1,0 +1,147 @@
+/**
+ * Instrumentation (pure): which sites get checks, from which verdicts, in which mode.
+ */
+import { fc, test as propTest } from "@fast-check/vitest";
+import { describe, expect, it } from "vitest";
+import { instrument } from "../../runtime/index.js";
+import type { ObligationResult, ObligationStatus } from "../../verifier/obligation.js";
+
+const noClauses = { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [] };
+
+function obligation(kind: ObligationResult["kind"], source: string, snippet: string, status: ObligationStatus, extra: Partial<ObligationResult> = {}): ObligationResult {
+  const start = source.indexOf(snippet);
+  if (start < 0) throw new Error(`snippet ${snippet} not in source`);
+  return {
+    id: `E/${kind}/${start}`,
+    entity: "E",
+    kind,
+    status,
+    location: { file: "m.ts", line: 1, column: start + 1 },
+    site: { start, end: start + snippet.length },
+    description: `${kind} at ${snippet}`,
+    reason: status,
+    counterexample: null,
+    smt: null,
+    ...extra,
+  };
+}
+
+const countChecks = (js: string, method: string) => (js.match(new RegExp(`__anrf_c\\.${method}\\(`, "g")) ?? []).length;
+
+describe("instrumentation", () => {
+  const source = "export function f(a: number[], i: number): number { return a[i] + a[0]; }";
+
+  it("production leaves out exactly the check whose site has a proved obligation", () => {
+    const obligations = [obligation("bounds", source, "a[i]", "refuted"), obligation("bounds", source, "a[0]", "proved")];
+    const out = instrument({ source, file: "m.ts", obligations, mode: "production", entities: [{ id: "E", name: "f", clauses: noClauses }] });
+    expect(out.inserted).toBe(1);
+    expect(out.skippedByProof).toBe(1);
+    expect(out.checks[0]!.id).toBe(obligations[0]!.id);
+    expect(countChecks(out.js, "b")).toBe(1);
+    expect(out.js).toContain("a[__anrf_c.b(a, i, 0)]");
+  });
+
+  it("development and testing keep every check, proved or not", () => {
+    const obligations = [obligation("bounds", source, "a[i]", "proved"), obligation("bounds", source, "a[0]", "proved")];
+    for (const mode of ["development", "testing"] as const) {
+      const out = instrument({ source, file: "m.ts", obligations, mode, entities: [] });
+      expect(out.inserted).toBe(2);
+      expect(out.skippedByProof).toBe(0);
+    }
+  });
+
+  it("a site the verifier said nothing about is checked (soundness default)", () => {
+    const out = instrument({ source, file: "m.ts", obligations: [], mode: "production", entities: [] });
+    expect(out.inserted).toBe(2);
+    expect(out.checks.map((c) => c.status)).toEqual(["none", "none"]);
+    expect(out.checks[0]!.location).toEqual({ file: "m.ts", line: 1, column: source.indexOf("a[i]") + 1 });
+  });
+
+  it("a proof for a different site (or a different kind) does not remove a check", () => {
+    const shifted = { ...obligation("bounds", source, "a[i]", "proved"), site: { start: source.indexOf("a[i]"), end: source.indexOf("a[i]") + 3 } };
+    const wrongKind = { ...obligation("bounds", source, "a[0]", "proved"), kind: "capability" as const };
+    const out = instrument({ source, file: "m.ts", obligations: [shifted, wrongKind], mode: "production", entities: [] });
+    expect(out.inserted).toBe(2);
+  });
+
+  it("unknown and unsupported verdicts keep their checks", () => {
+    const obligations = [obligation("bounds", source, "a[i]", "unknown"), obligation("bounds", source, "a[0]", "unsupported")];
+    expect(instrument({ source, file: "m.ts", obligations, mode: "production", entities: [] }).inserted).toBe(2);
+  });
+
+  it("string-literal element access is a property, not an element: no check", () => {
+    const src = `export function g(o: any): number { return o["length"]; }`;
+    expect(instrument({ source: src, file: "m.ts", obligations: [], mode: "production", entities: [] }).inserted).toBe(0);
+  });
+
+  it("receivers with side effects are evaluated once (temp), index expressions once", () => {
+    const src = `export function g(m: number[][], i: number): number { return m[i++][i]; }`;
+    const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "production", entities: [] });
+    expect(out.js).toMatch(/\(__anrf_t\d+ = m\[__anrf_c\.b\(m, i\+\+, \d\)\]\)\[__anrf_c\.b\(__anrf_t\d+, i, \d\)\]/);
+  });
+
+  it("postconditions at every return and at the closing brace; pre at entry; loop invariants in the condition", () => {
+    const src = `export function h(n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) { s += i; }
+  if (n > 10) return s;
+  return s + 1;
+}`;
+    const out = instrument({
+      source: src,
+      file: "m.ts",
+      obligations: [],
+      mode: "development",
+      entities: [{ id: "H", name: "h", clauses: { preconditions: ["n >= 0"], postconditions: ["result >= 0"], contractInvariants: [], directInvariants: [{ id: "INV-1", text: "i >= 0 && s >= 0" }] } }],
+    });
+    expect(countChecks(out.js, "post")).toBe(3);
+    expect(countChecks(out.js, "inv")).toBe(1);
+    expect(out.js).toContain('__anrf_c.entry("h"');
+    expect(out.checks.filter((c) => c.kind === "postcondition").map((c) => c.location.line)).toEqual([4, 5, 6]);
+  });
+
+  it("informal clauses are reported as not checkable, never silently dropped", () => {
+    const src = `export function h(n: number): number { return n; }`;
+    const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "production", entities: [{ id: "H", name: "h", clauses: { ...noClauses, postconditions: ["no memory safety violations"] } }] });
+    expect(out.notCheckable.join()).toMatch(/no memory safety violations/);
+  });
+
+  it("unproved obligations that cannot become a check are listed as uncovered", () => {
+    const typeOb = obligation("type", source, "a[i]", "refuted");
+    const out = instrument({ source, file: "m.ts", obligations: [typeOb], mode: "production", entities: [] });
+    expect(out.uncovered.join()).toContain(typeOb.id);
+  });
+
+  it("the wrapper parameter never collides with a name in the module", () => {
+    const src = `export function f(__anrf_c: number[]): number { return __anrf_c[0]; }`;
+    const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "production", entities: [] });
+    expect(out.checkParam).not.toBe("__anrf_c");
+    expect(src.includes(out.checkParam)).toBe(false);
+  });
+
+  it("emits a source map for the module", () => {
+    const out = instrument({ source, file: "m.ts", obligations: [], mode: "production", entities: [] });
+    const map = JSON.parse(out.sourceMap) as { sources: string[]; mappings: string };
+    expect(map.sources).toContain("m.ts");
+    expect(map.mappings.length).toBeGreaterThan(0);
+  });
+});
+
+describe("instrumentation property: checks = element accesses minus proved ones (production)", () => {
+  propTest.prop([fc.array(fc.constantFrom<ObligationStatus>("proved", "refuted", "unknown", "unsupported", "informal"), { minLength: 1, maxLength: 12 }), fc.boolean()], { numRuns: process.env["CI"] ? 60 : 30 })(
+    "each site is checked unless its own obligation is proved",
+    (statuses, reportAll) => {
+      const reads = statuses.map((_, n) => `a[${n}]`);
+      const src = `export function f(a: number[]): number { return ${reads.join(" + ")}; }`;
+      // Sometimes the verifier reports nothing for some sites: those must be checked too.
+      const obligations = statuses.flatMap((status, n) => (reportAll || n % 2 === 0 ? [obligation("bounds", src, `a[${n}]`, status, { id: `E/bounds/${n}` })] : []));
+      const prod = instrument({ source: src, file: "m.ts", obligations, mode: "production", entities: [] });
+      const provedSites = obligations.filter((o) => o.status === "proved").length;
+      expect(prod.inserted).toBe(statuses.length - provedSites);
+      expect(prod.skippedByProof).toBe(provedSites);
+      expect(countChecks(prod.js, "b")).toBe(prod.inserted);
+      const dev = instrument({ source: src, file: "m.ts", obligations, mode: "development", entities: [] });
+      expect(dev.inserted).toBe(statuses.length);
+    },
+  );
+});
