@@ -5,7 +5,7 @@
  * by wall clock from the parent (node start-up included: what a user waits for), with its peak RSS
  * from /usr/bin/time -v (or the child's own process.resourceUsage().maxRSS when that is missing).
  *
- *   npm run build && node dist/bench/cache-bench.js [--functions 100] [--repeat 3] [--out bench/results/cache.md]
+ *   npm run build && node dist/bench/cache-bench.js [--functions 100] [--repeat 3] [--out bench/results/cache.md] [--emit DIR]
  *
  * Goals (issue 4): warm ≤ 0.10 × cold, edit ≤ 0.05 × cold.
  */
@@ -30,21 +30,28 @@ const { values } = parseArgs({
     functions: { type: "string", default: "100" },
     repeat: { type: "string", default: "3" },
     out: { type: "string", default: join(root, "bench", "results", "cache.md") },
+    /** Only write the original and edited documents into this directory (for profiling). */
+    emit: { type: "string" },
   },
 });
 const FUNCTIONS = Number(values.functions);
 const REPEAT = Number(values.repeat);
 
-/** One function per entity; constants differ per function so every query is distinct (no dedup across functions). */
+/**
+ * One function per entity; constants differ per function so every query is distinct (no dedup
+ * across functions). Straight-line code with guarded reads, so every obligation is provable.
+ * The edit tightens one guard (a different query for that function's first branch).
+ */
 function functionSource(i: number, edited = false): string {
-  const bump = edited ? i + 1 : i;
   return [
     `export function f${i}(data: Uint8Array): number {`,
-    `  let s = ${i};`,
-    `  for (let j = ${i % 7}; j < data.length; j++) {`,
-    `    s = (s + data[j] + ${bump}) % ${65521 + i};`,
+    `  if (data.length > ${edited ? 9 : 8}) {`,
+    `    return data[${i % 7}] + data[${(i % 5) + 1}] + ${i};`,
     `  }`,
-    `  return s;`,
+    `  if (data.length > 0) {`,
+    `    return data[0] + ${i};`,
+    `  }`,
+    `  return ${i};`,
     `}`,
   ].join("\n");
 }
@@ -62,16 +69,16 @@ function generateDocument(editedFunction: number | undefined): unknown {
     contracts.push({
       ...structuredClone(contractTemplate),
       id: `SC-F${String(i).padStart(3, "0")}`,
-      description: `f${i} returns a residue modulo ${65521 + i}`,
+      description: `f${i} returns an integer in [${i}, ${510 + i}]`,
       preconditions: [],
-      postconditions: ["Number.isInteger(result)", "result >= 0", `result < ${65521 + i}`],
+      postconditions: ["Number.isInteger(result)", `result >= ${i}`, `result <= ${510 + i}`],
       invariants: [],
       applies_to: [id],
     });
     code.push(functionSource(i, i === editedFunction));
   }
   const doc = structuredClone(template);
-  doc["intent"]["description"] = `Generated benchmark module with ${FUNCTIONS} checksum functions`;
+  doc["intent"]["description"] = `Generated benchmark module with ${FUNCTIONS} functions`;
   doc["semantics"]["entities"] = entities;
   doc["semantics"]["security_contracts"] = contracts;
   doc["semantics"]["invariants"] = [];
@@ -143,6 +150,12 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
+  if (values.emit) {
+    mkdirSync(values.emit, { recursive: true });
+    writeFileSync(join(values.emit, "bench-module.anrf.json"), JSON.stringify(generateDocument(undefined), null, 2));
+    writeFileSync(join(values.emit, "bench-module-edited.anrf.json"), JSON.stringify(generateDocument(Math.floor(FUNCTIONS / 2)), null, 2));
+    return;
+  }
   const work = mkdtempSync(join(tmpdir(), "anrf-cache-bench-"));
   const original = join(work, "bench-module.anrf.json");
   const edited = join(work, "edited", "bench-module.anrf.json");
@@ -180,10 +193,10 @@ Command: \`npm run build && node dist/bench/cache-bench.js --functions ${FUNCTIO
 Date: ${new Date().toISOString()}
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Linux ${release()}, Node ${process.version}, z3-solver ${z3}
 
-A generated ANRF document with ${FUNCTIONS} Function entities, one contract each (3 postconditions) and a
-loop with an array read each. Each phase is a separate \`node bin/anrf.js verify <doc> --format json --cache <dir>\`
+A generated ANRF document with ${FUNCTIONS} Function entities, one contract each (3 postconditions,
+three returns) and three guarded Uint8Array reads each. Each phase is a separate \`node bin/anrf.js verify <doc> --format json --cache <dir>\`
 process; wall time is measured by the parent (Node start-up included), peak RSS by ${existsSync("/usr/bin/time") ? "/usr/bin/time" : "process.resourceUsage().maxRSS"}.
-Medians of ${REPEAT} runs; each repetition starts from an empty cache. "edit" changes one constant in one
+Medians of ${REPEAT} runs; each repetition starts from an empty cache. "edit" changes one guard in one
 function of the warm document (the extraction memo misses for the document, the verdict cache misses
 only for that function's queries).
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from "node:fs/promises";
+import { readFileSync, utimesSync } from "node:fs";
+import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isHexKey } from "./key.js";
 
@@ -31,10 +32,15 @@ export class LocalStore {
     return join(this.root, namespace, key.slice(0, 2), key);
   }
 
-  /** The file's text, or undefined when there is none. Other I/O errors propagate. */
+  /**
+   * The file's text, or undefined when there is none. Other I/O errors propagate.
+   * Reads and touches are synchronous on purpose: entries are a few hundred bytes on a local
+   * disk, and a warm run does one read + one touch per query; going through libuv's 4-thread
+   * pool costs ~8× more (measured: 644 entries, 55 ms async vs 7 ms sync).
+   */
   async read(namespace: Namespace, key: string): Promise<string | undefined> {
     try {
-      return await readFile(this.pathOf(namespace, key), "utf8");
+      return readFileSync(this.pathOf(namespace, key), "utf8");
     } catch (error) {
       if (isCode(error, "ENOENT") || isCode(error, "EISDIR")) return undefined;
       throw error;
@@ -59,7 +65,7 @@ export class LocalStore {
   async touch(namespace: Namespace, key: string): Promise<void> {
     const now = new Date();
     try {
-      await utimes(this.pathOf(namespace, key), now, now);
+      utimesSync(this.pathOf(namespace, key), now, now);
     } catch {
       // the entry vanished in between: nothing to mark
     }
