@@ -119,7 +119,7 @@ export const schemaIssueToFindings = (issue: Issue, input: unknown): Finding[] =
         ruleId,
         parent,
         `missing required field '${key}'`,
-        `add '${key}' to ${parent === "" ? "the top level" : parent} (see docs/rules.md#${ruleId.toLowerCase()})`,
+        `add '${key}' to ${parent === "" ? "the top level" : parent}`,
       );
     }
     const pointer = toPointer(leaf.path);
