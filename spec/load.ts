@@ -129,7 +129,8 @@ export const checkParsedDocument = async (
   if (document && carriesCode(document)) {
     const { code, source } = document.execution;
     if (code !== undefined && source === undefined) module = { text: code, file: absoluteFile, fromInline: true };
-    else if (source !== undefined && code === undefined) {
+    // A blank source is already a `code` finding; reading the folder itself would only repeat it.
+    else if (source !== undefined && code === undefined && source.trim() !== "") {
       const loaded = await loadSource(absoluteFile, source, maxBytes);
       module = loaded.module;
       findings.push(...loaded.findings);
