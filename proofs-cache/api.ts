@@ -23,6 +23,11 @@ export interface VerdictCache {
   store(query: CacheQuery, verdict: Verdict): Promise<void>;
   /** Warnings gathered along the way (remote down, corrupt entry rewritten, …) for the report. */
   warnings(): readonly string[];
+  /**
+   * Wait for background uploads queued so far (write-back), so that warnings() also covers
+   * them; call before building the report. Optional for other implementations.
+   */
+  flush?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -164,12 +164,16 @@ describe("remote failures never cost correctness", () => {
   });
 
   it("nothing listening: a miss with a warning", async () => {
-    const cache = await open("http://127.0.0.1:9");
+    const probe: Server = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port: freePort } = probe.address() as import("node:net").AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const cache = await open(`http://127.0.0.1:${freePort}`);
     const q = freshQuery();
     expect(await cache.lookup(q)).toBeUndefined();
     await cache.store(q, proved);
     await cache.close();
-    expect(cache.warnings().join("\n")).toMatch(/failed: fetch failed/);
+    expect(cache.warnings().join("\n")).toMatch(/failed: fetch failed: connect ECONNREFUSED/);
     expect((await cache.lookup(q))?.verdict).toEqual(proved);
   });
 
