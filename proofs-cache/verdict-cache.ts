@@ -59,6 +59,12 @@ export class LayeredVerdictCache implements VerdictCache {
   constructor(parts: VerdictCacheParts) {
     this.#parts = parts;
     this.#uploads = new BoundedQueue(parts.uploadConcurrency ?? 8);
+    if (parts.remote && parts.trusted.size === 0) {
+      parts.warnings.add(
+        "REMOTE_NO_TRUSTED_KEYS",
+        "remote cache: no ANRF_TRUSTED_KEYS (nor ANRF_SIGNING_KEY), so no remote entry can be trusted; every lookup is solved locally",
+      );
+    }
     if (parts.remote && !parts.signer) {
       parts.warnings.add(
         "REMOTE_NO_SIGNING_KEY",
@@ -170,7 +176,13 @@ export class LayeredVerdictCache implements VerdictCache {
     if (entry !== undefined && decoded.ok && decoded.signature === "trusted") return { ...entry, text: result.text };
     if (!options.quiet) {
       this.counters.rejectedRemote++;
-      const why = !decoded.ok ? `${decoded.code}: ${decoded.message}` : entry === undefined ? "made for other versions" : `${decoded.signature} signature`;
+      const why = !decoded.ok
+        ? `${decoded.code}: ${decoded.message}`
+        : entry === undefined
+          ? "made for other versions"
+          : decoded.signature === "unsigned"
+            ? "not signed"
+            : "not signed by a trusted key";
       this.#parts.warnings.add(`REMOTE_REJECTED`, `remote cache: rejected entry ${key.slice(0, 12)}… from ${remote.url} (${why}); re-solving`);
     }
     return undefined;

@@ -67,7 +67,7 @@ describe("trust: remote entries", () => {
     await publish(q, proved, attacker.privatePem);
     const r = await reader();
     expect(await r.lookup(q)).toBeUndefined();
-    expect(r.warnings().join("\n")).toMatch(/untrusted signature/);
+    expect(r.warnings().join("\n")).toMatch(/not signed by a trusted key/);
   });
 
   it("an attacker's signature added next to a broken trusted one does not help", async () => {
@@ -113,7 +113,15 @@ describe("trust: remote entries", () => {
     writeFileSync(path, encodeEntry(entryFor(q, proved), undefined));
     const r = await reader();
     expect(await r.lookup(q)).toBeUndefined();
-    expect(r.warnings().join("\n")).toMatch(/unsigned signature/);
+    expect(r.warnings().join("\n")).toMatch(/\(not signed\)/);
+  });
+
+  it("a reader without any trusted key says so once and never uses the remote's entries", async () => {
+    const q = freshQuery();
+    await publish(q, proved);
+    const blind = (await openLayeredCache({ dir: tempDir(), remoteUrl: server.url, env: {} }))!;
+    expect(await blind.lookup(q)).toBeUndefined();
+    expect(blind.warnings().join("\n")).toMatch(/no ANRF_TRUSTED_KEYS/);
   });
 
   it("a reader trusts its own signing key without listing it", async () => {
