@@ -19,6 +19,8 @@ export interface InstrumentInput {
   readonly obligations: readonly ObligationResult[];
   readonly mode: RunMode;
   readonly entities: readonly VisitorEntity[];
+  /** Transpile only, no checks at all: the benchmarks' uninstrumented baseline. run() never sets it. */
+  readonly bare?: boolean | undefined;
 }
 
 export interface Instrumented {
@@ -73,8 +75,10 @@ export function instrument(input: InstrumentInput): Instrumented {
     },
     sf,
   );
+  // TypeScript picks the language from the extension: inline code is labelled with the document
+  // file (…anrf.json#/execution/code), which must still be read as TypeScript.
   const out = ts.transpileModule(input.source, {
-    fileName: input.file,
+    fileName: /\.[cm]?tsx?$/.test(input.file) ? input.file : `${input.file}.ts`,
     reportDiagnostics: true,
     compilerOptions: {
       module: ts.ModuleKind.CommonJS,
@@ -85,7 +89,7 @@ export function instrument(input: InstrumentInput): Instrumented {
       removeComments: true,
       verbatimModuleSyntax: false,
     },
-    transformers: { before: [transformer] },
+    transformers: input.bare ? {} : { before: [transformer] },
   });
   // Drop the sourceMappingURL comment: the map is returned as data, not resolved by the engine.
   const js = out.outputText.replace(/\n\/\/# sourceMappingURL=.*$/m, "");

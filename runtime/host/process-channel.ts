@@ -87,6 +87,8 @@ export function startProcessChannel(limits: RunLimits, grants: Grants): Channel 
       new Promise<void>((resolve) => {
         if (exitInfo !== undefined) return resolve();
         killed = true;
+        // Keep the event loop alive until the child is really gone (an idle child is unref'd).
+        child.ref();
         child.once("exit", () => resolve());
         child.kill("SIGKILL");
       }),

@@ -45,6 +45,7 @@ export function startThreadChannel(limits: RunLimits): Channel {
     },
     kill: async () => {
       if (exitInfo !== undefined) return;
+      worker.ref(); // an idle worker is unref'd; keep the loop alive until it has stopped
       await worker.terminate();
     },
     ref: () => worker.ref(),
