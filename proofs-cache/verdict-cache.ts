@@ -1,4 +1,4 @@
-import type { SolverLimits, Verdict } from "../verifier/obligation.js";
+import type { Verdict } from "../verifier/obligation.js";
 import type { CacheQuery, CachedVerdict, VerdictCache } from "./api.js";
 import { BoundedQueue } from "./bounded-queue.js";
 import { decodeEntry, encodeEntry, VALUE_FORMAT, type Decoded, type VerdictEntry } from "./entry.js";
@@ -214,4 +214,3 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export type { SolverLimits };
