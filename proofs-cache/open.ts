@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from "node:path";
 import type { CacheOptions, ExtractionMemo, VerdictCache } from "./api.js";
+import { readCacheConfig, type CacheConfigFile } from "./config-file.js";
 import { LocalExtractionMemo } from "./extraction-memo.js";
 import { loadSigner, loadTrustedKeys } from "./keys.js";
 import { LocalStore } from "./local-store.js";
@@ -12,9 +13,10 @@ import { Warnings } from "./warnings.js";
  * Entry points for the verifier and the CLI. Neither these nor anything they import loads z3
  * or ts-morph: a run in which everything hits touches only node:fs, node:crypto and fetch.
  *
- * Precedence, for every setting: explicit option (CLI flag) > environment variable > default.
- * - local dir: options.dir | ANRF_CACHE_DIR | <cwd>/.anrf/cache (relative paths resolve against cwd)
- * - remote:    options.remoteUrl | ANRF_REMOTE_CACHE (none by default), auth from
+ * Precedence, for every setting: explicit option (CLI flag) > environment variable >
+ * `<cwd>/anrf.config.json` "cache" section (config-file.ts) > default.
+ * - local dir: options.dir | ANRF_CACHE_DIR | config dir | <cwd>/.anrf/cache (relative paths resolve against cwd)
+ * - remote:    options.remoteUrl | ANRF_REMOTE_CACHE | config remoteUrl (none by default), auth from
  *              ANRF_REMOTE_CACHE_TOKEN or ANRF_REMOTE_CACHE_USER/ANRF_REMOTE_CACHE_PASSWORD,
  *              ANRF_REMOTE_CACHE_TIMEOUT_MS (5000), ANRF_REMOTE_CACHE_RETRIES (2), ANRF_REMOTE_CACHE_MAX_FAILURES (3)
  * - keys:      ANRF_SIGNING_KEY, ANRF_TRUSTED_KEYS (keys.ts)
@@ -31,20 +33,21 @@ export async function openVerdictCache(options: CacheOptions = {}): Promise<Verd
 export async function openLayeredCache(options: CacheOptions = {}): Promise<LayeredVerdictCache | undefined> {
   if (!isEnabled(options)) return undefined;
   const env = envOf(options);
+  const config = configOf(options);
   const warnings = new Warnings();
   const local = new LocalStore(resolveCacheDir(options));
   const signer = loadSigner(env["ANRF_SIGNING_KEY"]);
-  const trusted = loadTrustedKeys(env["ANRF_TRUSTED_KEYS"], signer);
-  const remoteUrl = options.remoteUrl ?? nonEmpty(env["ANRF_REMOTE_CACHE"]);
+  const trusted = loadTrustedKeys(nonEmpty(env["ANRF_TRUSTED_KEYS"]) ?? config?.trustedKeys?.join(","), signer);
+  const remoteUrl = options.remoteUrl ?? nonEmpty(env["ANRF_REMOTE_CACHE"]) ?? config?.remoteUrl;
   const remote =
     remoteUrl === undefined
       ? undefined
       : new RemoteCache({
           url: remoteUrl,
           auth: authFromEnv(env),
-          timeoutMs: positiveInt(env["ANRF_REMOTE_CACHE_TIMEOUT_MS"], 5000),
-          retries: positiveInt(env["ANRF_REMOTE_CACHE_RETRIES"], 2),
-          maxFailures: Math.max(1, positiveInt(env["ANRF_REMOTE_CACHE_MAX_FAILURES"], 3)),
+          timeoutMs: positiveInt(env["ANRF_REMOTE_CACHE_TIMEOUT_MS"], config?.timeoutMs ?? 5000),
+          retries: positiveInt(env["ANRF_REMOTE_CACHE_RETRIES"], config?.retries ?? 2),
+          maxFailures: Math.max(1, positiveInt(env["ANRF_REMOTE_CACHE_MAX_FAILURES"], config?.maxFailures ?? 3)),
           warnings,
         });
   return new LayeredVerdictCache({
@@ -65,8 +68,13 @@ export function openExtractionMemo(options: CacheOptions = {}): ExtractionMemo |
 export function resolveCacheDir(options: CacheOptions = {}): string {
   const cwd = options.cwd ?? process.cwd();
   const dir = options.dir ?? nonEmpty(envOf(options)["ANRF_CACHE_DIR"]);
-  if (dir === undefined) return join(cwd, ".anrf", "cache");
+  if (dir === undefined) return configOf(options)?.dir ?? join(cwd, ".anrf", "cache");
   return isAbsolute(dir) ? dir : resolve(cwd, dir);
+}
+
+/** The project's anrf.config.json "cache" section, if any (throws CacheConfigError when malformed). */
+function configOf(options: CacheOptions): CacheConfigFile | undefined {
+  return readCacheConfig(options.cwd ?? process.cwd());
 }
 
 function isEnabled(options: CacheOptions): boolean {

@@ -47,15 +47,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   only("fix", ["verify"]);
   only("require-trusted", ["verify"]);
   const json = flags["format"] === "json";
-  const store = new LocalStore(resolveCacheDir({ dir: flags["cache"] as string | undefined, env: io.env, cwd: io.cwd }));
-  const trusted = () => {
-    try {
-      return loadTrustedKeys(io.env["ANRF_TRUSTED_KEYS"], loadSigner(io.env["ANRF_SIGNING_KEY"]));
-    } catch (error) {
-      if (error instanceof CacheConfigError) throw new UsageError(`${error.message} [${error.code}]`);
-      throw error;
-    }
-  };
+  const store = new LocalStore(asUsage(() => resolveCacheDir({ dir: flags["cache"] as string | undefined, env: io.env, cwd: io.cwd })));
+  const trusted = () => asUsage(() => loadTrustedKeys(io.env["ANRF_TRUSTED_KEYS"], loadSigner(io.env["ANRF_SIGNING_KEY"])));
 
   switch (action) {
     case "stats": {
@@ -79,6 +72,16 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     default:
       throw new UsageError(`unknown action '${action}' (expected stats, prune or verify)`);
+  }
+}
+
+/** Configuration the user must fix is a usage error (exit 2) with its stable code. */
+function asUsage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof CacheConfigError) throw new UsageError(`${error.message} [${error.code}]`);
+    throw error;
   }
 }
 
