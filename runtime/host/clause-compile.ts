@@ -47,7 +47,7 @@ export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledCla
       case "len":
         return `${scope.checks}.len(${go(e.of)})`;
       case "index":
-        return `(${go(e.of)})[${go(e.index)}]`;
+        return `${scope.checks}.at(${go(e.of)}, ${go(e.index)})`;
       case "not":
         return `(!${go(e.arg)})`;
       case "neg":

@@ -181,7 +181,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         const k = table.decide("invariant", e.id, site.start, site.end, `loop invariant ${inv.text}`, match);
         if (k === undefined) return;
         const js = compile(inv.text, undefined, false);
-        if (js !== undefined) out.push(checkCall("inv", [num(k), raw(f, `() => ${js}`)]));
+        if (js !== undefined) out.push(checkCall("inv", [num(k), raw(f, js)]));
       };
       const here = table.obligationsAt("invariant", site.start, site.end);
       if (input.invariantObligations) {
@@ -308,7 +308,9 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       let visited = ts.visitEachChild(node, visit, ctx) as FunctionLike;
       let body = visited.body;
       if (body !== undefined && entity !== undefined && setsOf(entity).post.length > 0) {
-        if (ts.isBlock(body) && closing !== undefined) {
+        const last = ts.isBlock(body) ? body.statements[body.statements.length - 1] : undefined;
+        const endUnreachable = last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
+        if (ts.isBlock(body) && closing !== undefined && !endUnreachable) {
           const tail = postconditions(scope, { start: closing, end: closing }, f.createVoidZero());
           body = f.updateBlock(body, [...body.statements, f.createExpressionStatement(tail)]);
         } else if (!ts.isBlock(body) && exprSite !== undefined) {
