@@ -170,6 +170,17 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
       if (!underMount || dotdot || path.includes("\0")) throw fail(k, `path ${show(path)} is not under a declared mount`, { path: show(path) });
       return path;
     },
+    /** contract language functions (ContractFunction in spec/contract), as captured intrinsics */
+    isInteger: Number.isInteger,
+    isFinite: Number.isFinite,
+    isNaN: Number.isNaN,
+    isSafeInteger: Number.isSafeInteger,
+    floor: Math.floor,
+    ceil: Math.ceil,
+    trunc: Math.trunc,
+    abs: Math.abs,
+    min: Math.min,
+    max: Math.max,
     /** contract language helpers */
     /** len(x) / x.length: NaN (so every comparison is false → violation) when x has no length. */
     len(x: unknown): number {

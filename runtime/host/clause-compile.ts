@@ -33,7 +33,9 @@ export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledCla
   const go = (e: ClauseExpr): string => {
     switch (e.tag) {
       case "num":
-        return Number.isFinite(e.value) ? `(${String(e.value)})` : e.value !== e.value ? "NaN" : e.value > 0 ? "Infinity" : "(-Infinity)";
+        // No global names (NaN, Infinity): inside a compartment every global lookup goes
+        // through SES's scope proxy, which is slow in a loop condition.
+        return Number.isFinite(e.value) ? `(${String(e.value)})` : e.value !== e.value ? "(0 / 0)" : e.value > 0 ? "(1 / 0)" : "(-1 / 0)";
       case "str":
         return JSON.stringify(e.value);
       case "bool":
@@ -47,6 +49,11 @@ export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledCla
       case "len":
         return `${scope.checks}.len(${go(e.of)})`;
       case "index":
+        // A plain name is read inline (fast, monomorphic); anything else through the total helper.
+        if (e.of.tag === "name" && !(scope.result !== undefined && (e.of.name === "result" || e.of.name === "output"))) {
+          const of = go(e.of);
+          return `(${of} == null ? undefined : ${of}[${go(e.index)}])`;
+        }
         return `${scope.checks}.at(${go(e.of)}, ${go(e.index)})`;
       case "not":
         return `(!${go(e.arg)})`;
@@ -70,7 +77,9 @@ export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledCla
         return `${scope.checks}.all(${go(e.lo)}, ${go(e.hi)}, (${e.variable}) => ${go(e.body)})`;
       }
       case "call":
-        return `${e.fn}(${e.args.map(go).join(", ")})`;
+        // Number.isInteger → <checks>.isInteger: the helpers are captured intrinsics on the
+        // check object (a local), not global lookups through the compartment's scope proxy.
+        return `${scope.checks}.${e.fn.slice(e.fn.indexOf(".") + 1)}(${e.args.map(go).join(", ")})`;
     }
   };
   try {

@@ -75,6 +75,9 @@ export function timing(): string[] {
 export function catchViolationAndSpin(a: number[]): number {
   try { return a[a.length + 5]!; } catch { for (;;) {} }
 }
+// Module code reaching the check object through the wrapper's arguments and trying to replace
+// an entry precondition check (registrations run first; the first one wins; the table closes).
+try { (arguments as any)[3].entry("overrideEntryCheck", () => undefined); } catch {}
 export function overrideEntryCheck(x: number): number {
   return x;
 }
@@ -209,7 +212,7 @@ describe("containment: escapes from the compartment", () => {
     expect(r.status).toBe("violation");
     expect(r.violations[0]?.kind).toBe("bounds");
   });
-  it("entry preconditions are enforced on arguments from outside", async () => {
+  it("entry preconditions are enforced on arguments from outside, even if module code tries to replace the check", async () => {
     const r = await attack("overrideEntryCheck", [-1]);
     expect(r.status).toBe("violation");
     expect(r.violations[0]?.id).toMatch(/precondition\/entry#1$/);
