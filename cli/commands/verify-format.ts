@@ -55,6 +55,7 @@ const STATUS_COLOR: Record<ObligationResult["status"], string> = { proved: "32",
 
 export function formatCounterexample(cx: ObligationResult["counterexample"]): string {
   if (cx === null) return "";
+  if (Object.keys(cx).length === 0) return "(any input: the violation does not depend on input values)";
   return Object.entries(cx)
     .map(([name, value]) => `${name} = ${typeof value === "string" && !/^(NaN|-?Infinity|-0)$/.test(value) ? JSON.stringify(value) : String(value)}`)
     .join(", ");

@@ -42,10 +42,14 @@ export async function solveObligations(
   settings: SolveSettings,
 ): Promise<{ verdicts: Solved[]; stats: SolveStats }> {
   const queries = new Map<string, CacheQuery>();
+  const jsIntegersOf = new Map<string, string[]>();
   const keys = obligations.map((o) => {
     const query: CacheQuery = { smt: o.smt, solverVersion: settings.solverVersion, encodingVersion: settings.encodingVersion, limits: settings.limits };
     const key = cacheKey(query);
-    if (!queries.has(key)) queries.set(key, query);
+    if (!queries.has(key)) {
+      queries.set(key, query);
+      jsIntegersOf.set(key, jsIntegers(o));
+    }
     return key;
   });
   const distinct = [...queries.keys()];
@@ -80,7 +84,10 @@ export async function solveObligations(
     }
     if (settings.signal?.aborted) return { verdict: { status: "unknown", reason: "cancelled", counterexample: null }, source: undefined };
     pool ??= settings.pool();
-    const outcome = await pool.solve({ smt: query.smt, timeoutMs: settings.limits.timeoutMs, rlimit: settings.limits.rlimit }, settings.signal);
+    const outcome = await pool.solve(
+      { smt: query.smt, timeoutMs: settings.limits.timeoutMs, rlimit: settings.limits.rlimit, jsIntegers: jsIntegersOf.get(key) },
+      settings.signal,
+    );
     // The shared verdict keeps SMT constant names; each obligation renames them below.
     const verdict = verdictFromOutcome(outcome, {}, settings.limits);
     if (outcome.kind === "answer") {
@@ -121,4 +128,14 @@ function inSourceTerms(solved: Solved, obligation: Obligation): Solved {
     else if (symbols[name] !== undefined) renamed[symbols[name]] = value;
   }
   return { ...solved, verdict: { ...solved.verdict, counterexample: renamed } };
+}
+
+/**
+ * The Int constants of a query that stand for JavaScript values (the ones with a source name):
+ * their model values must be integers a double holds exactly for a counterexample to be real.
+ * Canonical text gives equal names for equal queries, so this is a function of the query.
+ */
+function jsIntegers(o: Obligation & { readonly smt: string }): string[] {
+  const named = new Set(Object.keys(o.symbols ?? {}));
+  return [...o.smt.matchAll(/\(declare-const (\S+) Int\)/g)].map((m) => m[1]!).filter((name) => named.has(name));
 }

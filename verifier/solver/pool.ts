@@ -10,6 +10,8 @@ export interface SolverQuery {
   readonly timeoutMs: number;
   /** 0 = no resource limit. */
   readonly rlimit: number;
+  /** Int constants standing for JavaScript numbers (see SolveRequest.jsIntegers). */
+  readonly jsIntegers?: readonly string[] | undefined;
 }
 
 export interface SolverPoolOptions {

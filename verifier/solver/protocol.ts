@@ -7,6 +7,12 @@ export interface SolveRequest {
   readonly timeoutMs: number;
   /** 0 = no resource limit. */
   readonly rlimit: number;
+  /**
+   * Int constants that stand for JavaScript numbers (source terms). A model giving one of them
+   * an integer no double holds exactly (|n| > 2^53) is not a JavaScript state; the worker then
+   * asks again with those constants bounded to ±2^53, and answers unknown if that is unsat.
+   */
+  readonly jsIntegers?: readonly string[] | undefined;
 }
 
 /** Raw model: SMT constant name → the value's SMT-LIB s-expression (decoded on the host side). */

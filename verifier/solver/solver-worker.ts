@@ -30,7 +30,7 @@ async function answer(request: SolveRequest): Promise<SolveResponse> {
   const started = performance.now();
   try {
     const z3 = await session;
-    const result = await z3.solve(request.smt, request.timeoutMs, request.rlimit);
+    const result = await z3.solve(request.smt, request.timeoutMs, request.rlimit, request.jsIntegers);
     return { type: "result", id: request.id, ...result, timeMs: performance.now() - started, initMs };
   } catch (error) {
     return { type: "error", id: request.id, message: error instanceof Error ? error.message : String(error), initMs };

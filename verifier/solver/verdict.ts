@@ -32,6 +32,7 @@ export function unknownReason(reason: string | undefined, limits: SolverLimits, 
   if (limits.rlimit > 0 && rlimitUsed !== undefined && rlimitUsed >= limits.rlimit) {
     return `solver resource limit (rlimit ${limits.rlimit}) exhausted`;
   }
+  if (text.startsWith("only counterexamples with integers beyond 2^53")) return `not proved: ${text}`;
   if (text === "canceled" || text === "timeout" || text.includes("timeout")) return `solver timeout after ${limits.timeoutMs} ms`;
   if (text.includes("resource limit") || text.includes("rlimit")) return `solver resource limit (rlimit ${limits.rlimit}) exhausted`;
   return `solver incomplete: ${text || "no reason given"}`;

@@ -17,8 +17,19 @@ export interface SessionAnswer {
 }
 
 export interface Z3Session {
-  solve(smt: string, timeoutMs: number, rlimit: number): Promise<SessionAnswer>;
+  solve(smt: string, timeoutMs: number, rlimit: number, jsIntegers?: readonly string[]): Promise<SessionAnswer>;
 }
+
+const TWO_53 = 9007199254740992n;
+
+/** An Int numeral as z3 prints it (`5`, `(- 5)`) that lies beyond ±2^53. */
+function beyondSafe(sexpr: string): boolean {
+  const m = /^(?:\(- )?(\d+)\)?$/.exec(sexpr.trim());
+  return m !== null && BigInt(m[1]!) > TWO_53;
+}
+
+/** Not a JavaScript state: the model needs integers no double holds exactly. */
+export const UNREALIZABLE = "only counterexamples with integers beyond 2^53, which no JavaScript number holds exactly";
 
 type Z3Module = typeof import("z3-solver");
 
@@ -67,23 +78,39 @@ export async function openZ3Session(): Promise<Z3Session> {
     return undefined;
   };
 
+  const readModel = (): RawModel => {
+    const model = solver.model();
+    const values: Record<string, string> = {};
+    for (const decl of model.decls()) {
+      if (decl.arity() !== 0) continue; // functions/arrays are not source-level values
+      values[String(decl.name())] = (model.get(decl) as { sexpr(): string }).sexpr();
+    }
+    return values;
+  };
+
   return {
-    async solve(smt, timeoutMs, rlimit) {
+    async solve(smt, timeoutMs, rlimit, jsIntegers = []) {
       setLimits(timeoutMs, rlimit);
       solver.push();
       try {
         solver.add(parse(smt) as Parameters<typeof solver.add>[0]);
-        const answer = await solver.check();
-        const used = rlimitUsed();
-        if (answer === "sat") {
-          const model = solver.model();
-          const values: Record<string, string> = {};
-          for (const decl of model.decls()) {
-            if (decl.arity() !== 0) continue; // functions/arrays are not source-level values
-            values[String(decl.name())] = (model.get(decl) as { sexpr(): string }).sexpr();
+        let answer = await solver.check();
+        let model = answer === "sat" ? readModel() : undefined;
+        const wild = model === undefined ? [] : jsIntegers.filter((name) => model![name] !== undefined && beyondSafe(model![name]!));
+        if (wild.length > 0) {
+          // Ask for a model every source integer of which a double holds exactly.
+          const declarations = jsIntegers.map((n) => `(declare-const ${n} Int)`).join("");
+          const bounds = jsIntegers.map((n) => `(assert (<= (- ${TWO_53}) ${n} ${TWO_53}))`).join("");
+          solver.add(parse(declarations + bounds) as Parameters<typeof solver.add>[0]);
+          answer = await solver.check();
+          model = answer === "sat" ? readModel() : undefined;
+          if (answer !== "sat") {
+            const used = rlimitUsed();
+            return { answer: "unknown", reasonUnknown: answer === "unsat" ? UNREALIZABLE : solver.reasonUnknown(), rlimitUsed: used };
           }
-          return { answer, model: values, rlimitUsed: used };
         }
+        const used = rlimitUsed();
+        if (answer === "sat") return { answer, model, rlimitUsed: used };
         if (answer === "unknown") return { answer, reasonUnknown: solver.reasonUnknown(), rlimitUsed: used };
         return { answer, rlimitUsed: used };
       } finally {
