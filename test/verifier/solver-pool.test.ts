@@ -55,6 +55,17 @@ describe("solver pool (real z3 in worker threads)", () => {
     }
   });
 
+  it("never returns a counterexample no JavaScript number can hold: re-asks within ±2^53, else unknown", async () => {
+    const big = "(declare-const x Int)(declare-const aux Int)(assert (> x 9007199254740993))(assert (> aux 9007199254740993))(check-sat)";
+    const only = verdictFromOutcome(await pool.solve({ smt: big, ...limits, jsIntegers: ["x"] }), { symbols: { x: "x" } }, limits);
+    expect(only.status).toBe("unknown");
+    expect(only.reason).toMatch(/beyond 2\^53/);
+    // Unconstrained internal constants may stay big; only source terms are bounded.
+    const mixed = "(declare-const x Int)(declare-const aux Int)(assert (> aux 9007199254740993))(assert (or (> x 9007199254740993) (= x (- 7))))(check-sat)";
+    const verdict = verdictFromOutcome(await pool.solve({ smt: mixed, ...limits, jsIntegers: ["x"] }), { symbols: { x: "x" } }, limits);
+    expect(verdict).toMatchObject({ status: "refuted", counterexample: { x: -7 } });
+  });
+
   it("reports malformed SMT as unknown with the parser's message, never proved", async () => {
     const verdict = verdictFromOutcome(await pool.solve({ smt: "(declare-const x Int)(assert (foo x))(check-sat)", ...limits }), {}, limits);
     expect(verdict.status).toBe("unknown");

@@ -1,0 +1,198 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../../cli/main.js";
+import type { CliIo } from "../../cli/io.js";
+import { projectRoot } from "../../support/compiled-path.js";
+
+const root = projectRoot();
+const scratch = mkdtempSync(join(tmpdir(), "anrf-verify-cli-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function anrf(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), cwd: root, env: {}, isTTY: false };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+interface JsonObligation {
+  id: string;
+  entity: string;
+  kind: string;
+  status: string;
+  location: { file: string; line: number; column: number };
+  reason: string;
+  counterexample: Record<string, unknown> | null;
+  smt: string | null;
+}
+interface JsonReport {
+  documents: { file: string; valid: boolean; findings: { ruleId: string; severity: string }[]; obligations: JsonObligation[] }[];
+  summary: Record<string, number>;
+  run: { queries: number; cacheHits: number; solved: number; solverInitMs: number[] };
+}
+
+const seeded = (name: string) => `test/verifier/fixtures/seeded/${name}.anrf.json`;
+
+describe("anrf verify: seeded bugs are caught end to end", () => {
+  const cases: [string, string][] = [
+    ["off-by-one-loop", "bounds"],
+    ["missing-precondition", "bounds"],
+    ["bad-call-argument", "precondition"],
+    ["nan-postcondition", "postcondition"],
+    ["shift-overflow", "bounds"],
+  ];
+  for (const [bug, kind] of cases) {
+    it(`${bug}: exit 1, a refuted ${kind} obligation with a counterexample`, async () => {
+      const { code, stdout } = await anrf("verify", seeded(bug), "--format", "json", "--no-cache");
+      expect(code).toBe(1);
+      const report = JSON.parse(stdout) as JsonReport;
+      const refuted = report.documents[0]!.obligations.filter((o) => o.status === "refuted" && o.kind === kind);
+      expect(refuted.length, stdout).toBeGreaterThan(0);
+      for (const o of refuted) {
+        expect(o.counterexample).not.toBeNull();
+        // A call with a constant bad argument violates for every input: an empty counterexample.
+        if (kind !== "precondition") expect(Object.keys(o.counterexample!).length).toBeGreaterThan(0);
+        expect(o.smt).toMatch(/\(check-sat\)\s*$/);
+      }
+      expect(report.summary["refuted"]).toBe(report.documents[0]!.obligations.filter((o) => o.status === "refuted").length);
+    });
+  }
+
+  it("reports NaN reaching the postcondition as x = NaN", async () => {
+    const { stdout } = await anrf("verify", seeded("nan-postcondition"), "--format", "json", "--no-cache");
+    const report = JSON.parse(stdout) as JsonReport;
+    const post = report.documents[0]!.obligations.filter((o) => o.kind === "postcondition" && o.status === "refuted");
+    expect(post.some((o) => Object.values(o.counterexample ?? {}).includes("NaN"))).toBe(true);
+  });
+
+  it("prints refutations with location, reason and counterexample in pretty form", async () => {
+    const { code, stdout } = await anrf("verify", seeded("off-by-one-loop"), "--no-cache");
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/refuted\s+ENT-ADLER\/bounds\/\d+:\d+\s+\S+off-by-one-loop\.anrf\.json:\d+:\d+/);
+    expect(stdout).toMatch(/counterexample: .*data\.length = \d+/);
+    expect(stdout).toMatch(/obligations: \d+ proved, [1-9]\d* refuted/);
+  });
+});
+
+describe("anrf verify: examples, documents without code, invalid documents", () => {
+  it("verifies examples/: JSON = validate shape + obligations + per-status counts", async () => {
+    const { code, stdout } = await anrf("verify", "examples", "--format", "json", "--no-cache", "--timeout", "3000");
+    const report = JSON.parse(stdout) as JsonReport;
+    const obligations = report.documents.flatMap((d) => d.obligations);
+    expect(obligations.length).toBeGreaterThan(10);
+    for (const o of obligations) {
+      expect(Object.keys(o)).toEqual(expect.arrayContaining(["id", "entity", "kind", "status", "location", "reason", "counterexample", "smt"]));
+      expect(o.id.startsWith(`${o.entity}/${o.kind}/`)).toBe(true);
+    }
+    for (const status of ["proved", "refuted", "unknown", "unsupported", "informal"]) {
+      expect(report.summary[status]).toBe(obligations.filter((o) => o.status === status).length);
+    }
+    const refuted = obligations.filter((o) => o.status === "refuted");
+    const invalid = report.documents.filter((d) => !d.valid);
+    expect(code).toBe(refuted.length > 0 || invalid.length > 0 ? 1 : 0);
+  });
+
+  it("reports a document without code as unverifiable (unsupported, warning), never verified", async () => {
+    const { code, stdout } = await anrf("verify", "examples/public-example.anrf.json", "--format", "json", "--no-cache");
+    expect(code).toBe(0);
+    const doc = (JSON.parse(stdout) as JsonReport).documents[0]!;
+    expect(doc.obligations.length).toBeGreaterThan(0);
+    for (const o of doc.obligations) expect(o).toMatchObject({ kind: "unverifiable", status: "unsupported", smt: null });
+    expect(doc.findings.some((f) => f.ruleId === "unverifiable" && f.severity === "warning")).toBe(true);
+    // The public example claims verified: true; it cannot be substantiated.
+    expect(doc.findings.some((f) => f.ruleId === "V7.4")).toBe(true);
+    const strict = await anrf("verify", "examples/public-example.anrf.json", "--strict", "--no-cache");
+    expect(strict.code).toBe(1);
+  });
+
+  it("gives invalid documents the same findings as anrf validate, and exit 1", async () => {
+    const dir = "examples/invalid";
+    const validate = JSON.parse((await anrf("validate", dir, "--format", "json")).stdout) as JsonReport;
+    const verify = await anrf("verify", dir, "--format", "json", "--no-cache");
+    expect(verify.code).toBe(1);
+    const report = JSON.parse(verify.stdout) as JsonReport;
+    expect(report.documents.map((d) => d.file)).toEqual(validate.documents.map((d) => d.file));
+    report.documents.forEach((d, i) => {
+      const validated = validate.documents[i]!;
+      // Validation findings first and unchanged; verification may only add to them.
+      expect(d.findings.slice(0, validated.findings.length), d.file).toEqual(validated.findings);
+      if (!validated.valid) expect(d.valid, d.file).toBe(false);
+    });
+    expect(report.summary["errors"]).toBeGreaterThanOrEqual(validate.summary["errors"]!);
+  });
+
+  it("rejects bad usage with exit 2", async () => {
+    expect((await anrf("verify")).code).toBe(2);
+    expect((await anrf("verify", "examples", "--shard", "3/2")).code).toBe(2);
+    expect((await anrf("verify", "examples", "--jobs", "0")).code).toBe(2);
+    expect((await anrf("verify", "examples", "--no-cache", "--cache", scratch)).code).toBe(2);
+    expect((await anrf("verify", "no/such/dir")).code).toBe(2);
+    expect((await anrf("verify", "examples", "--bogus")).code).toBe(2);
+  });
+});
+
+describe("anrf verify with the proof cache", () => {
+  it("a warm run is all hits and initialises no z3; shards partition the cold work", async () => {
+    const cache = join(scratch, "cache-shards");
+    const shard1 = JSON.parse((await anrf("verify", "examples", "--format", "json", "--cache", cache, "--shard", "1/2", "--timeout", "3000")).stdout) as JsonReport & { summary: { skippedByShard: number } };
+    const shard2 = JSON.parse((await anrf("verify", "examples", "--format", "json", "--cache", cache, "--shard", "2/2", "--timeout", "3000")).stdout) as JsonReport;
+    expect(shard1.run.solved + shard2.run.solved).toBeGreaterThanOrEqual(shard1.run.queries - shard1.run.cacheHits);
+    expect(shard1.summary.skippedByShard).toBeGreaterThan(0);
+    const warm = JSON.parse((await anrf("verify", "examples", "--format", "json", "--cache", cache, "--timeout", "3000")).stdout) as JsonReport;
+    expect(warm.run.queries).toBeGreaterThan(0);
+    expect(warm.run.cacheHits).toBe(warm.run.queries);
+    expect(warm.run.solved).toBe(0);
+    expect(warm.run.solverInitMs).toEqual([]);
+  });
+
+  it("a warm run in a fresh process loads neither z3 nor ts-morph", () => {
+    const cache = join(scratch, "cache-fresh");
+    const script = `
+      import { createRequire } from "node:module";
+      import { runCli } from "${join(root, "dist/cli/main.js")}";
+      const io = { stdout: () => {}, stderr: (t) => process.stderr.write(t), cwd: ${JSON.stringify(root)}, env: {}, isTTY: false };
+      const code = await runCli(["verify", "examples", "--cache", ${JSON.stringify(cache)}, "--timeout", "3000"], io);
+      const loaded = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify({ code, tsMorph: loaded.some((k) => k.includes("/ts-morph/")), z3: loaded.some((k) => k.includes("/z3-solver/")) }));
+    `;
+    const run = () => JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" }).trim().split("\n").pop()!) as { code: number; tsMorph: boolean; z3: boolean };
+    const cold = run();
+    expect(cold.tsMorph).toBe(true); // the check can see ts-morph when it is loaded
+    const warm = run();
+    expect(warm).toEqual({ code: cold.code, tsMorph: false, z3: false });
+  });
+});
+
+describe("anrf explain", () => {
+  it("shows the obligation, its query, verdict, counterexample and the runtime check", async () => {
+    const { stdout } = await anrf("verify", seeded("off-by-one-loop"), "--format", "json", "--no-cache");
+    const o = (JSON.parse(stdout) as JsonReport).documents[0]!.obligations.find((x) => x.status === "refuted" && x.kind === "bounds")!;
+    const explained = await anrf("explain", seeded("off-by-one-loop"), o.id, "--no-cache");
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain(`obligation  ${o.id}`);
+    expect(explained.stdout).toContain("verdict     refuted");
+    expect(explained.stdout).toMatch(/counterexample\s+.*data\.length = \d+/);
+    expect(explained.stdout).toContain("(check-sat)");
+    expect(explained.stdout).toMatch(/every mode: a check is inserted at .*:\d+:\d+/);
+  });
+
+  it("says a proved obligation gets no check in production", async () => {
+    const { stdout } = await anrf("verify", "examples/adler32-checksum.anrf.json", "--format", "json", "--no-cache");
+    const proved = (JSON.parse(stdout) as JsonReport).documents[0]!.obligations.find((x) => x.status === "proved" && x.kind === "bounds");
+    expect(proved, "adler32's data[i] should be proved").toBeDefined();
+    const explained = await anrf("explain", "examples/adler32-checksum.anrf.json", proved!.id, "--no-cache", "--format", "json");
+    const parsed = JSON.parse(explained.stdout) as { obligation: JsonObligation; runtime: string[] };
+    expect(parsed.obligation.status).toBe("proved");
+    expect(parsed.runtime[0]).toMatch(/^production: no check inserted/);
+  });
+
+  it("exits 2 for an unknown obligation id, naming some that exist", async () => {
+    const { code, stderr } = await anrf("explain", seeded("off-by-one-loop"), "ENT-ADLER/bounds/99:1", "--no-cache");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no obligation 'ENT-ADLER\/bounds\/99:1' \(some that exist: ENT-ADLER\//);
+  });
+});
