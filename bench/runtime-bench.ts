@@ -158,6 +158,15 @@ async function latencyRows(): Promise<string[]> {
     withAudit.push(performance.now() - t);
   }
   await pool.close();
+  const inProcessPool = new SandboxPool({ threadHost: "in-process" });
+  for (let i = 0; i < 200; i++) await run(loaded, "ringSlot", args, { verification: obligations, audit: false, pool: inProcessPool });
+  const inProcess: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const t = performance.now();
+    await run(loaded, "ringSlot", args, { verification: obligations, audit: false, pool: inProcessPool });
+    inProcess.push(performance.now() - t);
+  }
+  await inProcessPool.close();
   const { sandbox } = await sandboxFor(loaded, obligations, "ringSlot", "production");
   const raw: number[] = [];
   for (let i = 0; i < 2000; i++) {
@@ -168,9 +177,10 @@ async function latencyRows(): Promise<string[]> {
   await sandbox.close();
   const f = (xs: number[]) => `${median(xs).toFixed(3)} | ${pct(xs, 0.9).toFixed(3)} | ${pct(xs, 0.99).toFixed(3)}`;
   return [
-    `| run() warm pool, audit off | ${f(api)} |`,
+    `| run() warm pool (workers in the sandbox-host process, the default), audit off | ${f(api)} |`,
+    `| run() warm pool, workers in the host process (threadHost: "in-process"), audit off | ${f(inProcess)} |`,
     `| run() warm pool, audit on (fsync per run) | ${f(withAudit)} |`,
-    `| bare sandbox round trip (exec, fresh compartment per run) | ${f(raw)} |`,
+    `| bare in-process sandbox round trip (exec, fresh compartment per run) | ${f(raw)} |`,
   ];
 }
 
@@ -191,7 +201,7 @@ async function coldRows(): Promise<string[]> {
   const isolated: number[] = [];
   for (let i = 0; i < 10; i++) {
     for (const [isolation, out] of [["thread", thread], ["process", isolated]] as const) {
-      const pool = new SandboxPool();
+      const pool = new SandboxPool({ threadHost: "in-process" });
       const t = performance.now();
       const r = await run(loaded, "ringSlot", [1, 2, 8], { verification: obligations, audit: false, pool, isolation });
       out.push(performance.now() - t);
@@ -201,7 +211,7 @@ async function coldRows(): Promise<string[]> {
   }
   return [
     `| bare Worker + import "ses" + lockdown() → ready | ${median(bare).toFixed(1)} |`,
-    `| run(), cold thread sandbox (worker + SES + compartment + run) | ${median(thread).toFixed(1)} |`,
+    `| run(), cold thread sandbox in-process (worker + SES + compartment + run) | ${median(thread).toFixed(1)} |`,
     `| run(), cold isolated process (permission model, prlimit) | ${median(isolated).toFixed(1)} |`,
   ];
 }

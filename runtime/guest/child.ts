@@ -4,7 +4,7 @@
  * under Node's permission model, a minimal environment and an address-space rlimit set by the
  * host. Messages arrive over the IPC channel (structured-clone serialization).
  */
-import "./child-harden.js";
+import "./no-signals.js";
 import "./boot.js";
 import { makeSession } from "./session.js";
 import type { GuestMessage, HostMessage } from "./protocol.js";

@@ -2,6 +2,7 @@
  * worker_threads entry (compiledPath("runtime/guest/worker")). boot.js must be the first
  * import: it wraps the allocation constructors and locks the realm down before anything else.
  */
+import "./no-signals.js";
 import "./boot.js";
 import { parentPort } from "node:worker_threads";
 import { makeSession } from "./session.js";

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { LoadMessage } from "../guest/protocol.js";
 import type { Grants } from "../guest/grants.js";
+import { startBrokeredThreadChannel } from "./broker-channel.js";
 import { startProcessChannel } from "./process-channel.js";
 import { Sandbox } from "./sandbox.js";
 import { startThreadChannel } from "./thread-channel.js";
@@ -17,6 +18,12 @@ export interface PoolOptions {
   readonly idlePerKey?: number;
   /** Idle sandboxes kept in total (oldest closed first). */
   readonly idleTotal?: number;
+  /**
+   * Where thread-isolation workers live: "broker" (default) — in a sandbox-host child process, so
+   * a fatal V8 out-of-memory in a worker cannot abort the host; "in-process" — in the host
+   * itself (one IPC hop less; only for benchmarks and trusted code).
+   */
+  readonly threadHost?: "broker" | "in-process";
 }
 
 export function sandboxKey(load: LoadMessage, limits: RunLimits): string {
@@ -30,11 +37,13 @@ export class SandboxPool {
   private readonly order: Array<{ key: string; sandbox: Sandbox }> = [];
   private readonly idlePerKey: number;
   private readonly idleTotal: number;
+  private readonly threadHost: "broker" | "in-process";
   private closed = false;
 
   constructor(options: PoolOptions = {}) {
     this.idlePerKey = options.idlePerKey ?? 2;
     this.idleTotal = options.idleTotal ?? 8;
+    this.threadHost = options.threadHost ?? "broker";
   }
 
   /** A warm sandbox for this key, or a fresh one (cold). */
@@ -48,7 +57,12 @@ export class SandboxPool {
       if (sandbox.reusable) return { sandbox, key, cold: false };
       void sandbox.close();
     }
-    const channel = limits.isolation === "process" ? startProcessChannel(limits, grants) : startThreadChannel(limits);
+    const channel =
+      limits.isolation === "process"
+        ? startProcessChannel(limits, grants)
+        : this.threadHost === "broker"
+          ? startBrokeredThreadChannel(limits)
+          : startThreadChannel(limits);
     const sandbox = await Sandbox.start(channel, load);
     return { sandbox, key, cold: true };
   }

@@ -64,6 +64,8 @@ export function bombViaTextEncoder(): number {
   for (let i = 0; i < 64; i++) keep.push(new TextEncoder().encode(s));
   return keep.length;
 }
+export function dictionaryBomb(): number { const o: any = {}; for (let i = 0; ; i++) o[i * 7] = i; }
+export function arrayFromBomb(): number { return Array.from({ length: 2 ** 32 - 1 }).length; }
 export function sharedMemory(): string[] { return [typeof (globalThis as any).SharedArrayBuffer, typeof (globalThis as any).Atomics]; }
 export function deepRecursion(): number { const r = (n: number): number => r(n + 1) + 1; return r(0); }
 export function hugeResult(): string { return "x".repeat(64 * 1024 * 1024); }
@@ -86,7 +88,7 @@ beforeAll(async () => {
     timeMs: 1500,
     functions: [
       "ok", "spin", "microtaskStorm", "stormThenReturn", "neverResolves", "heapBomb", "arrayBufferBomb", "arrayBufferBombCaught",
-      "bombViaBufferConstructor", "bombViaTypedArraySpecies", "bombViaResizable", "bombViaArrayLike", "bombViaTextEncoder",
+      "bombViaBufferConstructor", "bombViaTypedArraySpecies", "dictionaryBomb", "arrayFromBomb", "bombViaResizable", "bombViaArrayLike", "bombViaTextEncoder",
       "sharedMemory", "deepRecursion", "hugeResult", "hugeArrayResult", "cyclicResult", "functionResult",
     ],
   });
@@ -119,6 +121,14 @@ describe("containment: exhaustion", () => {
   it("heap bomb → out-of-memory (resourceLimits)", async () => {
     const r = await exhaust("heapBomb", 20_000);
     expect(r.status).toBe("out-of-memory");
+  });
+  it("dictionary-growth heap bomb (a fatal V8 OOM for the whole process hosting the worker) → out-of-memory, host alive", async () => {
+    // The worker lives in the sandbox-host process (broker), which dies instead of the host.
+    const r = await exhaust("dictionaryBomb", 60_000);
+    expect(r.status).toBe("out-of-memory");
+  });
+  it("Array.from on a 2^32-1 array-like (fatal V8 OOM) → out-of-memory, host alive", async () => {
+    expect((await exhaust("arrayFromBomb", 60_000)).status).toBe("out-of-memory");
   });
   it("ArrayBuffer bomb (2 GiB buffers, filled) → out-of-memory from the byte budget", async () => {
     const r = await exhaust("arrayBufferBomb");

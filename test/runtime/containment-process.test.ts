@@ -19,7 +19,6 @@ const code = String.raw`
 import { readFileSync } from "node:fs";
 export function ok(): string { return readFileSync("/data/hello.txt", "utf8"); }
 export function spin(): number { for (;;) {} }
-export function dictionaryBomb(): number { const o: any = {}; for (let i = 0; ; i++) o[i * 7] = i; }
 export function arrayFromBomb(): number { return Array.from({ length: 2 ** 32 - 1 }).length; }
 export function bufferBomb(): number { const k: unknown[] = []; for (;;) k.push(new Uint8Array(2 ** 30).fill(1)); }
 export function outside(): string { return readFileSync("/data/../secret.txt", "utf8"); }
@@ -47,7 +46,7 @@ beforeAll(async () => {
     mounts: { "/data": join(dir, "data") },
     memoryMb: 64,
     timeMs: 5000,
-    functions: ["ok", "spin", "dictionaryBomb", "arrayFromBomb", "bufferBomb", "outside", "probe"],
+    functions: ["ok", "spin", "arrayFromBomb", "bufferBomb", "outside", "probe"],
   });
 });
 afterAll(async () => {
@@ -76,10 +75,7 @@ describe("containment: process isolation", () => {
   it("infinite loop → timeout (child killed)", async () => {
     expect((await isolated("spin", 500)).status).toBe("timeout");
   });
-  it("dictionary-growth heap bomb (fatal to a whole process) kills only the child → out-of-memory", async () => {
-    expect((await isolated("dictionaryBomb", 20_000)).status).toBe("out-of-memory");
-  });
-  it("Array.from on a 2^32-1 array-like kills only the child → out-of-memory", async () => {
+  it("Array.from on a 2^32-1 array-like (a fatal V8 OOM for a whole process) kills only the child → out-of-memory", async () => {
     expect((await isolated("arrayFromBomb", 20_000)).status).toBe("out-of-memory");
   });
   it("ArrayBuffer bomb → out-of-memory (byte budget; RLIMIT_AS behind it)", async () => {
@@ -96,7 +92,7 @@ describe("containment: a guest that reached `process` inside the isolated child"
   it("cannot kill the host, read the host's env, read or write outside the roots, spawn, or start workers", () => {
     const mount = join(dir, "data");
     const attack = join(mount, "attack.mjs");
-    const harden = compiledPath("runtime/guest/child-harden");
+    const harden = compiledPath("runtime/guest/no-signals");
     writeFileSync(
       attack,
       `import ${JSON.stringify(harden)};
