@@ -3,7 +3,8 @@ import { where, type ExecCtx, type FacadeFunction } from "./context.js";
 import { escape, evalExpr, freshOfKind } from "./exec-expr.js";
 import type { SiteKey } from "./sink.js";
 import type { State } from "./state.js";
-import { and, app, eq, FALSE, freshConst, intLit, not, or, strLit, type Term } from "./terms.js";
+import { contains, equalsLiteral, prefixOf, suffixOf } from "./strings.js";
+import { and, FALSE, freshConst, intLit, not, or, type Term } from "./terms.js";
 import type { Val } from "./values.js";
 
 /**
@@ -49,8 +50,8 @@ export function capabilityCall(ctx: ExecCtx, node: ts.CallExpression, fn: Facade
 }
 
 export function pathAllowed(path: Term, mounts: readonly string[]): Term {
-  const under = or(...mounts.map((m) => or(eq(path, strLit(m)), app("str.prefixof", "Bool", strLit(`${m}/`), path))));
-  const noDotDot = and(not(app("str.contains", "Bool", path, strLit("/../"))), not(app("str.suffixof", "Bool", strLit("/.."), path)));
+  const under = or(...mounts.map((m) => or(equalsLiteral(path, m), prefixOf(`${m}/`, path))));
+  const noDotDot = and(not(contains(path, "/../")), not(suffixOf("/..", path)));
   return and(under, noDotDot);
 }
 

@@ -35,6 +35,8 @@ class ClauseError extends Error {
 export function clauseTerm(expr: ClauseExpr, env: ClauseEnv): ClauseTerm {
   const scratch = new State(new Map(), env.current.lens, env.current.refClass, new Set(), [], []);
   const oldScratch = new State(new Map(), env.entry.lens, env.entry.refClass, new Set(), scratch.pc, scratch.exact);
+  scratch.clauseMode = true;
+  oldScratch.clauseMode = true;
   try {
     const v = evaluate(expr, env, scratch, oldScratch, new Map(), false);
     const t = truthy(v);

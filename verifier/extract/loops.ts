@@ -35,7 +35,12 @@ interface HavocPlan {
   readonly vars: Map<ts.Symbol, Shape>;
   readonly refs: Set<number>;
   readonly shared: Set<number>;
+  /** Interval assumed at the head for integer variables (grown to the hull of the back edges, widened to safe integers). */
+  readonly intervals: Map<ts.Symbol, { lo: bigint; hi: bigint; growth: number }>;
 }
+
+const SAFE_LO = -(TWO_53 - 1n);
+const SAFE_HI = TWO_53 - 1n;
 
 export function execLoop(ctx: ExecCtx, loop: ts.IterationStatement, st: State): State[] {
   if (ts.isForStatement(loop) && loop.initializer) {
@@ -45,7 +50,7 @@ export function execLoop(ctx: ExecCtx, loop: ts.IterationStatement, st: State): 
   let iterable: Val | undefined;
   if (ts.isForOfStatement(loop)) iterable = evalExpr(ctx, loop.expression, st);
   const clauses = loopInvariants(ctx, loop);
-  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set() };
+  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set(), intervals: new Map() };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const mark = ctx.sink.mark();
     const result = oneIteration(ctx, loop, st, plan, clauses, iterable);
@@ -68,7 +73,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
   for (const ref of plan.shared) head.shared.add(ref);
   for (const ref of plan.refs) head.havocLength(ref, `length at the loop at ${loc}`);
   const counters = plan.vars.size > 0 ? inferCounters(ctx, loop, pre, plan) : new Map<ts.Symbol, Term>();
-  const safeInts: Array<{ name: string; sym: ts.Symbol }> = [];
+  const safeInts: Array<{ name: string; sym: ts.Symbol; lo: bigint; hi: bigint }> = [];
   for (const [sym, shape] of plan.vars) {
     const name = sym.getName();
     const source = `${name} (loop at ${loc})`;
@@ -77,8 +82,10 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
       const c = freshConst("Int", source);
       const counterFact = counters.get(sym);
       v = { k: "int", t: c, lo: undefined, hi: undefined };
-      if (counterFact === undefined) safeInts.push({ name, sym });
-      else head.assume(substitute(counterFact, c));
+      if (counterFact === undefined) {
+        const iv = plan.intervals.get(sym) ?? { lo: SAFE_LO, hi: SAFE_HI };
+        safeInts.push({ name, sym, lo: iv.lo, hi: iv.hi });
+      } else head.assume(substitute(counterFact, c));
     } else if (shape === "num") v = { k: "num", t: freshConst("FP", source) };
     else if (shape === "bool") v = { k: "bool", t: freshConst("Bool", source) };
     else if (shape === "str") {
@@ -92,7 +99,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
   }
   // Obligations at the loop site: entry (pre state) and preservation (back edges).
   const sites = clauses.map((c, i) => loopSite(ctx, loop, c, i, clauses.length + (safeInts.length > 0 ? 1 : 0)));
-  const safeSite: SiteKey | undefined = safeInts.length > 0 ? safeIntSite(ctx, loop, safeInts.map((s) => s.name), clauses.length + 1) : undefined;
+  const safeSite: SiteKey | undefined = safeInts.length > 0 ? safeIntSite(ctx, loop, safeInts, clauses.length + 1) : undefined;
   const check = (s: State, phase: "entry" | "back"): void => {
     clauses.forEach(({ clause }, i) => {
       const site = sites[i];
@@ -101,22 +108,23 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
       if (!c.ok) ctx.sink.unsupported(site, c.reason);
       else ctx.sink.add(site, [...s.pc, ...c.defs], s.guarded(asGoal(c)));
     });
-    if (safeSite) {
-      const goals: Term[] = [];
-      for (const { sym } of safeInts) {
-        const v = s.env.get(sym);
-        if (v?.k === "int") goals.push(bounded(v.t, -(TWO_53 - 1n), TWO_53 - 1n));
-        else if (phase === "back") return; // kinds are widened before this is kept
-      }
-      ctx.sink.add(safeSite, s.pc, s.guarded(and(...goals)));
+  };
+  const checkIntervals = (s: State, phase: "entry" | "back"): void => {
+    if (!safeSite) return;
+    const goals: Term[] = [];
+    for (const { sym, lo, hi } of safeInts) {
+      const v = s.env.get(sym);
+      if (v?.k === "int") goals.push(bounded(v.t, lo, hi));
+      else if (phase === "back") return; // kinds are widened before this round is kept
     }
+    ctx.sink.add(safeSite, s.pc, s.guarded(and(...goals)));
   };
   check(pre, "entry");
-  for (const { sym } of safeInts) {
+  for (const { sym, lo, hi } of safeInts) {
     const v = head.env.get(sym);
     if (v?.k === "int") {
-      head.assume(bounded(v.t, -(TWO_53 - 1n), TWO_53 - 1n));
-      head.env.set(sym, { ...v, lo: -(TWO_53 - 1n), hi: TWO_53 - 1n });
+      head.assume(bounded(v.t, lo, hi));
+      head.env.set(sym, { ...v, lo, hi });
     }
   }
   for (const { clause } of clauses) {
@@ -189,6 +197,18 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
     ctx.loopStack.pop();
   }
   for (const s of backEdges) check(s, "back");
+  // The head intervals are an inductive invariant without any proof obligation when the entry
+  // values and every back-edge value lie in them by static interval arithmetic and no
+  // integer operation of the iteration needed an exactness condition; otherwise they are
+  // an obligation like a written invariant.
+  const within = (v: Val | undefined, lo: bigint, hi: bigint): boolean => v?.k === "int" && v.lo !== undefined && v.hi !== undefined && v.lo >= lo && v.hi <= hi && !v.mayBeInfinite;
+  const staticallyInductive =
+    safeInts.every(({ sym, lo, hi }) => within(pre.env.get(sym), lo, hi) && backEdges.every((b) => within(b.env.get(sym), lo, hi))) &&
+    backEdges.every((b) => b.exact.length === head.exact.length && b.exact.every((e, i) => e === head.exact[i]));
+  if (!staticallyInductive) {
+    checkIntervals(pre, "entry");
+    for (const s of backEdges) checkIntervals(s, "back");
+  }
   return { head, backEdges, exits };
 }
 
@@ -223,6 +243,7 @@ function widen(plan: HavocPlan, pre: State, head: State, backEdges: readonly Sta
         plan.vars.set(key, joined);
         grew = true;
       }
+      if (joined === "int") grew = growInterval(plan, key, pre.env.get(key), v) || grew;
     }
     for (const [ref, len] of head.lens) {
       if (s.lens.get(ref) !== len && !plan.refs.has(ref)) {
@@ -238,6 +259,22 @@ function widen(plan: HavocPlan, pre: State, head: State, backEdges: readonly Sta
     }
   }
   return grew;
+}
+
+/** Hull of the interval so far, the entry value and a back-edge value; after two growths, all safe integers. */
+function growInterval(plan: HavocPlan, sym: ts.Symbol, entry: Val | undefined, v: Val): boolean {
+  const lo = (x: Val | undefined): bigint => (x?.k === "int" && x.lo !== undefined && !x.mayBeInfinite ? x.lo : SAFE_LO);
+  const hi = (x: Val | undefined): bigint => (x?.k === "int" && x.hi !== undefined && !x.mayBeInfinite ? x.hi : SAFE_HI);
+  const cur = plan.intervals.get(sym) ?? { lo: lo(entry), hi: hi(entry), growth: 0 };
+  let nlo = cur.lo < lo(v) ? cur.lo : lo(v);
+  let nhi = cur.hi > hi(v) ? cur.hi : hi(v);
+  if (nlo < SAFE_LO) nlo = SAFE_LO;
+  if (nhi > SAFE_HI) nhi = SAFE_HI;
+  const existing = plan.intervals.get(sym);
+  if (existing && existing.lo === nlo && existing.hi === nhi) return false;
+  const growth = (existing?.growth ?? 0) + 1;
+  plan.intervals.set(sym, growth > 2 ? { lo: SAFE_LO, hi: SAFE_HI, growth } : { lo: nlo, hi: nhi, growth });
+  return true;
 }
 
 function shapeOf(v: Val | undefined): Shape {
@@ -265,8 +302,8 @@ function loopSite(ctx: ExecCtx, loop: ts.Node, c: { clause: ParsedClause; id?: s
   };
 }
 
-function safeIntSite(ctx: ExecCtx, loop: ts.Node, names: readonly string[], index: number): SiteKey {
-  const text = names.map((n) => `Number.isSafeInteger(${n})`).join(" && ");
+function safeIntSite(ctx: ExecCtx, loop: ts.Node, vars: ReadonlyArray<{ name: string; lo: bigint; hi: bigint }>, index: number): SiteKey {
+  const text = vars.map((v) => (v.lo === SAFE_LO && v.hi === SAFE_HI ? `Number.isSafeInteger(${v.name})` : `Number.isInteger(${v.name}) && ${v.name} >= ${v.lo} && ${v.name} <= ${v.hi}`)).join(" && ");
   return {
     kind: "invariant",
     start: loop.getStart(ctx.sf),
@@ -350,7 +387,7 @@ function counterInterval(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, 
   const shape = counterShapes(ctx, loop).find((s) => s.sym === sym);
   const entry = pre.env.get(sym);
   if (!shape || entry?.k !== "int") return undefined;
-  const bound = loopInvariantBound(ctx, shape.bound, pre, { vars: new Map(), refs: new Set(), shared: new Set() });
+  const bound = loopInvariantBound(ctx, shape.bound, pre, { vars: new Map(), refs: new Set(), shared: new Set(), intervals: new Map() });
   if (!bound) return undefined;
   const extra = shape.inclusive ? 1n : 0n;
   if (shape.up) {

@@ -1,5 +1,5 @@
 import type { State } from "./state.js";
-import { and, app, eq, fpLit, freshConst, intLit, ite, le, lt, not, or, type Term } from "./terms.js";
+import { and, app, eq, fpLit, freshConst, implies, intLit, ite, le, lt, not, or, type Term } from "./terms.js";
 import { TWO_31, TWO_32, TWO_53, type IntVal, type Val } from "./values.js";
 
 /**
@@ -40,23 +40,52 @@ function exactInt(st: State, t: Term, lo: bigint | undefined, hi: bigint | undef
 
 const add = (a?: bigint, b?: bigint): bigint | undefined => (a === undefined || b === undefined ? undefined : a + b);
 
-export function intArith(st: State, op: "+" | "-" | "*", a: IntVal, b: IntVal): IntVal {
+/**
+ * + - * on integers. Exact when the static interval of the result lies within ±2^53. When
+ * both operands are known to lie within ±2^53 the result is a finite integral double, and we
+ * use the rounding model: a fresh w equal to the exact result when that is within ±2^53, and
+ * otherwise at least 2^53 in magnitude with the same sign (rounding is monotone and 2^53 is a
+ * double) — an over-approximation of round(r), so no exactness condition is needed. With
+ * operands of unknown size, code pushes the exactness condition onto the path; contract
+ * clauses use the rounding model too, but the result may then be ±Infinity (flagged).
+ */
+export function intArith(st: State, op: "+" | "-" | "*", a: IntVal, b: IntVal): Val {
+  if (a.mayBeInfinite || b.mayBeInfinite) return { k: "opaque", why: "arithmetic on a value that may be Infinity" };
   const t = app(op, "Int", a.t, b.t);
-  if (op === "+") return exactInt(st, t, add(a.lo, b.lo), add(a.hi, b.hi), false);
-  if (op === "-") return exactInt(st, t, add(a.lo, b.hi === undefined ? undefined : -b.hi), add(a.hi, b.lo === undefined ? undefined : -b.lo), false);
-  if (a.lo === undefined || a.hi === undefined || b.lo === undefined || b.hi === undefined) return exactInt(st, t, undefined, undefined, true);
-  const products = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
-  const lo = products.reduce((x, y) => (y < x ? y : x));
-  const hi = products.reduce((x, y) => (y > x ? y : x));
-  return exactInt(st, t, lo, hi, lo < 0n || (a.lo < 0n || b.lo < 0n));
+  let lo: bigint | undefined;
+  let hi: bigint | undefined;
+  let negZero = false;
+  if (op === "+") [lo, hi] = [add(a.lo, b.lo), add(a.hi, b.hi)];
+  else if (op === "-") [lo, hi] = [add(a.lo, b.hi === undefined ? undefined : -b.hi), add(a.hi, b.lo === undefined ? undefined : -b.lo)];
+  else if (a.lo !== undefined && a.hi !== undefined && b.lo !== undefined && b.hi !== undefined) {
+    const products = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
+    lo = products.reduce((x, y) => (y < x ? y : x));
+    hi = products.reduce((x, y) => (y > x ? y : x));
+    negZero = a.lo < 0n || b.lo < 0n;
+  } else negZero = true;
+  if (lo !== undefined && hi !== undefined && lo >= -TWO_53 && hi <= TWO_53) return { k: "int", t, lo, hi, negZero };
+  const bounded = within(a, -TWO_53, TWO_53) && within(b, -TWO_53, TWO_53);
+  if (!bounded && !st.clauseMode) return exactInt(st, t, lo, hi, negZero);
+  const w = freshConst("Int", "a rounded integer result");
+  st.assume(implies(and(le(intLit(-TWO_53), t), le(t, intLit(TWO_53))), eq(w, t)));
+  st.assume(implies(lt(intLit(TWO_53), t), le(intLit(TWO_53), w)));
+  st.assume(implies(lt(t, intLit(-TWO_53)), le(w, intLit(-TWO_53))));
+  if (bounded) {
+    // |w| <= max(|lo|, |hi|) since rounding is monotone and the bounds are doubles' neighbours at worst.
+    const m = maxBig(absBig(lo ?? 0n), absBig(hi ?? 0n)) * 2n;
+    st.assume(and(le(intLit(-m), w), le(w, intLit(m))));
+    return { k: "int", t: w, lo: -m, hi: m, negZero };
+  }
+  return { k: "int", t: w, negZero, mayBeInfinite: true };
 }
 
 export function intNeg(v: IntVal): IntVal {
-  return { k: "int", t: app("-", "Int", v.t), lo: v.hi === undefined ? undefined : -v.hi, hi: v.lo === undefined ? undefined : -v.lo, negZero: true };
+  return { k: "int", t: app("-", "Int", v.t), lo: v.hi === undefined ? undefined : -v.hi, hi: v.lo === undefined ? undefined : -v.lo, negZero: true, mayBeInfinite: v.mayBeInfinite };
 }
 
 /** JS `%` on integers: the sign of the dividend (not SMT `mod`); `x % 0` is NaN, so b ≠ 0 joins the exactness conditions. */
-export function intRem(st: State, a: IntVal, b: IntVal): IntVal {
+export function intRem(st: State, a: IntVal, b: IntVal): Val {
+  if (a.mayBeInfinite || b.mayBeInfinite) return { k: "opaque", why: "% on a value that may be Infinity" };
   const absB = ite(lt(b.t, intLit(0)), app("-", "Int", b.t), b.t);
   if (!(b.lo !== undefined && b.lo > 0n) && !(b.hi !== undefined && b.hi < 0n)) st.exact.push(not(eq(b.t, intLit(0))));
   const t = ite(le(intLit(0), a.t), app("mod", "Int", a.t, absB), app("-", "Int", app("mod", "Int", app("-", "Int", a.t), absB)));
@@ -101,10 +130,12 @@ export function isNaNTerm(v: NumVal): Term {
 }
 
 export function isFiniteTerm(v: NumVal): Term {
+  if (v.k === "int" && v.mayBeInfinite) return freshConst("Bool", "finiteness of a value that may be Infinity");
   return v.k === "int" ? { kind: "lit", text: "true", sort: "Bool" } : and(not(app("fp.isNaN", "Bool", v.t)), not(app("fp.isInfinite", "Bool", v.t)));
 }
 
 export function isIntegralTerm(v: NumVal): Term {
+  if (v.k === "int" && v.mayBeInfinite) return freshConst("Bool", "integrality of a value that may be Infinity");
   if (v.k === "int") return { kind: "lit", text: "true", sort: "Bool" };
   return and(isFiniteTerm(v), app("fp.eq", "Bool", app("fp.roundToIntegral", "FP", RTZ, v.t), v.t));
 }
@@ -120,7 +151,8 @@ export function mathRound(fn: "floor" | "ceil" | "trunc", v: NumVal): NumVal {
 }
 
 /** Math.floor(a / b) for an integer a with |a| ≤ 2^53 and a positive integer literal b equals floor division (the quotient cannot round up to the next integer below 2^53). */
-export function floorDiv(st: State, a: IntVal, divisor: bigint): IntVal {
+export function floorDiv(st: State, a: IntVal, divisor: bigint): Val {
+  if (a.mayBeInfinite) return { k: "opaque", why: "division of a value that may be Infinity" };
   if (!within(a, -TWO_53, TWO_53)) st.exact.push(and(le(intLit(-TWO_53), a.t), le(a.t, intLit(TWO_53))));
   const lo = a.lo === undefined ? undefined : floorBig(a.lo, divisor);
   const hi = a.hi === undefined ? undefined : floorBig(a.hi, divisor);
@@ -155,6 +187,8 @@ export function mathMinMax(st: State, fn: "min" | "max", a: NumVal, b: NumVal): 
 
 /** ToInt32 (the `|0`, `>>`, `<<`, `&`, `|`, `^` conversion): NaN and ±Infinity give 0, else truncate and wrap modulo 2^32. */
 export function toInt32(v: NumVal): IntVal {
+  // ToInt32(±Infinity) is 0: for a value that may be infinite, any int32 (unconstrained, sound).
+  if (v.k === "int" && v.mayBeInfinite) return { k: "int", t: freshConst("Int", "ToInt32 of a value that may be Infinity") };
   if (v.k === "int") {
     if (within(v, -TWO_31, TWO_31 - 1n)) return { k: "int", t: v.t, lo: v.lo, hi: v.hi };
     const m = app("mod", "Int", v.t, intLit(TWO_32));
@@ -164,6 +198,7 @@ export function toInt32(v: NumVal): IntVal {
 }
 
 export function toUint32(v: NumVal): IntVal {
+  if (v.k === "int" && v.mayBeInfinite) return { k: "int", t: freshConst("Int", "ToUint32 of a value that may be Infinity") };
   if (v.k === "int") {
     if (within(v, 0n, TWO_32 - 1n)) return { k: "int", t: v.t, lo: v.lo, hi: v.hi };
     return { k: "int", t: app("mod", "Int", v.t, intLit(TWO_32)), lo: 0n, hi: TWO_32 - 1n };

@@ -1,3 +1,4 @@
+import { stringLemmas } from "./strings.js";
 import { and, constsOf, implies, isTrue, not, type Const, type Sort, type Term } from "./terms.js";
 
 /**
@@ -46,7 +47,8 @@ export function canonicalQueryPaths(paths: ReadonlyArray<{ readonly assumptions:
 }
 
 function canonicalAssertions(kept: readonly Term[], goal: Term): CanonicalQuery {
-  const assertions = [...kept, not(goal)];
+  const lemmas = stringLemmas([...kept, goal], (t) => print(t, new Map(), true));
+  const assertions = [...lemmas, ...kept, not(goal)];
   const names = new Map<number, string>();
   let counter = 0;
   const all: Const[] = [];

@@ -19,6 +19,9 @@ export class State {
   ) {}
 
 
+  /** Contract clauses use the rounding model even for unbounded operands (see numbers.intArith). */
+  clauseMode = false;
+
   static empty(): State {
     return new State(new Map(), new Map(), new Map(), new Set(), [], []);
   }

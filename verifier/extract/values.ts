@@ -24,6 +24,11 @@ export interface IntVal {
   readonly hi?: bigint | undefined;
   /** The double may be -0 (then converting to FP must allow either zero). */
   readonly negZero?: boolean | undefined;
+  /**
+   * The value is a rounded result of unbounded operands and may really be ±Infinity: only
+   * comparisons are sound on it (a huge integer compares like Infinity); arithmetic is not.
+   */
+  readonly mayBeInfinite?: boolean | undefined;
 }
 
 export type Val =
