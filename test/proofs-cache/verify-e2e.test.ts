@@ -34,7 +34,9 @@ Module._load = function (request, ...rest) {
 const forbidArgs = forbid(["z3-solver", "ts-morph"]);
 
 const root = projectRoot();
-const examples = join(root, "examples");
+// Two example documents with code and contracts (13 solver queries): enough for two non-empty
+// shards, small enough to keep this file's five CLI runs cheap.
+const examples = [join(root, "examples", "adler32-checksum.anrf.json"), join(root, "examples", "label-sanitizer.anrf.json")];
 
 interface Run {
   readonly code: number | null;
@@ -88,7 +90,7 @@ const byId = (rs: Result[]) => Object.fromEntries(rs.map((r) => [r.id, r.status]
 
 describe("anrf verify with the proof cache (end to end)", () => {
   it("the forbid preload really stops z3 and ts-morph from loading (control)", async () => {
-    const run = await anrf(["verify", examples, "--timeout", "2000", "--format", "json", "--no-cache"], {}, forbidArgs);
+    const run = await anrf(["verify", ...examples, "--timeout", "2000", "--format", "json", "--no-cache"], {}, forbidArgs);
     // the pipeline may report the failed import as an internal error (exit 2) or as a finding (exit 1)
     expect(run.code).not.toBe(0);
     expect(run.stdout + run.stderr).toMatch(/ANRF_FORBIDDEN_MODULE/);
@@ -96,14 +98,14 @@ describe("anrf verify with the proof cache (end to end)", () => {
 
   it("a second run is all cache hits and loads neither z3 nor ts-morph", async () => {
     const cache = tempDir();
-    const first = await anrf(["verify", examples, "--timeout", "2000", "--format", "json", "--cache", cache], {});
+    const first = await anrf(["verify", ...examples, "--timeout", "2000", "--format", "json", "--cache", cache], {});
     expect([0, 1]).toContain(first.code);
     const cold = results(first.stdout);
     const solvable = cold.filter((r) => r.smt !== null);
     expect(solvable.length).toBeGreaterThan(0);
     expect(solvable.some((r) => r.source === "solver")).toBe(true);
 
-    const second = await anrf(["verify", examples, "--timeout", "2000", "--format", "json", "--cache", cache], {}, forbidArgs);
+    const second = await anrf(["verify", ...examples, "--timeout", "2000", "--format", "json", "--cache", cache], {}, forbidArgs);
     expect(second.stdout + second.stderr).not.toMatch(/ANRF_FORBIDDEN_MODULE/);
     expect(second.code).toBe(first.code);
     const warm = results(second.stdout);
@@ -125,14 +127,14 @@ describe("anrf verify with the proof cache (end to end)", () => {
       const remote = `${server.url}/e2e-${process.pid}-${Date.now()}`;
       const producer = { ANRF_SIGNING_KEY: ci.privatePem, ANRF_REMOTE_CACHE: remote };
       const shards = await Promise.all(
-        [1, 2].map((i) => anrf(["verify", examples, "--timeout", "2000", "--format", "json", "--shard", `${i}/2`, "--cache", tempDir()], producer)),
+        [1, 2].map((i) => anrf(["verify", ...examples, "--timeout", "2000", "--format", "json", "--shard", `${i}/2`, "--cache", tempDir()], producer)),
       );
       for (const shard of shards) expect(shard.stderr).not.toMatch(/internal error/);
       const solvedPerShard = shards.map((s) => results(s.stdout).filter((r) => r.source === "solver").length);
       expect(solvedPerShard.every((n) => n > 0)).toBe(true);
 
       const final = await anrf(
-        ["verify", examples, "--timeout", "2000", "--format", "json", "--cache", tempDir()],
+        ["verify", ...examples, "--timeout", "2000", "--format", "json", "--cache", tempDir()],
         { ANRF_TRUSTED_KEYS: ci.publicPem, ANRF_REMOTE_CACHE: remote },
         forbid(["z3-solver"]), // extraction runs here (fresh local store: no memo), but z3 must stay unloaded
       );
