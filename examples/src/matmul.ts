@@ -2,7 +2,9 @@
 
 export function matmul(a: number[], b: number[], n: number, m: number, p: number): number[] {
   const out: number[] = [];
+  // @anrf-invariant out.length == i * p
   for (let i = 0; i < n; i++) {
+    // @anrf-invariant out.length == i * p + j
     for (let j = 0; j < p; j++) {
       let sum = 0;
       for (let k = 0; k < m; k++) {

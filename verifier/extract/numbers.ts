@@ -50,7 +50,10 @@ const add = (a?: bigint, b?: bigint): bigint | undefined => (a === undefined || 
  * clauses use the rounding model too, but the result may then be ±Infinity (flagged).
  */
 export function intArith(st: State, op: "+" | "-" | "*", a: IntVal, b: IntVal): Val {
-  if (a.mayBeInfinite || b.mayBeInfinite) return { k: "opaque", why: "arithmetic on a value that may be Infinity" };
+  // ±Infinity plus or minus a finite value stays that infinity, which a huge w still models;
+  // two possibly infinite operands (Infinity - Infinity is NaN) or a product (Infinity * 0) do not.
+  const oneInfiniteSum = op !== "*" && Boolean(a.mayBeInfinite) !== Boolean(b.mayBeInfinite) && st.clauseMode;
+  if ((a.mayBeInfinite || b.mayBeInfinite) && !oneInfiniteSum) return { k: "opaque", why: "arithmetic on a value that may be Infinity" };
   const t = app(op, "Int", a.t, b.t);
   let lo: bigint | undefined;
   let hi: bigint | undefined;
