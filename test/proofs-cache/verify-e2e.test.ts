@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../support/compiled-path.js";
@@ -96,7 +97,7 @@ describe("anrf verify with the proof cache (end to end)", () => {
     expect(run.stdout + run.stderr).toMatch(/ANRF_FORBIDDEN_MODULE/);
   });
 
-  it("a second run is all cache hits and loads neither z3 nor ts-morph", async () => {
+  it("a second run is all cache hits and loads neither z3 nor ts-morph; a dead remote only adds a warning", async () => {
     const cache = tempDir();
     const first = await anrf(["verify", ...examples, "--timeout", "2000", "--format", "json", "--cache", cache], {});
     expect([0, 1]).toContain(first.code);
@@ -113,6 +114,21 @@ describe("anrf verify with the proof cache (end to end)", () => {
     const decided = warm.filter((r) => r.smt !== null && ["proved", "refuted"].includes(r.status));
     expect(decided.length).toBeGreaterThan(0);
     for (const r of warm.filter((x) => x.smt !== null)) expect(r.source, r.id).toBe("cache-local");
+
+    // A remote that is down changes nothing but a warning: same statuses, same exit code.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const ci = keyPair();
+    const down = await anrf(["verify", ...examples, "--timeout", "2000", "--format", "json", "--cache", tempDir(), "--remote-cache", `http://127.0.0.1:${port}`], {
+      ANRF_SIGNING_KEY: ci.privatePem,
+    });
+    expect(down.code).toBe(first.code);
+    expect(byId(results(down.stdout))).toEqual(byId(cold));
+    const warnings = (JSON.parse(down.stdout) as { run: { cacheWarnings: string[] } }).run.cacheWarnings.join("\n");
+    expect(warnings).toMatch(/ECONNREFUSED/);
+    expect(warnings).toMatch(/not asked again in this run/);
   });
 
   describe("with the remote cache", () => {
