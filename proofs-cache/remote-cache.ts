@@ -164,8 +164,8 @@ export class RemoteCache implements RemoteBackend {
           await response.body?.cancel();
           return { kind: "fatal", code: "REMOTE_TOO_LARGE", message: `body of ${declared} bytes` };
         }
-        const bytes = Buffer.from(await response.arrayBuffer());
-        if (bytes.length > this.#maxBodyBytes) return { kind: "fatal", code: "REMOTE_TOO_LARGE", message: `body of ${bytes.length} bytes` };
+        const bytes = await readCapped(response, this.#maxBodyBytes);
+        if (bytes === undefined) return { kind: "fatal", code: "REMOTE_TOO_LARGE", message: `body over ${this.#maxBodyBytes} bytes` };
         return { kind: "done", result: { ok: true, value: bytes } };
       }
       await response.body?.cancel();
@@ -255,6 +255,24 @@ export function authFromEnv(env: Readonly<Record<string, string | undefined>>): 
   const user = env["ANRF_REMOTE_CACHE_USER"];
   if (user) return { kind: "basic", user, password: env["ANRF_REMOTE_CACHE_PASSWORD"] ?? "" };
   return undefined;
+}
+
+/** The body, or undefined as soon as it exceeds `limit` (a hostile server cannot make us buffer gigabytes). */
+async function readCapped(response: Response, limit: number): Promise<Buffer | undefined> {
+  if (response.body === null) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks, total);
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
 }
 
 function sleep(ms: number): Promise<void> {

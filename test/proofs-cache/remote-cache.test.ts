@@ -231,4 +231,41 @@ describe("remote failures never cost correctness", () => {
       failing.close();
     }
   });
+
+  it("an oversized body is garbage: refused by its declared length (nginx) or while streaming (chunked)", async () => {
+    const q = freshQuery();
+    const path = join(server.rootOf(server.url), "ac", entryKey(q));
+    writeFileSync(path, Buffer.alloc(64 * 1024, 0x41));
+    const warnings = new Warnings();
+    const small = new RemoteCache({ url: server.url, maxBodyBytes: 16 * 1024, retries: 0, warnings });
+    expect(await small.getEntry(entryKey(q))).toEqual({ ok: false });
+    expect(warnings.list().join("\n")).toMatch(/body of 65536 bytes/);
+
+    let sent = 0;
+    const streaming: Server = createServer((socket) => {
+      socket.once("data", () => {
+        socket.write("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n");
+        const chunk = Buffer.alloc(8192, 0x42);
+        const pump = () => {
+          while (sent < 64 * 1024 * 1024 && !socket.destroyed) {
+            sent += chunk.length;
+            if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString("latin1")}\r\n`, "latin1")) return void socket.once("drain", pump);
+          }
+        };
+        pump();
+      });
+      socket.on("error", () => undefined);
+    });
+    await new Promise<void>((resolve) => streaming.listen(0, "127.0.0.1", resolve));
+    const { port } = streaming.address() as import("node:net").AddressInfo;
+    try {
+      const chunked = new Warnings();
+      const client = new RemoteCache({ url: `http://127.0.0.1:${port}`, maxBodyBytes: 16 * 1024, retries: 0, warnings: chunked });
+      expect(await client.getEntry(entryKey(q))).toEqual({ ok: false });
+      expect(chunked.list().join("\n")).toMatch(/body over 16384 bytes/);
+      expect(sent).toBeLessThan(64 * 1024 * 1024); // we stopped reading long before the server stopped sending
+    } finally {
+      streaming.close();
+    }
+  });
 });
