@@ -10,7 +10,7 @@
  *
  *   npm run build && node dist/bench/runtime-bench.js [--reps 7] [--out bench/results/runtime.md]
  */
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
@@ -198,10 +198,11 @@ async function coldRows(): Promise<string[]> {
   const loaded = await loadDocument(join(root, "examples/ring-buffer.anrf.json"));
   const obligations = (await verifyDocument(loaded, { cwd: root, timeoutMs: 5000, rlimit: 0 })).obligations;
   const thread: number[] = [];
+  const brokered: number[] = [];
   const isolated: number[] = [];
   for (let i = 0; i < 10; i++) {
-    for (const [isolation, out] of [["thread", thread], ["process", isolated]] as const) {
-      const pool = new SandboxPool({ threadHost: "in-process" });
+    for (const [isolation, out, threadHost] of [["thread", thread, "in-process"], ["thread", brokered, "broker"], ["process", isolated, "in-process"]] as const) {
+      const pool = new SandboxPool({ threadHost });
       const t = performance.now();
       const r = await run(loaded, "ringSlot", [1, 2, 8], { verification: obligations, audit: false, pool, isolation });
       out.push(performance.now() - t);
@@ -212,11 +213,13 @@ async function coldRows(): Promise<string[]> {
   return [
     `| bare Worker + import "ses" + lockdown() → ready | ${median(bare).toFixed(1)} |`,
     `| run(), cold thread sandbox in-process (worker + SES + compartment + run) | ${median(thread).toFixed(1)} |`,
+    `| run(), cold thread sandbox in the (running) sandbox-host process | ${median(brokered).toFixed(1)} |`,
     `| run(), cold isolated process (permission model, prlimit) | ${median(isolated).toFixed(1)} |`,
   ];
 }
 
 const started = new Date().toISOString();
+const loadBefore = loadavg()[0]!.toFixed(1);
 const kernelTable = values["skip-kernels"] ? ["| (skipped) |"] : await kernelRows();
 process.stderr.write("latency…\n");
 const latency = await latencyRows();
@@ -227,6 +230,7 @@ const report = `# Runtime benchmark
 
 Command: \`npm run build && node dist/bench/runtime-bench.js --reps ${REPS}\`
 Machine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}; run ${started}.
+1-minute load average at start / end: ${loadBefore} / ${loadavg()[0]!.toFixed(1)} (other jobs share this machine: ratios come from interleaved runs, absolute times drift).
 
 ## Kernels: per-call time inside the worker (µs, median of ${REPS} runs)
 

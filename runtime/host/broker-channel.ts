@@ -72,12 +72,16 @@ class Broker {
   private updateRef(): void {
     const busy = [...this.slots.values()].some((s) => s.refd);
     const ipc = (this.child as unknown as { channel?: { ref(): void; unref(): void } }).channel;
+    // The stderr pipe is a handle of its own: it must follow, or an idle broker keeps the host alive.
+    const err = this.child.stderr as unknown as { ref?(): void; unref?(): void } | null;
     if (busy) {
       this.child.ref();
       ipc?.ref();
+      err?.ref?.();
     } else {
       this.child.unref();
       ipc?.unref();
+      err?.unref?.();
     }
   }
 

@@ -95,10 +95,13 @@ export function startProcessChannel(limits: RunLimits, grants: Grants): Channel 
     ref: () => {
       child.ref();
       (child as unknown as { channel?: { ref(): void } }).channel?.ref();
+      (child.stderr as unknown as { ref?(): void } | null)?.ref?.();
     },
     unref: () => {
+      // Child, IPC channel and stderr pipe are separate handles: all must be unref'd when idle.
       child.unref();
       (child as unknown as { channel?: { unref(): void } }).channel?.unref();
+      (child.stderr as unknown as { unref?(): void } | null)?.unref?.();
     },
   };
 }

@@ -68,3 +68,22 @@ describe("anrf run", () => {
     expect(t.out.join("")).toMatch(/error/i);
   });
 });
+
+describe("anrf run as a real process", () => {
+  it("exits by itself after the run (idle sandboxes, the sandbox-host process and pipes do not hold it), thread and process isolation", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { projectRoot } = await import("../../support/compiled-path.js");
+    const dir = tempDir();
+    await makeDocument({ dir, code, functions: ["add", "at"] });
+    for (const isolation of ["thread", "process"]) {
+      const child = spawnSync(process.execPath, [join(projectRoot(), "bin", "anrf.js"), "run", "doc.anrf.json", "--entry", "add", "--args", "[1,2]", "--isolation", isolation, "--format", "json"], {
+        cwd: dir,
+        encoding: "utf8",
+        timeout: 90_000,
+      });
+      expect(child.signal, `${isolation}: killed by the test timeout means the CLI did not exit`).toBeNull();
+      expect(child.status).toBe(0);
+      expect(JSON.parse(child.stdout)).toMatchObject({ status: "ok", value: 3 });
+    }
+  });
+});
