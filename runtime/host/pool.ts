@@ -47,9 +47,9 @@ export class SandboxPool {
   }
 
   /** A warm sandbox for this key, or a fresh one (cold). */
-  async acquire(load: LoadMessage, limits: RunLimits, grants: Grants): Promise<{ sandbox: Sandbox; key: string; cold: boolean }> {
+  /** `key` must be sandboxKey(load, limits) when given (callers memoise it). */
+  async acquire(load: LoadMessage, limits: RunLimits, grants: Grants, key = sandboxKey(load, limits)): Promise<{ sandbox: Sandbox; key: string; cold: boolean }> {
     if (this.closed) throw new Error("the sandbox pool is closed");
-    const key = sandboxKey(load, limits);
     const list = this.idle.get(key);
     while (list !== undefined && list.length > 0) {
       const sandbox = list.pop()!;

@@ -13,11 +13,36 @@ import { clausesFor, entityPolicy, fallbackOf, functionEntities } from "./docume
 import { instrument, type Instrumented } from "./instrument.js";
 import { deriveLimits } from "./limits.js";
 import { resolveGrants } from "./mounts.js";
-import { defaultPool } from "./pool.js";
+import { defaultPool, sandboxKey } from "./pool.js";
 import { outcomeToResult } from "./outcome.js";
-import type { RunOptions, RunResult, RunSecurity } from "./types.js";
+import type { RunLimits, RunOptions, RunResult, RunSecurity } from "./types.js";
 
 const memo = new Map<string, Instrumented>();
+// Per-object memos for the warm path: a loaded document's hash, an instrumented module's
+// sandbox keys (the key covers the whole load message, so it is computed once per variant).
+const documentHashes = new WeakMap<LoadedDocument, string>();
+const sandboxKeys = new WeakMap<Instrumented, Map<string, string>>();
+
+function hashOf(loaded: LoadedDocument, document: unknown, text: string): string {
+  let h = documentHashes.get(loaded);
+  if (h === undefined) {
+    h = createHash("sha256").update(JSON.stringify(document)).update("\0").update(text).digest("hex");
+    documentHashes.set(loaded, h);
+  }
+  return h;
+}
+
+function sandboxKeyOf(inst: Instrumented, load: LoadMessage, limits: RunLimits): string {
+  const variants = sandboxKeys.get(inst) ?? new Map<string, string>();
+  sandboxKeys.set(inst, variants);
+  const variant = JSON.stringify([load.grants, load.mode, load.allocBytes, load.resultBytes, load.entities, load.moduleFile, limits]);
+  let key = variants.get(variant);
+  if (key === undefined) {
+    key = sandboxKey(load, limits);
+    variants.set(variant, key);
+  }
+  return key;
+}
 const MEMO_MAX = 64;
 
 function instrumentMemo(key: string, make: () => Instrumented): Instrumented {
@@ -75,7 +100,7 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
   if (entity === undefined) {
     return fail("ANRF_UNKNOWN_ENTRY", `no Function entity named '${entry}' (declared: ${[...entities.keys()].join(", ") || "none"})`);
   }
-  const documentHash = createHash("sha256").update(JSON.stringify(document)).update("\0").update(loaded.module.text).digest("hex");
+  const documentHash = hashOf(loaded, document, loaded.module.text);
   const limits = deriveLimits(document, { timeMs: options.timeoutMs, isolation: options.isolation });
   const { grants, problems, unsupported } = resolveGrants(document, options.baseDir ?? dirname(loaded.absoluteFile));
   if (problems.length > 0) return fail(problems[0]!.code, problems.map((p) => p.message).join("; "), { limits });
@@ -116,7 +141,7 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
   const pool = options.pool ?? defaultPool();
   let acquired;
   try {
-    acquired = await pool.acquire(load, limits, grants);
+    acquired = await pool.acquire(load, limits, grants, sandboxKeyOf(inst, load, limits));
   } catch (error) {
     return fail("ANRF_SANDBOX_START", (error as Error).message, security);
   }
