@@ -62,6 +62,11 @@ export function probeProcess(): string[] {
   const g: any = globalThis;
   return [typeof g.process, typeof g.require, typeof g.module, typeof g.global, typeof g.Buffer, String(Object.getOwnPropertyNames(g).filter((n) => /^(process|require|Buffer|setTimeout|setInterval|setImmediate|fetch|Worker|module|global)$/.test(n)))];
 }
+export function nestedCompartment(): string {
+  const C: any = (globalThis as any).Compartment;
+  if (typeof C !== "function") return "no Compartment";
+  return new C({ globals: {}, __options__: true }).evaluate("[typeof process, typeof require, typeof Buffer].join()");
+}
 export function processEnv(): unknown { return (globalThis as any).process.env; }
 export function processKill(): unknown { return (globalThis as any).process.kill((globalThis as any).process.pid, "SIGKILL"); }
 export function timing(): string[] {
@@ -99,7 +104,7 @@ beforeAll(async () => {
     functions: [
       "ok", "fnCtor", "asyncFnCtor", "genFnCtor", "asyncGenFnCtor", "globalFunctionThis", "pollutes", "pollutesArray", "checkPollution",
       "prepareStack", "captureStack", "proxyOverflow", "promiseSpecies", "promiseSubclassSpecies", "dynamicImport",
-      "probeProcess", "processEnv", "processKill", "timing", "catchViolationAndSpin",
+      "probeProcess", "nestedCompartment", "processEnv", "processKill", "timing", "catchViolationAndSpin",
       { name: "overrideEntryCheck", preconditions: ["x >= 0"] }, "leakViaArguments",
     ],
   });
@@ -191,6 +196,19 @@ describe("containment: escapes from the compartment", () => {
     const r = await attack("probeProcess");
     expect(r.status).toBe("ok");
     expect(r.value).toEqual(["undefined", "undefined", "undefined", "undefined", "undefined", ""]);
+  });
+  it("a nested Compartment made by guest code gets no more authority", async () => {
+    const r = await attack("nestedCompartment");
+    expect(r.status).toBe("ok");
+    expect(r.value).toMatch(/^(undefined,undefined,undefined|no Compartment)$/);
+  });
+  it("a static import of node:child_process is refused at module load (capability violation)", async () => {
+    const other = await makeDocument({ code: `import { execSync } from "node:child_process";\nexport function f(): string { return String(execSync("id")); }`, functions: ["f"] });
+    const r = await run(other, "f", [], { verification: [], audit, pool, mode: "development" });
+    expect(r.status).toBe("violation");
+    expect(r.violations[0]?.message).toMatch(/child_process/);
+    expect(auditedAs(audit, "f", r)).toBeDefined();
+    expect((await run(doc, "ok", [], { verification: [], audit, pool })).status).toBe("ok");
   });
   it("process.env is unreachable", async () => {
     const r = await attack("processEnv");
