@@ -43,6 +43,13 @@ if [[ "${1:-}" == "--stop" ]]; then
   exit 0
 fi
 
+# Serialise concurrent starts (e.g. two test workers finding the server down at once).
+mkdir -p "$DIR"
+if command -v flock >/dev/null; then
+  exec 9>"$DIR/.start.lock"
+  flock -w 60 9
+fi
+
 if running && answers; then
   log "already running on http://127.0.0.1:$PORT (pid $(cat "$PIDFILE"), root $DIR/root)"
   exit 0
@@ -124,7 +131,8 @@ if running; then
   sleep 0.5
 fi
 "$NGINX" -t -q -e "$DIR/logs/error.log" -p "$DIR" -c "$DIR/nginx.conf"
-"$NGINX" -e "$DIR/logs/error.log" -p "$DIR" -c "$DIR/nginx.conf"
+# 9>&- : the daemon must not inherit (and hold forever) the start lock
+"$NGINX" -e "$DIR/logs/error.log" -p "$DIR" -c "$DIR/nginx.conf" 9>&-
 
 for _ in $(seq 1 50); do
   if answers; then
