@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -132,6 +132,42 @@ describe("anrf verify: examples, documents without code, invalid documents", () 
     expect((await anrf("verify", "examples", "--no-cache", "--cache", scratch)).code).toBe(2);
     expect((await anrf("verify", "no/such/dir")).code).toBe(2);
     expect((await anrf("verify", "examples", "--bogus")).code).toBe(2);
+  });
+});
+
+describe("anrf verify: informal clauses and the verified claim (V7.4)", () => {
+  const write = (name: string, edit: (doc: any) => void): string => {
+    const doc = JSON.parse(readFileSync(join(root, seeded("nan-postcondition")), "utf8"));
+    edit(doc);
+    const file = join(scratch, `${name}.anrf.json`);
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+    return file;
+  };
+
+  it("reports a prose clause as informal (a warning; a failure only under --strict)", async () => {
+    const file = write("informal", (doc) => {
+      doc.execution.code = "export function clamp(x: number, lo: number, hi: number): number {\n  return x;\n}\n";
+      doc.semantics.security_contracts[0].preconditions = [];
+      doc.semantics.security_contracts[0].postconditions = ["no memory safety violations"];
+    });
+    const { code, stdout } = await anrf("verify", file, "--format", "json", "--no-cache");
+    const obligations = (JSON.parse(stdout) as JsonReport).documents[0]!.obligations;
+    const informal = obligations.filter((o) => o.status === "informal");
+    expect(informal.length, stdout).toBe(1);
+    expect(informal[0]).toMatchObject({ kind: "informal", smt: null, counterexample: null });
+    expect(code).toBe(obligations.some((o) => o.status === "refuted") ? 1 : 0);
+    expect((await anrf("verify", file, "--strict", "--no-cache")).code).toBe(1);
+  });
+
+  it("turns a verified: true claim contradicted by a refutation into a V7.4 error", async () => {
+    const file = write("claimed", (doc) => {
+      doc.verification_status.verified = true;
+    });
+    const { code, stdout } = await anrf("verify", file, "--format", "json", "--no-cache");
+    expect(code).toBe(1);
+    const doc = (JSON.parse(stdout) as JsonReport).documents[0]!;
+    expect(doc.valid).toBe(false);
+    expect(doc.findings).toContainEqual(expect.objectContaining({ ruleId: "V7.4", severity: "error" }));
   });
 });
 

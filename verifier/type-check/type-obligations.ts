@@ -1,4 +1,5 @@
 import type { Node as MorphNode, Project as MorphProject } from "ts-morph";
+import { lineColumnAt } from "../../spec/json-position.js";
 import type { Obligation, SourceSite, Verdict } from "../obligation.js";
 import { CAPABILITY_TYPINGS, CAPABILITY_TYPINGS_FILE } from "./capability-typings.js";
 
@@ -81,7 +82,7 @@ export async function typeObligations(input: TypeCheckInput): Promise<StaticResu
     );
     const seen = new Map<string, number>();
     const at = (site: SourceSite) => {
-      const { line, column } = lineColumn(input.text, site.start);
+      const { line, column } = lineColumnAt(input.text, site.start);
       const base = `${entity.id}/type/${line}:${column}`;
       const n = (seen.get(base) ?? 0) + 1;
       seen.set(base, n);
@@ -120,17 +121,4 @@ function declarationSpan(nodes: readonly MorphNode[] | undefined): { start: numb
   // statement is the span that holds the function.
   const statement = node.getKindName() === "VariableDeclaration" ? node.getParent()?.getParent() ?? node : node;
   return { start: statement.getStart(), end: statement.getEnd() };
-}
-
-/** 1-based line and column of an offset (columns count UTF-16 code units, as editors do). */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
 }
