@@ -1,6 +1,6 @@
 import { ts } from "ts-morph";
 import type { ExecCtx } from "./context.js";
-import { asNumVal, isIntegralTerm, toFP } from "./numbers.js";
+import { asNumVal, compare, isIntegralTerm } from "./numbers.js";
 import { bounded, newRefId, strLen, type State } from "./state.js";
 import type { SiteKey } from "./sink.js";
 import { and, app, freshConst, intLit, le, lt, type Term } from "./terms.js";
@@ -32,9 +32,8 @@ export function inBounds(st: State, index: Val, len: Term): Term | undefined {
   const n = asNumVal(index);
   if (n === undefined) return undefined;
   if (n.k === "int") return and(le(intLit(0), n.t), lt(n.t, len));
-  const lenFP = toFP(st, { k: "int", t: len });
-  // -0 is index 0 (ToPropertyKey(-0) is "0"), which fp.leq(+0, -0) accepts.
-  return and(isIntegralTerm(n), app("fp.leq", "Bool", toFP(st, { k: "int", t: intLit(0) }), n.t), app("fp.lt", "Bool", n.t, lenFP));
+  // -0 is index 0 (ToPropertyKey(-0) is "0"), whose real value 0 passes 0 <= x.
+  return and(isIntegralTerm(n), compare(st, "<=", { k: "int", t: intLit(0) }, n), compare(st, "<", n, { k: "int", t: len }));
 }
 
 export function boundsKey(ctx: ExecCtx, site: ts.Node): SiteKey {

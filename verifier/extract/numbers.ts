@@ -118,13 +118,31 @@ export function fpArith(st: State, op: "+" | "-" | "*" | "/", a: NumVal, b: NumV
 
 export function compare(st: State, op: "<" | "<=" | ">" | ">=", a: NumVal, b: NumVal): Term {
   if (a.k === "int" && b.k === "int") return app(op, "Bool", a.t, b.t);
+  if (a.k === "num" && b.k === "int" && !b.mayBeInfinite) return mixedCompare(op, a.t, b.t);
+  if (a.k === "int" && b.k === "num" && !a.mayBeInfinite) return mixedCompare(op === "<" ? ">" : op === "<=" ? ">=" : op === ">" ? "<" : "<=", b.t, a.t);
   const name = op === "<" ? "fp.lt" : op === "<=" ? "fp.leq" : op === ">" ? "fp.gt" : "fp.geq";
   return app(name, "Bool", toFP(st, a), toFP(st, b));
+}
+
+/**
+ * A double x against an integer n without converting n to floating point (z3 is slow on
+ * Int→FP conversion, fast on fp.to_real): NaN compares false, ±Infinity by its sign,
+ * finite x by its exact real value.
+ */
+function mixedCompare(op: "<" | "<=" | ">" | ">=", x: Term, n: Term): Term {
+  const inf = app("fp.isInfinite", "Bool", x);
+  const bySign = op === "<" || op === "<=" ? app("fp.isNegative", "Bool", x) : app("fp.isPositive", "Bool", x);
+  return and(not(app("fp.isNaN", "Bool", x)), ite(inf, bySign, app(op, "Bool", app("fp.to_real", "Real", x), app("to_real", "Real", n))));
 }
 
 /** `===` on numbers: NaN is unequal to itself, +0 equals -0. */
 export function numEquals(st: State, a: NumVal, b: NumVal): Term {
   if (a.k === "int" && b.k === "int") return eq(a.t, b.t);
+  const mixed = a.k === "num" && b.k === "int" && !b.mayBeInfinite ? [a.t, b.t] : a.k === "int" && b.k === "num" && !a.mayBeInfinite ? [b.t, a.t] : undefined;
+  if (mixed?.[0] && mixed[1]) {
+    const [x, n] = mixed;
+    return and(not(app("fp.isNaN", "Bool", x)), not(app("fp.isInfinite", "Bool", x)), eq(app("fp.to_real", "Real", x), app("to_real", "Real", n)));
+  }
   return app("fp.eq", "Bool", toFP(st, a), toFP(st, b));
 }
 
