@@ -54,10 +54,8 @@ export function evalExpr(ctx: ExecCtx, node: ts.Expression, st: State): Val {
       return evalPrefix(ctx, node as ts.PrefixUnaryExpression, st);
     case ts.SyntaxKind.PostfixUnaryExpression: {
       const pu = node as ts.PostfixUnaryExpression;
-      const before = evalExpr(ctx, pu.operand, st);
-      const after = arith(st, pu.operator === ts.SyntaxKind.PlusPlusToken ? "+" : "-", toNumeric(before), numberLiteral(1));
-      assignTo(ctx, pu.operand, after, st);
-      return toNumeric(before);
+      const before = toNumeric(step(ctx, pu.operand, pu.operator === ts.SyntaxKind.PlusPlusToken ? "+" : "-", st).before);
+      return before;
     }
     case ts.SyntaxKind.BinaryExpression:
       return evalBinary(ctx, node as ts.BinaryExpression, st);
@@ -106,6 +104,21 @@ export function evalExpr(ctx: ExecCtx, node: ts.Expression, st: State): Val {
     default:
       throw new Abort(node, `${ts.SyntaxKind[node.kind]} at ${where(ctx, node)} is not modelled`);
   }
+}
+
+/** `x++` / `--a[i]`: the target (receiver and index) is evaluated once, as in JavaScript. */
+function step(ctx: ExecCtx, target: ts.Expression, op: "+" | "-", st: State): { before: Val; after: Val } {
+  if (ts.isElementAccessExpression(target)) {
+    const recv = evalExpr(ctx, target.expression, st);
+    const index = evalExpr(ctx, target.argumentExpression, st);
+    const before = readElement(ctx, target, recv, index, st);
+    const after = arith(st, op, toNumeric(before), numberLiteral(1));
+    return { before, after };
+  }
+  const before = evalExpr(ctx, target, st);
+  const after = arith(st, op, toNumeric(before), numberLiteral(1));
+  assignTo(ctx, target, after, st);
+  return { before, after };
 }
 
 function toNumeric(v: Val): Val {
@@ -218,12 +231,8 @@ function evalPrefix(ctx: ExecCtx, node: ts.PrefixUnaryExpression, st: State): Va
       return n ? bitNot(n) : { k: "opaque", why: "~ of a non-number" };
     }
     case ts.SyntaxKind.PlusPlusToken:
-    case ts.SyntaxKind.MinusMinusToken: {
-      const before = toNumeric(evalExpr(ctx, node.operand, st));
-      const after = arith(st, node.operator === ts.SyntaxKind.PlusPlusToken ? "+" : "-", before, numberLiteral(1));
-      assignTo(ctx, node.operand, after, st);
-      return after;
-    }
+    case ts.SyntaxKind.MinusMinusToken:
+      return step(ctx, node.operand, node.operator === ts.SyntaxKind.PlusPlusToken ? "+" : "-", st).after;
   }
 }
 
