@@ -121,7 +121,7 @@ interface Replays {
 }
 
 /** Refuted bounds/postcondition obligations, replayed from the inputs their counterexample gives. */
-function replayRefutations(subject: Subject, mustViolate: (o: ObligationResult) => boolean = () => false, knownSpurious: ReadonlyMap<string, string> = new Map()): Replays {
+function replayRefutations(subject: Subject, mustViolate: (o: ObligationResult) => boolean = () => false): Replays {
   const replayed: string[] = [];
   const stateful: { id: string; violated: boolean }[] = [];
   for (const o of subject.verification.obligations) {
@@ -135,7 +135,7 @@ function replayRefutations(subject: Subject, mustViolate: (o: ObligationResult) 
       continue;
     }
     const pure = Object.keys(o.counterexample).every((k) => isInputTerm(harness, k));
-    const strict = (pure && !knownSpurious.has(o.id)) || mustViolate(o);
+    const strict = pure || mustViolate(o);
     const context = `${subject.file} ${o.id} with ${JSON.stringify(o.counterexample)}`;
     const preconditionsHold = harness.preconditions.every((c) => holds(c, { values: inputs }) !== false);
     if (!strict && !preconditionsHold) {
@@ -159,21 +159,10 @@ function replayRefutations(subject: Subject, mustViolate: (o: ObligationResult) 
   return { replayed, stateful };
 }
 
-/**
- * Refutations in examples/ whose counterexample is known not to reproduce, with the reason —
- * encoding imprecision of the extractor (sound: the check stays at run time, but the
- * counterexample is not a real execution). Each is still replayed; a listed one that starts
- * to reproduce or disappears is fine, an unlisted spurious one fails the test.
- */
-const KNOWN_SPURIOUS: ReadonlyMap<string, string> = new Map([
-  ["ENT-SLOT/postcondition/6:3#1", "head + offset beyond 2^53 is modelled as any double (it is always an integer there)"],
-  ["ENT-SLOT/postcondition/6:3#2", "head + offset beyond 2^53 is modelled as any double (it is always an integer there)"],
-]);
-
 describe("soundness: every refutation's counterexample really violates", () => {
-  it("replays every pure-input refutation in examples/ (except the known spurious ones listed below)", () => {
+  it("replays every pure-input refutation in examples/", () => {
     for (const subject of examples) {
-      const { stateful } = replayRefutations(subject, undefined, KNOWN_SPURIOUS);
+      const { stateful } = replayRefutations(subject);
       // Refutations whose counterexample fixes loop state come from loop abstraction; list the
       // ones whose inputs alone do not reproduce the violation, so imprecision stays visible.
       const spurious = stateful.filter((r) => !r.violated).map((r) => r.id);
