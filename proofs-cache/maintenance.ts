@@ -114,8 +114,9 @@ export async function verifyCache(store: LocalStore, trusted: TrustedKeys, optio
   const memo = await store.list("memo");
   for (const file of memo.files) {
     const text = await store.read("memo", file.key).catch(() => undefined);
-    if (text === undefined || decodeMemo(text, undefined) === undefined) {
-      bad.push({ path: file.path, namespace: "memo", code: "MEMO_DAMAGED", message: "memo entry does not parse or fails its digest" });
+    const decoded = text === undefined ? undefined : decodeMemo(text, file.key, trusted);
+    if (decoded === undefined || !decoded.ok) {
+      bad.push({ path: file.path, namespace: "memo", code: decoded?.code ?? "ENTRY_UNREADABLE", message: decoded?.message ?? "cannot read" });
     }
   }
   let removed = 0;

@@ -1,7 +1,8 @@
 import { isAbsolute, join, resolve } from "node:path";
 import type { CacheOptions, ExtractionMemo, VerdictCache } from "./api.js";
 import { readCacheConfig, type CacheConfigFile } from "./config-file.js";
-import { LocalExtractionMemo } from "./extraction-memo.js";
+import type { Signer, TrustedKeys } from "./envelope.js";
+import { LayeredExtractionMemo } from "./extraction-memo.js";
 import { loadSigner, loadTrustedKeys } from "./keys.js";
 import { LocalStore } from "./local-store.js";
 import { authFromEnv, RemoteCache } from "./remote-cache.js";
@@ -32,6 +33,40 @@ export async function openVerdictCache(options: CacheOptions = {}): Promise<Verd
 /** Same as openVerdictCache with the concrete type (counters) — for the CLI and tests. */
 export async function openLayeredCache(options: CacheOptions = {}): Promise<LayeredVerdictCache | undefined> {
   if (!isEnabled(options)) return undefined;
+  const { local, remote, signer, trusted, warnings } = contextFor(options);
+  return new LayeredVerdictCache({
+    local,
+    remote,
+    signer,
+    trusted,
+    warnings,
+    onClose: (counters) => recordRun(local.root, counters),
+  });
+}
+
+/**
+ * The extraction memo. Opened with the same options object as the verdict cache, it shares its
+ * remote client (one circuit breaker) and its warnings (so memo problems reach the report).
+ */
+export function openExtractionMemo(options: CacheOptions = {}): ExtractionMemo | undefined {
+  if (!isEnabled(options)) return undefined;
+  const { local, remote, signer, trusted, warnings } = contextFor(options);
+  return new LayeredExtractionMemo({ local, remote, signer, trusted, warnings });
+}
+
+interface Context {
+  readonly local: LocalStore;
+  readonly remote: RemoteCache | undefined;
+  readonly signer: Signer | undefined;
+  readonly trusted: TrustedKeys;
+  readonly warnings: Warnings;
+}
+
+const contexts = new WeakMap<CacheOptions, Context>();
+
+function contextFor(options: CacheOptions): Context {
+  const known = contexts.get(options);
+  if (known !== undefined) return known;
   const env = envOf(options);
   const config = configOf(options);
   const warnings = new Warnings();
@@ -50,19 +85,9 @@ export async function openLayeredCache(options: CacheOptions = {}): Promise<Laye
           maxFailures: Math.max(1, positiveInt(env["ANRF_REMOTE_CACHE_MAX_FAILURES"], config?.maxFailures ?? 3)),
           warnings,
         });
-  return new LayeredVerdictCache({
-    local,
-    remote,
-    signer,
-    trusted,
-    warnings,
-    onClose: (counters) => recordRun(local.root, counters),
-  });
-}
-
-export function openExtractionMemo(options: CacheOptions = {}): ExtractionMemo | undefined {
-  if (!isEnabled(options)) return undefined;
-  return new LocalExtractionMemo(new LocalStore(resolveCacheDir(options)));
+  const context = { local, remote, signer, trusted, warnings };
+  contexts.set(options, context);
+  return context;
 }
 
 export function resolveCacheDir(options: CacheOptions = {}): string {

@@ -197,7 +197,14 @@ describe("extraction memo", () => {
     const files = readdirSync(join(dir, "memo"), { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
     expect(files).toHaveLength(1);
     const path = join(files[0]!.parentPath, files[0]!.name);
-    writeFileSync(path, readFileSync(path, "utf8").replace('\\"n\\":1', '\\"n\\":2'));
+    const container = JSON.parse(readFileSync(path, "utf8"));
+    const payload = JSON.parse(Buffer.from(container.envelope.payload, "base64").toString("utf8"));
+    payload.data.obligations = []; // an extraction that lost its obligations must never be served
+    container.envelope.payload = Buffer.from(JSON.stringify(payload)).toString("base64");
+    writeFileSync(path, JSON.stringify(container));
+    expect(await memo.get("hash-a")).toBeUndefined();
+    await memo.put("hash-a", extracted);
+    writeFileSync(path, readFileSync(path, "utf8").slice(0, 100));
     expect(await memo.get("hash-a")).toBeUndefined();
   });
 });
