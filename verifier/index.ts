@@ -13,7 +13,7 @@ import { verifiedClaimFindings } from "./pipeline/claims.js";
 import { extractDocument, type Extraction } from "./pipeline/extraction.js";
 import { unverifiableGuarantees } from "./pipeline/no-code.js";
 import { emptyCounts, type DocumentVerification, type VerifyReport, type VerifySummary } from "./pipeline/report-types.js";
-import { solveObligations, type Solved } from "./pipeline/solve-obligations.js";
+import { solveObligations, type Solved, type SolveStats } from "./pipeline/solve-obligations.js";
 import { SolverPool } from "./solver/pool.js";
 import { solverVersion } from "./solver/solver-version.js";
 
@@ -29,7 +29,7 @@ export interface VerifyOptions {
   readonly rlimit: number;
   /** Solver worker threads; default os.availableParallelism(). */
   readonly jobs?: number | undefined;
-  /** unknown/unsupported count as failures (see verificationPassed). */
+  /** unknown/unsupported/informal count as failures in verificationPassed (recorded in report.run.strict). */
   readonly strict?: boolean | undefined;
   readonly cache?: VerdictCache | undefined;
   readonly memo?: ExtractionMemo | undefined;
@@ -61,8 +61,11 @@ export async function verifyDocument(loaded: LoadedDocument, options: VerifyOpti
   return report.documents[0]!;
 }
 
-/** Exit-code logic of `anrf verify`: no invalid document, nothing refuted; with strict, nothing open either. */
-export function verificationPassed(report: VerifyReport, strict: boolean): boolean {
+/**
+ * Exit-code logic of `anrf verify`: no invalid document, nothing refuted; with strict, nothing
+ * open either (obligations left to other shards excepted). `strict` defaults to the run's option.
+ */
+export function verificationPassed(report: VerifyReport, strict: boolean = report.run.strict): boolean {
   return report.documents.every((d) => {
     if (!d.valid) return false;
     const skipped = new Set(d.skippedByShard);
@@ -112,7 +115,7 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
   // One extractor per process, so one encoding version per run ("none" when nothing has code).
   const encodingVersion = pending.find((p) => p.extraction !== undefined)?.extraction?.encodingVersion ?? "none";
   let pool: SolverPool | undefined;
-  let solved: { verdicts: Solved[]; stats: { queries: number; cacheHits: number; solved: number } };
+  let solved: { verdicts: Solved[]; stats: SolveStats };
   try {
     solved = await solveObligations(withSmt, {
       limits,
@@ -152,6 +155,7 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
       solverVersion: solverVersion(),
       encodingVersion,
       limits,
+      strict: options.strict === true,
       ...solved.stats,
       solverInitMs: pool?.stats().initMs ?? [],
       shard: options.shard,
@@ -166,7 +170,7 @@ function hasSmt(o: Obligation): o is Obligation & { readonly smt: string } {
 
 function resultOf(obligation: Obligation, solved: Solved | undefined): ObligationResult {
   if (solved !== undefined) {
-    return { ...toResult(obligation, solved.verdict.status, solved.verdict.reason, solved.verdict.counterexample, solved.source) };
+    return toResult(obligation, solved.verdict.status, solved.verdict.reason, solved.verdict.counterexample, solved.source);
   }
   if (obligation.kind === "informal") {
     return toResult(obligation, "informal", obligation.unsupportedReason ?? "informal clause: not in the contract language", null, "static");

@@ -71,7 +71,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       signal: controller.signal,
     });
     io.stdout(flags["format"] === "json" ? verifyJson(report) : verifyPretty(report, { color: io.isTTY, strict }));
-    return verificationPassed(report, strict) ? ExitCode.ok : ExitCode.findings;
+    return verificationPassed(report) ? ExitCode.ok : ExitCode.findings;
   } finally {
     process.off("SIGINT", cancel);
     await cache?.close();

@@ -51,6 +51,11 @@ describe("type obligations (TypeScript strict for type_safe entities)", () => {
     expect(results[0]!.verdict.reason).toMatch(/^TS\d+: Cannot find (module|name) 'node:child_process'/);
   });
 
+  it("does not pretend to type-check a JavaScript module", async () => {
+    const results = await typeObligations({ text: "export function f(x) { return x; }\n", file: "m.js", javascript: true, entities: [entity("J", "f")] });
+    expect(results.map((r) => [r.obligation.id, r.verdict.status])).toEqual([["J/type/1:1", "unsupported"]]);
+  });
+
   it("refutes when the named function is not exported by the module", async () => {
     const results = await typeObligations({ text: "export const x = 1;\n", file: "m.ts", entities: [entity("M", "missing")] });
     expect(results).toHaveLength(1);

@@ -21,10 +21,18 @@ export function declaredSites(ctx: ExecCtx, fn: FunctionLike, post: ReadonlyArra
     ts.forEachChild(n, visit);
   };
   ts.forEachChild(body, visit);
-  for (const r of returns) {
+  const ends: Array<{ start: number; end: number }> = returns.map((r) => ({ start: r.getStart(ctx.sf), end: r.getEnd() }));
+  if (ts.isBlock(body)) {
+    // The closing brace is a return site unless the body visibly cannot fall through.
+    const last = body.statements.at(-1);
+    if (!last || !(ts.isReturnStatement(last) || ts.isThrowStatement(last))) ends.push({ start: body.getEnd() - 1, end: body.getEnd() - 1 });
+  } else {
+    ends.push({ start: body.getStart(ctx.sf), end: body.getEnd() });
+  }
+  for (const r of ends) {
     post.forEach(({ clause, id }, i) => {
       if (clause.kind === "informal") return;
-      out.push({ kind: "postcondition", start: r.getStart(ctx.sf), end: r.getEnd(), clauseIndex: i + 1, clauseCount: post.length, clause: id ?? clause.text, description: `${clause.text}${id ? ` (invariant ${id})` : ""} at return` });
+      out.push({ kind: "postcondition", start: r.start, end: r.end, clauseIndex: i + 1, clauseCount: post.length, clause: id ?? clause.text, description: `${clause.text}${id ? ` (invariant ${id})` : ""} at return` });
     });
   }
   return out;

@@ -10,7 +10,7 @@ import type { Obligation } from "../obligation.js";
 import type { StaticResult } from "../type-check/type-obligations.js";
 
 /** Bump when type-check obligations change shape or meaning (part of the memo key). */
-export const TYPECHECK_VERSION = "type-check-1";
+export const TYPECHECK_VERSION = "type-check-2";
 
 export interface Extraction {
   /** The extractor's ENCODING_VERSION (part of every proof-cache key), kept so a memo hit needs no extractor. */
@@ -37,6 +37,7 @@ export async function extractDocument(document: AnrfDocument, module: ModuleSour
   const typeResults = await typeObligations({
     text: module.text,
     file: module.file,
+    javascript: document.execution.format === "javascript",
     entities: document.semantics.entities
       .filter((e) => e.type === "Function")
       .map((e) => ({ id: e.id, name: e.name, typeSafe: e.security_properties.type_safe })),

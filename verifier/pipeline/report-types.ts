@@ -39,6 +39,8 @@ export interface RunFacts {
   readonly solverVersion: string;
   readonly encodingVersion: string;
   readonly limits: { readonly timeoutMs: number; readonly rlimit: number };
+  /** Whether unknown/unsupported/informal obligations count as failures (VerifyOptions.strict). */
+  readonly strict: boolean;
   /** Distinct SMT queries (by cache key) in the run, how many came from the cache, how many z3 solved. */
   readonly queries: number;
   readonly cacheHits: number;

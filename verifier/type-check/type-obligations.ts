@@ -19,6 +19,8 @@ export interface TypeCheckInput {
   /** File for locations (document file for inline code, else the module file). */
   readonly file: string;
   readonly entities: readonly { readonly id: string; readonly name: string; readonly typeSafe: boolean }[];
+  /** A JavaScript module (execution.format "javascript") has no static types to check. */
+  readonly javascript?: boolean | undefined;
 }
 
 export interface StaticResult {
@@ -31,6 +33,12 @@ const MODULE_FILE = "/__anrf__/module.ts";
 export async function typeObligations(input: TypeCheckInput): Promise<StaticResult[]> {
   const entities = input.entities.filter((e) => e.typeSafe);
   if (entities.length === 0) return [];
+  if (input.javascript) {
+    return entities.map((entity) => ({
+      obligation: { id: `${entity.id}/type/1:1`, entity: entity.id, kind: "type", location: { file: input.file, line: 1, column: 1 }, site: { start: 0, end: 0 }, description: `'${entity.name}' is type safe`, smt: null },
+      verdict: { status: "unsupported", reason: "type_safe cannot be checked: the module is JavaScript (no static types)", counterexample: null },
+    }));
+  }
   // ts-morph (and TypeScript) load only when some entity claims type safety.
   const { Project, ts } = await import("ts-morph");
   const project: MorphProject = new Project({
