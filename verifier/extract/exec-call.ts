@@ -315,6 +315,7 @@ export function evalNew(ctx: ExecCtx, node: ts.NewExpression, st: State): Val {
     const arr = newArray(ctx, st, name, undefined, elemType, `new ${name} at ${where(ctx, node)}`);
     return arr.k === "arr" && name !== "Array" ? { ...arr, elem: TYPED_ARRAY_ELEMS[name] ?? arr.elem } : arr;
   }
+  if (name === "WebSocket" || name === "EventSource" || name === "XMLHttpRequest") networkUse(ctx, node, st);
   for (const v of vals) escape(v, st);
   st.havocShared(`array lengths after new ${name} at ${where(ctx, node)}`);
   return { k: "opaque", why: `new ${name || "object"}` };

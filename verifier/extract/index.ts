@@ -22,7 +22,7 @@ import { MAX_STRING_LENGTH, maxLengthOf, TWO_53, type Val } from "./values.js";
  */
 
 /** Bumped whenever the encoding of any obligation changes: part of the proof-cache key. */
-export const ENCODING_VERSION = "anrf-encode-1";
+export const ENCODING_VERSION = "anrf-encode-2";
 
 export interface ExtractionEntity {
   readonly id: string;
@@ -182,6 +182,13 @@ export function extractObligations(given: ExtractionInput | DocumentExtractionIn
       if (clause.kind !== "informal") return;
       const site: SiteKey = { kind: "informal", start: fn.getStart(sf), end: fn.getEnd(), clauseIndex: i + 1, clauseCount: c.informal.length, clause: id ?? clause.text, description: `informal clause: ${clause.text}` };
       sink.unsupported(site, clause.reason);
+    });
+    // A document invariant meant for loops that no loop can use is reported, not dropped.
+    const usedLoopInvariants = new Set(sink.entries.filter((x) => x.site.kind === "invariant").map((x) => x.site.clause));
+    c.loop.forEach(({ clause, id }, i) => {
+      if (usedLoopInvariants.has(id)) return;
+      const site: SiteKey = { kind: "informal", start: fn.getStart(sf), end: fn.getEnd(), clauseIndex: c.informal.length + i + 1, clauseCount: c.informal.length + c.loop.length, clause: id, description: `invariant ${id}: ${clause.text}` };
+      sink.unsupported(site, `invariant ${id} names variables that are in scope at no loop of '${e.name}' (and is not about parameters and result only)`);
     });
     // Network imports are module-level: reported on the first entity whose function uses them, else the first entity.
     if (!input.network && functionEntities[0]?.id === e.id) {

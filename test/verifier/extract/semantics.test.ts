@@ -102,6 +102,34 @@ describe("bounds", () => {
   });
 });
 
+describe("more statements", () => {
+  it("a[i++]++ evaluates its target once", async () => {
+    const code = "export function f(a: number[]): number {\n  let i = 0;\n  if (a.length > 0) a[i++]++;\n  return i;\n}";
+    const obligations = extract(code, { post: ["result <= 1"] });
+    expect(await verdicts(only(obligations, "bounds"))).toEqual(["proved"]);
+    expect(await verdicts(only(obligations, "postcondition"))).toEqual(["proved"]);
+  });
+
+  it("for-of needs no bounds obligation; an index kept beside it is havocked", async () => {
+    const code = "export function f(a: number[]): number {\n  let s = 0;\n  for (const x of a) s += x;\n  return a.length > 0 ? a[0] + s : s;\n}";
+    expect(await verdicts(only(extract(code), "bounds"))).toEqual(["proved"]);
+  });
+
+  it("a document invariant naming loop variables is checked at the loop; one no loop can use is reported", async () => {
+    const code = "export function f(a: number[]): number {\n  let s = 0;\n  for (let i = 0; i < a.length; i++) s = i;\n  return s;\n}";
+    const obligations = extract(code, {}, {
+      invariants: [
+        { id: "INV-S", formal_representation: "s <= i", applies_to: ["E"] },
+        { id: "INV-X", formal_representation: "x >= 0", applies_to: ["E"] },
+      ],
+    });
+    const inv = only(obligations, "invariant").filter((o) => o.clause === "INV-S");
+    expect(inv).toHaveLength(1);
+    expect(await verdict(inv[0])).toBe("proved");
+    expect(only(obligations, "informal").map((o) => o.clause)).toEqual(["INV-X"]);
+  });
+});
+
 describe("contracts", () => {
   it("clamp without a NaN guard: lo <= result is refuted (x = NaN); with Number.isNaN it is proved", async () => {
     const post = ["lo <= result", "result <= hi"];
@@ -215,5 +243,7 @@ describe("capabilities", () => {
     const code = 'import { connect } from "node:net";\nexport async function f(): Promise<void> {\n  await fetch("https://example.com");\n}';
     expect(await verdicts(mount(code))).toEqual(["refuted", "refuted"]);
     expect(mount(code, { network: true })).toEqual([]);
+    const socket = 'export function f(): void {\n  new WebSocket("wss://example.com");\n}';
+    expect(await verdicts(mount(socket))).toEqual(["refuted"]);
   });
 });
