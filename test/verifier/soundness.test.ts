@@ -2,7 +2,8 @@
  * Soundness — the heart of issue 3. For every valid example, inputs satisfying the entity's
  * preconditions run the UNINSTRUMENTED module code with bounds-detecting wrappers; no access
  * at a site reported proved may ever go out of bounds (or use a non-integral index), no
- * access may go out of bounds at a site that has no bounds obligation at all, and when every
+ * access may go out of bounds at a site that has no bounds obligation at all, no filesystem
+ * call at a proved capability site may leave the declared mounts, and when every
  * postcondition obligation of an entity is proved, the postconditions hold after every normal
  * return. Every refutation whose counterexample determines the inputs is replayed and must
  * really violate.
@@ -15,6 +16,7 @@ import { verifyDocuments, type DocumentVerification } from "../../verifier/index
 import type { ObligationResult } from "../../verifier/obligation.js";
 import { holds } from "./soundness/contract-eval.js";
 import { entityHarnesses, type EntityHarness } from "./soundness/entity-harness.js";
+import { fsFacade, type CapabilityViolation } from "./soundness/fs-watch.js";
 import { loadGuestModule, type GuestModule } from "./soundness/guest-module.js";
 import { inputsFor } from "./soundness/input-gen.js";
 import { inputsFromCounterexample } from "./soundness/replay.js";
@@ -29,6 +31,8 @@ interface Subject {
   readonly verification: DocumentVerification;
   readonly guest: GuestModule;
   readonly harnesses: readonly EntityHarness[];
+  /** Filesystem capability uses outside the declared mounts during the current run. */
+  readonly capabilityLog: CapabilityViolation[];
 }
 
 async function subjects(paths: readonly string[]): Promise<Subject[]> {
@@ -37,13 +41,14 @@ async function subjects(paths: readonly string[]): Promise<Subject[]> {
   for (const verification of report.documents) {
     const loaded = await loadDocument(verification.file, { cwd: root });
     if (!loaded.valid || loaded.document === undefined || loaded.module === undefined) continue;
-    out.push({
-      file: verification.file,
-      loaded,
-      verification,
-      guest: loadGuestModule(loaded.module.text),
-      harnesses: entityHarnesses(loaded.document, loaded.module.text),
+    const capabilityLog: CapabilityViolation[] = [];
+    const mounts = (loaded.document.execution["x-anrf-filesystem-mounts"] ?? []).map((m) => m.mount);
+    const filesystem = loaded.document.security.isolation_requirements.resource_limits.filesystem;
+    const guest = loadGuestModule(loaded.module.text, (locate) => {
+      const fs = fsFacade(mounts, filesystem, locate, (v) => capabilityLog.push(v));
+      return { "node:fs": fs, fs };
     });
+    out.push({ file: verification.file, loaded, verification, guest, harnesses: entityHarnesses(loaded.document, loaded.module.text), capabilityLog });
   }
   return out;
 }
@@ -86,6 +91,40 @@ describe("soundness: no proved site fails under fuzzing (uninstrumented code)", 
   });
 });
 
+describe("soundness harness: filesystem capability", () => {
+  it("catches a path leaving the mount at a capability site forged to proved", () => {
+    const reader = examples.find((s) => s.file.endsWith("read-note.anrf.json"))!;
+    const text = 'import { readFileSync } from "node:fs";\nexport function readNote(name: string): string {\n  return readFileSync("/data/" + name, "utf8");\n}\n';
+    const start = text.indexOf("readFileSync(\"/data/");
+    const capabilityLog: CapabilityViolation[] = [];
+    const guest = loadGuestModule(text, (locate) => {
+      const fs = fsFacade(["/data"], "ReadOnly", locate, (v) => capabilityLog.push(v));
+      return { "node:fs": fs };
+    });
+    const forged: ObligationResult = {
+      id: "ENT-READ-NOTE/capability/3:10",
+      entity: "ENT-READ-NOTE",
+      kind: "capability",
+      status: "proved",
+      location: { file: "forged", line: 3, column: 10 },
+      site: { start, end: text.indexOf(")", start) + 1 },
+      description: "forged",
+      reason: "forged",
+      counterexample: null,
+      smt: null,
+    };
+    const subject: Subject = { ...reader, guest, capabilityLog, loaded: { ...reader.loaded, module: { ...reader.loaded.module!, text } } };
+    let failure: unknown;
+    try {
+      fuzzEntity(subject, reader.harnesses.find((h) => h.id === "ENT-READ-NOTE")!, [forged], 300);
+    } catch (error) {
+      failure = error;
+    }
+    const cause = (failure as { cause?: unknown } | undefined)?.cause;
+    expect(String(cause instanceof Error ? cause.message : failure)).toMatch(/readFileSync\("\/data\/[^"]*"\) — a '\.\.' segment — obligation ENT-READ-NOTE\/capability\/3:10 is proved/);
+  });
+});
+
 /** Runs the property for one entity against the given verdicts; returns how many inputs executed. */
 function fuzzEntity(subject: Subject, harness: EntityHarness, obligations: readonly ObligationResult[], runs: number): number {
   const posts = obligations.filter((o) => o.entity === harness.id && o.kind === "postcondition");
@@ -95,10 +134,16 @@ function fuzzEntity(subject: Subject, harness: EntityHarness, obligations: reado
     fc.property(inputsFor(harness.params, harness.preconditions), (inputs) => {
       fc.pre(harness.preconditions.every((c) => holds(c, { values: inputs }) === true));
       executed++;
+      subject.capabilityLog.length = 0;
       const outcome = runEntity(subject.guest, harness, inputs);
       for (const v of outcome.violations) {
         const o = obligationAt(obligations, v.site);
         expect(o !== undefined && o.status !== "proved", describeViolation(subject, v.site, o)).toBe(true);
+      }
+      for (const v of subject.capabilityLog) {
+        const o = obligationAt(obligations, v.site, "capability");
+        const what = `${subject.file}: ${v.fn}(${JSON.stringify(v.path)}) — ${v.why} — ${o ? `obligation ${o.id} is ${o.status}` : "no capability obligation covers it"}`;
+        expect(o !== undefined && o.status !== "proved", what).toBe(true);
       }
       if (allPostsProved) expect(outcome.failedPostconditions, `${harness.id}: proved postconditions failed`).toEqual([]);
     }),

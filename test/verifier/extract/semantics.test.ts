@@ -211,11 +211,22 @@ describe("what is not modelled is unsupported, never proved", () => {
     expect(o?.smt).toBeNull();
   });
 
-  it("statements after an unmodelled construct (switch) are unsupported; those before are not", async () => {
-    const code = "export function f(a: number[], k: number): number {\n  const x = a.length > 0 ? a[0] : 0;\n  switch (k) {\n    case 1:\n      return a[1];\n  }\n  return x;\n}";
+  it("statements after an unmodelled construct (try) are unsupported; those before are not", async () => {
+    const code = "export function f(a: number[], k: number): number {\n  const x = a.length > 0 ? a[0] : 0;\n  try {\n    return a[1];\n  } catch {\n    return x;\n  }\n}";
     const bounds = only(extract(code), "bounds");
     expect(bounds.map((o) => o.smt === null)).toEqual([false, true]);
     expect(await verdict(bounds[0])).toBe("proved");
+  });
+});
+
+describe("switch", () => {
+  it("cases are path conditions and fall through until break", async () => {
+    const code =
+      "export function f(a: number[], k: number): number {\n  let i = 0;\n  switch (k) {\n    case 1:\n      i = 1;\n    case 2:\n      i = i + 1;\n      break;\n    default:\n      i = 5;\n  }\n  return a.length > 2 ? a[i] : 0;\n}";
+    // i is 2 (case 1 falls into case 2), 1 (case 2) or 5 (default): a[5] is out of bounds for length 3.
+    expect(await verdicts(only(extract(code), "bounds"))).toEqual(["refuted"]);
+    const fixed = code.replace("i = 5;", "i = 0;");
+    expect(await verdicts(only(extract(fixed), "bounds"))).toEqual(["proved"]);
   });
 });
 

@@ -18,7 +18,8 @@ export interface GuestModule {
 
 let counter = 0;
 
-export function loadGuestModule(text: string): GuestModule {
+/** `modules` replaces the named imports (e.g. node:fs by a recording facade); others load normally. */
+export function loadGuestModule(text: string, modules: (locate: (stack: string) => number | undefined) => Readonly<Record<string, unknown>> = () => ({})): GuestModule {
   const out = ts.transpileModule(text, {
     fileName: "module.ts",
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, sourceMap: true },
@@ -28,17 +29,18 @@ export function loadGuestModule(text: string): GuestModule {
   // The wrapper header sits on its own line and lineOffset -1 keeps the module's line numbers.
   const script = new Script(`(function (exports, require, module) {\n${out.outputText}\n})`, { filename, lineOffset: -1 });
   const module = { exports: {} as Record<string, unknown> };
-  (script.runInThisContext() as (e: unknown, r: unknown, m: unknown) => void)(module.exports, createRequire(import.meta.url), module);
-  return {
-    exports: module.exports,
-    siteOfCaller(stack) {
-      for (const line of stack.split("\n")) {
-        const at = line.indexOf(`${filename}:`);
-        if (at === -1) continue;
-        const match = /^:(\d+):(\d+)/.exec(line.slice(at + filename.length));
-        if (match) return mapper.offsetOf(Number(match[1]), Number(match[2]));
-      }
-      return undefined;
-    },
+  const siteOfCaller = (stack: string): number | undefined => {
+    for (const line of stack.split("\n")) {
+      const at = line.indexOf(`${filename}:`);
+      if (at === -1) continue;
+      const match = /^:(\d+):(\d+)/.exec(line.slice(at + filename.length));
+      if (match) return mapper.offsetOf(Number(match[1]), Number(match[2]));
+    }
+    return undefined;
   };
+  const replaced = modules(siteOfCaller);
+  const realRequire = createRequire(import.meta.url);
+  const guestRequire = (id: string): unknown => (Object.hasOwn(replaced, id) ? replaced[id] : realRequire(id));
+  (script.runInThisContext() as (e: unknown, r: unknown, m: unknown) => void)(module.exports, guestRequire, module);
+  return { exports: module.exports, siteOfCaller };
 }

@@ -135,7 +135,14 @@ export function inputsFor(params: readonly Param[], preconditions: readonly Clau
             break;
           }
           if (type.kind === "string") {
-            values[name] = g(() => fc.oneof(fc.string({ minLength: length, maxLength: length, unit: "grapheme-ascii" }), fc.string({ minLength: length, maxLength: length, unit: "binary" })));
+            values[name] = g(() =>
+              fc.oneof(
+                fc.string({ minLength: length, maxLength: length, unit: "grapheme-ascii" }),
+                fc.string({ minLength: length, maxLength: length, unit: "binary" }),
+                // Path-like text, so that '..' segments and leading '/' actually occur.
+                fc.string({ minLength: length, maxLength: length, unit: fc.constantFrom(".", "/", "a", "b") }),
+              ),
+            );
             break;
           }
           const element = elementArbitrary(type);

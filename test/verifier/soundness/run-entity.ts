@@ -43,12 +43,12 @@ export function runEntity(guest: GuestModule, harness: EntityHarness, inputs: Re
   return { threw, result, violations, failedPostconditions };
 }
 
-/** The bounds obligation whose site holds the access (innermost when nested). */
-export function obligationAt(obligations: readonly ObligationResult[], offset: number | undefined): ObligationResult | undefined {
+/** The obligation of `kind` whose site holds the offset (innermost when nested). */
+export function obligationAt(obligations: readonly ObligationResult[], offset: number | undefined, kind: ObligationResult["kind"] = "bounds"): ObligationResult | undefined {
   if (offset === undefined) return undefined;
   let best: ObligationResult | undefined;
   for (const o of obligations) {
-    if (o.kind !== "bounds" || offset < o.site.start || offset >= o.site.end) continue;
+    if (o.kind !== kind || offset < o.site.start || offset >= o.site.end) continue;
     if (best === undefined || o.site.end - o.site.start < best.site.end - best.site.start) best = o;
   }
   return best;
