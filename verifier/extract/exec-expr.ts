@@ -115,10 +115,29 @@ function step(ctx: ExecCtx, target: ts.Expression, op: "+" | "-", st: State): { 
     const after = arith(st, op, toNumeric(before), numberLiteral(1));
     return { before, after };
   }
+  requireRepeatableTarget(ctx, target);
   const before = evalExpr(ctx, target, st);
   const after = arith(st, op, toNumeric(before), numberLiteral(1));
   assignTo(ctx, target, after, st);
   return { before, after };
+}
+
+/**
+ * Read-then-assign targets other than elements (`x++`, `o.length += k`) are evaluated twice
+ * here (once to read, once in assignTo); that is only the JavaScript behaviour when evaluating
+ * the receiver has no effects, so anything but a plain name as receiver is not modelled.
+ */
+function requireRepeatableTarget(ctx: ExecCtx, target: ts.Expression): void {
+  const t = unwrap(target);
+  if (ts.isIdentifier(t)) return;
+  if (ts.isPropertyAccessExpression(t) && ts.isIdentifier(unwrap(t.expression))) return;
+  throw new Abort(target, `update of ${target.getText(ctx.sf)} at ${where(ctx, target)} is not modelled`);
+}
+
+function unwrap(e: ts.Expression): ts.Expression {
+  let t = e;
+  while (ts.isParenthesizedExpression(t) || ts.isNonNullExpression(t) || ts.isAsExpression(t)) t = (t as ts.ParenthesizedExpression).expression;
+  return t;
 }
 
 function toNumeric(v: Val): Val {
@@ -295,6 +314,7 @@ function evalBinary(ctx: ExecCtx, node: ts.BinaryExpression, st: State): Val {
       escape(v, st);
       return v;
     }
+    requireRepeatableTarget(ctx, node.left);
     const old = evalExpr(ctx, node.left, st);
     const v = binaryValue(ctx, st, op, old, evalExpr(ctx, node.right, st), node);
     assignTo(ctx, node.left, v, st);
@@ -444,7 +464,7 @@ export function underCondition(ctx: ExecCtx, node: ts.Expression, cond: Term, st
 const PURE_METHODS = new Set(["charCodeAt", "codePointAt", "charAt", "at", "includes", "startsWith", "endsWith", "indexOf", "lastIndexOf", "slice", "substring", "toLowerCase", "toUpperCase", "trim"]);
 const PURE_GLOBALS = new Set(["Math", "Number"]);
 
-function hasEffects(node: ts.Node): boolean {
+export function hasEffects(node: ts.Node): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;

@@ -1,11 +1,12 @@
 import { ts } from "ts-morph";
 import { where, type ExecCtx } from "./context.js";
 import { asGoal, clauseTerm } from "./contract-eval.js";
-import { condition, evalExpr } from "./exec-expr.js";
+import { condition, evalExpr, hasEffects } from "./exec-expr.js";
+import { strictEquals } from "./ops.js";
 import { execLoop } from "./loops.js";
 import { Abort, type SiteKey } from "./sink.js";
 import type { State } from "./state.js";
-import { not } from "./terms.js";
+import { freshConst, not, type Term } from "./terms.js";
 import type { Val } from "./values.js";
 
 /**
@@ -108,13 +109,65 @@ function execStatement(ctx: ExecCtx, stmt: ts.Statement, st: State): Flow {
     case ts.SyntaxKind.DoStatement:
     case ts.SyntaxKind.ForOfStatement:
       return { normal: execLoop(ctx, stmt as ts.IterationStatement, st), breaks: [], continues: [] };
+    case ts.SyntaxKind.SwitchStatement:
+      return execSwitch(ctx, stmt as ts.SwitchStatement, st);
     default:
       throw new Abort(stmt, `${ts.SyntaxKind[stmt.kind]} at ${where(ctx, stmt)} is not modelled`);
   }
 }
 
+/**
+ * `switch`: case labels are compared with `===` in order; entering at clause i means the
+ * earlier labels did not match and label i did (the default clause: none matched), and
+ * execution falls through the following clauses until `break`.
+ */
+function execSwitch(ctx: ExecCtx, sw: ts.SwitchStatement, st: State): Flow {
+  const disc = evalExpr(ctx, sw.expression, st);
+  const clauses = sw.caseBlock.clauses;
+  const matches: Array<Term | undefined> = clauses.map((c) => {
+    if (!ts.isCaseClause(c)) return undefined;
+    if (hasEffects(c.expression)) throw new Abort(c, `case label with effects at ${where(ctx, c)} is not modelled`);
+    const label = evalExpr(ctx, c.expression, st);
+    return strictEquals(st, disc, label) ?? freshConst("Bool", `case ${c.expression.getText(ctx.sf)} matches`);
+  });
+  const normal: State[] = [];
+  const continues: State[] = [];
+  const entries: Array<{ index: number; state: State }> = [];
+  const noneBefore = (i: number): Term[] => matches.slice(0, i).flatMap((m) => (m ? [not(m)] : []));
+  clauses.forEach((c, i) => {
+    const m = matches[i];
+    const entry = st.clone();
+    if (m) {
+      for (const t of noneBefore(i)) entry.assume(t);
+      entry.assume(m);
+    } else {
+      for (const t of matches.flatMap((x) => (x ? [not(x)] : []))) entry.assume(t);
+    }
+    entries.push({ index: i, state: entry });
+  });
+  if (!clauses.some((c) => ts.isDefaultClause(c))) {
+    const none = st.clone();
+    for (const t of matches.flatMap((x) => (x ? [not(x)] : []))) none.assume(t);
+    normal.push(none);
+  }
+  for (const { index, state } of entries) {
+    const statements = clauses.slice(index).flatMap((c) => [...c.statements]);
+    const flow = execStatements(ctx, statements, [state]);
+    normal.push(...flow.normal, ...flow.breaks);
+    continues.push(...flow.continues);
+  }
+  return { normal, breaks: [], continues };
+}
+
 export function declare(ctx: ExecCtx, list: ts.VariableDeclarationList, st: State): void {
+  // `var x;` of a binding that already exists (hoisted, redeclared, a parameter, or a second
+  // loop iteration) does nothing in JavaScript: it must not reset x to undefined.
+  const isVar = (list.flags & ts.NodeFlags.BlockScoped) === 0;
   for (const d of list.declarations) {
+    if (isVar && !d.initializer && ts.isIdentifier(d.name)) {
+      const existing = ctx.checker.getSymbolAtLocation(d.name);
+      if (existing && st.env.has(existing)) continue;
+    }
     const v: Val = d.initializer ? evalExpr(ctx, d.initializer, st) : { k: "undef" };
     if (ts.isIdentifier(d.name)) {
       const sym = ctx.checker.getSymbolAtLocation(d.name);
