@@ -1,4 +1,4 @@
-import type { Node as MorphNode, Project as MorphProject } from "ts-morph";
+import type { Node as MorphNode, Project as MorphProject, SourceFile as MorphSourceFile } from "ts-morph";
 import { lineColumnAt } from "../../spec/json-position.js";
 import type { Obligation, SourceSite, Verdict } from "../obligation.js";
 import { CAPABILITY_TYPINGS, CAPABILITY_TYPINGS_FILE } from "./capability-typings.js";
@@ -28,8 +28,6 @@ export interface StaticResult {
   readonly verdict: Verdict;
 }
 
-const MODULE_FILE = "/__anrf__/module.ts";
-
 export async function typeObligations(input: TypeCheckInput): Promise<StaticResult[]> {
   const entities = input.entities.filter((e) => e.typeSafe);
   if (entities.length === 0) return [];
@@ -40,29 +38,49 @@ export async function typeObligations(input: TypeCheckInput): Promise<StaticResu
     }));
   }
   // ts-morph (and TypeScript) load only when some entity claims type safety.
-  const { Project, ts } = await import("ts-morph");
-  const project: MorphProject = new Project({
-    useInMemoryFileSystem: true,
-    compilerOptions: {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ["lib.es2023.d.ts"],
-      types: [],
-    },
-  });
-  project.createSourceFile(CAPABILITY_TYPINGS_FILE, CAPABILITY_TYPINGS);
-  const source = project.createSourceFile(MODULE_FILE, input.text);
+  const { ts } = await import("ts-morph");
+  const project = await sharedProject();
+  const source = project.createSourceFile(`/__anrf__/module-${++moduleCounter}.ts`, input.text);
+  try {
+    return collect(input, entities, source, ts);
+  } finally {
+    // The project (lib files, capability typings) is reused; modules never see each other.
+    project.removeSourceFile(source);
+  }
+}
 
+let project: Promise<MorphProject> | undefined;
+let moduleCounter = 0;
+
+/** One Project per process: building the lib environment is the expensive part (~300 ms). */
+function sharedProject(): Promise<MorphProject> {
+  project ??= import("ts-morph").then(({ Project, ts }) => {
+    const created = new Project({
+      useInMemoryFileSystem: true,
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+        lib: ["lib.es2023.d.ts"],
+        types: [],
+      },
+    });
+    created.createSourceFile(CAPABILITY_TYPINGS_FILE, CAPABILITY_TYPINGS);
+    return created;
+  });
+  return project;
+}
+
+function collect(input: TypeCheckInput, entities: TypeCheckInput["entities"], source: MorphSourceFile, ts: typeof import("ts-morph").ts): StaticResult[] {
   interface Issue {
     readonly site: SourceSite;
     readonly message: string;
   }
   const issues: Issue[] = [];
-  for (const diagnostic of project.getPreEmitDiagnostics()) {
-    if (diagnostic.getSourceFile()?.getFilePath() !== MODULE_FILE) continue;
+  for (const diagnostic of source.getPreEmitDiagnostics()) {
+    if (diagnostic.getSourceFile()?.getFilePath() !== source.getFilePath()) continue;
     const start = diagnostic.getStart() ?? 0;
     const message = ts.flattenDiagnosticMessageText(diagnostic.compilerObject.messageText, " ");
     issues.push({ site: { start, end: start + (diagnostic.getLength() ?? 0) }, message: `TS${diagnostic.getCode()}: ${message}` });
