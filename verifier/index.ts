@@ -36,6 +36,11 @@ export interface VerifyOptions {
   /** 1-based: solve only the queries whose cache key sorts into slice `index` of `count`. */
   readonly shard?: Shard | undefined;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Report (and solve) only the obligations with these ids — what `anrf explain` needs. The
+   * document's findings then describe only that subset (V7.4 included).
+   */
+  readonly only?: ReadonlySet<string> | undefined;
 }
 
 /** Files and directories (every `*.anrf.json` below) → one report. Missing paths become `io` findings. */
@@ -59,6 +64,14 @@ export async function verifyDocuments(paths: readonly string[], options: VerifyO
 export async function verifyDocument(loaded: LoadedDocument, options: VerifyOptions): Promise<DocumentVerification> {
   const report = await verifyLoaded([loaded], options);
   return report.documents[0]!;
+}
+
+/** The ids of a document's obligations, without solving anything (extraction is memoised). */
+export async function obligationIds(loaded: LoadedDocument, memo?: ExtractionMemo): Promise<string[]> {
+  if (!loaded.valid || loaded.document === undefined) return [];
+  if (loaded.module === undefined) return unverifiableGuarantees(loaded.document, loaded.absoluteFile).obligations.map((o) => o.id);
+  const extraction = await extractDocument(loaded.document, loaded.module, memo);
+  return [...extraction.obligations.map((o) => o.id), ...extraction.typeResults.map((r) => r.obligation.id)];
 }
 
 /**
@@ -107,7 +120,12 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
         continue;
       }
       findings.push(...extraction.problems);
-      pending.push({ loaded, findings, extraction, fixed: [] });
+      const only = options.only;
+      const selected: Extraction =
+        only === undefined
+          ? extraction
+          : { ...extraction, obligations: extraction.obligations.filter((o) => only.has(o.id)), typeResults: extraction.typeResults.filter((r) => only.has(r.obligation.id)) };
+      pending.push({ loaded, findings, extraction: selected, fixed: [] });
     }
   }
 

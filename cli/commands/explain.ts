@@ -8,7 +8,7 @@ import { parseArgs, UsageError } from "../args.js";
 import { ExitCode, type CliIo } from "../io.js";
 import { loadDocument } from "../../spec/load.js";
 import { buildReport, documentReport, formatPretty } from "../../spec/report.js";
-import { verifyDocument } from "../../verifier/index.js";
+import { obligationIds, verifyDocument } from "../../verifier/index.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
 import { runtimeConsequence } from "./explain-runtime.js";
 import { CACHE_FLAGS, CACHE_HELP, openCacheFromFlags } from "./verify-cache-options.js";
@@ -55,13 +55,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       jobs: 1,
       cache,
       memo,
+      only: new Set([id]),
     });
   } finally {
     await cache?.close();
   }
   const obligation = result.obligations.find((o) => o.id === id);
   if (obligation === undefined) {
-    const ids = result.obligations.map((o) => o.id);
+    // Unknown id: list the ones that exist (extraction only, memoised; nothing is solved).
+    const ids = await obligationIds(loaded, memo);
     const near = ids.filter((candidate) => candidate.split("/")[0] === id.split("/")[0]).slice(0, 8);
     const list = (near.length > 0 ? near : ids.slice(0, 8)).join(", ");
     throw new UsageError(`${file} has no obligation '${id}'${list ? ` (some that exist: ${list})` : " (it has no obligations)"}`);

@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../cli/main.js";
 import type { CliIo } from "../../cli/io.js";
 import { projectRoot } from "../../support/compiled-path.js";
+import { loadDocument } from "../../spec/load.js";
+import { obligationIds, verifyDocument } from "../../verifier/index.js";
 
 const root = projectRoot();
 const scratch = mkdtempSync(join(tmpdir(), "anrf-verify-cli-"));
@@ -224,6 +226,16 @@ describe("anrf explain", () => {
     const parsed = JSON.parse(explained.stdout) as { obligation: JsonObligation; runtime: string[] };
     expect(parsed.obligation.status).toBe("proved");
     expect(parsed.runtime[0]).toMatch(/^production: no check inserted/);
+  });
+
+  it("solves only the obligation asked about (library option `only`)", async () => {
+    const loaded = await loadDocument(seeded("off-by-one-loop"), { cwd: root });
+    const ids = await obligationIds(loaded);
+    expect(ids.length).toBeGreaterThan(1);
+    const target = ids.find((id) => id.includes("/bounds/"))!;
+    const result = await verifyDocument(loaded, { cwd: root, timeoutMs: 5_000, rlimit: 0, jobs: 1, only: new Set([target]) });
+    expect(result.obligations.map((o) => o.id)).toEqual([target]);
+    expect(result.obligations[0]!.status).toBe("refuted");
   });
 
   it("exits 2 for an unknown obligation id, naming some that exist", async () => {
