@@ -33,6 +33,8 @@ export interface ViolationData {
   readonly message: string;
   /** Development mode only: the values involved, as short strings. */
   readonly values?: Readonly<Record<string, string>> | undefined;
+  /** Facade violations: where in the generated JavaScript the guest called (the host maps it back). */
+  readonly generated?: { readonly line: number; readonly column: number } | undefined;
 }
 
 export interface LoadMessage {

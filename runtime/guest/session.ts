@@ -14,6 +14,21 @@ import type { GuestMessage, HostMessage, LoadMessage, RunMessage, ViolationData 
 const RealString = String;
 const RealError = Error;
 const now = performance.now.bind(performance);
+// SES keeps stacks from compartments (errorTaming "safe"), but gives the start compartment
+// getStackString: used only here, to tell the host where in the module a facade was called.
+const getStackString = (globalThis as { getStackString?: (e: Error) => string }).getStackString;
+
+/** The innermost frame of evaluated module code, as a line:column of the generated JavaScript. */
+function guestCallSite(): { line: number; column: number } | undefined {
+  if (getStackString === undefined) return undefined;
+  try {
+    const m = /<anonymous>:(\d+):(\d+)\)?\s*$/m.exec(getStackString(new RealError("where")));
+    // Line 1 of the evaluated text is the wrapper's `(function (…) {`.
+    return m ? { line: Number(m[1]) - 1, column: Number(m[2]) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export type Post = (message: GuestMessage) => void;
 
@@ -76,6 +91,7 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
       entity,
       location: null,
       message: `capability violation: ${operation}('${path}') refused: ${reason}`,
+      generated: guestCallSite(),
     });
   };
   checks = makeChecks({

@@ -1,5 +1,5 @@
 /** A sandbox outcome (checked plain data) → the public RunResult (pure). */
-import type { CheckSpec } from "../guest/protocol.js";
+import type { CheckLocation, CheckSpec, ViolationData } from "../guest/protocol.js";
 import type { SandboxOutcome } from "./sandbox.js";
 import type { RunResult, RunSecurity, Violation } from "./types.js";
 
@@ -10,6 +10,8 @@ export interface OutcomeContext {
   readonly checks: readonly CheckSpec[];
   readonly fallback: { readonly declared: boolean; readonly value: unknown };
   readonly timing: { readonly totalMs: number; readonly instrumentMs: number; readonly coldStart: boolean };
+  /** Maps a generated-JS position back to the module source (facade violations). */
+  readonly locate?: ((line: number, column: number) => CheckLocation | undefined) | undefined;
 }
 
 function countsById(checks: readonly CheckSpec[], counters: readonly number[] | undefined): Record<string, number> | undefined {
@@ -27,7 +29,16 @@ export function outcomeToResult(outcome: SandboxOutcome, ctx: OutcomeContext): R
     checksExecuted: executed,
     checkCounts: ctx.security.mode === "testing" ? countsById(ctx.checks, counters) : undefined,
   });
-  const violated = (violations: readonly Violation[], executed: number, counters?: readonly number[]): RunResult => {
+  const placed = (v: ViolationData): Violation => {
+    const { generated, ...rest } = v;
+    if (rest.location !== null || generated === undefined || ctx.locate === undefined) return rest;
+    const location = ctx.locate(generated.line, generated.column);
+    if (location === undefined) return rest;
+    const where = `${location.file}:${location.line}:${location.column}`;
+    return { ...rest, location, message: `${rest.message} (at ${where})` };
+  };
+  const violated = (raw: readonly ViolationData[], executed: number, counters?: readonly number[]): RunResult => {
+    const violations = raw.map(placed);
     const degrade = ctx.security.policy === "degrade" && ctx.fallback.declared;
     return {
       ...base,

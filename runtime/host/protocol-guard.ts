@@ -52,7 +52,9 @@ function violationData(v: unknown): ViolationData | undefined {
     values = {};
     for (const [k, x] of Object.entries(v["values"]).slice(0, 16)) if (typeof x === "string") values[k.slice(0, 64)] = x.slice(0, 200);
   }
-  return { id, kind: kind as ViolationData["kind"], entity: str(v["entity"], 300) ?? "", location, message, values };
+  const g = v["generated"];
+  const generated = isRecord(g) && num(g["line"]) !== undefined && num(g["column"]) !== undefined ? { line: num(g["line"])!, column: num(g["column"])! } : undefined;
+  return { id, kind: kind as ViolationData["kind"], entity: str(v["entity"], 300) ?? "", location, message, values, generated };
 }
 
 function counters(v: unknown): number[] | undefined {

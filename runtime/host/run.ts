@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import { dirname, resolve } from "node:path";
 import type { LoadedDocument } from "../../spec/load.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
-import type { LoadMessage } from "../guest/protocol.js";
+import type { CheckLocation, LoadMessage } from "../guest/protocol.js";
+import { makeLocator } from "./source-map.js";
 import { appendAudit, DEFAULT_AUDIT_FILE } from "./audit.js";
 import { clausesFor, entityPolicy, fallbackOf, functionEntities } from "./document-view.js";
 import { instrument, type Instrumented } from "./instrument.js";
@@ -22,6 +23,19 @@ const memo = new Map<string, Instrumented>();
 // sandbox keys (the key covers the whole load message, so it is computed once per variant).
 const documentHashes = new WeakMap<LoadedDocument, string>();
 const sandboxKeys = new WeakMap<Instrumented, Map<string, string>>();
+
+const locators = new WeakMap<Instrumented, (line: number, column: number) => { line: number; column: number } | undefined>();
+function locatorOf(inst: Instrumented, file: string): (line: number, column: number) => CheckLocation | undefined {
+  return (line, column) => {
+    let find = locators.get(inst);
+    if (find === undefined) {
+      find = makeLocator(inst.sourceMap);
+      locators.set(inst, find);
+    }
+    const at = find(line, column);
+    return at === undefined ? undefined : { file, line: at.line, column: at.column };
+  };
+}
 
 function hashOf(loaded: LoadedDocument, document: unknown, text: string): string {
   let h = documentHashes.get(loaded);
@@ -153,6 +167,7 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     security,
     checks: inst.checks,
     fallback: fallbackOf(entity),
+    locate: locatorOf(inst, file),
     timing: { totalMs: performance.now() - started, instrumentMs, coldStart: acquired.cold },
   });
   return finish(result, loaded.file, entry, auditFile);

@@ -145,6 +145,14 @@ describe("containment: what only the facade can see", () => {
     expect(r.status).toBe("ok");
     expect(r.value).toBe("hello|calls=1");
   });
+  it("a facade violation names the source location of the call (mapped back through the source map)", async () => {
+    const r = await attempt(ro, "facade only", "read", ["/etc/passwd"]);
+    expectCapabilityViolation(r, /mount/);
+    const text = ro.module!.text;
+    const line = text.slice(0, text.indexOf('readFileSync(p, "utf8")')).split("\n").length;
+    expect(r.violations[0]!.location?.line).toBe(line);
+    expect(r.violations[0]!.message).toContain(`:${line}:`);
+  });
   it("the instrumented check refuses a non-string path outright", async () => {
     expectCapabilityViolation(await attempt(ro, "instrumented check", "readChanging", []), /not a string/);
   });
