@@ -15,7 +15,7 @@ import { MAX_ARRAY_LENGTH, TYPED_ARRAY_ELEMS, type ElemType, type Val } from "./
 export function requireBounds(ctx: ExecCtx, site: ts.Node, recv: Val, index: Val, st: State): void {
   const key = boundsKey(ctx, site);
   if (recv.k !== "arr" && recv.k !== "str") {
-    ctx.sink.unsupported(key, `receiver is ${recv.k === "opaque" ? recv.why : "not an array or string"}`);
+    ctx.sink.unsupported(key, `the array is ${recv.k === "opaque" ? recv.why : "not modelled"}`);
     return;
   }
   const len = recv.k === "arr" ? st.lengthOf(recv.ref) : strLen(recv.t);

@@ -2,6 +2,7 @@ import { ts } from "ts-morph";
 import { where, type ExecCtx } from "./context.js";
 import { evalCall, evalNew } from "./exec-call.js";
 import { requireBounds, elementValue } from "./exec-bounds.js";
+import { receiverShape } from "./program.js";
 import { asNumVal, bitNot, bitwise, numberLiteral, shift, toFP, toInt32 } from "./numbers.js";
 import { arith, merge, negate, relational, strictEquals, toStringTerm, truthy, type ArithOp } from "./ops.js";
 import { bounded, newRefId, strLen, type State } from "./state.js";
@@ -180,8 +181,47 @@ function readIdentifier(ctx: ExecCtx, id: ts.Identifier, st: State): Val {
     if (ts.isNumericLiteral(init)) return numberLiteral(Number(init.text));
     if (ts.isPrefixUnaryExpression(init) && init.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(init.operand)) return numberLiteral(-Number(init.operand.text));
     if (ts.isStringLiteral(init) || ts.isNoSubstitutionTemplateLiteral(init)) return { k: "str", t: strLit(init.text) };
+    if (sym && ts.isArrayLiteralExpression(init) && isReadOnlyTable(ctx, decl, sym)) {
+      const type = ctx.checker.getTypeAtLocation(init);
+      const elemType = ctx.checker.isArrayType(type) ? ctx.checker.getTypeArguments(type as ts.TypeReference)[0] : undefined;
+      return newArray(ctx, st, "Array", intLit(init.elements.length), elemType, `the table '${id.text}'`);
+    }
   }
   return { k: "opaque", why: `'${id.text}' (not a local or parameter of a modelled kind)` };
+}
+
+/**
+ * A module-level `const T = [a, b, …]` (no spread, no holes) whose every use in the module
+ * is an element read `T[i]` or `T.length`: nothing can change its length or reach it, so it
+ * is an array of that literal length wherever it is read.
+ */
+function isReadOnlyTable(ctx: ExecCtx, decl: ts.VariableDeclaration, sym: ts.Symbol): boolean {
+  const init = decl.initializer;
+  if (!init || !ts.isArrayLiteralExpression(init) || init.elements.some((e) => ts.isSpreadElement(e) || ts.isOmittedExpression(e))) return false;
+  if (!ts.isVariableStatement(decl.parent.parent) || decl.parent.parent.parent !== ctx.sf) return false;
+  let ok = true;
+  const visit = (n: ts.Node): void => {
+    if (!ok) return;
+    if (ts.isIdentifier(n) && n !== decl.name && ctx.checker.getSymbolAtLocation(n) === sym) {
+      const p = n.parent;
+      const elementRead = ts.isElementAccessExpression(p) && p.expression === n && !isWriteTarget(p);
+      const lengthRead = ts.isPropertyAccessExpression(p) && p.expression === n && p.name.text === "length" && !isWriteTarget(p);
+      if (!elementRead && !lengthRead) ok = false;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(ctx.sf);
+  return ok;
+}
+
+function isWriteTarget(n: ts.Expression): boolean {
+  let e: ts.Node = n;
+  while (ts.isParenthesizedExpression(e.parent) || ts.isNonNullExpression(e.parent) || ts.isAsExpression(e.parent)) e = e.parent;
+  const p = e.parent;
+  if (ts.isBinaryExpression(p) && p.left === e && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment) return true;
+  if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken)) return true;
+  if (ts.isDeleteExpression(p)) return true;
+  return ts.isArrayLiteralExpression(p) || ts.isObjectLiteralExpression(p) || ts.isShorthandPropertyAssignment(p) || ts.isPropertyAssignment(p) || ts.isForOfStatement(p) || ts.isForInStatement(p);
 }
 
 function evalTemplate(ctx: ExecCtx, node: ts.TemplateExpression, st: State): Val {
@@ -227,6 +267,9 @@ function evalProperty(ctx: ExecCtx, node: ts.PropertyAccessExpression, st: State
 export function readElement(ctx: ExecCtx, site: ts.ElementAccessExpression, recv: Val, index: Val, st: State): Val {
   if (ts.isStringLiteralLike(site.argumentExpression)) return { k: "opaque", why: `property '${site.argumentExpression.text}'` };
   if (recv.k !== "arr" && recv.k !== "str") {
+    // Statically an array or string, but its value is not modelled: the bounds site says why.
+    const shape = receiverShape(ctx.checker, site.expression);
+    if (shape?.k === "array" || shape?.k === "string") requireBounds(ctx, site, recv, index, st);
     if (recv.k === "opaque") st.havocShared(`array lengths after a dynamic property read at ${where(ctx, site)}`);
     return { k: "opaque", why: `dynamic property read at ${where(ctx, site)}` };
   }

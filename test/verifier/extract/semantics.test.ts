@@ -219,6 +219,19 @@ describe("what is not modelled is unsupported, never proved", () => {
   });
 });
 
+describe("module-level tables", () => {
+  it("a const array literal only ever read has its literal length; one that escapes is not modelled", async () => {
+    const table = "const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];\n";
+    const read = table + "export function f(b: Uint8Array, i: number): number {\n  return HEX[b[i] >> 4] + HEX[b[i] & 15];\n}";
+    const obligations = extract(read, { pre: ["Number.isInteger(i) && i >= 0 && i < b.length"] });
+    expect(await verdicts(only(obligations, "bounds"))).toEqual(["proved", "proved", "proved", "proved"]);
+    const escapes = table + "export function g(): number[] {\n  return HEX;\n}\nexport function f(b: Uint8Array, i: number): number {\n  return HEX[b[i] >> 4];\n}";
+    const hex = only(extract(escapes, { pre: ["Number.isInteger(i) && i >= 0 && i < b.length"] }), "bounds").find((o) => o.description.includes("HEX"));
+    expect(hex?.smt).toBeNull();
+    expect(hex?.unsupportedReason).toMatch(/HEX/);
+  });
+});
+
 describe("switch", () => {
   it("cases are path conditions and fall through until break", async () => {
     const code =
