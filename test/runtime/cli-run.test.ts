@@ -60,6 +60,11 @@ describe("anrf run", () => {
       expect(t.err.join("")).toMatch(/anrf run: /);
     }
   });
+  it("--help prints the usage and exits 0", async () => {
+    const t = io(tempDir());
+    expect(await runCli(["run", "--help"], t)).toBe(0);
+    expect(t.out.join("")).toMatch(/usage: anrf run <doc> --entry NAME/);
+  });
   it("exit 1 with findings for an invalid document", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "bad.anrf.json"), JSON.stringify({ anrf_version: "1.1.0" }));

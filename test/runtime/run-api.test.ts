@@ -144,6 +144,10 @@ describe("run(): pool", () => {
     expect(second.timing.coldStart).toBe(false);
     expect([first.value, second.value]).toEqual([1, 1]);
   });
+  it("parallel runs of one document get separate sandboxes and all succeed", async () => {
+    const results = await Promise.all([1, 2, 3, 4].map((n) => run(doc, "sum", [[n, n]], opts())));
+    expect(results.map((r) => r.value)).toEqual([2, 4, 6, 8]);
+  });
   it("another document never gets this document's sandbox", async () => {
     const other = await makeDocument({ code: "let calls = 0; export function fresh(): number { calls++; return calls; }", functions: ["fresh"] });
     await run(doc, "fresh", [], opts());
