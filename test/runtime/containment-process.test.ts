@@ -119,8 +119,8 @@ process.stdout.write(JSON.stringify(out));
     const child = spawnSync(command, args, { env: {}, encoding: "utf8", timeout: 20_000 });
     expect(process.pid).toBe(before); // we are still here
     const out = JSON.parse(child.stdout) as Record<string, string>;
-    expect(out["killHost"]).toMatch(/^denied:.*ANRF_SIGNAL_REFUSED/);
-    expect(out["rawKill"]).toMatch(/^denied:.*ANRF_SIGNAL_REFUSED/);
+    expect(out["killHost"]).toMatch(/^denied:.*ANRF_PROCESS_POWER_REFUSED/);
+    expect(out["rawKill"]).toMatch(/^denied:.*ANRF_PROCESS_POWER_REFUSED/);
     expect(out["env"]).toBe("{}");
     expect(out["readPasswd"]).toBe("denied:ERR_ACCESS_DENIED");
     expect(out["readSecret"]).toBe("denied:ERR_ACCESS_DENIED");
@@ -129,8 +129,36 @@ process.stdout.write(JSON.stringify(out));
     expect(existsSync(join(dir, "pwned.txt"))).toBe(false);
     expect(out["spawn"]).toBe("denied:ERR_ACCESS_DENIED");
     expect(out["worker"]).toBe("denied:ERR_ACCESS_DENIED");
-    expect(out["binding"]).toBe("denied:ERR_ACCESS_DENIED");
+    expect(out["binding"]).toMatch(/^denied:(ERR_ACCESS_DENIED|.*ANRF_PROCESS_POWER_REFUSED)/);
     expect(out["redefineKill"]).toMatch(/^denied:/);
+  });
+});
+
+describe("a guest that reached `process` inside a worker thread", () => {
+  it("finds kill, _kill, dlopen, binding and _linkedBinding refused (and not restorable)", async () => {
+    const { Worker } = await import("node:worker_threads");
+    const probe = join(tempDir(), "probe.mjs");
+    writeFileSync(
+      probe,
+      `import ${JSON.stringify(compiledPath("runtime/guest/no-signals"))};
+import { parentPort } from "node:worker_threads";
+const out = {};
+for (const [k, f] of Object.entries({
+  kill: () => process.kill(process.pid, 0),
+  _kill: () => process._kill(process.pid, 0),
+  dlopen: () => process.dlopen({ exports: {} }, "/nonexistent.node"),
+  binding: () => process.binding("fs"),
+  linked: () => process._linkedBinding("x"),
+  restore: () => Object.defineProperty(process, "kill", { value: () => true }),
+})) { try { f(); out[k] = "allowed"; } catch (e) { out[k] = String(e.message).includes("ANRF_PROCESS_POWER_REFUSED") ? "refused" : "other:" + e.message; } }
+parentPort.postMessage(out);
+`,
+    );
+    const w = new Worker(probe, { env: {} });
+    const out = (await new Promise((resolve) => w.once("message", resolve))) as Record<string, string>;
+    await w.terminate();
+    expect(out).toMatchObject({ kill: "refused", _kill: "refused", dlopen: "refused", binding: "refused", linked: "refused" });
+    expect(out["restore"]).toMatch(/^other:.*redefine/);
   });
 });
 
