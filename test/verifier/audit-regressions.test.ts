@@ -70,3 +70,41 @@ describe("A1: ++/-- evaluate their target once", () => {
     expect(at(await verify(code(1), [{ name: "f", pre }]), "bounds", 4)).toBe("proved");
   });
 });
+
+describe("A2: var redeclaration and var in a loop body", () => {
+  it("`var x;` again keeps x: the x === undefined branch stays dead only when x really is undefined", async () => {
+    const code = (decl: string) => `export function f(a: number[]): number {\n  var x: number | undefined = 5;\n  ${decl}\n  if (x === undefined) return 0;\n  return a[100];\n}`;
+    expect(at(await verify(code("var x: number | undefined;")), "bounds", 5)).not.toBe("proved");
+    // x = undefined really makes the access dead: still proved.
+    expect(at(await verify(code("x = undefined;")), "bounds", 5)).toBe("proved");
+  });
+
+  it("`var i = 10` in the body of a loop on i is a modification of the counter", async () => {
+    const code = (body: string) => `export function f(): number {\n  const a = [1, 2];\n  for (var i = 0; i < 3; i++) {\n    ${body}\n  }\n  return a[i - 3];\n}`;
+    expect(at(await verify(code("var i = 10;")), "bounds", 6)).not.toBe("proved");
+    expect(at(await verify(code("var j = 10;")), "bounds", 6)).toBe("proved");
+  });
+});
+
+describe("A3: -0 survives integer + - * % and Math.floor(a / k)", () => {
+  const negZeroCase = (expr: string) => `export function f(a: number[]): number {\n  let zero = 0;\n  const z = -zero;\n  if (1 / (${expr}) > 0) return 0;\n  return a[100];\n}`;
+  for (const expr of ["z + z", "z - 0", "z * 1", "Math.floor(z / 2)", "z % 5"]) {
+    it(`${expr} may be -0, so 1 / (${expr}) may be -Infinity`, async () => {
+      expect(at(await verify(negZeroCase(expr)), "bounds", 5)).not.toBe("proved");
+    });
+  }
+  it("+0 results stay precise: 1 / (zero + zero) > 0 makes the access dead", async () => {
+    expect(at(await verify(negZeroCase("zero + zero")), "bounds", 5)).toBe("proved");
+    expect(at(await verify(negZeroCase("z + zero")), "bounds", 5)).toBe("proved");
+  });
+});
+
+describe("A4: string indexOf(t, from) / lastIndexOf(t) may return s.length", () => {
+  for (const call of ["s.lastIndexOf(t)", "s.indexOf(t, 5)"]) {
+    it(`${call} = s.length for an empty t: s[r] after r !== -1 is not proved; after r < s.length it is`, async () => {
+      const code = (guard: string) => `export function f(s: string, t: string): string {\n  const r = ${call};\n  if (${guard}) return "";\n  return s[r];\n}`;
+      expect(at(await verify(code("r === -1")), "bounds", 4)).not.toBe("proved");
+      expect(at(await verify(code("r === -1 || r >= s.length")), "bounds", 4)).toBe("proved");
+    });
+  }
+});

@@ -485,6 +485,9 @@ function singleStep(ctx: ExecCtx, loop: ts.IterationStatement, sym: ts.Symbol): 
       const one = ts.isNumericLiteral(n.right) && n.right.text === "1";
       if (!nested && one && (k === ts.SyntaxKind.PlusEqualsToken || k === ts.SyntaxKind.MinusEqualsToken)) steps.push(k === ts.SyntaxKind.PlusEqualsToken ? 1 : -1);
       else other = true;
+    } else if (ts.isIdentifier(n) && ctx.checker.getSymbolAtLocation(n) === sym && isOtherWrite(n, loop)) {
+      // `var i = 10` in the body, `(i) = 5`, `[i] = xs`, `for (i of xs)`: a change that is not the step.
+      other = true;
     }
     ts.forEachChild(n, (c) => visit(c, inner));
   };
@@ -501,6 +504,42 @@ function singleStep(ctx: ExecCtx, loop: ts.IterationStatement, sym: ts.Symbol): 
   }
   if (other || steps.length !== 1) return undefined;
   return steps[0];
+}
+
+/**
+ * Whether the identifier `id` (inside `loop`) is written by something other than the direct
+ * `i++` / `i op= e` forms singleStep already classifies: a declaration with an initializer
+ * (outside the for-initializer, which runs once), a parenthesized or destructuring assignment
+ * target, or a for-in/for-of binding. Conservative: an unclear position counts as a write.
+ */
+function isOtherWrite(id: ts.Identifier, loop: ts.IterationStatement): boolean {
+  const p = id.parent;
+  if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && p.operand === id) return false;
+  if (ts.isBinaryExpression(p) && p.left === id) return false;
+  if ((ts.isForOfStatement(p) || ts.isForInStatement(p)) && p.initializer === id) return true;
+  const inForInit = ts.isForStatement(loop) && loop.initializer !== undefined && id.getStart() >= loop.initializer.getStart() && id.getEnd() <= loop.initializer.getEnd();
+  if ((ts.isVariableDeclaration(p) || ts.isBindingElement(p) || ts.isParameter(p)) && p.name === id) return !inForInit || ts.isBindingElement(p);
+  // Walk up through wrappers and destructuring patterns; a write if the top is an assignment target.
+  let n: ts.Node = id;
+  while (
+    ts.isParenthesizedExpression(n.parent) ||
+    ts.isNonNullExpression(n.parent) ||
+    ts.isAsExpression(n.parent) ||
+    ts.isArrayLiteralExpression(n.parent) ||
+    ts.isObjectLiteralExpression(n.parent) ||
+    ts.isShorthandPropertyAssignment(n.parent) ||
+    (ts.isPropertyAssignment(n.parent) && n.parent.initializer === n) ||
+    ts.isSpreadElement(n.parent) ||
+    ts.isSpreadAssignment(n.parent)
+  ) {
+    n = n.parent;
+  }
+  if (n === id) return false;
+  const top = n.parent;
+  if (ts.isBinaryExpression(top) && top.left === n && top.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && top.operatorToken.kind <= ts.SyntaxKind.LastAssignment) return true;
+  if ((ts.isPrefixUnaryExpression(top) || ts.isPostfixUnaryExpression(top)) && top.operand === n) return true;
+  if ((ts.isForOfStatement(top) || ts.isForInStatement(top)) && top.initializer === n) return true;
+  return false;
 }
 
 /** Replaces the placeholder bound variable of an inferred fact by the head constant. */
