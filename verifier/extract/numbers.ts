@@ -57,14 +57,21 @@ export function intArith(st: State, op: "+" | "-" | "*", a: IntVal, b: IntVal): 
   const t = app(op, "Int", a.t, b.t);
   let lo: bigint | undefined;
   let hi: bigint | undefined;
+  // -0 results: -0 + -0 = -0 and -0 - (+0) = -0 (a sum of anything else rounds to +0); a product
+  // is -0 when a zero meets a negative operand or a -0 meets a positive one.
   let negZero = false;
-  if (op === "+") [lo, hi] = [add(a.lo, b.lo), add(a.hi, b.hi)];
-  else if (op === "-") [lo, hi] = [add(a.lo, b.hi === undefined ? undefined : -b.hi), add(a.hi, b.lo === undefined ? undefined : -b.lo)];
-  else if (a.lo !== undefined && a.hi !== undefined && b.lo !== undefined && b.hi !== undefined) {
+  const mayBeNeg = (v: IntVal): boolean => v.lo === undefined || v.lo < 0n || Boolean(v.negZero);
+  if (op === "+") {
+    [lo, hi] = [add(a.lo, b.lo), add(a.hi, b.hi)];
+    negZero = Boolean(a.negZero && b.negZero);
+  } else if (op === "-") {
+    [lo, hi] = [add(a.lo, b.hi === undefined ? undefined : -b.hi), add(a.hi, b.lo === undefined ? undefined : -b.lo)];
+    negZero = Boolean(a.negZero);
+  } else if (a.lo !== undefined && a.hi !== undefined && b.lo !== undefined && b.hi !== undefined) {
     const products = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
     lo = products.reduce((x, y) => (y < x ? y : x));
     hi = products.reduce((x, y) => (y > x ? y : x));
-    negZero = a.lo < 0n || b.lo < 0n;
+    negZero = mayBeNeg(a) || mayBeNeg(b);
   } else negZero = true;
   if (lo !== undefined && hi !== undefined && lo >= -TWO_53 && hi <= TWO_53) return { k: "int", t, lo, hi, negZero };
   const bounded = within(a, -TWO_53, TWO_53) && within(b, -TWO_53, TWO_53);
@@ -95,7 +102,8 @@ export function intRem(st: State, a: IntVal, b: IntVal): Val {
   const bMax = b.lo !== undefined && b.hi !== undefined ? maxBig(absBig(b.lo), absBig(b.hi)) - 1n : undefined;
   const lo = a.lo !== undefined && a.lo >= 0n ? 0n : bMax === undefined ? a.lo : -bMax;
   const hi = a.hi !== undefined && a.hi <= 0n ? 0n : bMax;
-  return { k: "int", t, lo, hi, negZero: a.lo === undefined || a.lo < 0n };
+  // The result has the dividend's sign, so a zero result is -0 for a negative or -0 dividend.
+  return { k: "int", t, lo, hi, negZero: a.lo === undefined || a.lo < 0n || Boolean(a.negZero) };
 }
 
 const absBig = (x: bigint): bigint => (x < 0n ? -x : x);
@@ -177,7 +185,8 @@ export function floorDiv(st: State, a: IntVal, divisor: bigint): Val {
   if (!within(a, -TWO_53, TWO_53)) st.exact.push(and(le(intLit(-TWO_53), a.t), le(a.t, intLit(TWO_53))));
   const lo = a.lo === undefined ? undefined : floorBig(a.lo, divisor);
   const hi = a.hi === undefined ? undefined : floorBig(a.hi, divisor);
-  return { k: "int", t: app("div", "Int", a.t, intLit(divisor)), lo, hi, negZero: false };
+  // Math.floor(-0 / k) is -0; a negative dividend never floors to zero, but stay conservative.
+  return { k: "int", t: app("div", "Int", a.t, intLit(divisor)), lo, hi, negZero: a.lo === undefined || a.lo < 0n || Boolean(a.negZero) };
 }
 
 const floorBig = (a: bigint, b: bigint): bigint => (a >= 0n ? a / b : -((-a + b - 1n) / b));
