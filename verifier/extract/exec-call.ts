@@ -180,9 +180,10 @@ function stringMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, 
       return { k: "bool", t: freshConst("Bool", `${method} result`) };
     case "indexOf":
       if (a?.k === "str" && vals.length === 1) return { k: "int", t: app("str.indexof", "Int", s, a.t, intLit(0)), lo: -1n, hi: MAX_STRING_LENGTH };
-      return indexResult(st, len, `${method} result`);
+      // An empty search string matches at s.length ("abc".indexOf("", 5) === 3): r <= len, not < len.
+      return indexResult(st, len, `${method} result`, true);
     case "lastIndexOf":
-      return indexResult(st, len, `${method} result`);
+      return indexResult(st, len, `${method} result`, true);
     case "slice":
     case "substring": {
       const start = a ? asNumVal(a) : undefined;
@@ -221,9 +222,10 @@ function stringType(ctx: ExecCtx): ts.Type {
   return ctx.checker.getStringType();
 }
 
-function indexResult(st: State, len: Term, source: string): Val {
+/** -1 or a position: below len for arrays, up to len inclusive for strings (empty needle). */
+function indexResult(st: State, len: Term, source: string, upToLength = false): Val {
   const r = freshConst("Int", source);
-  st.assume(or(eq(r, intLit(-1)), and(le(intLit(0), r), lt(r, len))));
+  st.assume(or(eq(r, intLit(-1)), and(le(intLit(0), r), upToLength ? le(r, len) : lt(r, len))));
   return { k: "int", t: r, lo: -1n, hi: TWO_53 };
 }
 
