@@ -184,3 +184,29 @@ process.stdout.write(JSON.stringify({ inherited, emptied }));
     expect(isolatedCommand(deriveLimits(doc.document!), { filesystem: "None", mounts: [], network: false }).args.join(" ")).not.toContain("--allow-worker");
   });
 });
+
+describe("process isolation with a ReadWrite mount", () => {
+  it("writes, reads and removes inside the mount; a write outside is a violation and creates nothing", async () => {
+    const base = tempDir();
+    mkdirSync(join(base, "rw"));
+    mkdirSync(join(base, "doc"));
+    const rwDoc = await makeDocument({
+      dir: join(base, "doc"),
+      processIsolation: true,
+      filesystem: "ReadWrite",
+      mounts: { "/data": join(base, "rw") },
+      code: `import { writeFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+export function roundTrip(name: string): string { mkdirSync("/data/sub/deeper", { recursive: true }); writeFileSync("/data/sub/deeper/" + name, "written"); const r = readFileSync("/data/sub/deeper/" + name, "utf8"); rmSync("/data/sub", { recursive: true }); return r; }
+export function escape(): string { writeFileSync("/data/../escape.txt", "x"); return "wrote"; }`,
+      functions: ["roundTrip", "escape"],
+    });
+    const ok = await run(rwDoc, "roundTrip", ["n.txt"], { verification: [], audit, pool });
+    expect(ok.security.limits.isolation).toBe("process");
+    expect(ok.value).toBe("written");
+    expect(existsSync(join(base, "rw", "sub"))).toBe(false);
+    const bad = await run(rwDoc, "escape", [], { verification: [], audit, pool });
+    expect(bad.status).toBe("violation");
+    expect(existsSync(join(base, "escape.txt"))).toBe(false);
+    expect(auditedAs(audit, "escape", bad)).toBeDefined();
+  });
+});
