@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { Script } from "node:vm";
 import { ts } from "ts-morph";
-import { SourceMapper } from "./source-map.js";
+import { makeLocator } from "../../../runtime/host/source-map.js";
 
 /**
  * Loads a document's module UNINSTRUMENTED: TypeScript → JavaScript with ts.transpileModule
@@ -25,7 +25,14 @@ export function loadGuestModule(text: string, modules: (locate: (stack: string) 
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, sourceMap: true },
   });
   const filename = `anrf-guest-${++counter}.js`;
-  const mapper = new SourceMapper(out.sourceMapText ?? '{"mappings":""}', text);
+  const locate = makeLocator(out.sourceMapText ?? '{"mappings":""}');
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const offsetOf = (line: number, column: number): number | undefined => {
+    const original = locate(line, column);
+    const start = original === undefined ? undefined : lineStarts[original.line - 1];
+    return original === undefined || start === undefined ? undefined : start + original.column - 1;
+  };
   // The wrapper header sits on its own line and lineOffset -1 keeps the module's line numbers.
   const script = new Script(`(function (exports, require, module) {\n${out.outputText}\n})`, { filename, lineOffset: -1 });
   const module = { exports: {} as Record<string, unknown> };
@@ -34,7 +41,7 @@ export function loadGuestModule(text: string, modules: (locate: (stack: string) 
       const at = line.indexOf(`${filename}:`);
       if (at === -1) continue;
       const match = /^:(\d+):(\d+)/.exec(line.slice(at + filename.length));
-      if (match) return mapper.offsetOf(Number(match[1]), Number(match[2]));
+      if (match) return offsetOf(Number(match[1]), Number(match[2]));
     }
     return undefined;
   };
