@@ -19,7 +19,8 @@ import { MAX_STRING_LENGTH, TWO_53, type IntVal, type Val } from "./values.js";
  *  - invariants written as `// @anrf-invariant <clause>` directly before the loop (and
  *    document invariants naming the loop's variables) — each an obligation, checked on
  *    entry and at every back edge;
- *  - for a counter changed only by one ±1 step per iteration and tested by a top-level
+ *  - for a counter changed only by one ±k step per iteration (k a positive integer literal;
+ *    for k > 1 the bound must be statically within 2^53 - k) and tested by a top-level
  *    conjunct `i < e` / `i <= e` (or `>`/`>=` when counting down) with `e` unchanged by the
  *    loop: a <= i <= e (or i = a), a the entry value — true of every real run because each
  *    step happens in an iteration that began with the test true;
@@ -365,6 +366,8 @@ interface CounterShape {
   /** The bound expression and whether the test is inclusive. */
   readonly bound: ts.Expression;
   readonly inclusive: boolean;
+  /** The step's magnitude k (i += k / i -= k; 1 for ++ and --). */
+  readonly step: bigint;
 }
 
 function inferCounters(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, plan: HavocPlan): Map<ts.Symbol, Term> {
@@ -375,8 +378,12 @@ function inferCounters(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pl
     if (entry?.k !== "int") continue;
     const bound = loopInvariantBound(ctx, shape.bound, pre, plan);
     if (!bound) continue;
+    const k = shape.step;
+    // A step k > 1 is exact only while i + k stays within ±2^53: require it statically.
+    if (k > 1n && (shape.up ? bound.hi === undefined || bound.hi + k > TWO_53 || entry.lo === undefined || entry.lo < -TWO_53 : bound.lo === undefined || bound.lo - k < -TWO_53 || entry.hi === undefined || entry.hi > TWO_53)) continue;
     const x: Term = { kind: "bound", name: "__counter", sort: "Int" };
-    const limit = shape.inclusive ? app(shape.up ? "+" : "-", "Int", bound.t, intLit(1)) : bound.t;
+    const reach = shape.inclusive ? k : k - 1n;
+    const limit = reach === 0n ? bound.t : app(shape.up ? "+" : "-", "Int", bound.t, intLit(reach));
     const fact = shape.up ? and(le(entry.t, x), or(le(x, limit), eq(x, entry.t))) : and(le(x, entry.t), or(le(limit, x), eq(x, entry.t)));
     out.set(shape.sym, fact);
   }
@@ -389,7 +396,7 @@ function counterInterval(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, 
   if (!shape || entry?.k !== "int") return undefined;
   const bound = loopInvariantBound(ctx, shape.bound, pre, { vars: new Map(), refs: new Set(), shared: new Set(), intervals: new Map() });
   if (!bound) return undefined;
-  const extra = shape.inclusive ? 1n : 0n;
+  const extra = shape.inclusive ? shape.step : shape.step - 1n;
   if (shape.up) {
     const hi = bound.hi === undefined || entry.hi === undefined ? undefined : (bound.hi + extra > entry.hi ? bound.hi + extra : entry.hi);
     return { lo: entry.lo, hi };
@@ -459,14 +466,14 @@ function counterShapes(ctx: ExecCtx, loop: ts.IterationStatement): CounterShape[
       const step = singleStep(ctx, loop, sym);
       if (step === undefined) continue;
       const up = cand.rel === "<" || cand.rel === "<=";
-      if (step !== (up ? 1 : -1)) continue;
-      out.push({ sym, up, bound: cand.other, inclusive: cand.rel === "<=" || cand.rel === ">=" });
+      if (step === 0 || step > 0 !== up) continue;
+      out.push({ sym, up, bound: cand.other, inclusive: cand.rel === "<=" || cand.rel === ">=", step: BigInt(Math.abs(step)) });
     }
   }
   return out;
 }
 
-/** +1 / -1 when the loop changes `sym` exactly once, by such a step, outside nested loops and closures. */
+/** The signed step k when the loop changes `sym` exactly once, by `++`/`--`/`+= k`/`-= k`, outside nested loops and closures. */
 function singleStep(ctx: ExecCtx, loop: ts.IterationStatement, sym: ts.Symbol): number | undefined {
   const steps: number[] = [];
   let other = false;
@@ -482,8 +489,9 @@ function singleStep(ctx: ExecCtx, loop: ts.IterationStatement, sym: ts.Symbol): 
       else steps.push(n.operator === ts.SyntaxKind.PlusPlusToken ? 1 : -1);
     } else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && refersTo(n.left)) {
       const k = n.operatorToken.kind;
-      const one = ts.isNumericLiteral(n.right) && n.right.text === "1";
-      if (!nested && one && (k === ts.SyntaxKind.PlusEqualsToken || k === ts.SyntaxKind.MinusEqualsToken)) steps.push(k === ts.SyntaxKind.PlusEqualsToken ? 1 : -1);
+      const size = ts.isNumericLiteral(n.right) ? Number(n.right.text) : Number.NaN;
+      const literal = Number.isSafeInteger(size) && size >= 1;
+      if (!nested && literal && (k === ts.SyntaxKind.PlusEqualsToken || k === ts.SyntaxKind.MinusEqualsToken)) steps.push(k === ts.SyntaxKind.PlusEqualsToken ? size : -size);
       else other = true;
     } else if (ts.isIdentifier(n) && ctx.checker.getSymbolAtLocation(n) === sym && isOtherWrite(n, loop)) {
       // `var i = 10` in the body, `(i) = 5`, `[i] = xs`, `for (i of xs)`: a change that is not the step.

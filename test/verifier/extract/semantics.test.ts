@@ -42,6 +42,14 @@ describe("bounds", () => {
     expect(await verdicts(only(bad, "bounds"))).toEqual(["refuted"]);
   });
 
+  it("steps of k > 1: i += 2 keeps i below the bound; a[i + 1] is refuted for odd lengths", async () => {
+    const code = (body: string) => `export function f(a: number[]): number {\n  let s = 0;\n  for (let i = 0; i < a.length; i += 2) ${body};\n  return s;\n}`;
+    expect(await verdicts(only(extract(code("s += a[i]")), "bounds"))).toEqual(["proved"]);
+    expect(await verdicts(only(extract(code("s += a[i] + a[i + 1]")), "bounds"))).toEqual(["proved", "refuted"]);
+    const down = "export function f(a: Uint8Array): number {\n  let s = 0;\n  for (let i = a.length - 1; i >= 0; i -= 3) s += a[i];\n  return s;\n}";
+    expect(await verdicts(only(extract(down), "bounds"))).toEqual(["proved"]);
+  });
+
   it("needs the precondition: a missing one is refuted, a present one proved", async () => {
     const code = "export function f(a: number[], i: number): number {\n  return a[i];\n}";
     expect(await verdicts(only(extract(code), "bounds"))).toEqual(["refuted"]);
