@@ -108,3 +108,53 @@ describe("A4: string indexOf(t, from) / lastIndexOf(t) may return s.length", () 
     });
   }
 });
+
+describe("A5/A6: names the module declares are not the built-ins", () => {
+  it("a module-level `Number` object: Number.MAX_SAFE_INTEGER is its own property", async () => {
+    const code = (name: string) => `const ${name} = { MAX_SAFE_INTEGER: 1 };\nexport function f(a: number[]): number {\n  const k = Number.MAX_SAFE_INTEGER - 9007199254740991;\n  return a[k];\n}`;
+    const pre = ["len(a) >= 1"];
+    expect(at(await verify(code("Number"), [{ name: "f", pre }]), "bounds", 4)).not.toBe("proved");
+    expect(at(await verify(code("Other"), [{ name: "f", pre }]), "bounds", 4)).toBe("proved");
+  });
+
+  for (const [decl, cond] of [["const NaN = 0;", "NaN === NaN"], ["const Infinity = 0;", "Infinity === 0"], ["const undefined = 0;", "undefined === 0"]] as const) {
+    it(`\`${decl}\` makes \`${cond}\` true`, async () => {
+      const code = (d: string) => `${d}\nexport function f(a: number[]): number {\n  if (${cond}) return a[100];\n  return 0;\n}`;
+      expect(at(await verify(code(decl)), "bounds", 3)).not.toBe("proved");
+      expect(at(await verify(code("const other = 0;")), "bounds", 3)).toBe("proved");
+    });
+  }
+
+  it("a module function named Array is not the Array constructor", async () => {
+    const code = (decl: string) => `${decl}\nexport function f(): number {\n  const a: number[] = new Array(5);\n  return a[4];\n}`;
+    expect(at(await verify(code("function Array(n: number): any { return []; }")), "bounds", 4)).not.toBe("proved");
+    expect(at(await verify(code("function Other(n: number): any { return []; }")), "bounds", 4)).toBe("proved");
+  });
+
+  it("a module class named Uint8Array has no element range [0, 255]", async () => {
+    const code = (decl: string) => `${decl}\nexport function f(lut: number[], u: Uint8Array): number {\n  if (u.length > 0) return lut[u[0]];\n  return 0;\n}`;
+    const ents = [{ name: "f", pre: ["len(lut) == 256"] }];
+    expect(at(await verify(code("class Uint8Array { length = 1; [i: number]: number; constructor() { this[0] = 1000; } }"), ents), "bounds", 3, 28)).not.toBe("proved");
+    expect(at(await verify(code("class Other {}"), ents), "bounds", 3, 28)).toBe("proved");
+  });
+});
+
+describe("A8: effects inside ?: / && / ||", () => {
+  it("o.slice(a) on a module object is not a pure string/array slice", async () => {
+    const code = (call: string) => `const o = { slice(x: number[]): number { x.length = 0; return 1; } };\nexport function f(a: number[]): number {\n  if (a.length > 0) {\n    const t = a.length > 5 ? 0 : ${call};\n    return a[0] + t;\n  }\n  return 0;\n}`;
+    expect(at(await verify(code("o.slice(a)")), "bounds", 5)).not.toBe("proved");
+    expect(at(await verify(code("a.indexOf(3)")), "bounds", 5)).toBe("proved");
+  });
+
+  it("a module-level `Math` is not the pure built-in", async () => {
+    const code = (decl: string, call: string) => `${decl}\nexport function f(a: number[]): number {\n  if (a.length > 0) {\n    const t = a.length > 5 ? 1 : ${call};\n    return a[0] + t;\n  }\n  return 0;\n}`;
+    expect(at(await verify(code("const Math = { floor(x: number[]): number { x.length = 0; return 0; } };", "Math.floor(a)")), "bounds", 5)).not.toBe("proved");
+    expect(at(await verify(code("const other = 0;", "Math.floor(a.length / 2)")), "bounds", 5)).toBe("proved");
+  });
+
+  it("a length havocked inside a conditional operand (property getter) is merged back", async () => {
+    const code = (read: string) => `const o: any = { get p(): number { return 0; } };\nexport function f(a: number[]): number {\n  if (a.length > 0) {\n    const t = a.length > 5 ? 0 : ${read};\n    return a[0] + t;\n  }\n  return 0;\n}`;
+    expect(at(await verify(code("o.p")), "bounds", 5)).not.toBe("proved");
+    expect(at(await verify(code("a.length")), "bounds", 5)).toBe("proved");
+  });
+});

@@ -1,5 +1,6 @@
 import { ts } from "ts-morph";
 import { where, type ExecCtx } from "./context.js";
+import { isBuiltinIdentifier } from "./builtins.js";
 import { requireBounds } from "./exec-bounds.js";
 import { entityCall } from "./exec-entity-call.js";
 import { capabilityCall, networkUse } from "./capability.js";
@@ -28,7 +29,8 @@ export function evalCall(ctx: ExecCtx, node: ts.CallExpression, st: State): Val 
     const info = target ? ctx.callees.get(target) : undefined;
     if (info) return entityCall(ctx, node, info, st);
     if (sym && ctx.facadeBindings.has(sym)) return capabilityCall(ctx, node, ctx.facadeBindings.get(sym) ?? "readFileSync", st);
-    if (!sym?.valueDeclaration || isLibDeclaration(sym)) {
+    // `fetch` is not in the ES lib the module is checked against: an undeclared name is the global.
+    if (isBuiltinIdentifier(ctx, callee) || (sym === undefined && callee.text === "fetch")) {
       const global = globalCall(ctx, callee.text, node, st);
       if (global) return global;
     }
@@ -39,7 +41,7 @@ export function evalCall(ctx: ExecCtx, node: ts.CallExpression, st: State): Val 
     if (ts.isIdentifier(callee.expression)) {
       const sym = ctx.checker.getSymbolAtLocation(callee.expression);
       if (sym && ctx.facadeNamespaces.has(sym)) return capabilityCall(ctx, node, method as never, st);
-      if (!sym || isLibDeclaration(sym)) {
+      if (isBuiltinIdentifier(ctx, callee.expression)) {
         const builtin = builtinCall(ctx, `${callee.expression.text}.${method}`, node, st);
         if (builtin) return builtin;
       }
@@ -297,7 +299,10 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
 
 /** `new Array(n)`, `new Uint8Array(n | array)`. */
 export function evalNew(ctx: ExecCtx, node: ts.NewExpression, st: State): Val {
-  const name = ts.isIdentifier(node.expression) ? node.expression.text : "";
+  // Only the built-in constructors: a module's own `function Array()` or `class Uint8Array` is an unknown call.
+  // Network constructors are not in the ES lib: an undeclared WebSocket/EventSource/XMLHttpRequest is the global.
+  const undeclared = ts.isIdentifier(node.expression) && ctx.checker.getSymbolAtLocation(node.expression) === undefined;
+  const name = ts.isIdentifier(node.expression) && (isBuiltinIdentifier(ctx, node.expression) || undeclared) ? node.expression.text : "";
   const type = ctx.checker.getTypeAtLocation(node);
   const vals = args(ctx, node, st);
   const [first] = vals;

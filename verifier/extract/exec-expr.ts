@@ -1,5 +1,6 @@
 import { ts } from "ts-morph";
 import { where, type ExecCtx } from "./context.js";
+import { builtinClassName, isBuiltinIdentifier, isLibSymbol } from "./builtins.js";
 import { evalCall, evalNew } from "./exec-call.js";
 import { requireBounds, elementValue } from "./exec-bounds.js";
 import { receiverShape } from "./program.js";
@@ -7,8 +8,8 @@ import { asNumVal, bitNot, bitwise, numberLiteral, shift, toFP, toInt32 } from "
 import { arith, merge, negate, relational, strictEquals, toStringTerm, truthy, type ArithOp } from "./ops.js";
 import { bounded, newRefId, strLen, type State } from "./state.js";
 import { Abort } from "./sink.js";
-import { and, app, freshConst, implies, intLit, not, or, strLit, type Term } from "./terms.js";
-import { MAX_STRING_LENGTH, maxLengthOf, TWO_53, type Val } from "./values.js";
+import { and, app, freshConst, implies, intLit, ite, not, or, strLit, type Term } from "./terms.js";
+import { isTypedArrayClass, MAX_STRING_LENGTH, maxLengthOf, TWO_53, type Val } from "./values.js";
 
 /**
  * Expression evaluation along one path. Side effects update the state in place; short-circuit
@@ -170,9 +171,11 @@ export function escape(v: Val, st: State): void {
 function readIdentifier(ctx: ExecCtx, id: ts.Identifier, st: State): Val {
   const sym = ctx.checker.getSymbolAtLocation(id);
   if (sym && st.env.has(sym)) return st.env.get(sym) as Val;
-  if (id.text === "undefined") return { k: "undef" };
-  if (id.text === "NaN") return numberLiteral(Number.NaN);
-  if (id.text === "Infinity") return numberLiteral(Number.POSITIVE_INFINITY);
+  // Only the built-ins: a module may declare its own `NaN`, `undefined` or `Infinity`.
+  const builtin = isBuiltinIdentifier(ctx, id);
+  if (builtin && id.text === "undefined") return { k: "undef" };
+  if (builtin && id.text === "NaN") return numberLiteral(Number.NaN);
+  if (builtin && id.text === "Infinity") return numberLiteral(Number.POSITIVE_INFINITY);
   if (sym && ctx.facadeBindings.has(sym)) return { k: "fn", name: id.text };
   const decl = sym?.valueDeclaration;
   // Module-level `const` with a literal initializer is a constant.
@@ -237,7 +240,7 @@ function evalTemplate(ctx: ExecCtx, node: ts.TemplateExpression, st: State): Val
 
 function evalProperty(ctx: ExecCtx, node: ts.PropertyAccessExpression, st: State): Val {
   const name = node.name.text;
-  if (ts.isIdentifier(node.expression) && !st.env.has(ctx.checker.getSymbolAtLocation(node.expression) ?? {})) {
+  if (ts.isIdentifier(node.expression) && !st.env.has(ctx.checker.getSymbolAtLocation(node.expression) ?? {}) && isBuiltinIdentifier(ctx, node.expression)) {
     const base = node.expression.text;
     const constants: Record<string, number> = {
       "Number.MAX_SAFE_INTEGER": Number.MAX_SAFE_INTEGER,
@@ -486,7 +489,7 @@ export function condition(ctx: ExecCtx, node: ts.Expression, st: State): Term {
  * guarded by `cond`.
  */
 export function underCondition(ctx: ExecCtx, node: ts.Expression, cond: Term, st: State): Val {
-  if (hasEffects(node)) throw new Abort(node, `assignment or call with effects inside a conditional operand at ${where(ctx, node)} is not modelled`);
+  if (hasEffects(node, ctx.checker)) throw new Abort(node, `assignment or call with effects inside a conditional operand at ${where(ctx, node)} is not modelled`);
   const branch = st.clone();
   branch.assume(cond);
   const pcBefore = branch.pc.length;
@@ -495,28 +498,51 @@ export function underCondition(ctx: ExecCtx, node: ts.Expression, cond: Term, st
   for (const fact of branch.pc.slice(pcBefore)) st.assume(implies(cond, fact));
   for (const e of branch.exact.slice(exactBefore)) st.exact.push(implies(cond, e));
   for (const [ref, len] of branch.lens) {
-    if (!st.lens.has(ref)) {
+    const old = st.lens.get(ref);
+    if (old === undefined) {
       st.lens.set(ref, len);
       st.refClass.set(ref, branch.refClass.get(ref) ?? "Array");
-      if (branch.shared.has(ref)) st.shared.add(ref);
+    } else if (old !== len) {
+      // The operand changed a length (a getter or dynamic read havocs shared arrays): it holds
+      // only when the operand ran.
+      st.lens.set(ref, ite(cond, len, old));
     }
   }
+  for (const ref of branch.shared) st.shared.add(ref);
   return v;
 }
 
 const PURE_METHODS = new Set(["charCodeAt", "codePointAt", "charAt", "at", "includes", "startsWith", "endsWith", "indexOf", "lastIndexOf", "slice", "substring", "toLowerCase", "toUpperCase", "trim"]);
 const PURE_GLOBALS = new Set(["Math", "Number"]);
 
-export function hasEffects(node: ts.Node): boolean {
+/**
+ * A call is pure only by what it resolves to, never by its name: a lib method in PURE_METHODS
+ * on a string, array or built-in typed array receiver, or any method of the built-in `Math` /
+ * `Number` (a module's own `const Math = { floor() {…} }` or `o.slice(a)` is not pure).
+ * Without a checker every call counts as an effect.
+ */
+function isPureCall(call: ts.CallExpression, checker: ts.TypeChecker | undefined): boolean {
+  const callee = call.expression;
+  if (!checker || !ts.isPropertyAccessExpression(callee)) return false;
+  const method = checker.getSymbolAtLocation(callee.name);
+  if (!method || (method.getDeclarations() ?? []).length === 0 || !isLibSymbol(method)) return false;
+  if (ts.isIdentifier(callee.expression) && PURE_GLOBALS.has(callee.expression.text)) return isBuiltinIdentifier({ checker }, callee.expression);
+  if (!PURE_METHODS.has(callee.name.text)) return false;
+  const recv = checker.getTypeAtLocation(callee.expression);
+  if (recv.getFlags() & ts.TypeFlags.StringLike) return true;
+  if (checker.isArrayType(recv) || checker.isTupleType(recv)) return true;
+  const cls = builtinClassName(recv);
+  return cls !== undefined && isTypedArrayClass(cls);
+}
+
+export function hasEffects(node: ts.Node, checker?: ts.TypeChecker): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
     if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) found = true;
     else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) found = true;
     else if (ts.isCallExpression(n)) {
-      const callee = n.expression;
-      const pure = ts.isPropertyAccessExpression(callee) && (PURE_METHODS.has(callee.name.text) || (ts.isIdentifier(callee.expression) && PURE_GLOBALS.has(callee.expression.text)));
-      if (!pure) found = true;
+      if (!isPureCall(n, checker)) found = true;
     } else if (ts.isNewExpression(n) || ts.isAwaitExpression(n) || ts.isDeleteExpression(n)) found = true;
     if (!found) ts.forEachChild(n, visit);
   };

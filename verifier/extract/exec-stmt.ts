@@ -126,7 +126,7 @@ function execSwitch(ctx: ExecCtx, sw: ts.SwitchStatement, st: State): Flow {
   const clauses = sw.caseBlock.clauses;
   const matches: Array<Term | undefined> = clauses.map((c) => {
     if (!ts.isCaseClause(c)) return undefined;
-    if (hasEffects(c.expression)) throw new Abort(c, `case label with effects at ${where(ctx, c)} is not modelled`);
+    if (hasEffects(c.expression, ctx.checker)) throw new Abort(c, `case label with effects at ${where(ctx, c)} is not modelled`);
     const label = evalExpr(ctx, c.expression, st);
     return strictEquals(st, disc, label) ?? freshConst("Bool", `case ${c.expression.getText(ctx.sf)} matches`);
   });

@@ -1,4 +1,5 @@
 import { Project, ts } from "ts-morph";
+import { builtinClassName } from "./builtins.js";
 import { TYPED_ARRAY_ELEMS, type ElemType } from "./values.js";
 
 /**
@@ -94,7 +95,8 @@ export function shapeOf(checker: ts.TypeChecker, type: ts.Type): TypeShape | und
     const elemType = checker.isArrayType(type) ? args[0] : undefined;
     return { k: "array", cls: "Array", elem: elemType ? elemOf(checker, elemType) : { k: "opaque", why: "tuple element" } };
   }
-  const name = type.getSymbol()?.getName();
+  // The built-in class only: a module's own `class Uint8Array` has none of its guarantees.
+  const name = builtinClassName(type);
   if (name !== undefined && name in TYPED_ARRAY_ELEMS) {
     const elem = TYPED_ARRAY_ELEMS[name];
     if (elem) return { k: "array", cls: name, elem };
