@@ -71,6 +71,11 @@ interface IterationResult {
 function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, plan: HavocPlan, clauses: ReadonlyArray<{ clause: ParsedClause; id?: string }>, iterable: Val | undefined): IterationResult {
   const head = pre.clone();
   const loc = where(ctx, loop);
+  // A `var` declared in the loop keeps its value from the previous iteration (function
+  // scope): at the head it is whatever an earlier iteration left, unless already tracked.
+  for (const sym of varsDeclaredIn(ctx, loop)) {
+    if (!head.env.has(sym)) head.env.set(sym, { k: "opaque", why: `'${sym.getName()}' (a var that may hold a value from an earlier iteration)` });
+  }
   for (const ref of plan.shared) head.shared.add(ref);
   for (const ref of plan.refs) head.havocLength(ref, `length at the loop at ${loc}`);
   const counters = plan.vars.size > 0 ? inferCounters(ctx, loop, pre, plan) : new Map<ts.Symbol, Term>();
@@ -548,6 +553,30 @@ function isOtherWrite(id: ts.Identifier, loop: ts.IterationStatement): boolean {
   if ((ts.isPrefixUnaryExpression(top) || ts.isPostfixUnaryExpression(top)) && top.operand === n) return true;
   if ((ts.isForOfStatement(top) || ts.isForInStatement(top)) && top.initializer === n) return true;
   return false;
+}
+
+function varsDeclaredIn(ctx: ExecCtx, loop: ts.Node): ts.Symbol[] {
+  const out: ts.Symbol[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n)) return;
+    if (ts.isVariableDeclarationList(n) && (n.flags & ts.NodeFlags.BlockScoped) === 0) {
+      for (const d of n.declarations) {
+        const names: ts.Identifier[] = [];
+        const collect = (b: ts.Node): void => {
+          if (ts.isIdentifier(b)) names.push(b);
+          else ts.forEachChild(b, collect);
+        };
+        collect(d.name);
+        for (const id of names) {
+          const sym = ctx.checker.getSymbolAtLocation(id);
+          if (sym) out.push(sym);
+        }
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(loop, visit);
+  return out;
 }
 
 /** Replaces the placeholder bound variable of an inferred fact by the head constant. */

@@ -118,6 +118,12 @@ describe("more statements", () => {
     expect(await verdicts(only(obligations, "postcondition"))).toEqual(["proved"]);
   });
 
+  it("a var declared in a loop body may hold the previous iteration's value", async () => {
+    const code = "export function f(a: number[]): number {\n  let s = 0;\n  for (let i = 0; i < a.length; i++) {\n    var t: number | undefined;\n    const x = t === undefined ? 0 : 5;\n    if (a.length > 0) s += a[x];\n    t = 5;\n  }\n  return s;\n}";
+    const [o] = only(extract(code), "bounds");
+    expect(await verdict(o)).not.toBe("proved");
+  });
+
   it("for-of needs no bounds obligation; an index kept beside it is havocked", async () => {
     const code = "export function f(a: number[]): number {\n  let s = 0;\n  for (const x of a) s += x;\n  return a.length > 0 ? a[0] + s : s;\n}";
     expect(await verdicts(only(extract(code), "bounds"))).toEqual(["proved"]);
@@ -174,7 +180,8 @@ describe("contracts", () => {
   });
 
   it("a callee's postcondition is assumed at the call", async () => {
-    const code = "export function g(n: number): number {\n  return 0;\n}\nexport function f(a: number[]): number {\n  return a[g(a.length)];\n}";
+    // A local array: nothing the callee does can reach it (a parameter's length would be unknown after the call).
+    const code = "export function g(n: number): number {\n  return 0;\n}\nexport function f(a: number[]): number {\n  const b = [1, 2, 3];\n  return b[g(b.length)];\n}";
     const obligations = extract(code, {}, {
       entities: [
         { id: "G", name: "g", type: "Function" },
