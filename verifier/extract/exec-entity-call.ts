@@ -38,13 +38,11 @@ export function entityCall(ctx: ExecCtx, node: ts.CallExpression, info: CalleeIn
     st.assume(c.term);
   });
   const before = st.clone();
-  for (const v of vals) {
-    escape(v, st);
-    if (v.k === "arr" && v.cls === "Array") {
-      st.havocLength(v.ref, `length after the call to ${info.name} at ${where(ctx, node)}`);
-      st.lengthChanged(v.ref, st.lengthOf(v.ref), `an argument of ${info.name}`);
-    }
-  }
+  // The callee's body can do whatever an unknown call can: change the length of any array it
+  // can reach (its arguments, arrays it saved in module state earlier, anything shared) and
+  // detach typed arrays (length 0). Its postconditions win precision back below.
+  for (const v of vals) escape(v, st);
+  st.havocShared(`array lengths after the call to ${info.name} at ${where(ctx, node)}`);
   const result = freshResult(ctx, node, info, st);
   for (const clause of info.postconditions) {
     if (clause.kind === "informal") continue;
