@@ -158,3 +158,35 @@ describe("A8: effects inside ?: / && / ||", () => {
     expect(at(await verify(code("a.length")), "bounds", 5)).toBe("proved");
   });
 });
+
+describe("A7: a call to another entity havocs every array it can reach", () => {
+  it("module state: keep(a) then clear() empties a", async () => {
+    const code = (after: string) =>
+      `let saved: number[] = [];\nexport function keep(a: number[]): void { saved = a; }\nexport function clear(): void { saved.length = 0; }\nexport function f(a: number[]): number {\n  keep(a);\n  if (a.length > 0) {\n    clear();\n    ${after}\n  }\n  return 0;\n}`;
+    const ents = [{ name: "keep" }, { name: "clear" }, { name: "f" }];
+    expect(at(await verify(code("return a[0];"), ents), "bounds", 8)).not.toBe("proved");
+    expect(at(await verify(code("if (a.length > 0) return a[0];"), ents), "bounds", 8)).toBe("proved");
+  });
+
+  it("a typed-array argument may be detached (length 0) unless the callee's postcondition keeps its length", async () => {
+    const code = `export function detach(u: Uint8Array): void { structuredClone(u.buffer, { transfer: [u.buffer] }); }\nexport function f(u: Uint8Array): number {\n  if (u.length > 0) {\n    detach(u);\n    return u[0];\n  }\n  return 0;\n}`;
+    expect(at(await verify(code, [{ name: "detach" }, { name: "f" }]), "bounds", 5)).not.toBe("proved");
+    expect(at(await verify(code, [{ name: "detach", post: ["len(u) == old(len(u))"] }, { name: "f" }]), "bounds", 5)).toBe("proved");
+  });
+});
+
+describe("A9: an element of a plain Array may be a hole (undefined)", () => {
+  it("x === undefined after x = a[0] is possible for new Array(3); a typed array's element never is", async () => {
+    const code = (make: string) => `export function f(b: number[]): number {\n  const a = ${make};\n  const x = a[0];\n  if (x === undefined) return b[100];\n  return 0;\n}`;
+    expect(at(await verify(code("new Array<number>(3)")), "bounds", 4)).not.toBe("proved");
+    expect(at(await verify(code("new Array<number>(3)").replace("x === undefined", "x == null")), "bounds", 4)).not.toBe("proved");
+    expect(at(await verify(code("new Uint8Array(3)")), "bounds", 4)).toBe("proved");
+  });
+
+  it("a[0] ?? k takes k for a hole", async () => {
+    const code = `export function f(a: number[], b: number[]): number {\n  if (a.length === 0) return 0;\n  const k = a[0] ?? 100;\n  return b[k];\n}`;
+    const pre = ["len(b) == 10"];
+    expect(at(await verify(code, [{ name: "f", pre }]), "bounds", 4)).not.toBe("proved");
+    expect(at(await verify(code.replace("a[0] ?? 100", "a[0] ?? 5").replace("return b[k]", "return Number.isInteger(k) && k >= 0 && k < 10 ? b[k] : 0"), [{ name: "f", pre }]), "bounds", 4)).toBe("proved");
+  });
+});

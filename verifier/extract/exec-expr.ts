@@ -377,6 +377,13 @@ function evalBinary(ctx: ExecCtx, node: ts.BinaryExpression, st: State): Val {
   if (op === ts.SyntaxKind.QuestionQuestionToken) {
     const a = evalExpr(ctx, node.left, st);
     if (a.k === "undef") return evalExpr(ctx, node.right, st);
+    // A number, string, boolean or array may still be undefined: an element of a plain Array
+    // can be a hole (`new Array(3)`, `[1, , 3]`, `a.length = n`, structured clones keep holes).
+    if (mayBeHole(a)) {
+      const hole = freshConst("Bool", `the left side of ?? at ${where(ctx, node)} is undefined`);
+      const b = underCondition(ctx, node.right, hole, st);
+      return merge(st, hole, b, a);
+    }
     if (a.k !== "opaque") return a;
     throw new Abort(node, `'??' on an unmodelled value at ${where(ctx, node)}`);
   }
@@ -419,6 +426,7 @@ function binaryValue(ctx: ExecCtx, st: State, op: ts.SyntaxKind, a: Val, b: Val,
     const negated = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
     let t: Term | undefined;
     if (loose && a.k === "undef" && b.k === "undef") t = { kind: "lit", text: "true", sort: "Bool" };
+    else if ((a.k === "undef") !== (b.k === "undef") && (mayBeHole(a) || mayBeHole(b))) t = undefined; // a hole is undefined
     else if (loose && (a.k === "undef") !== (b.k === "undef")) t = a.k === "opaque" || b.k === "opaque" ? undefined : { kind: "lit", text: "false", sort: "Bool" };
     else if (loose && !sameKind(a, b)) t = undefined;
     else t = strictEquals(st, a, b);
@@ -426,6 +434,16 @@ function binaryValue(ctx: ExecCtx, st: State, op: ts.SyntaxKind, a: Val, b: Val,
     return { k: "bool", t: negated ? not(t) : t };
   }
   return { k: "opaque", why: `operator '${ts.tokenToString(op) ?? ts.SyntaxKind[op]}' at ${where(ctx, node)}` };
+}
+
+/**
+ * Values that may really be `undefined` although modelled as a number, string, boolean or
+ * array: any of them may have been read from a hole of a plain Array (typed-array elements and
+ * integers never are). Only comparisons with undefined/null and `??` can tell a hole apart;
+ * arithmetic and relational operators treat it like NaN, which the FP model already covers.
+ */
+function mayBeHole(v: Val): boolean {
+  return v.k === "num" || v.k === "str" || v.k === "bool" || v.k === "arr";
 }
 
 function sameKind(a: Val, b: Val): boolean {
