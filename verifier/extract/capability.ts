@@ -1,6 +1,6 @@
 import type { ts } from "ts-morph";
 import { where, type ExecCtx, type FacadeFunction } from "./context.js";
-import { escape, evalExpr, freshOfKind } from "./exec-expr.js";
+import { escape, evalExpr, freshOfKind, newArray } from "./exec-expr.js";
 import type { SiteKey } from "./sink.js";
 import type { State } from "./state.js";
 import { contains, equalsLiteral, prefixOf, suffixOf } from "./strings.js";
@@ -46,6 +46,11 @@ export function capabilityCall(ctx: ExecCtx, node: ts.CallExpression, fn: Facade
   }
   if (fn === "existsSync") return { k: "bool", t: freshConst("Bool", "existsSync result") };
   if (fn === "readFileSync" && vals[1]?.k === "str") return freshOfKind(st, { k: "str", t: intLit(0) }, "file contents");
+  if (fn === "readdirSync") {
+    // A fresh array of names (the facade returns a new array of strings).
+    const names = newArray(ctx, st, "Array", undefined, ctx.checker.getStringType(), `readdirSync result at ${where(ctx, node)}`);
+    return names.k === "arr" ? { ...names, elem: { k: "str" } } : names;
+  }
   return { k: "opaque", why: `${fn} result` };
 }
 
