@@ -111,6 +111,8 @@ function execStatement(ctx: ExecCtx, stmt: ts.Statement, st: State): Flow {
       return { normal: execLoop(ctx, stmt as ts.IterationStatement, st), breaks: [], continues: [] };
     case ts.SyntaxKind.SwitchStatement:
       return execSwitch(ctx, stmt as ts.SwitchStatement, st);
+    case ts.SyntaxKind.TryStatement:
+      return execTry(ctx, stmt as ts.TryStatement, st);
     default:
       throw new Abort(stmt, `${ts.SyntaxKind[stmt.kind]} at ${where(ctx, stmt)} is not modelled`);
   }
@@ -157,6 +159,52 @@ function execSwitch(ctx: ExecCtx, sw: ts.SwitchStatement, st: State): Flow {
     continues.push(...flow.continues);
   }
   return { normal, breaks: [], continues };
+}
+
+/**
+ * `try { A } catch { B }`: A runs as usual. B can start after any prefix of A (any
+ * expression may throw, and so does every failed runtime check), so it starts from the state
+ * before the try with every variable A assigns unknown (unmodelled) and every array length
+ * unknown. `finally` is not modelled.
+ */
+function execTry(ctx: ExecCtx, stmt: ts.TryStatement, st: State): Flow {
+  if (stmt.finallyBlock) throw new Abort(stmt, `try…finally at ${where(ctx, stmt)} is not modelled`);
+  const handler = stmt.catchClause;
+  const before = st.clone();
+  const tried = execStatements(ctx, stmt.tryBlock.statements, [st]);
+  if (!handler) return tried;
+  const entry = before;
+  for (const sym of assignedIn(ctx, stmt.tryBlock)) {
+    if (entry.env.has(sym)) entry.env.set(sym, { k: "opaque", why: `'${sym.getName()}' after an exception in the try block at ${where(ctx, stmt)}` });
+  }
+  for (const ref of [...entry.lens.keys()]) entry.havocLength(ref, `length after an exception in the try block at ${where(ctx, stmt)}`);
+  if (handler.variableDeclaration) bindPattern(ctx, handler.variableDeclaration.name, entry);
+  const caught = execStatements(ctx, handler.block.statements, [entry]);
+  return {
+    normal: [...tried.normal, ...caught.normal],
+    breaks: [...tried.breaks, ...caught.breaks],
+    continues: [...tried.continues, ...caught.continues],
+  };
+}
+
+/** Variables assigned anywhere in a block (assignment targets, ++/--, var declarations), by symbol. */
+function assignedIn(ctx: ExecCtx, block: ts.Node): ts.Symbol[] {
+  const out: ts.Symbol[] = [];
+  const add = (e: ts.Node): void => {
+    if (ts.isIdentifier(e)) {
+      const sym = ctx.checker.getSymbolAtLocation(e);
+      if (sym) out.push(sym);
+    } else ts.forEachChild(e, add);
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) add(n.left);
+    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) add(n.operand);
+    else if (ts.isVariableDeclaration(n)) add(n.name);
+    else if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && !ts.isVariableDeclarationList(n.initializer)) add(n.initializer);
+    ts.forEachChild(n, visit);
+  };
+  visit(block);
+  return out;
 }
 
 export function declare(ctx: ExecCtx, list: ts.VariableDeclarationList, st: State): void {

@@ -226,11 +226,22 @@ describe("what is not modelled is unsupported, never proved", () => {
     expect(o?.smt).toBeNull();
   });
 
-  it("statements after an unmodelled construct (try) are unsupported; those before are not", async () => {
-    const code = "export function f(a: number[], k: number): number {\n  const x = a.length > 0 ? a[0] : 0;\n  try {\n    return a[1];\n  } catch {\n    return x;\n  }\n}";
+  it("statements after an unmodelled construct (try…finally) are unsupported; those before are not", async () => {
+    const code = "export function f(a: number[], k: number): number {\n  const x = a.length > 0 ? a[0] : 0;\n  try {\n    return a[1];\n  } finally {\n    k = 0;\n  }\n}";
     const bounds = only(extract(code), "bounds");
     expect(bounds.map((o) => o.smt === null)).toEqual([false, true]);
     expect(await verdict(bounds[0])).toBe("proved");
+  });
+});
+
+describe("try/catch", () => {
+  it("the catch block starts with what the try block assigned unknown", async () => {
+    const code = (catchBody: string) =>
+      `declare function parse(s: string): number;\nexport function f(a: number[], s: string): number {\n  let i = 0;\n  try {\n    i = 7;\n    i = parse(s);\n    i = 0;\n  } catch {\n    ${catchBody}\n  }\n  return a.length > 0 ? a[0] : 0;\n}`;
+    const unknownIndex = only(extract(code("return a.length > 0 ? a[i] : 0;")), "bounds");
+    expect(unknownIndex[0]?.smt).toBeNull();
+    const reset = only(extract(code("i = 0;\n    return a.length > 0 ? a[i] : 0;")), "bounds");
+    expect(await verdicts(reset)).toEqual(["proved", "proved"]);
   });
 });
 
