@@ -4,7 +4,8 @@
  * before throwing, so guest code that catches the exception cannot hide it: the run is already
  * marked violated and the host stops it.
  */
-import type { CheckSpec, RunMode, ViolationData } from "./protocol.js";
+import { conform } from "./arg-shapes.js";
+import type { CheckSpec, EntryShapes, RunMode, ViolationData } from "./protocol.js";
 
 const RealString = String;
 const { isArray } = Array;
@@ -60,6 +61,8 @@ export interface CheckRuntime {
   readonly counters: () => number[] | undefined;
   /** Entry precondition checkers registered by instrumented module code, by export name. */
   readonly entryCheck: (name: string) => ((args: unknown[]) => unknown) | undefined;
+  /** Entry arguments checked against their declared shapes and rebuilt (guest/arg-shapes.ts); throws a violation. */
+  readonly admit: (shapes: EntryShapes, args: readonly unknown[]) => unknown[];
   readonly seal: () => void;
 }
 
@@ -214,6 +217,29 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     executed: () => executed,
     counters: () => (counting ? [...counts] : undefined),
     entryCheck: (name) => entries.get(name),
+    admit: (shapes, args) => {
+      const params = shapes.params;
+      // Not counted: `executed`/counters are the module's checks; argument checks always run
+      // exactly once per parameter (reported as security.argumentChecks).
+      const required = params.filter((p) => !p.optional).length;
+      if (args.length < required || args.length > params.length) {
+        const expected = required === params.length ? `${params.length}` : `${required} to ${params.length}`;
+        throw fail(shapes.arity, `expected ${expected} argument(s), got ${args.length}`, { arguments: RealString(args.length) });
+      }
+      const out: unknown[] = [];
+      params.forEach((p, i) => {
+        if (i >= args.length) return;
+        const value = args[i];
+        if (value === undefined && p.optional) {
+          out[i] = undefined;
+          return;
+        }
+        const c = conform(p.shape, value, p.name);
+        if (!c.ok) throw fail(p.check, `${spec(p.check).description}: ${c.problem}`, { [p.name]: show(value) });
+        out[i] = c.value;
+      });
+      return out;
+    },
     seal: () => void (sealed = true),
   };
 }

@@ -37,6 +37,32 @@ export interface ViolationData {
   readonly generated?: { readonly line: number; readonly column: number } | undefined;
 }
 
+/** Typed-array classes whose element ranges the verifier assumes (verifier/extract/values.ts). */
+export type TypedArrayClass = "Int8Array" | "Uint8Array" | "Uint8ClampedArray" | "Int16Array" | "Uint16Array" | "Int32Array" | "Uint32Array" | "Float32Array" | "Float64Array";
+
+/** The runtime shape a parameter's declared TypeScript type promises (checked at entry). */
+export type ValueShape =
+  | { readonly k: "number" }
+  | { readonly k: "string" }
+  | { readonly k: "boolean" }
+  | { readonly k: "array"; readonly elem: ValueShape }
+  | { readonly k: "typed"; readonly cls: TypedArrayClass };
+
+/** One parameter of an entry function: its shape and the check (table index) that reports a mismatch. */
+export interface ParamShape {
+  readonly name: string;
+  readonly shape: ValueShape;
+  /** `x?: T` or `x: T = …`: the argument may be missing or undefined. */
+  readonly optional: boolean;
+  readonly check: number;
+}
+
+/** An entry's argument checks: the arity check's table index and one check per parameter. */
+export interface EntryShapes {
+  readonly arity: number;
+  readonly params: readonly ParamShape[];
+}
+
 export interface LoadMessage {
   readonly type: "load";
   /** CommonJS JavaScript; evaluated as a function body `(exports, require, module, <checkParam>)`. */
@@ -50,6 +76,13 @@ export interface LoadMessage {
   /** Entity id per exported function name, for violations raised outside any check (facade). */
   readonly entities: Readonly<Record<string, string>>;
   readonly moduleFile: string;
+  /**
+   * Parameter shapes per exported entry name, checked (and typed arrays rebuilt) before the
+   * entry runs. An entry without shapes has a parameter whose type cannot be checked; the host
+   * then instruments without trusting any proof (host/param-shapes.ts). Absent only for
+   * loaders that trust no proof anyway (the benchmarks' uninstrumented baseline).
+   */
+  readonly shapes?: Readonly<Record<string, EntryShapes>> | undefined;
 }
 
 export interface RunMessage {

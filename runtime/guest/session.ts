@@ -122,7 +122,9 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
       error = { code: "ANRF_ENTRY_NOT_FOUND", message: `the module exports no function '${run.entry}'` };
       status = "error";
     } else {
-      const args = [...run.args];
+      // Shapes first: entry preconditions and every proof assume the declared parameter types.
+      const shapes = load.shapes !== undefined && Object.hasOwn(load.shapes, run.entry) ? load.shapes[run.entry] : undefined;
+      const args = shapes !== undefined ? checks.admit(shapes, run.args) : [...run.args];
       checks.entryCheck(run.entry)?.(args);
       let result = Reflect.apply(entry as (...a: unknown[]) => unknown, undefined, args);
       if (typeof result === "object" && result !== null && typeof (result as { then?: unknown }).then === "function") result = await result;

@@ -14,6 +14,13 @@ export interface ClauseScope {
   readonly params: readonly string[];
   /** old(e) → the name of the const holding e's value at entry (postconditions). */
   readonly old?: ((e: ClauseExpr) => string) | undefined;
+  /**
+   * Postconditions: a parameter name → the const holding the parameter's binding at entry.
+   * The verifier reads a parameter in a postcondition as the value the caller passed (docs/
+   * verification.md), not the variable's current value; for arrays the binding is the reference,
+   * so `len(a)` is the current length of the array that was passed.
+   */
+  readonly entryValue?: ((param: string) => string) | undefined;
 }
 
 export type CompiledClause = { readonly ok: true; readonly js: string; readonly usesOld: boolean } | { readonly ok: false; readonly reason: string };
@@ -30,6 +37,7 @@ export function compileClauseText(text: string, scope: ClauseScope): CompiledCla
 
 export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledClause {
   let usesOld = false;
+  let bound: ReadonlySet<string> = new Set();
   const go = (e: ClauseExpr): string => {
     switch (e.tag) {
       case "num":
@@ -44,6 +52,7 @@ export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledCla
         if (!identifier.test(e.name)) throw new NotCompilable(`'${e.name}' is not a name`);
         if (scope.result !== undefined && (e.name === "result" || (e.name === "output" && !scope.params.includes("output")))) return scope.result;
         if (e.name === "result" && !scope.params.includes("result")) throw new NotCompilable("'result' outside a postcondition");
+        if (scope.entryValue !== undefined && scope.params.includes(e.name) && !bound.has(e.name)) return scope.entryValue(e.name);
         return e.name;
       }
       case "len":
@@ -74,7 +83,15 @@ export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledCla
       }
       case "forall": {
         if (!identifier.test(e.variable)) throw new NotCompilable(`'${e.variable}' is not a name`);
-        return `${scope.checks}.all(${go(e.lo)}, ${go(e.hi)}, (${e.variable}) => ${go(e.body)})`;
+        const lo = go(e.lo);
+        const hi = go(e.hi);
+        const outer = bound;
+        bound = new Set([...outer, e.variable]); // the bound variable shadows a parameter of that name
+        try {
+          return `${scope.checks}.all(${lo}, ${hi}, (${e.variable}) => ${go(e.body)})`;
+        } finally {
+          bound = outer;
+        }
       }
       case "call":
         // Number.isInteger → <checks>.isInteger: the helpers are captured intrinsics on the
@@ -92,5 +109,5 @@ export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledCla
 
 /** JS for `e` itself (used to snapshot old(e) at function entry). */
 export function compileOldOperand(expr: ClauseExpr, scope: ClauseScope): CompiledClause {
-  return compileClause(expr, { ...scope, result: undefined, old: undefined });
+  return compileClause(expr, { ...scope, result: undefined, old: undefined, entryValue: undefined });
 }

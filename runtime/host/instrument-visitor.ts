@@ -41,6 +41,8 @@ interface FnScope {
   readonly params: string[];
   readonly olds: Array<{ name: string; js: string }>;
   readonly declared: Set<string>;
+  /** Parameter → the const snapshotting its binding at entry (read by postconditions). */
+  readonly entry?: Map<string, string>;
 }
 
 type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
@@ -146,7 +148,19 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         return name;
       };
       try {
-        const c = compileClause(parsed.expr, { checks, params: scope?.params ?? [], result: withResult ? RESULT : undefined, old: withResult ? old : undefined });
+        // In a postcondition a parameter means its value at entry (the verifier's reading):
+        // snapshot the binding in the function prelude, next to the old(e) snapshots.
+        const entryValue = (param: string): string => {
+          if (scope?.entry === undefined) throw new Error("a postcondition needs a function");
+          let name = scope.entry.get(param);
+          if (name === undefined) {
+            name = `__anrf_in${++tempCounter}`;
+            scope.entry.set(param, name);
+            scope.olds.push({ name, js: param });
+          }
+          return name;
+        };
+        const c = compileClause(parsed.expr, { checks, params: scope?.params ?? [], result: withResult ? RESULT : undefined, old: withResult ? old : undefined, entryValue: withResult ? entryValue : undefined });
         if (!c.ok) {
           input.notCheckable.push(`${text} (${c.reason})`);
           return undefined;
@@ -301,7 +315,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     const visitFunction = (node: FunctionLike): ts.Node => {
       const entity = entityOf(node, byName);
       const params = paramNames(node);
-      const scope: FnScope = { temps: [], entity, params, olds: [], declared: new Set([...top().declared, ...params]) };
+      const scope: FnScope = { temps: [], entity, params, olds: [], declared: new Set([...top().declared, ...params]), entry: new Map() };
       const closing = node.body && ts.isBlock(node.body) ? node.body.getEnd() - 1 : undefined;
       const exprSite = node.body && !ts.isBlock(node.body) ? loc(node.body) : undefined;
       scopes.push(scope);

@@ -8,9 +8,10 @@
  */
 import { ts } from "ts-morph";
 import type { ObligationResult } from "../../verifier/obligation.js";
-import type { CheckLocation, CheckSpec, RunMode } from "../guest/protocol.js";
+import type { CheckLocation, CheckSpec, EntryShapes, RunMode } from "../guest/protocol.js";
 import { CheckTable } from "./check-table.js";
 import { makeVisitorTransformer, type VisitorEntity } from "./instrument-visitor.js";
+import { entryShapes, shapeText } from "./param-shapes.js";
 
 export interface InstrumentInput {
   readonly source: string;
@@ -21,6 +22,11 @@ export interface InstrumentInput {
   readonly entities: readonly VisitorEntity[];
   /** Transpile only, no checks at all: the benchmarks' uninstrumented baseline. run() never sets it. */
   readonly bare?: boolean | undefined;
+  /**
+   * False: skip no check even in production (run() sets it when the entry's argument types
+   * cannot be checked at entry, so no proof's assumptions are known to hold). Default true.
+   */
+  readonly trustProofs?: boolean | undefined;
 }
 
 export interface Instrumented {
@@ -28,7 +34,13 @@ export interface Instrumented {
   readonly sourceMap: string;
   readonly checkParam: string;
   readonly checks: readonly CheckSpec[];
+  /** Checks in the module (sites and entry preconditions); the argument-shape checks are counted apart. */
   readonly inserted: number;
+  /** Argument-shape checks per exported entry (guest/arg-shapes.ts), for every entry whose parameter types can be checked. */
+  readonly shapes: Readonly<Record<string, EntryShapes>>;
+  readonly argumentChecks: number;
+  /** Entries whose argument types cannot be checked at entry, with the reason (run them trusting no proof). */
+  readonly uncheckedEntries: Readonly<Record<string, string>>;
   readonly skippedByProof: number;
   /** Unproved obligations that did not become a check (type, informal, or an uninstrumented site). */
   readonly uncovered: readonly string[];
@@ -51,7 +63,7 @@ export function instrument(input: InstrumentInput): Instrumented {
     const lc = sf.getLineAndCharacterOfPosition(offset);
     return { file: input.file, line: lc.line + 1, column: lc.character + 1 };
   };
-  const table = new CheckTable(input.obligations, input.mode, locationOf);
+  const table = new CheckTable(input.obligations, input.mode, locationOf, input.obligations, input.trustProofs ?? true);
   const checkParam = freshName(input.source);
   const notCheckable: string[] = [];
   const entryLocation = (name: string): CheckLocation => {
@@ -91,6 +103,28 @@ export function instrument(input: InstrumentInput): Instrumented {
     },
     transformers: input.bare ? {} : { before: [transformer] },
   });
+  // Argument shapes (checked in every mode: every proof, and the entry preconditions, assume
+  // them). Registered after the module's checks, so site checks keep their table indices.
+  const shapes: Record<string, EntryShapes> = {};
+  const uncheckedEntries = Object.create(null) as Record<string, string>;
+  let argumentChecks = 0;
+  for (const [name, shape] of entryShapes(sf, input.entities.map((e) => e.name))) {
+    const entity = input.entities.find((e) => e.name === name)!;
+    if (!shape.ok) {
+      uncheckedEntries[name] = shape.reason;
+      notCheckable.push(`${entity.id}: arguments of '${name}' cannot be checked at entry (${shape.reason}); proofs are not trusted when it is the entry, every check is inserted`);
+      continue;
+    }
+    const arity = table.always({ id: `${entity.id}/precondition/entry:arguments`, kind: "precondition", entity: entity.id, location: locationOf(shape.start), description: `'${name}' takes ${shape.params.length} argument(s)` });
+    const params = shape.params.map((p) => ({
+      name: p.name,
+      shape: p.shape,
+      optional: p.optional,
+      check: table.always({ id: `${entity.id}/precondition/entry:${p.name}`, kind: "precondition", entity: entity.id, location: locationOf(p.start), description: `argument '${p.name}' must be ${p.optional ? "undefined or " : ""}${shapeText(p.shape)}` }),
+    }));
+    argumentChecks += 1 + params.length;
+    Object.defineProperty(shapes, name, { value: { arity, params }, enumerable: true, writable: true, configurable: true });
+  }
   // Drop the sourceMappingURL comment: the map is returned as data, not resolved by the engine.
   const js = out.outputText.replace(/\n\/\/# sourceMappingURL=.*$/m, "");
   // Only problems in the module text itself (syntax); option notes are not the module's fault.
@@ -103,7 +137,10 @@ export function instrument(input: InstrumentInput): Instrumented {
     sourceMap: out.sourceMapText ?? "",
     checkParam,
     checks: table.specs,
-    inserted: table.specs.length,
+    inserted: table.specs.length - argumentChecks,
+    shapes,
+    argumentChecks,
+    uncheckedEntries,
     skippedByProof: table.skippedByProof,
     uncovered: table.uncovered(),
     notCheckable,

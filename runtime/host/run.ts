@@ -124,7 +124,13 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
   const visitorEntities = [...entities.values()].map((e) => ({ id: e.id, name: e.name, clauses: clausesFor(document, e.id) }));
   const file = loaded.module.fromInline ? `${loaded.file}#/execution/code` : loaded.module.file;
   const key = createHash("sha256").update(JSON.stringify([documentHash, mode, file, verification.obligations.map((o) => [o.id, o.kind, o.status, o.site.start, o.site.end, o.clause])])).digest("hex");
-  const inst = instrumentMemo(key, () => instrument({ source: loaded.module!.text, file, obligations: verification.obligations, mode, entities: visitorEntities }));
+  let inst = instrumentMemo(key, () => instrument({ source: loaded.module!.text, file, obligations: verification.obligations, mode, entities: visitorEntities }));
+  // Every proof assumes the entry's arguments have their declared types. When they cannot be
+  // checked at entry (param-shapes.ts), no proof is trusted: every check is inserted.
+  const trustProofs = !Object.hasOwn(inst.uncheckedEntries, entry);
+  if (!trustProofs && mode === "production") {
+    inst = instrumentMemo(`${key}:untrusted`, () => instrument({ source: loaded.module!.text, file, obligations: verification.obligations, mode, entities: visitorEntities, trustProofs: false }));
+  }
   const instrumentMs = performance.now() - instrumentStarted;
   const policy = options.policy ?? entityPolicy(entity) ?? "terminate";
   const security: RunSecurity = {
@@ -132,6 +138,8 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     checksInserted: inst.inserted,
     checksSkippedByProof: inst.skippedByProof,
     checksExecuted: 0,
+    argumentChecks: trustProofs ? inst.shapes[entry]!.params.length + 1 : 0,
+    proofsTrusted: trustProofs,
     limits,
     policy,
     unsupportedGrants: [...unsupported, ...(verification.note ? [verification.note] : [])],
@@ -151,6 +159,7 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     resultBytes: limits.resultBytes,
     entities: Object.fromEntries([...entities].map(([name, e]) => [name, e.id])),
     moduleFile: file,
+    shapes: inst.shapes,
   };
   const pool = options.pool ?? defaultPool();
   let acquired;

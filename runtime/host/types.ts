@@ -37,6 +37,13 @@ export interface RunSecurity {
   readonly checksInserted: number;
   readonly checksSkippedByProof: number;
   readonly checksExecuted: number;
+  /** Argument-shape checks at entry (arity + one per parameter); 0 when the entry's types cannot be checked. */
+  readonly argumentChecks?: number | undefined;
+  /**
+   * False when the entry's parameter types cannot be checked at entry (see `notCheckable`):
+   * then no proof is trusted and every check is inserted, in every mode.
+   */
+  readonly proofsTrusted?: boolean | undefined;
   /** Testing mode: how often each inserted check ran, by check id. */
   readonly checkCounts?: Readonly<Record<string, number>> | undefined;
   readonly limits: RunLimits;

@@ -14,7 +14,7 @@ import { auditedAs, makeDocument, tempDir } from "./fixtures.js";
 const code = String.raw`
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 export function ok(): string { return readFileSync("/data/hello.txt", "utf8"); }
-export function read(p: any): string { return readFileSync(p, "utf8"); }
+export function read(p: string): string { return readFileSync(p, "utf8"); }
 export function readBytesPath(p: string): string { return readFileSync(new TextEncoder().encode(p) as any, "utf8"); }
 export function readChanging(): string {
   let calls = 0;
