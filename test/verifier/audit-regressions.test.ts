@@ -190,3 +190,22 @@ describe("A9: an element of a plain Array may be a hole (undefined)", () => {
     expect(at(await verify(code.replace("a[0] ?? 100", "a[0] ?? 5").replace("return b[k]", "return Number.isInteger(k) && k >= 0 && k < 10 ? b[k] : 0"), [{ name: "f", pre }]), "bounds", 4)).toBe("proved");
   });
 });
+
+describe("B1: sat through a loop abstraction is not a counterexample", () => {
+  it("a[k - 1] after ten k = k + 1 is not refuted (the havocked k = 0 is no real run); a real straight-line bug still is", async () => {
+    const code = `export function f(a: number[]): number {\n  let k = 0;\n  for (let i = 0; i < 10; i++) { k = k + 1; }\n  return a[k - 1];\n}`;
+    const r = await verify(code, [{ name: "f", pre: ["len(a) == 10"] }]);
+    expect(at(r, "bounds", 4)).not.toBe("refuted");
+    expect(at(r, "bounds", 4)).not.toBe("proved");
+    expect(at(await verify(`export function f(a: number[]): number {\n  return a[10];\n}`, [{ name: "f", pre: ["len(a) == 10"] }]), "bounds", 2)).toBe("refuted");
+  });
+});
+
+describe("B2: a path condition over other constants is kept", () => {
+  it("a site under an impossible condition (k * k < 0) is not refuted; a possible one (k * k < 1) is", async () => {
+    const code = (cond: string) => `export function f(a: number[], k: number): number {\n  if (${cond}) return a[100];\n  return 0;\n}`;
+    const pre = ["Number.isSafeInteger(k)"];
+    expect(at(await verify(code("k * k < 0"), [{ name: "f", pre }]), "bounds", 2)).toBe("proved");
+    expect(at(await verify(code("k * k < 1"), [{ name: "f", pre }]), "bounds", 2)).toBe("refuted");
+  });
+});

@@ -4,7 +4,7 @@ import { asAssumption, asGoal, clauseTerm } from "./contract-eval.js";
 import { escape, evalExpr, newArray } from "./exec-expr.js";
 import type { SiteKey } from "./sink.js";
 import type { State } from "./state.js";
-import { freshConst } from "./terms.js";
+import { abstractConst } from "./terms.js";
 import type { Val } from "./values.js";
 
 /**
@@ -58,11 +58,11 @@ function freshResult(ctx: ExecCtx, node: ts.CallExpression, info: CalleeInfo, st
   if (!shape) return { k: "opaque", why: source };
   switch (shape.k) {
     case "number":
-      return { k: "num", t: freshConst("FP", source) };
+      return { k: "num", t: abstractConst("FP", source) };
     case "string":
-      return { k: "str", t: freshConst("String", source) };
+      return { k: "str", t: abstractConst("String", source) };
     case "boolean":
-      return { k: "bool", t: freshConst("Bool", source) };
+      return { k: "bool", t: abstractConst("Bool", source) };
     case "array": {
       const arr = newArray(ctx, st, shape.cls, undefined, undefined, source);
       if (arr.k === "arr") st.shared.add(arr.ref);

@@ -8,7 +8,7 @@ import { asNumVal, bitNot, bitwise, numberLiteral, shift, toFP, toInt32 } from "
 import { arith, merge, negate, relational, strictEquals, toStringTerm, truthy, type ArithOp } from "./ops.js";
 import { bounded, newRefId, strLen, type State } from "./state.js";
 import { Abort } from "./sink.js";
-import { and, app, freshConst, implies, intLit, ite, not, or, strLit, type Term } from "./terms.js";
+import { abstractConst, and, app, freshConst, implies, intLit, ite, not, or, strLit, type Term } from "./terms.js";
 import { isTypedArrayClass, MAX_STRING_LENGTH, maxLengthOf, TWO_53, type Val } from "./values.js";
 
 /**
@@ -572,15 +572,15 @@ export function hasEffects(node: ts.Node, checker?: ts.TypeChecker): boolean {
 export function freshOfKind(st: State, like: Val, source: string): Val {
   switch (like.k) {
     case "int": {
-      const c = freshConst("Int", source);
+      const c = abstractConst("Int", source);
       return { k: "int", t: c };
     }
     case "num":
-      return { k: "num", t: freshConst("FP", source) };
+      return { k: "num", t: abstractConst("FP", source) };
     case "bool":
-      return { k: "bool", t: freshConst("Bool", source) };
+      return { k: "bool", t: abstractConst("Bool", source) };
     case "str": {
-      const c = freshConst("String", source);
+      const c = abstractConst("String", source);
       st.assume(bounded(strLen(c), 0n, MAX_STRING_LENGTH));
       return { k: "str", t: c };
     }

@@ -8,7 +8,7 @@ import { declare, execGuarded, recordAbort } from "./exec-stmt.js";
 import { Abort, type SiteKey } from "./sink.js";
 import { bounded, strLen, type State } from "./state.js";
 import { print } from "./smt-text.js";
-import { and, app, eq, freshConst, intLit, le, not, or, type Term } from "./terms.js";
+import { abstractConst, and, app, eq, freshConst, intLit, le, not, or, type Term } from "./terms.js";
 import { MAX_STRING_LENGTH, TWO_53, type IntVal, type Val } from "./values.js";
 
 /**
@@ -85,17 +85,19 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
     const source = `${name} (loop at ${loc})`;
     let v: Val;
     if (shape === "int") {
-      const c = freshConst("Int", source);
+      // A counter with its inferred range, in a loop without early exits, takes every value of
+      // that range in a real run: not an abstraction for counterexamples. Anything else is.
       const counterFact = counters.get(sym);
+      const c = counterFact !== undefined && !hasEarlyExit(loop) ? freshConst("Int", source) : abstractConst("Int", source);
       v = { k: "int", t: c, lo: undefined, hi: undefined };
       if (counterFact === undefined) {
         const iv = plan.intervals.get(sym) ?? { lo: SAFE_LO, hi: SAFE_HI };
         safeInts.push({ name, sym, lo: iv.lo, hi: iv.hi });
       } else head.assume(substitute(counterFact, c));
-    } else if (shape === "num") v = { k: "num", t: freshConst("FP", source) };
-    else if (shape === "bool") v = { k: "bool", t: freshConst("Bool", source) };
+    } else if (shape === "num") v = { k: "num", t: abstractConst("FP", source) };
+    else if (shape === "bool") v = { k: "bool", t: abstractConst("Bool", source) };
     else if (shape === "str") {
-      const c = freshConst("String", source);
+      const c = abstractConst("String", source);
       head.assume(bounded(strLen(c), 0n, MAX_STRING_LENGTH));
       v = { k: "str", t: c };
     } else if (shape === "undef") v = { k: "undef" };
@@ -169,7 +171,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
     } else {
       let c: Term;
       if (ts.isForOfStatement(loop)) {
-        c = freshConst("Bool", `another element at the loop at ${loc}`);
+        c = abstractConst("Bool", `another element at the loop at ${loc}`);
       } else {
         const test = ts.isForStatement(loop) ? loop.condition : (loop as ts.WhileStatement).expression;
         c = test ? condition(ctx, test, atHead) : { kind: "lit", text: "true", sort: "Bool" };
@@ -577,6 +579,18 @@ function varsDeclaredIn(ctx: ExecCtx, loop: ts.Node): ts.Symbol[] {
   };
   ts.forEachChild(loop, visit);
   return out;
+}
+
+/** `break`, `return`, `throw` or a labelled `continue` anywhere in the loop (closures aside): the run may leave early. */
+function hasEarlyExit(loop: ts.IterationStatement): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n)) return;
+    if (ts.isBreakStatement(n) || ts.isReturnStatement(n) || ts.isThrowStatement(n) || (ts.isContinueStatement(n) && n.label !== undefined)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(loop, visit);
+  return found;
 }
 
 /** Replaces the placeholder bound variable of an inferred fact by the head constant. */

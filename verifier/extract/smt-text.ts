@@ -1,3 +1,4 @@
+import { ABSTRACTION_MARKER } from "../solver/verdict.js";
 import { stringLemmas } from "./strings.js";
 import { and, constsOf, implies, isTrue, not, type Const, type Sort, type Term } from "./terms.js";
 
@@ -24,7 +25,17 @@ export function sortText(sort: Sort): string {
  * assumptions only weakens them, so an unsat answer stays a proof.
  */
 export function canonicalQuery(assumptions: readonly Term[], goal: Term): CanonicalQuery {
-  return canonicalAssertions(coneOfInfluence(assumptions, goal), goal);
+  return canonicalAssertions(coneOfInfluence(assumptions, goal), goal, dependsOnAbstraction(assumptions, goal));
+}
+
+/**
+ * Whether a counterexample to `assumptions ⇒ goal` can involve an abstraction constant: one
+ * connected to the goal through shared constants (its cone of influence). Facts outside the
+ * cone are kept in the query (audit B2) but cannot shape the values the goal fails on.
+ */
+function dependsOnAbstraction(assumptions: readonly Term[], goal: Term): boolean {
+  const cone = goalCone(dedupe(assumptions.filter((a) => !isTrue(a))), goal);
+  return [goal, ...cone].some((t) => constsOf(t).some((c) => c.abstraction === true));
 }
 
 /**
@@ -36,6 +47,7 @@ export function canonicalQueryPaths(paths: ReadonlyArray<{ readonly assumptions:
   if (paths.length === 1 && only) return canonicalQuery(only.assumptions, only.goal);
   const seen = new Set<string>();
   const parts: Term[] = [];
+  const abstraction = paths.some((p) => dependsOnAbstraction(p.assumptions, p.goal));
   for (const p of paths) {
     const part = implies(and(...coneOfInfluence(p.assumptions, p.goal)), p.goal);
     const key = print(part, new Map(), true);
@@ -43,10 +55,10 @@ export function canonicalQueryPaths(paths: ReadonlyArray<{ readonly assumptions:
     seen.add(key);
     parts.push(part);
   }
-  return canonicalAssertions([], and(...parts));
+  return canonicalAssertions([], and(...parts), abstraction);
 }
 
-function canonicalAssertions(kept: readonly Term[], goal: Term): CanonicalQuery {
+function canonicalAssertions(kept: readonly Term[], goal: Term, abstraction: boolean): CanonicalQuery {
   const lemmas = stringLemmas([...kept, goal], (t) => print(t, new Map(), true));
   const assertions = [...lemmas, ...kept, not(goal)];
   const names = new Map<number, string>();
@@ -65,14 +77,29 @@ function canonicalAssertions(kept: readonly Term[], goal: Term): CanonicalQuery 
   const lines = ["(set-logic ALL)"];
   for (const d of decls) lines.push(`(declare-const ${d.name} ${sortText(d.sort)})`);
   for (const a of assertions) lines.push(`(assert ${print(a, names)})`);
+  // A model through an abstraction constant (loop head, length after a call, callee result,
+  // rounding witness) need not be a real run: the verdict mapping reports such `sat` as unknown.
+  if (abstraction) lines.push(ABSTRACTION_MARKER);
   lines.push("(check-sat)");
   const symbols: Record<string, string> = {};
   for (const c of all) symbols[names.get(c.id) ?? "?"] = c.source;
   return { smt: `${lines.join("\n")}\n`, symbols };
 }
 
+const KEEP_ALL_FACTS = true;
+
 export function coneOfInfluence(assumptions: readonly Term[], goal: Term): Term[] {
   const facts = dedupe(assumptions.filter((a) => !isTrue(a)));
+  // Every path condition is kept (audit B2): a dropped fact over other constants may be
+  // unsatisfiable (the site is dead), and without it `sat` would be a bogus refutation
+  // (dropping is sound for `proved` but not honest for `refuted`). The goal's cone still
+  // decides whether a counterexample depends on an abstraction (dependsOnAbstraction).
+  if (KEEP_ALL_FACTS) return facts;
+  return goalCone(facts, goal);
+}
+
+/** The facts connected to the goal through shared constants (transitively). */
+function goalCone(facts: readonly Term[], goal: Term): Term[] {
   const constSets = facts.map((f) => new Set(constsOf(f).map((c) => c.id)));
   const relevant = new Set(constsOf(goal).map((c) => c.id));
   const keep = facts.map((_, i) => (constSets[i]?.size ?? 0) === 0);

@@ -1,4 +1,4 @@
-import { and, app, freshConst, intLit, le, type Term } from "./terms.js";
+import { abstractConst, and, app, intLit, le, type Term } from "./terms.js";
 import { maxLengthOf, type Val } from "./values.js";
 
 /**
@@ -48,7 +48,7 @@ export class State {
   /** A fresh, unknown but valid length for `ref` (after an operation we do not track). */
   havocLength(ref: number, source: string): void {
     const cls = this.refClass.get(ref) ?? "Array";
-    const len = freshConst("Int", source);
+    const len = abstractConst("Int", source);
     this.lens.set(ref, len);
     this.assume(and(le(intLit(0), len), le(len, intLit(maxLengthOf(cls)))));
   }

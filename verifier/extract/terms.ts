@@ -15,6 +15,11 @@ export interface Const {
   readonly source: string;
   /** Canonical name for parameter facets (p0, p0_len); others are named v<k> when printed. */
   readonly canon?: string | undefined;
+  /**
+   * The constant stands for an over-approximation (a loop head's havocked state, a length
+   * after a call, a callee's result): a model that uses it need not describe a real run.
+   */
+  readonly abstraction?: boolean | undefined;
 }
 
 export type Term =
@@ -30,6 +35,11 @@ let nextConstId = 0;
 export function freshConst(sort: Sort, source: string, canon?: string): Const {
   nextConstId += 1;
   return { kind: "const", id: nextConstId, sort, source, canon };
+}
+
+/** A fresh constant standing for an abstraction (see Const.abstraction): counterexamples through it are not confirmed. */
+export function abstractConst(sort: Sort, source: string): Const {
+  return { ...freshConst(sort, source), abstraction: true };
 }
 
 export function app(op: string, sort: Sort, ...args: Term[]): Term {

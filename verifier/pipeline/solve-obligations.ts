@@ -89,7 +89,7 @@ export async function solveObligations(
       settings.signal,
     );
     // The shared verdict keeps SMT constant names; each obligation renames them below.
-    const verdict = verdictFromOutcome(outcome, {}, settings.limits);
+    const verdict = verdictFromOutcome(outcome, { smt: query.smt }, settings.limits);
     if (outcome.kind === "answer") {
       solved++;
       await settings.cache?.store(query, verdict);

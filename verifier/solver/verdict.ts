@@ -6,7 +6,20 @@ import type { RawModel, SolveOutcome } from "./protocol.js";
  * Turn z3's answer into a verdict. The only way to `proved` is an `unsat` answer: every
  * failure (parse error, crash, cancellation) and every `unknown` keeps the runtime check.
  */
-export function verdictFromOutcome(outcome: SolveOutcome, obligation: Pick<Obligation, "symbols">, limits: SolverLimits): Verdict {
+/**
+ * Comment line the extractor puts into a query whose constants include an abstraction (a loop
+ * head's havocked state, a length after a call, a callee's result, a rounding witness): a model
+ * of it may describe no real run, so `sat` there is not a counterexample.
+ */
+export const ABSTRACTION_MARKER = "; anrf: counterexample depends on an abstraction";
+
+export const UNCONFIRMED_REASON = "counterexample depends on a loop abstraction; not confirmed";
+
+/**
+ * `obligation.smt`, when given, is the query text: `sat` on a query carrying ABSTRACTION_MARKER
+ * is reported unknown (the runtime check stays), never refuted with a possibly bogus model.
+ */
+export function verdictFromOutcome(outcome: SolveOutcome, obligation: Pick<Obligation, "symbols"> & { readonly smt?: string | null | undefined }, limits: SolverLimits): Verdict {
   if (outcome.kind === "failed") {
     return { status: "unknown", reason: outcome.reason, counterexample: null, cost: { timeMs: round(outcome.timeMs) } };
   }
@@ -15,6 +28,7 @@ export function verdictFromOutcome(outcome: SolveOutcome, obligation: Pick<Oblig
     case "unsat":
       return { status: "proved", reason: "unsat", counterexample: null, cost };
     case "sat":
+      if (obligation.smt?.includes(ABSTRACTION_MARKER)) return { status: "unknown", reason: UNCONFIRMED_REASON, counterexample: null, cost };
       return {
         status: "refuted",
         reason: "sat: z3 found a counterexample",
