@@ -209,3 +209,12 @@ describe("B2: a path condition over other constants is kept", () => {
     expect(at(await verify(code("k * k < 1"), [{ name: "f", pre }]), "bounds", 2)).toBe("refuted");
   });
 });
+
+describe("A11: a parameter name in a postcondition is its value at entry", () => {
+  it("result == x holds for `const r = x; x = x + 1; return r;` and not for `return x` after the increment", async () => {
+    const code = (ret: string) => `export function f(x: number): number {\n  const r = x;\n  x = x + 1;\n  return ${ret};\n}`;
+    const ents = [{ name: "f", pre: ["Number.isSafeInteger(x) && x < 1000"], post: ["result == x"] }];
+    expect(at(await verify(code("r"), ents), "postcondition", 4)).toBe("proved");
+    expect(at(await verify(code("x"), ents), "postcondition", 4)).not.toBe("proved");
+  });
+});

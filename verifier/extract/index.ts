@@ -22,7 +22,7 @@ import { MAX_STRING_LENGTH, maxLengthOf, TWO_53, type Val } from "./values.js";
  */
 
 /** Bumped whenever the encoding of any obligation changes: part of the proof-cache key. */
-export const ENCODING_VERSION = "anrf-encode-2";
+export const ENCODING_VERSION = "anrf-encode-3";
 
 export interface ExtractionEntity {
   readonly id: string;
