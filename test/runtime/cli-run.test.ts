@@ -38,6 +38,14 @@ describe("anrf run", () => {
     expect(status).toBe(1);
     expect(t.out.join("")).toMatch(/status: violation[\s\S]*violation: bounds \S+\/bounds\/2:\d+ at \S+:2:\d+/);
   });
+  it("exit 1 when --args do not have the declared parameter types (named in the output)", async () => {
+    const dir = tempDir();
+    await makeDocument({ dir, code, functions: ["add", "at"] });
+    const t = io(dir);
+    const status = await runCli(["run", "doc.anrf.json", "--entry", "at", "--args", '[[1, "2"], 0]', "--mode", "development", "--audit", join(dir, "a.jsonl")], t);
+    expect(status).toBe(1);
+    expect(t.out.join("")).toMatch(/violation: precondition ENT-1-AT\/precondition\/entry:a at \S+:2:\d+[\s\S]*argument 'a' must be number\[\]: a\[1\] is a string, not a number/);
+  });
   it("exit 1 on a timeout (--timeout)", async () => {
     const dir = tempDir();
     await makeDocument({ dir, code: "export function spin(): number { for (;;) {} }", functions: ["spin"] });

@@ -104,6 +104,12 @@ describe("audit c16: lut[u[0]] with u: Uint8Array, both bounds proved", () => {
     const r = await go("f", [lut, new Uint8Array([255])], "production", proved(sites));
     expect(r).toMatchObject({ status: "ok", value: 510 });
   });
+  it("with the real verifier's verdicts too: production never reads lut[1000]", async () => {
+    const r = await run(doc, "f", [lut, [1000]], { mode: "production", audit: join(dir, "audit.jsonl"), pool });
+    expect(r.status).toBe("violation");
+    expect(r.value).toBeUndefined();
+    expect(r.violations[0]!.id).toBe("ENT-0-F/precondition/entry:u");
+  }, 60_000);
   it("a typed array of another class, a string, or a plain object is refused", async () => {
     for (const u of [new Uint16Array([1]), "ab", { 0: 1, length: 1 }, [1.5], ["1"]]) {
       expectArgumentViolation(await go("f", [lut, u], "production", proved(sites)), "ENT-0-F", "u");
