@@ -368,7 +368,7 @@ function evalBinary(ctx: ExecCtx, node: ts.BinaryExpression, st: State): Val {
   }
   if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) {
     const a = evalExpr(ctx, node.left, st);
-    const ta = truthy(a) ?? freshConst("Bool", `truthiness of ${node.left.getText(ctx.sf)}`);
+    const ta = truthy(a) ?? abstractConst("Bool", `truthiness of ${node.left.getText(ctx.sf)}`);
     const rightCond = op === ts.SyntaxKind.AmpersandAmpersandToken ? ta : not(ta);
     const b = underCondition(ctx, node.right, rightCond, st);
     if (a.k === "bool" && b.k === "bool") return { k: "bool", t: op === ts.SyntaxKind.AmpersandAmpersandToken ? and(ta, b.t) : or(ta, b.t) };
@@ -380,7 +380,7 @@ function evalBinary(ctx: ExecCtx, node: ts.BinaryExpression, st: State): Val {
     // A number, string, boolean or array may still be undefined: an element of a plain Array
     // can be a hole (`new Array(3)`, `[1, , 3]`, `a.length = n`, structured clones keep holes).
     if (mayBeHole(a)) {
-      const hole = freshConst("Bool", `the left side of ?? at ${where(ctx, node)} is undefined`);
+      const hole = abstractConst("Bool", `the left side of ?? at ${where(ctx, node)} is undefined`);
       const b = underCondition(ctx, node.right, hole, st);
       return merge(st, hole, b, a);
     }
@@ -498,7 +498,7 @@ export function assignTo(ctx: ExecCtx, target: ts.Expression, v: Val, st: State)
 /** The truthiness of a condition; an unmodelled one is an unconstrained boolean (both branches explored). */
 export function condition(ctx: ExecCtx, node: ts.Expression, st: State): Term {
   const v = evalExpr(ctx, node, st);
-  return truthy(v) ?? freshConst("Bool", `the condition ${node.getText(ctx.sf)}`);
+  return truthy(v) ?? abstractConst("Bool", `the condition ${node.getText(ctx.sf)}`);
 }
 
 /**

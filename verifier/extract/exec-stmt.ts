@@ -6,7 +6,7 @@ import { strictEquals } from "./ops.js";
 import { execLoop } from "./loops.js";
 import { Abort, type SiteKey } from "./sink.js";
 import type { State } from "./state.js";
-import { freshConst, not, type Term } from "./terms.js";
+import { abstractConst, freshConst, not, type Term } from "./terms.js";
 import type { Val } from "./values.js";
 
 /**
@@ -130,7 +130,7 @@ function execSwitch(ctx: ExecCtx, sw: ts.SwitchStatement, st: State): Flow {
     if (!ts.isCaseClause(c)) return undefined;
     if (hasEffects(c.expression, ctx.checker)) throw new Abort(c, `case label with effects at ${where(ctx, c)} is not modelled`);
     const label = evalExpr(ctx, c.expression, st);
-    return strictEquals(st, disc, label) ?? freshConst("Bool", `case ${c.expression.getText(ctx.sf)} matches`);
+    return strictEquals(st, disc, label) ?? abstractConst("Bool", `case ${c.expression.getText(ctx.sf)} matches`);
   });
   const normal: State[] = [];
   const continues: State[] = [];

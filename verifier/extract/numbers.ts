@@ -1,5 +1,5 @@
 import type { State } from "./state.js";
-import { and, app, eq, fpLit, freshConst, implies, intLit, ite, le, lt, not, or, type Term } from "./terms.js";
+import { abstractConst, and, app, eq, fpLit, freshConst, implies, intLit, ite, le, lt, not, or, type Term } from "./terms.js";
 import { TWO_31, TWO_32, TWO_53, type IntVal, type Val } from "./values.js";
 
 /**
@@ -114,7 +114,7 @@ export function toFP(st: State, v: NumVal): Term {
   if (v.k === "num") return v.t;
   const conv = app("(_ to_fp 11 53)", "FP", RNE, app("to_real", "Real", v.t));
   if (!v.negZero) return conv;
-  const zero = freshConst("FP", "a zero of either sign");
+  const zero = abstractConst("FP", "a zero of either sign");
   st.assume(app("fp.isZero", "Bool", zero));
   return ite(eq(v.t, intLit(0)), zero, conv);
 }
