@@ -17,6 +17,9 @@ export class CheckTable {
   private readonly bySite = new Map<string, ObligationResult[]>();
   private readonly used = new Set<string>();
   private readonly synthesized = new Map<string, number>();
+  private readonly unplacedNotes: string[] = [];
+  /** Checks decided but not placed in the code (see `unplaced`). */
+  unplacedCount = 0;
 
   constructor(
     obligations: readonly ObligationResult[],
@@ -74,8 +77,20 @@ export class CheckTable {
     return this.specs.length - 1;
   }
 
-  /** Obligations neither proved nor turned into a check (e.g. `type`, `informal`, sites not instrumented). */
+  /**
+   * A check was decided for a site but cannot be placed (its clause does not compile to a
+   * runtime check): the obligation is then not enforced and must be reported as uncovered.
+   */
+  unplaced(k: number, why: string): void {
+    const s = this.specs[k];
+    if (s === undefined) return;
+    this.unplacedCount += 1;
+    if (s.status !== "proved") this.unplacedNotes.push(`${s.id} (${s.kind}, ${s.status}; not placed: ${why})`);
+  }
+
+  /** Obligations neither proved nor turned into a check (e.g. `type`, `informal`, sites not instrumented, clauses that do not compile). */
   uncovered(): string[] {
-    return this.all.filter((o) => o.status !== "proved" && !this.used.has(o.id)).map((o) => `${o.id} (${o.kind}, ${o.status})`);
+    const never = this.all.filter((o) => o.status !== "proved" && !this.used.has(o.id)).map((o) => `${o.id} (${o.kind}, ${o.status})`);
+    return [...never, ...this.unplacedNotes];
   }
 }

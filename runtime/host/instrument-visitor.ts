@@ -43,6 +43,8 @@ interface FnScope {
   readonly declared: Set<string>;
   /** Parameter → the const snapshotting its binding at entry (read by postconditions). */
   readonly entry?: Map<string, string>;
+  /** True while this function's parameter list is visited (temps cannot live in its body then). */
+  inParameters?: boolean;
 }
 
 type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
@@ -110,7 +112,13 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     };
     const temp = () => {
       const name = `__anrf_t${++tempCounter}`;
-      top().temps.push(name);
+      // A parameter initializer cannot see the function body's `let`: its temps live in the
+      // nearest enclosing scope whose body is visible there (the module scope at worst). Safe
+      // to share: `(t = recv)[b(t, i, k)]` reads t before evaluating i, so a re-entrant call
+      // that reuses t cannot change the receiver checked.
+      let i = scopes.length - 1;
+      while (i > 0 && scopes[i]!.inParameters === true) i--;
+      scopes[i]!.temps.push(name);
       return f.createIdentifier(name);
     };
     /** `recv` evaluated once: identifiers and `this` as they are, anything else through a temp. */
@@ -179,7 +187,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         const k = table.decide("postcondition", e.id, site.start, site.end, `postcondition ${text}`, (o, n) => (o.clause !== undefined ? o.clause === key : n === i));
         if (k === undefined) return;
         const js = compile(text, scope, true);
-        if (js === undefined) return;
+        if (js === undefined) return table.unplaced(k, "the clause cannot be evaluated at run time");
         out = checkCall("post", [num(k), out, raw(f, `(${RESULT}) => ${js}`)]);
       });
       return out;
@@ -196,6 +204,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         if (k === undefined) return;
         const js = compile(inv.text, undefined, false);
         if (js !== undefined) out.push(checkCall("inv", [num(k), raw(f, js)]));
+        else table.unplaced(k, "the clause cannot be evaluated at run time");
       };
       const here = table.obligationsAt("invariant", site.start, site.end);
       if (input.invariantObligations) {
@@ -217,6 +226,16 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
 
     const visit = (node: ts.Node): ts.Node | ts.Node[] => {
       if (isFunctionLike(node)) return visitFunction(node);
+      if (ts.isParameter(node) && node.initializer !== undefined) {
+        const scope = top();
+        const was = scope.inParameters;
+        scope.inParameters = true;
+        try {
+          return ts.visitEachChild(node, visit, ctx);
+        } finally {
+          scope.inParameters = was;
+        }
+      }
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) top().declared.add(node.name.text);
       if (ts.isElementAccessExpression(node)) return visitElementAccess(node);
       if (ts.isCallExpression(node)) return visitCall(node);
@@ -255,7 +274,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
           const k = table.decide("precondition", e.id, site.start, site.end, `precondition ${text}`, (o, n) => (o.clause !== undefined ? o.clause === text : n === i));
           if (k === undefined) return;
           const js = compile(text, { temps: [], entity: e, params, olds: [], declared: new Set() }, false);
-          if (js === undefined) return;
+          if (js === undefined) return table.unplaced(k, "the clause cannot be evaluated at run time");
           args = checkCall("pre", [num(k), args, raw(f, `(${params.join(", ")}) => ${js}`)]);
           any = true;
         });

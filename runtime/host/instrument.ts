@@ -137,7 +137,7 @@ export function instrument(input: InstrumentInput): Instrumented {
     sourceMap: out.sourceMapText ?? "",
     checkParam,
     checks: table.specs,
-    inserted: table.specs.length - argumentChecks,
+    inserted: table.specs.length - argumentChecks - table.unplacedCount,
     shapes,
     argumentChecks,
     uncheckedEntries,

@@ -31,6 +31,8 @@ export function loops(n: number): number {
   return s;
 }
 export function sideEffects(a: number[]): number { let i = 0; const b = [a, a]; return b[i++]![i++]! + i; }
+function mk(n: number): number[] { return [n, n + 1]; }
+export function defaults(i: number, x = mk(i)[i], y = (() => mk(2)[1]!)()): number { return x! + y; }
 export function typed(n: number): number { const t = new Float64Array(n); for (let i = 0; i < n; i++) t[i] = i / 2; return t[n - 1]! + t.length; }
 `;
 
@@ -45,6 +47,7 @@ const cases: Array<[string, unknown[]]> = [
   ["loops", [5]],
   ["sideEffects", [[10, 20, 30]]],
   ["typed", [7]],
+  ["defaults", [1]],
 ];
 
 function reference(entry: string, args: unknown[]): unknown {
@@ -70,5 +73,14 @@ describe("instrumented (every check) = plain JavaScript when no check fails", ()
     // Checks really ran (except where the optional chain short-circuits before any access).
     if (!(entry === "optional" && args[0] === null)) expect(r.security.checksExecuted).toBeGreaterThan(0);
     expect(r.value).toEqual(reference(entry, args));
+  });
+});
+
+describe("checks inside parameter initializers", () => {
+  it("an out-of-bounds read in a default value is a bounds violation (not a ReferenceError from a misplaced temp)", async () => {
+    const r = await run(doc, "defaults", [5], { verification: [], audit: false, pool, mode: "development" });
+    expect(r.status, JSON.stringify(r.error)).toBe("violation");
+    expect(r.violations[0]!.kind).toBe("bounds");
+    expect(r.violations[0]!.message).toMatch(/index 5 out of bounds for length 2/);
   });
 });

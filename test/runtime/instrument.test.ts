@@ -114,6 +114,27 @@ export function k(n: number): number { return n; }`;
     expect(out.uncovered.join()).toContain(typeOb.id);
   });
 
+  it("an unproved check whose clause cannot be evaluated is listed as uncovered, not counted as inserted", () => {
+    // A precondition with old(...) has no meaning at a call site: it compiles to no check there.
+    const src = `export function h(x: number): number { return x; }\nexport function k(): number { return h(1); }`;
+    const call = obligation("precondition", src, "h(1)", "unknown", { entity: "K", clause: "old(x) > 0" });
+    const out = instrument({ source: src, file: "m.ts", obligations: [call], mode: "production", entities: [{ id: "H", name: "h", clauses: { ...noClauses, preconditions: ["old(x) > 0"] } }, { id: "K", name: "k", clauses: noClauses }] });
+    expect(countChecks(out.js, "pre")).toBe(0);
+    expect(out.uncovered.join()).toContain(`${call.id} (precondition, unknown; not placed`);
+    expect(out.inserted).toBe(0);
+  });
+
+  it("a parameter initializer's receiver temp lives where the initializer can see it", () => {
+    const src = `function mk(): number[] { return [1]; }\nexport function f(i: number, x = mk()[i]): number { return x; }`;
+    const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "development", entities: [] });
+    expect(countChecks(out.js, "b")).toBe(1);
+    const t = /\(?(__anrf_t\d+) = mk\(\)\)/.exec(out.js)?.[1];
+    expect(t).toBeDefined();
+    // Declared at module level, not in f's body (which a parameter initializer cannot see).
+    expect(out.js).toMatch(new RegExp(`^let [^\n]*\\b${t}\\b`, "m"));
+    expect(out.js).not.toMatch(new RegExp(`\\{\\s*let [^\n]*\\b${t}\\b`));
+  });
+
   it("the wrapper parameter never collides with a name in the module", () => {
     const src = `export function f(__anrf_c: number[]): number { return __anrf_c[0]; }`;
     const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "production", entities: [] });
