@@ -110,6 +110,13 @@ describe("audit c16: lut[u[0]] with u: Uint8Array, both bounds proved", () => {
     expect(r.value).toBeUndefined();
     expect(r.violations[0]!.id).toBe("ENT-0-F/precondition/entry:u");
   }, 60_000);
+  it("the same under process isolation (arguments cross an IPC channel instead of a worker port)", async () => {
+    const opts = { mode: "production" as const, verification: proved(sites), audit: join(dir, "audit.jsonl"), pool, isolation: "process" as const };
+    const bad = await run(doc, "f", [lut, [1000]], opts);
+    expect(bad.security.limits.isolation).toBe("process");
+    expectArgumentViolation(bad, "ENT-0-F", "u");
+    expect(await run(doc, "f", [lut, new Uint8Array([4])], opts)).toMatchObject({ status: "ok", value: 8 });
+  }, 30_000);
   it("a typed array of another class, a string, or a plain object is refused", async () => {
     for (const u of [new Uint16Array([1]), "ab", { 0: 1, length: 1 }, [1.5], ["1"]]) {
       expectArgumentViolation(await go("f", [lut, u], "production", proved(sites)), "ENT-0-F", "u");
