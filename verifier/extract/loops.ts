@@ -8,7 +8,7 @@ import { declare, execGuarded, recordAbort } from "./exec-stmt.js";
 import { Abort, type SiteKey } from "./sink.js";
 import { bounded, strLen, type State } from "./state.js";
 import { print } from "./smt-text.js";
-import { abstractConst, and, app, eq, freshConst, intLit, le, not, or, type Term } from "./terms.js";
+import { abstractConst, and, app, eq, exactConst, freshConst, intLit, le, not, or, type Term } from "./terms.js";
 import { MAX_STRING_LENGTH, TWO_53, type IntVal, type Val } from "./values.js";
 
 /**
@@ -88,7 +88,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
       // A counter with its inferred range, in a loop without early exits, takes every value of
       // that range in a real run: not an abstraction for counterexamples. Anything else is.
       const counterFact = counters.get(sym);
-      const c = counterFact !== undefined && !hasEarlyExit(loop) ? freshConst("Int", source) : abstractConst("Int", source);
+      const c = counterFact !== undefined && !hasEarlyExit(loop) ? exactConst("Int", source) : abstractConst("Int", source);
       v = { k: "int", t: c, lo: undefined, hi: undefined };
       if (counterFact === undefined) {
         const iv = plan.intervals.get(sym) ?? { lo: SAFE_LO, hi: SAFE_HI };

@@ -1,5 +1,5 @@
 import type { State } from "./state.js";
-import { abstractConst, and, app, eq, fpLit, freshConst, implies, intLit, ite, le, lt, not, or, type Term } from "./terms.js";
+import { abstractConst, and, app, eq, exactConst, fpLit, freshConst, implies, intLit, ite, le, lt, not, or, type Term } from "./terms.js";
 import { TWO_31, TWO_32, TWO_53, type IntVal, type Val } from "./values.js";
 
 /**
@@ -76,7 +76,7 @@ export function intArith(st: State, op: "+" | "-" | "*", a: IntVal, b: IntVal): 
   if (lo !== undefined && hi !== undefined && lo >= -TWO_53 && hi <= TWO_53) return { k: "int", t, lo, hi, negZero };
   const bounded = within(a, -TWO_53, TWO_53) && within(b, -TWO_53, TWO_53);
   if (!bounded && !st.clauseMode) return exactInt(st, t, lo, hi, negZero);
-  const w = freshConst("Int", "a rounded integer result");
+  const w = exactConst("Int", "a rounded integer result");
   st.assume(implies(and(le(intLit(-TWO_53), t), le(t, intLit(TWO_53))), eq(w, t)));
   st.assume(implies(lt(intLit(TWO_53), t), le(intLit(TWO_53), w)));
   st.assume(implies(lt(t, intLit(-TWO_53)), le(w, intLit(-TWO_53))));

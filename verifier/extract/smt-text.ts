@@ -1,6 +1,6 @@
 import { ABSTRACTION_MARKER } from "../solver/verdict.js";
 import { stringLemmas } from "./strings.js";
-import { and, constsOf, implies, isTrue, not, type Const, type Sort, type Term } from "./terms.js";
+import { and, constsOf, implies, isAbstraction, isTrue, not, type Const, type Sort, type Term } from "./terms.js";
 
 /**
  * Canonical SMT-LIB text for one obligation. Canonical means: constants named p<i>… for
@@ -35,7 +35,7 @@ export function canonicalQuery(assumptions: readonly Term[], goal: Term): Canoni
  */
 function dependsOnAbstraction(assumptions: readonly Term[], goal: Term): boolean {
   const cone = goalCone(dedupe(assumptions.filter((a) => !isTrue(a))), goal);
-  return [goal, ...cone].some((t) => constsOf(t).some((c) => c.abstraction === true));
+  return [goal, ...cone].some((t) => constsOf(t).some(isAbstraction));
 }
 
 /**

@@ -37,6 +37,26 @@ export function freshConst(sort: Sort, source: string, canon?: string): Const {
   return { kind: "const", id: nextConstId, sort, source, canon };
 }
 
+/**
+ * A fresh constant whose value in any model is one a real run can produce given the other
+ * constants (a loop counter in its inferred range, the rounding witness of an exact integer
+ * operation). Every other constant that is not a parameter facet (canon) counts as an
+ * abstraction for counterexamples (see isAbstraction).
+ */
+export function exactConst(sort: Sort, source: string): Const {
+  return { ...freshConst(sort, source), abstraction: false };
+}
+
+/**
+ * Whether a model's value for `c` may describe no real run: parameter facets and exactConst
+ * constants are real; everything else (loop-head havoc, lengths after calls, call and builtin
+ * results, element values, unknown conditions, the sign of a zero, …) is an abstraction.
+ */
+export function isAbstraction(c: Const): boolean {
+  if (c.canon !== undefined) return false;
+  return c.abstraction !== false;
+}
+
 /** A fresh constant standing for an abstraction (see Const.abstraction): counterexamples through it are not confirmed. */
 export function abstractConst(sort: Sort, source: string): Const {
   return { ...freshConst(sort, source), abstraction: true };
