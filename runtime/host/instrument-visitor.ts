@@ -11,6 +11,7 @@ import { compileClause, compileOldOperand } from "./clause-compile.js";
 import type { CheckTable } from "./check-table.js";
 import { clauseSets, type ClauseSets } from "./clause-sets.js";
 import type { EntityClauses } from "./document-view.js";
+import { topLevelFunction } from "./param-shapes.js";
 
 export interface VisitorEntity {
   readonly id: string;
@@ -91,6 +92,12 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     }
     ts.forEachChild(node, collect);
   };
+  // The module-level implementation first (what the verifier analyses and the host calls): a
+  // nested function of the same name must not lend its parameter list to the entry check.
+  for (const e of input.entities) {
+    const fn = topLevelFunction(sf0, e.name);
+    if (fn !== undefined) entityParams.set(e.name, paramNames(fn));
+  }
   collect(sf0);
   const sets = new Map<string, ClauseSets>();
   for (const e of input.entities) {

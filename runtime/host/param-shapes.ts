@@ -104,7 +104,7 @@ function shapeOfType(node: ts.TypeNode, shadowed: ReadonlySet<string>, sf: ts.So
 type EntryFunction = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
 
 /** The module-level implementation of an exported name (overload signatures have no body). */
-function topLevelFunction(sf: ts.SourceFile, name: string): EntryFunction | undefined {
+export function topLevelFunction(sf: ts.SourceFile, name: string): EntryFunction | undefined {
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st) && st.name?.text === name && st.body !== undefined) return st;
     if (ts.isVariableStatement(st)) {

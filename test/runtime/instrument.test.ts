@@ -135,6 +135,13 @@ export function k(n: number): number { return n; }`;
     expect(out.js).not.toMatch(new RegExp(`\\{\\s*let [^\n]*\\b${t}\\b`));
   });
 
+  it("the entry precondition binds the module-level function's parameters, not a nested namesake's", () => {
+    const src = `function outer(): void { function f(b: number, a: number): void {} }\nexport function f(a: number, b: number): number { return a - b; }`;
+    const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "production", entities: [{ id: "F", name: "f", clauses: { ...noClauses, preconditions: ["a < b"] } }] });
+    expect(out.js).toMatch(/__anrf_c\.entry\("f", \(args\) => \{ __anrf_c\.pre\(\d+, args, \(a, b\) => \(a < b\)\); \}\)/);
+    expect(out.shapes["f"]?.params.map((p) => p.name)).toEqual(["a", "b"]);
+  });
+
   it("the wrapper parameter never collides with a name in the module", () => {
     const src = `export function f(__anrf_c: number[]): number { return __anrf_c[0]; }`;
     const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "production", entities: [] });
