@@ -58,12 +58,23 @@ function paramNames(fn: FunctionLike): string[] {
   return fn.parameters.map((p, i) => (ts.isIdentifier(p.name) ? p.name.text : `__anrf_p${i}`));
 }
 
-/** The entity a function node implements: `function name` or `const name = (…) => …` at any level. */
-function entityOf(fn: FunctionLike, byName: ReadonlyMap<string, VisitorEntity>): VisitorEntity | undefined {
-  if (ts.isFunctionDeclaration(fn) && fn.name) return byName.get(fn.name.text);
+/** Position key of a node (the transformer sees a re-parse of the same text, not sf0's nodes). */
+const posKey = (n: ts.Node): string => `${n.pos}:${n.end}`;
+
+/**
+ * The entity a function node implements. The module-level implementation of the entity's
+ * exported name (param-shapes.ts topLevelFunction, through `export { local as name }`) when
+ * there is one — only that node, so a same-named decoy elsewhere does not take the entity's
+ * checks; otherwise (not resolvable) any `function name` / `const name = (…) => …`.
+ */
+function entityOf(fn: FunctionLike, byName: ReadonlyMap<string, VisitorEntity>, resolved: ReadonlyMap<string, VisitorEntity>, resolvedNames: ReadonlySet<string>): VisitorEntity | undefined {
+  const exact = resolved.get(posKey(fn));
+  if (exact !== undefined) return exact;
+  let name: string | undefined;
+  if (ts.isFunctionDeclaration(fn) && fn.name) name = fn.name.text;
   const parent = fn.parent;
-  if ((ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) && parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return byName.get(parent.name.text);
-  return undefined;
+  if ((ts.isFunctionExpression(fn) || ts.isArrowFunction(fn)) && parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) name = parent.name.text;
+  return name === undefined || resolvedNames.has(name) ? undefined : byName.get(name);
 }
 
 export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile): ts.TransformerFactory<ts.SourceFile> {
@@ -85,9 +96,17 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       if (nb && ts.isNamedImports(nb)) for (const el of nb.elements) fsNamed.set(el.name.text, (el.propertyName ?? el.name).text);
     }
   }
+  const resolved = new Map<string, VisitorEntity>();
+  const resolvedNames = new Set<string>();
+  for (const e of input.entities) {
+    const fn = topLevelFunction(sf0, e.name);
+    if (fn === undefined) continue;
+    resolved.set(posKey(fn), e);
+    resolvedNames.add(e.name);
+  }
   const collect = (node: ts.Node): void => {
     if (isFunctionLike(node)) {
-      const e = entityOf(node, byName);
+      const e = entityOf(node, byName, resolved, resolvedNames);
       if (e && !entityParams.has(e.name)) entityParams.set(e.name, paramNames(node));
     }
     ts.forEachChild(node, collect);
@@ -339,7 +358,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     };
 
     const visitFunction = (node: FunctionLike): ts.Node => {
-      const entity = entityOf(node, byName);
+      const entity = entityOf(node, byName, resolved, resolvedNames);
       const params = paramNames(node);
       const scope: FnScope = { temps: [], entity, params, olds: [], declared: new Set([...top().declared, ...params]), entry: new Map() };
       const closing = node.body && ts.isBlock(node.body) ? node.body.getEnd() - 1 : undefined;

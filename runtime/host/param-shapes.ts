@@ -103,8 +103,22 @@ function shapeOfType(node: ts.TypeNode, shadowed: ReadonlySet<string>, sf: ts.So
 
 type EntryFunction = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
 
-/** The module-level implementation of an exported name (overload signatures have no body). */
-export function topLevelFunction(sf: ts.SourceFile, name: string): EntryFunction | undefined {
+/**
+ * The module-level implementation of an exported name (overload signatures have no body),
+ * through `export { local as name }` when the module has one: the function the host calls.
+ * Undefined when the name is re-exported from elsewhere or is not a module-level function.
+ */
+export function topLevelFunction(sf: ts.SourceFile, exportName: string): EntryFunction | undefined {
+  let name = exportName;
+  for (const st of sf.statements) {
+    if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      for (const el of st.exportClause.elements) {
+        if (el.name.text !== exportName) continue;
+        if (st.moduleSpecifier !== undefined) return undefined;
+        name = (el.propertyName ?? el.name).text;
+      }
+    }
+  }
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st) && st.name?.text === name && st.body !== undefined) return st;
     if (ts.isVariableStatement(st)) {

@@ -142,6 +142,17 @@ export function k(n: number): number { return n; }`;
     expect(out.shapes["f"]?.params.map((p) => p.name)).toEqual(["a", "b"]);
   });
 
+  it("an entity exported under another name gets its checks on the function the host calls, not on a same-named decoy", () => {
+    const src = `function f(x: number): number { return x; }\nfunction real(a: Uint8Array): number { return a.length; }\nexport { real as f };`;
+    const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "production", entities: [{ id: "F", name: "f", clauses: { ...noClauses, preconditions: ["len(a) > 0"], postconditions: ["result > 0"] } }] });
+    expect(out.shapes["f"]?.params).toMatchObject([{ name: "a", shape: { k: "typed", cls: "Uint8Array" } }]);
+    expect(out.js).toMatch(/__anrf_c\.pre\(\d+, args, \(a\) => /);
+    const decoy = out.js.slice(out.js.indexOf("function f("), out.js.indexOf("function real("));
+    const realFn = out.js.slice(out.js.indexOf("function real("));
+    expect(countChecks(decoy, "post")).toBe(0);
+    expect(countChecks(realFn, "post")).toBe(1);
+  });
+
   it("the wrapper parameter never collides with a name in the module", () => {
     const src = `export function f(__anrf_c: number[]): number { return __anrf_c[0]; }`;
     const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "production", entities: [] });
