@@ -218,3 +218,21 @@ describe("A11: a parameter name in a postcondition is its value at entry", () =>
     expect(at(await verify(code("x"), ents), "postcondition", 4)).not.toBe("proved");
   });
 });
+
+describe("A9: a hole computes like NaN but is not NaN", () => {
+  // Finite and not NaN makes x - x === 0 for a number; for a hole (undefined) x - x is NaN.
+  const guarded = (params: string, read: string) =>
+    `export function f(${params}, b: number[]): number {\n  const x = ${read};\n  if (!Number.isNaN(x) && x !== Infinity && x !== -Infinity) {\n    const y = x - x;\n    if (y === y) return 0;\n    return b[100];\n  }\n  return 0;\n}`;
+
+  it("Number.isNaN(hole) is false: the guard does not make x - x === 0 for an element; for a parameter it does", async () => {
+    expect(at(await verify(guarded("a: number[]", "a[0]")), "bounds", 6)).not.toBe("proved");
+    expect(at(await verify(guarded("p: number", "p")), "bounds", 6)).toBe("proved");
+  });
+
+  it("two holes are === although two NaNs are not", async () => {
+    const code = (read: string) =>
+      `export function f(a: number[], p: number, q: number, b: number[]): number {\n  const x = ${read.split(",")[0]};\n  const y = ${read.split(",")[1]};\n  if (x === y && !(x - x === 0 || x === Infinity || x === -Infinity)) return b[100];\n  return 0;\n}`;
+    expect(at(await verify(code("a[0],a[1]")), "bounds", 4)).not.toBe("proved");
+    expect(at(await verify(code("p,q")), "bounds", 4)).toBe("proved");
+  });
+});

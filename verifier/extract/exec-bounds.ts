@@ -68,7 +68,8 @@ export function elementValue(recv: Extract<Val, { k: "arr" | "str" }>, st: State
 export function valueOfElem(elem: ElemType, st: State, cls: string): Val {
   switch (elem.k) {
     case "num":
-      return { k: "num", t: freshConst("FP", `an element of a ${cls}`) };
+      // Float typed arrays have no holes; a plain Array's element may be one (undefined).
+      return { k: "num", t: freshConst("FP", `an element of a ${cls}`), hole: cls === "Array" };
     case "int": {
       const c = freshConst("Int", `an element of a ${cls}`);
       st.assume(bounded(c, elem.lo, elem.hi));

@@ -136,6 +136,9 @@ function builtinCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: St
     case "Number.isFinite":
       return x ? { k: "bool", t: isFiniteTerm(x) } : { k: "bool", t: { kind: "lit", text: "false", sort: "Bool" } };
     case "Number.isNaN":
+      // Number.isNaN(undefined) is false although a hole computes like NaN: for a value that may
+      // be a hole, true only implies NaN.
+      if (x?.k === "num" && x.hole === true) return { k: "bool", t: and(isNaNTerm(x), freshConst("Bool", "the value is not a hole")) };
       return x ? { k: "bool", t: isNaNTerm(x) } : { k: "bool", t: { kind: "lit", text: "false", sort: "Bool" } };
     case "String.fromCharCode": {
       const c = freshConst("String", "result of String.fromCharCode");

@@ -58,7 +58,8 @@ function freshResult(ctx: ExecCtx, node: ts.CallExpression, info: CalleeInfo, st
   if (!shape) return { k: "opaque", why: source };
   switch (shape.k) {
     case "number":
-      return { k: "num", t: abstractConst("FP", source) };
+      // The callee may return a hole of an array it reads (`return a[0]` type-checks as number).
+      return { k: "num", t: abstractConst("FP", source), hole: true };
     case "string":
       return { k: "str", t: abstractConst("String", source) };
     case "boolean":

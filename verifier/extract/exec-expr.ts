@@ -427,6 +427,7 @@ function binaryValue(ctx: ExecCtx, st: State, op: ts.SyntaxKind, a: Val, b: Val,
     let t: Term | undefined;
     if (loose && a.k === "undef" && b.k === "undef") t = { kind: "lit", text: "true", sort: "Bool" };
     else if ((a.k === "undef") !== (b.k === "undef") && (mayBeHole(a) || mayBeHole(b))) t = undefined; // a hole is undefined
+    else if (a.k === "num" && a.hole === true && b.k === "num" && b.hole === true) t = undefined; // two holes are equal, two NaNs are not
     else if (loose && (a.k === "undef") !== (b.k === "undef")) t = a.k === "opaque" || b.k === "opaque" ? undefined : { kind: "lit", text: "false", sort: "Bool" };
     else if (loose && !sameKind(a, b)) t = undefined;
     else t = strictEquals(st, a, b);

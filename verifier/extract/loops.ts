@@ -94,7 +94,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
         const iv = plan.intervals.get(sym) ?? { lo: SAFE_LO, hi: SAFE_HI };
         safeInts.push({ name, sym, lo: iv.lo, hi: iv.hi });
       } else head.assume(substitute(counterFact, c));
-    } else if (shape === "num") v = { k: "num", t: abstractConst("FP", source) };
+    } else if (shape === "num") v = { k: "num", t: abstractConst("FP", source), hole: true };
     else if (shape === "bool") v = { k: "bool", t: abstractConst("Bool", source) };
     else if (shape === "str") {
       const c = abstractConst("String", source);

@@ -13,7 +13,7 @@ const RTZ = { kind: "lit", text: "RTZ", sort: "Bool" } as const satisfies Term;
 const RTN = { kind: "lit", text: "RTN", sort: "Bool" } as const satisfies Term;
 const RTP = { kind: "lit", text: "RTP", sort: "Bool" } as const satisfies Term;
 
-export type NumVal = IntVal | { readonly k: "num"; readonly t: Term };
+export type NumVal = IntVal | { readonly k: "num"; readonly t: Term; readonly hole?: boolean | undefined };
 
 export function intConst(n: bigint): IntVal {
   return { k: "int", t: intLit(n), lo: n, hi: n };

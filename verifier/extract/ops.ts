@@ -33,7 +33,7 @@ export function merge(st: State, c: Term, a: Val, b: Val): Val {
   }
   const na = asNumVal(a);
   const nb = asNumVal(b);
-  if (na && nb) return { k: "num", t: ite(c, toFP(st, na), toFP(st, nb)) };
+  if (na && nb) return { k: "num", t: ite(c, toFP(st, na), toFP(st, nb)), hole: (na.k === "num" && na.hole === true) || (nb.k === "num" && nb.hole === true) };
   if ((a.k === "bool" && b.k === "bool") || (a.k === "str" && b.k === "str")) return { k: a.k, t: ite(c, a.t, b.t) };
   if (a.k === "arr" && b.k === "arr" && a.ref === b.ref) return a;
   if (a.k === "undef" && b.k === "undef") return a;

@@ -33,7 +33,12 @@ export interface IntVal {
 
 export type Val =
   | IntVal
-  | { readonly k: "num"; readonly t: Term }
+  /**
+   * `hole`: the value may really be `undefined` (read from a hole of a plain Array, a callee's
+   * result, a loop-head havoc). It behaves like NaN (which `t` may be) for arithmetic and
+   * comparisons; only `Number.isNaN` and `===` between two such values tell them apart.
+   */
+  | { readonly k: "num"; readonly t: Term; readonly hole?: boolean | undefined }
   | { readonly k: "bool"; readonly t: Term }
   | { readonly k: "str"; readonly t: Term }
   | { readonly k: "arr"; readonly ref: number; readonly cls: string; readonly elem: ElemType }
