@@ -236,3 +236,12 @@ describe("A9: a hole computes like NaN but is not NaN", () => {
     expect(at(await verify(code("p,q")), "bounds", 4)).toBe("proved");
   });
 });
+
+describe("C: a guarded Math.floor index is proved (it timed out), a non-integral one is not", () => {
+  it("j = Math.floor(x) with 0 <= j < a.length is proved; j = x / 2 is not", async () => {
+    const code = (j: string) => `export function f(a: number[], x: number): number {\n  const j = ${j};\n  if (j >= 0 && j < a.length) return a[j];\n  return 0;\n}`;
+    expect(at(await verify(code("Math.floor(x)")), "bounds", 3)).toBe("proved");
+    expect(at(await verify(code("Math.trunc(x / 2)")), "bounds", 3)).toBe("proved");
+    expect(at(await verify(code("x / 2")), "bounds", 3)).not.toBe("proved");
+  });
+});

@@ -166,6 +166,9 @@ export function isFiniteTerm(v: NumVal): Term {
 export function isIntegralTerm(v: NumVal): Term {
   if (v.k === "int" && v.mayBeInfinite) return freshConst("Bool", "integrality of a value that may be Infinity");
   if (v.k === "int") return { kind: "lit", text: "true", sort: "Bool" };
+  // Math.floor/ceil/trunc results: a finite roundToIntegral is integral by definition, so only
+  // finiteness is left (z3 is very slow at re-deriving that through nested roundings — audit C).
+  if (v.t.kind === "app" && v.t.op === "fp.roundToIntegral") return isFiniteTerm(v);
   return and(isFiniteTerm(v), app("fp.eq", "Bool", app("fp.roundToIntegral", "FP", RTZ, v.t), v.t));
 }
 
