@@ -245,3 +245,12 @@ describe("C: a guarded Math.floor index is proved (it timed out), a non-integral
     expect(at(await verify(code("x / 2")), "bounds", 3)).not.toBe("proved");
   });
 });
+
+describe("B1: a path condition through an abstraction does not confirm a counterexample", () => {
+  it("1 / (p * 0) < 0 with p > 0 is dead in reality; the conservative -0 sign must not make it refuted", async () => {
+    const code = `export function f(a: number[], p: number): number {\n  const w = p * 0;\n  if (1 / w < 0) return a[100];\n  return 0;\n}`;
+    const r = await verify(code, [{ name: "f", pre: ["Number.isSafeInteger(p) && p > 0"] }]);
+    expect(at(r, "bounds", 3)).not.toBe("refuted");
+    expect(at(r, "bounds", 3)).not.toBe("proved");
+  });
+});

@@ -29,13 +29,13 @@ export function canonicalQuery(assumptions: readonly Term[], goal: Term): Canoni
 }
 
 /**
- * Whether a counterexample to `assumptions ⇒ goal` can involve an abstraction constant: one
- * connected to the goal through shared constants (its cone of influence). Facts outside the
- * cone are kept in the query (audit B2) but cannot shape the values the goal fails on.
+ * Whether a counterexample to `assumptions ⇒ goal` can involve an abstraction constant: one in
+ * the goal or in any fact the query keeps. A kept fact outside the goal's cone is a path
+ * condition too: over an abstraction, the model may satisfy it where no real run does (a path
+ * that is infeasible in reality), so it counts as much as the goal's own constants.
  */
 function dependsOnAbstraction(assumptions: readonly Term[], goal: Term): boolean {
-  const cone = goalCone(dedupe(assumptions.filter((a) => !isTrue(a))), goal);
-  return [goal, ...cone].some((t) => constsOf(t).some(isAbstraction));
+  return [goal, ...coneOfInfluence(assumptions, goal)].some((t) => constsOf(t).some(isAbstraction));
 }
 
 /**
@@ -92,10 +92,64 @@ export function coneOfInfluence(assumptions: readonly Term[], goal: Term): Term[
   const facts = dedupe(assumptions.filter((a) => !isTrue(a)));
   // Every path condition is kept (audit B2): a dropped fact over other constants may be
   // unsatisfiable (the site is dead), and without it `sat` would be a bogus refutation
-  // (dropping is sound for `proved` but not honest for `refuted`). The goal's cone still
-  // decides whether a counterexample depends on an abstraction (dependsOnAbstraction).
-  if (KEEP_ALL_FACTS) return facts;
-  return goalCone(facts, goal);
+  // (dropping is sound for `proved` but not honest for `refuted`). The only facts dropped are
+  // those outside the goal's cone that bound one constant alone by literals within a non-empty
+  // interval (e.g. a loop-head variable's range): satisfiable on their own and disjoint from the
+  // rest, they change neither the answer nor the goal's values.
+  if (!KEEP_ALL_FACTS) return goalCone(facts, goal);
+  const cone = new Set(goalCone(facts, goal));
+  const outside = facts.filter((f) => !cone.has(f));
+  const lonely = new Map<number, { lo?: bigint; hi?: bigint; facts: Term[]; shared: boolean }>();
+  const constsOfFact = outside.map((f) => constsOf(f));
+  const users = new Map<number, number>();
+  for (const cs of constsOfFact) for (const id of new Set(cs.map((c) => c.id))) users.set(id, (users.get(id) ?? 0) + 1);
+  const dropped = new Set<Term>();
+  outside.forEach((f, i) => {
+    const cs = constsOfFact[i] ?? [];
+    const ids = new Set(cs.map((c) => c.id));
+    const [only] = cs;
+    if (ids.size !== 1 || only === undefined) return;
+    const b = literalBounds(f, only.id);
+    if (b === undefined) return;
+    const slot = lonely.get(only.id) ?? { facts: [], shared: false };
+    if (b.lo !== undefined) slot.lo = slot.lo === undefined || b.lo > slot.lo ? b.lo : slot.lo;
+    if (b.hi !== undefined) slot.hi = slot.hi === undefined || b.hi < slot.hi ? b.hi : slot.hi;
+    slot.facts.push(f);
+    lonely.set(only.id, slot);
+  });
+  for (const [id, slot] of lonely) {
+    // Every fact about this constant must be one of its bound facts, and the interval non-empty.
+    if ((users.get(id) ?? 0) !== slot.facts.length) continue;
+    if (slot.lo !== undefined && slot.hi !== undefined && slot.lo > slot.hi) continue;
+    for (const f of slot.facts) dropped.add(f);
+  }
+  return facts.filter((f) => !dropped.has(f));
+}
+
+/** `lo <= c`, `c <= hi` (and conjunctions of them) with integer literals: the bounds, else undefined. */
+function literalBounds(t: Term, id: number): { lo?: bigint; hi?: bigint } | undefined {
+  if (t.kind !== "app") return undefined;
+  if (t.op === "and") {
+    const out: { lo?: bigint; hi?: bigint } = {};
+    for (const a of t.args) {
+      const b = literalBounds(a, id);
+      if (b === undefined) return undefined;
+      if (b.lo !== undefined) out.lo = out.lo === undefined || b.lo > out.lo ? b.lo : out.lo;
+      if (b.hi !== undefined) out.hi = out.hi === undefined || b.hi < out.hi ? b.hi : out.hi;
+    }
+    return out;
+  }
+  if (t.op !== "<=" || t.args.length !== 2) return undefined;
+  const [x, y] = t.args;
+  const lit = (u: Term | undefined): bigint | undefined => {
+    if (u?.kind === "lit" && u.sort === "Int") return BigInt(u.text);
+    if (u?.kind === "app" && u.op === "-" && u.args.length === 1 && u.args[0]?.kind === "lit" && u.args[0].sort === "Int") return -BigInt(u.args[0].text);
+    return undefined;
+  };
+  const isC = (u: Term | undefined): boolean => u?.kind === "const" && u.id === id && u.sort === "Int";
+  if (isC(y) && lit(x) !== undefined) return { lo: lit(x) };
+  if (isC(x) && lit(y) !== undefined) return { hi: lit(y) };
+  return undefined;
 }
 
 /** The facts connected to the goal through shared constants (transitively). */
