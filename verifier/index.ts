@@ -166,6 +166,8 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
     return { file: p.loaded.file, valid: !hasErrors(findings), findings, obligations: results, skippedByShard };
   });
 
+  // Uploads run in the background; wait for them so their failures reach this report.
+  await options.cache?.flush?.();
   return {
     documents,
     summary: summarise(documents),
