@@ -29,7 +29,7 @@ for (const name of benches) {
 const sections = benches
   .map((name) => join(root, "bench", "results", `${name}.md`))
   .filter((file) => existsSync(file))
-  .map((file) => readFileSync(file, "utf8").trim().replace(/^# /, "## "));
+  .map((file) => readFileSync(file, "utf8").trim().replace(/^(#+) /gm, "#$1 "));
 
 const header = `# Benchmark results
 
