@@ -5,6 +5,7 @@
  */
 import type { AnrfDocument, Entity } from "../../spec/document.js";
 import type { ViolationPolicy } from "./types.js";
+import { directInvariantTargets } from "../../spec/applies-to.js";
 
 /** Function entities by exported name. */
 export function functionEntities(doc: AnrfDocument): Map<string, Entity> {
@@ -26,7 +27,7 @@ export interface EntityClauses {
   readonly postconditions: readonly string[];
   /** Invariants named by the entity's contracts (`security_contracts[].invariants`). */
   readonly contractInvariants: ReadonlyArray<{ readonly id: string; readonly text: string }>;
-  /** Invariants that name the entity directly (`invariants[].applies_to`). */
+  /** Invariants that constrain the entity directly (spec/applies-to.ts: `applies_to`, or the sole Function entity). */
   readonly directInvariants: ReadonlyArray<{ readonly id: string; readonly text: string }>;
 }
 
@@ -44,7 +45,7 @@ export function clausesFor(doc: AnrfDocument, entityId: string): EntityClauses {
       if (inv) contractInvariants.push({ id, text: inv.formal_representation });
     }
   }
-  const directInvariants = doc.semantics.invariants.filter((i) => i.applies_to?.includes(entityId)).map((i) => ({ id: i.id, text: i.formal_representation }));
+  const directInvariants = doc.semantics.invariants.filter((i) => directInvariantTargets(doc, i).includes(entityId)).map((i) => ({ id: i.id, text: i.formal_representation }));
   return { preconditions, postconditions, contractInvariants, directInvariants };
 }
 

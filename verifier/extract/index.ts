@@ -334,8 +334,11 @@ function entityContract(input: ExtractionInput, entityId: string, functionCount:
       if (clause.kind === "formal" && !usesOld(clause.expr) && !freeNames(clause.expr).some((n) => n === "result" || n === "output")) pre.push({ clause, id: inv.id });
     }
   }
+  // Invariants used directly: `applies_to`, or (absent, and named by no contract) the only
+  // Function entity — the same rule as spec/applies-to.ts, which the runtime follows too.
+  const namedByContract = new Set(input.contracts.flatMap((c) => c.invariants));
   for (const inv of input.invariants) {
-    if (!inv.applies_to?.includes(entityId)) continue;
+    if (inv.applies_to === undefined ? namedByContract.has(inv.id) || functionCount !== 1 : !inv.applies_to.includes(entityId)) continue;
     const parsed = parseClause(inv.formal_representation);
     if (parsed.kind !== "formal") {
       informal.push({ clause: parsed, id: inv.id });
