@@ -22,6 +22,9 @@ export interface Z3Session {
 
 const TWO_53 = 9007199254740992n;
 
+/** Queries one Solver answers before it is replaced (bounds any state it accumulates). */
+const RENEW_EVERY = 500;
+
 /** An Int numeral as z3 prints it (`5`, `(- 5)`) that lies beyond ±2^53. */
 function beyondSafe(sexpr: string): boolean {
   const m = /^(?:\(- )?(\d+)\)?$/.exec(sexpr.trim());
@@ -37,8 +40,27 @@ export async function openZ3Session(): Promise<Z3Session> {
   const z3: Z3Module = await import("z3-solver");
   const { Context, Z3 } = await z3.init();
   const ctx = new Context("anrf");
-  const solver = new ctx.Solver();
+  // z3 here is a single-thread build (no concurrent dec_ref) whose check runs on a pthread while
+  // this thread awaits it, and z3-solver frees native objects from a FinalizationRegistry that
+  // may fire during that await: a dec_ref on the shared ast_manager in the middle of a check
+  // corrupts z3's heap (the differential stress test saw "memory access out of bounds" crashes;
+  // a corruption that does not crash could change an answer). So the per-query path creates no
+  // finalizable wrapper: parsing, asserting, models and statistics use the low-level API with
+  // explicit, synchronous reference counting, and a replaced Solver is released explicitly.
+  let solver = new ctx.Solver();
   let limits = { timeoutMs: -1, rlimit: -1 };
+  let queriesOnSolver = 0;
+
+  // Defence in depth: a query that ended in a timeout, rlimit, unknown or error (z3 stopped
+  // mid-search, possibly mid-update) never shares a Solver with the next query, and no Solver
+  // lives forever. A new Solver costs ~9 ms, paid only on those paths or once per RENEW_EVERY.
+  const renewSolver = (): void => {
+    solver.release();
+    solver = new ctx.Solver();
+    limits = { timeoutMs: -1, rlimit: -1 };
+    lastCount = 0;
+    queriesOnSolver = 0;
+  };
 
   const setLimits = (timeoutMs: number, rlimit: number): void => {
     if (limits.timeoutMs === timeoutMs && limits.rlimit === rlimit) return;
@@ -47,14 +69,18 @@ export async function openZ3Session(): Promise<Z3Session> {
     limits = { timeoutMs, rlimit };
   };
 
-  const parse = (smt: string) => {
-    const ptr = Z3.parse_smtlib2_string(ctx.ptr, smt, [], [], [], []);
+  /** Parses `smt` and asserts its formulas; the parse result is released before returning. */
+  const parseAndAssert = (smt: string): void => {
+    const vector = Z3.parse_smtlib2_string(ctx.ptr, smt, [], [], [], []);
     const code = Z3.get_error_code(ctx.ptr);
     if (code !== 0) throw new Error(`SMT-LIB parse error: ${Z3.get_error_msg(ctx.ptr, code).trim()}`);
-    // The high-level AstVector constructor takes an existing pointer (and owns a reference to it);
-    // its declared type hides that parameter.
-    const AstVectorFromPtr = ctx.AstVector as unknown as new (ptr: unknown) => InstanceType<typeof ctx.AstVector>;
-    return new AstVectorFromPtr(ptr);
+    Z3.ast_vector_inc_ref(ctx.ptr, vector);
+    try {
+      const size = Z3.ast_vector_size(ctx.ptr, vector);
+      for (let i = 0; i < size; i++) Z3.solver_assert(ctx.ptr, solver.ptr, Z3.ast_vector_get(ctx.ptr, vector, i));
+    } finally {
+      Z3.ast_vector_dec_ref(ctx.ptr, vector);
+    }
   };
 
   // z3's "rlimit count" is cumulative over the solver's life; report the per-query delta.
@@ -69,8 +95,16 @@ export async function openZ3Session(): Promise<Z3Session> {
   };
   const rlimitCount = (): number | undefined => {
     try {
-      for (const entry of solver.statistics().entries()) {
-        if (entry.key === "rlimit count") return Number(entry.value);
+      const stats = Z3.solver_get_statistics(ctx.ptr, solver.ptr);
+      Z3.stats_inc_ref(ctx.ptr, stats);
+      try {
+        const size = Z3.stats_size(ctx.ptr, stats);
+        for (let i = 0; i < size; i++) {
+          if (Z3.stats_get_key(ctx.ptr, stats, i) !== "rlimit count") continue;
+          return Z3.stats_is_uint(ctx.ptr, stats, i) ? Z3.stats_get_uint_value(ctx.ptr, stats, i) : Z3.stats_get_double_value(ctx.ptr, stats, i);
+        }
+      } finally {
+        Z3.stats_dec_ref(ctx.ptr, stats);
       }
     } catch {
       // Statistics are informational only; a missing counter must not fail the query.
@@ -79,21 +113,33 @@ export async function openZ3Session(): Promise<Z3Session> {
   };
 
   const readModel = (): RawModel => {
-    const model = solver.model();
-    const values: Record<string, string> = {};
-    for (const decl of model.decls()) {
-      if (decl.arity() !== 0) continue; // functions/arrays are not source-level values
-      values[String(decl.name())] = (model.get(decl) as { sexpr(): string }).sexpr();
+    const model = Z3.solver_get_model(ctx.ptr, solver.ptr);
+    Z3.model_inc_ref(ctx.ptr, model);
+    try {
+      const values: Record<string, string> = {};
+      const count = Z3.model_get_num_consts(ctx.ptr, model); // constants only: functions/arrays are not source-level values
+      for (let i = 0; i < count; i++) {
+        const decl = Z3.model_get_const_decl(ctx.ptr, model, i);
+        const symbol = Z3.get_decl_name(ctx.ptr, decl);
+        const name = Z3.get_symbol_kind(ctx.ptr, symbol) === 0 ? String(Z3.get_symbol_int(ctx.ptr, symbol)) : Z3.get_symbol_string(ctx.ptr, symbol);
+        const value = Z3.model_get_const_interp(ctx.ptr, model, decl);
+        if (value !== null) values[name] = Z3.ast_to_string(ctx.ptr, value);
+      }
+      return values;
+    } finally {
+      Z3.model_dec_ref(ctx.ptr, model);
     }
-    return values;
   };
 
   return {
     async solve(smt, timeoutMs, rlimit, jsIntegers = []) {
+      if (queriesOnSolver >= RENEW_EVERY) renewSolver();
+      queriesOnSolver++;
       setLimits(timeoutMs, rlimit);
       solver.push();
+      let definite = false;
       try {
-        solver.add(parse(smt) as Parameters<typeof solver.add>[0]);
+        parseAndAssert(smt);
         let answer = await solver.check();
         let model = answer === "sat" ? readModel() : undefined;
         const wild = model === undefined ? [] : jsIntegers.filter((name) => model![name] !== undefined && beyondSafe(model![name]!));
@@ -101,7 +147,7 @@ export async function openZ3Session(): Promise<Z3Session> {
           // Ask for a model every source integer of which a double holds exactly.
           const declarations = jsIntegers.map((n) => `(declare-const ${n} Int)`).join("");
           const bounds = jsIntegers.map((n) => `(assert (<= (- ${TWO_53}) ${n} ${TWO_53}))`).join("");
-          solver.add(parse(declarations + bounds) as Parameters<typeof solver.add>[0]);
+          parseAndAssert(declarations + bounds);
           answer = await solver.check();
           model = answer === "sat" ? readModel() : undefined;
           if (answer !== "sat") {
@@ -110,11 +156,16 @@ export async function openZ3Session(): Promise<Z3Session> {
           }
         }
         const used = rlimitUsed();
-        if (answer === "sat") return { answer, model, rlimitUsed: used };
+        if (answer === "sat") {
+          definite = true;
+          return { answer, model, rlimitUsed: used };
+        }
         if (answer === "unknown") return { answer, reasonUnknown: solver.reasonUnknown(), rlimitUsed: used };
+        definite = true;
         return { answer, rlimitUsed: used };
       } finally {
         solver.pop();
+        if (!definite) renewSolver();
       }
     },
   };
