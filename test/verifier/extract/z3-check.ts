@@ -1,31 +1,20 @@
 /**
- * One z3 context for a test file: each query is parsed with Z3_parse_smtlib2_string (its
- * declarations are local to the parse, unlike Solver.fromString) and checked inside push/pop.
+ * z3 for the extractor's tests, through the product's own session (verifier/solver/z3-session.ts):
+ * each query parsed with Z3_parse_smtlib2_string and checked in a push/pop scope, with no
+ * GC-finalised z3 wrapper created per query (a finaliser running during an async check races
+ * with z3's single-threaded heap — see the session's comments).
  */
-import { init } from "z3-solver";
+import { openZ3Session } from "../../../verifier/solver/z3-session.js";
 
 export interface Z3Check {
   check(smt: string): Promise<"sat" | "unsat" | "unknown">;
 }
 
 export async function openZ3(): Promise<Z3Check> {
-  const { Context, Z3 } = await init();
-  const ctx = new Context("extract-tests");
-  const solver = new ctx.Solver();
-  solver.set("timeout", 60_000);
-  const AstVector = ctx.AstVector as unknown as new (ptr: unknown) => InstanceType<typeof ctx.AstVector>;
+  const session = await openZ3Session();
   return {
     async check(smt) {
-      solver.push();
-      try {
-        const ptr = Z3.parse_smtlib2_string(ctx.ptr, smt, [], [], [], []);
-        const code = Z3.get_error_code(ctx.ptr);
-        if (code !== 0) throw new Error(`SMT-LIB parse error: ${Z3.get_error_msg(ctx.ptr, code)}\n${smt}`);
-        solver.add(new AstVector(ptr) as Parameters<typeof solver.add>[0]);
-        return await solver.check();
-      } finally {
-        solver.pop();
-      }
+      return (await session.solve(smt, 60_000, 0)).answer;
     },
   };
 }
