@@ -65,11 +65,13 @@ export interface PrettyOptions {
   readonly color: boolean;
 }
 
-const paint = (on: boolean, code: string, text: string): string => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+/** ANSI colour when `on` (a TTY). Shared by every pretty reporter. */
+export const paint = (on: boolean, code: string, text: string): string => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 const SEVERITY_COLOR: Record<Severity, string> = { error: "31", warning: "33", info: "36" };
 
 /** Terminal control characters in document-supplied text (ids, names) could rewrite the screen. */
-const clean = (text: string): string => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+/** Escapes control characters so document text cannot drive the terminal. */
+export const clean = (text: string): string => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 export const formatFinding = (f: Finding, options: PrettyOptions): string => {
   const where = f.path === "" ? "(document)" : f.path;

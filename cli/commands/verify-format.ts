@@ -2,7 +2,7 @@
  * Text forms of a verification report. JSON = the validate report (spec/report.ts builder)
  * plus `documents[].obligations[]` and per-status counts in `summary`.
  */
-import { buildReport, documentReport, formatFinding, type PrettyOptions } from "../../spec/report.js";
+import { buildReport, clean, documentReport, formatFinding, paint, type PrettyOptions } from "../../spec/report.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
 import type { VerifyReport } from "../../verifier/index.js";
 
@@ -49,8 +49,6 @@ export function obligationJson(o: ObligationResult) {
   };
 }
 
-const paint = (on: boolean, code: string, text: string): string => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
-const clean = (text: string): string => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 const STATUS_COLOR: Record<ObligationResult["status"], string> = { proved: "32", refuted: "31", unknown: "33", unsupported: "33", informal: "36" };
 
 export function formatCounterexample(cx: ObligationResult["counterexample"]): string {
