@@ -1,5 +1,5 @@
 /**
- * `anrf validate <files|dirs…> [--format pretty|json] [--max-bytes N]`
+ * `anrf validate <files|dirs…> [--format pretty|json|sarif] [--max-bytes N]`
  * Exit 0 when every document is valid (warnings allowed), 1 when any has an error finding,
  * 2 for usage errors (unknown flag, no such path, no paths).
  */
@@ -7,8 +7,9 @@ import { parseArgs, UsageError } from "../args.js";
 import { ExitCode, type CliIo } from "../io.js";
 import { collectDocumentFiles, DEFAULT_MAX_BYTES, loadDocument } from "../../spec/load.js";
 import { buildReport, documentReport, formatJson, formatPretty } from "../../spec/report.js";
+import { validateSarifOutput } from "./verify-sarif-read.js";
 
-export const VALIDATE_USAGE = `usage: anrf validate <files|dirs…> [--format pretty|json] [--max-bytes N]
+export const VALIDATE_USAGE = `usage: anrf validate <files|dirs…> [--format pretty|json|sarif] [--max-bytes N]
 
 Checks ANRF 1.1.0 documents against every rule (docs/rules.md). A directory means every
 *.anrf.json below it. Exit 0: all valid (warnings allowed); 1: errors found; 2: usage error.
@@ -20,7 +21,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return ExitCode.ok;
   }
   const { positionals, flags } = parseArgs(argv, {
-    format: { kind: "string", choices: ["pretty", "json"] },
+    format: { kind: "string", choices: ["pretty", "json", "sarif"] },
     "max-bytes": { kind: "number", min: 1, integer: true },
   });
   if (positionals.length === 0) throw new UsageError("no documents given (try 'anrf validate examples')");
@@ -36,6 +37,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const report = buildReport(documents);
   if (flags["format"] === "json") io.stdout(formatJson(report));
+  else if (flags["format"] === "sarif") io.stdout(await validateSarifOutput(report, io.cwd));
   else io.stdout(formatPretty(report, { color: io.isTTY }));
   return report.summary.errors > 0 ? ExitCode.findings : ExitCode.ok;
 }

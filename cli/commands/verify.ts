@@ -12,6 +12,7 @@ import { collectDocumentFiles } from "../../spec/load.js";
 import { verificationPassed, verifyDocuments } from "../../verifier/index.js";
 import { CACHE_FLAGS, CACHE_HELP, openCacheFromFlags, shardFromFlag } from "./verify-cache-options.js";
 import { verifyJson, verifyPretty } from "./verify-format.js";
+import { verifySarifOutput } from "./verify-sarif-read.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -19,7 +20,7 @@ export const VERIFY_USAGE = `usage: anrf verify <files|dirs…> [options]
 
 Validates ANRF documents, then proves every security obligation of their code with z3.
 
-  --format pretty|json   output format (default pretty)
+  --format F             output format: pretty (default), json, or sarif (SARIF 2.1.0 for code scanning)
   --timeout MS           per-obligation solver timeout (default ${DEFAULT_TIMEOUT_MS})
   --rlimit N             per-obligation z3 resource limit, deterministic across machines (default 0 = none)
   --jobs N               solver worker threads (default ${availableParallelism()}, the available cores)
@@ -31,7 +32,7 @@ exit codes: 0 verified (warnings allowed), 1 invalid document or refuted obligat
 `;
 
 export const VERIFY_FLAGS = {
-  format: { kind: "string", choices: ["pretty", "json"] },
+  format: { kind: "string", choices: ["pretty", "json", "sarif"] },
   timeout: { kind: "number", min: 1, integer: true },
   rlimit: { kind: "number", min: 0, integer: true },
   jobs: { kind: "number", min: 1, integer: true },
@@ -70,7 +71,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       shard,
       signal: controller.signal,
     });
-    io.stdout(flags["format"] === "json" ? verifyJson(report) : verifyPretty(report, { color: io.isTTY, strict }));
+    io.stdout(flags["format"] === "json" ? verifyJson(report) : flags["format"] === "sarif" ? await verifySarifOutput(report, io.cwd) : verifyPretty(report, { color: io.isTTY, strict }));
     return verificationPassed(report) ? ExitCode.ok : ExitCode.findings;
   } finally {
     process.off("SIGINT", cancel);

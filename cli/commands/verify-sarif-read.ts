@@ -1,0 +1,53 @@
+/**
+ * The effectful shell of the SARIF reporter: reads anrf's version (package.json) and the texts
+ * regions are computed from — each document and each module file an unproved obligation lives
+ * in — then calls the pure builder in verify-sarif.ts. A file that cannot be read now (deleted,
+ * too large) only makes its regions coarser; it never fails the report.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { DEFAULT_MAX_BYTES } from "../../spec/load.js";
+import { readBounded } from "../../spec/read-file.js";
+import type { ValidationReport } from "../../spec/report.js";
+import type { VerifyReport } from "../../verifier/pipeline/report-types.js";
+import { projectRoot } from "../../support/compiled-path.js";
+import { validateSarif, verifySarif, type SarifDocument, type SarifTool } from "./verify-sarif.js";
+
+let tool: SarifTool | undefined;
+
+/**
+ * anrf's own facts from its package.json: `version`, and `homepage` (an absolute http(s) URL)
+ * as informationUri when there is one. helpUri stays off: SARIF requires an absolute URL and
+ * anrf's docs have none yet, so each rule's help text names its page (docs/verification.md,
+ * docs/rules.md) instead; pass `docsUri` once they are published.
+ */
+export function sarifTool(): SarifTool {
+  if (tool !== undefined) return tool;
+  const pkg = JSON.parse(readFileSync(path.join(projectRoot(), "package.json"), "utf8")) as { version?: unknown; homepage?: unknown };
+  const home = typeof pkg.homepage === "string" && /^https?:\/\//.test(pkg.homepage) ? pkg.homepage : undefined;
+  tool = { version: typeof pkg.version === "string" ? pkg.version : "0.0.0", informationUri: home };
+  return tool;
+}
+
+async function readTexts(documents: readonly SarifDocument[], cwd: string): Promise<Map<string, string>> {
+  const files = new Set<string>();
+  for (const d of documents) {
+    files.add(path.resolve(cwd, d.file));
+    for (const o of d.obligations) if (o.status !== "proved") files.add(path.resolve(cwd, o.location.file));
+  }
+  const texts = new Map<string, string>();
+  for (const file of files) {
+    const read = await readBounded(file, DEFAULT_MAX_BYTES);
+    if (read.ok) texts.set(file, read.text);
+  }
+  return texts;
+}
+
+export async function verifySarifOutput(report: VerifyReport, cwd: string): Promise<string> {
+  return verifySarif(report, { cwd, texts: await readTexts(report.documents, cwd), tool: sarifTool() });
+}
+
+export async function validateSarifOutput(report: ValidationReport, cwd: string): Promise<string> {
+  const documents = report.documents.map((d) => ({ file: d.file, findings: d.findings, obligations: [], skippedByShard: [] }));
+  return validateSarif(report, { cwd, texts: await readTexts(documents, cwd), tool: sarifTool() });
+}

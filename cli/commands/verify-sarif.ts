@@ -1,0 +1,177 @@
+/**
+ * SARIF 2.1.0 form of a verification report (`anrf verify --format sarif`) or a validation
+ * report (`anrf validate --format sarif`), for GitHub code scanning and other SARIF viewers.
+ * Pure: the texts of documents and modules (for regions) and the tool facts come in as data;
+ * verify-sarif-read.ts reads them. The mapping is documented in docs/sarif.md.
+ *
+ * One run. Results: every finding (error → error, warning → warning, info → note) and every
+ * obligation that is neither proved nor left to another shard (refuted → error, unknown →
+ * warning, unsupported and informal → note). Proved obligations are counted in run.properties.
+ */
+import * as path from "node:path";
+import { sha256Hex } from "../../proofs-cache/key.js";
+import type { Finding, Severity } from "../../spec/finding.js";
+import type { ValidationReport } from "../../spec/report.js";
+import type { ObligationKind, ObligationResult, ObligationStatus } from "../../verifier/obligation.js";
+import type { VerifyReport } from "../../verifier/pipeline/report-types.js";
+import { runtimeConsequence } from "./explain-runtime.js";
+import { formatCounterexample } from "./verify-format.js";
+import { artifactLocation, baseUri, findingLocation, obligationPlace, SRCROOT, type LocationContext, type SarifLocation } from "./verify-sarif-locations.js";
+import { obligationRuleId, ruleTable, type DocsBase } from "./verify-sarif-rules.js";
+
+export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+export interface SarifTool {
+  /** anrf's version (package.json). */
+  readonly version: string;
+  /** Absolute URL of anrf's home page, and of its docs/ folder (for helpUri); omitted when unknown. */
+  readonly informationUri?: string | undefined;
+  readonly docsUri?: DocsBase;
+}
+
+export interface SarifOptions extends LocationContext {
+  readonly tool: SarifTool;
+}
+
+/** What the builder needs of a document: VerifyReport documents fit as they are. */
+export interface SarifDocument {
+  readonly file: string;
+  readonly findings: readonly Finding[];
+  readonly obligations: readonly ObligationResult[];
+  readonly skippedByShard: readonly string[];
+}
+
+type Level = "error" | "warning" | "note";
+const FINDING_LEVEL: Record<Severity, Level> = { error: "error", warning: "warning", info: "note" };
+const OBLIGATION_LEVEL: Record<Exclude<ObligationStatus, "proved">, Level> = { refuted: "error", unknown: "warning", unsupported: "note", informal: "note" };
+const STATUS_WORD: Record<Exclude<ObligationStatus, "proved">, string> = { refuted: "Refuted", unknown: "Not proved (unknown)", unsupported: "Not verified (unsupported)", informal: "Informal, not verified" };
+
+interface SarifResult {
+  readonly ruleId: string;
+  readonly ruleIndex: number;
+  readonly level: Level;
+  readonly message: { readonly text: string };
+  readonly locations: readonly SarifLocation[];
+  readonly partialFingerprints: Readonly<Record<string, string>>;
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+/** Ends a piece of text with exactly one full stop (document text may carry its own). */
+const sentence = (text: string): string => {
+  const t = text.trim();
+  return t === "" || /[.!?]$/.test(t) ? t : `${t}.`;
+};
+
+/** Positions inside descriptions ("the loop at 5:3") move with unrelated edits; fingerprints ignore them. */
+const withoutPositions = (text: string): string => text.replace(/\b\d+:\d+\b/g, "L:C");
+
+/**
+ * partialFingerprints that survive edits elsewhere in the file: a hash of what the result is
+ * about (never its line), numbered among identical ones in the same document. Code scanning
+ * only reads `primaryLocationLineHash`; it would otherwise hash the line, and every obligation
+ * of inline code sits on the one `execution.code` line.
+ */
+function fingerprinter(): (document: string, parts: readonly unknown[]) => Record<string, string> {
+  const seen = new Map<string, number>();
+  return (document, parts) => {
+    const hash = sha256Hex(JSON.stringify(["anrf-sarif-v1", document, ...parts]));
+    const n = (seen.get(hash) ?? 0) + 1;
+    seen.set(hash, n);
+    return { "anrf/v1": `${hash}:${n}`, primaryLocationLineHash: `${hash.slice(0, 16)}:${n}` };
+  };
+}
+
+function obligationMessage(o: ObligationResult, status: Exclude<ObligationStatus, "proved">, place: string, inCode: string | undefined, document: string): string {
+  const parts = [`${STATUS_WORD[status]}${inCode === undefined ? "" : ` at ${inCode}`}: ${sentence(o.description)}`];
+  if (o.counterexample !== null) parts.push(`Counterexample: ${sentence(formatCounterexample(o.counterexample))}`);
+  parts.push(`Reason: ${sentence(o.reason)}`);
+  // The runtime consequence as `anrf explain` states it, with a path that means something here.
+  const runtime = runtimeConsequence({ ...o, location: { ...o.location, file: place } }).slice(0, 2);
+  parts.push(`At run time: ${sentence(runtime.join("; "))}`);
+  const clause = o.clause === undefined || o.description.includes(o.clause) ? "" : `, clause ${o.clause}`;
+  parts.push(`Obligation ${o.id} of entity ${o.entity}${clause} (details: anrf explain ${document} ${o.id}).`);
+  return parts.join(" ");
+}
+
+/** The SARIF log as a value (verifySarif and validateSarif serialise it). */
+export function sarifLog(documents: readonly SarifDocument[], properties: Readonly<Record<string, unknown>>, options: SarifOptions) {
+  const kinds = new Set<ObligationKind>();
+  const findingIds = new Set<string>();
+  for (const d of documents) {
+    for (const f of d.findings) findingIds.add(f.ruleId);
+    for (const o of d.obligations) kinds.add(o.kind);
+  }
+  const { rules, index } = ruleTable(kinds, findingIds, options.tool.docsUri);
+  const fingerprint = fingerprinter();
+  const results: SarifResult[] = [];
+  for (const d of documents) {
+    const document = artifactLocation(options, path.resolve(options.cwd, d.file)).uri;
+    for (const f of d.findings) {
+      results.push({
+        ruleId: f.ruleId,
+        ruleIndex: index.get(f.ruleId)!,
+        level: FINDING_LEVEL[f.severity],
+        message: { text: `${sentence(f.message)} Hint: ${sentence(f.hint)}${f.path === "" ? "" : ` (at ${f.path})`}` },
+        locations: [findingLocation(options, d.file, f.path)],
+        partialFingerprints: fingerprint(document, ["finding", f.ruleId, f.path, withoutPositions(f.message)]),
+        properties: { jsonPointer: f.path },
+      });
+    }
+    const skipped = new Set(d.skippedByShard);
+    for (const o of d.obligations) {
+      if (o.status === "proved" || skipped.has(o.id)) continue;
+      const { location, inCode } = obligationPlace(options, d.file, o);
+      const place = inCode === undefined ? location.physicalLocation.artifactLocation.uri : "execution.code";
+      const ruleId = obligationRuleId(o.kind);
+      results.push({
+        ruleId,
+        ruleIndex: index.get(ruleId)!,
+        level: OBLIGATION_LEVEL[o.status],
+        message: { text: obligationMessage(o, o.status, place, inCode, d.file) },
+        locations: [location],
+        partialFingerprints: fingerprint(document, ["obligation", o.entity, o.kind, withoutPositions(o.description), o.clause ?? null]),
+        properties: { document, obligationId: o.id, entity: o.entity, status: o.status, ...(o.counterexample === null ? {} : { counterexample: o.counterexample }) },
+      });
+    }
+  }
+  const { informationUri, version } = options.tool;
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0" as const,
+    runs: [
+      {
+        tool: { driver: { name: "anrf", version, semanticVersion: version, ...(informationUri === undefined ? {} : { informationUri }), rules } },
+        originalUriBaseIds: { [SRCROOT]: { uri: baseUri(options.cwd) } },
+        columnKind: "utf16CodeUnits" as const,
+        results,
+        properties,
+      },
+    ],
+  };
+}
+
+const text = (log: unknown): string => `${JSON.stringify(log, null, 2)}\n`;
+
+/** `anrf verify --format sarif`: findings and open obligations; per-status counts and solver facts in run.properties. */
+export function verifySarif(report: VerifyReport, options: SarifOptions): string {
+  const s = report.summary;
+  const r = report.run;
+  return text(
+    sarifLog(report.documents, {
+      documents: { total: s.documents, valid: s.valid, errors: s.errors, warnings: s.warnings },
+      obligations: { proved: s.proved, refuted: s.refuted, unknown: s.unknown, unsupported: s.unsupported, informal: s.informal, skippedByShard: s.skippedByShard },
+      strict: r.strict,
+      solverVersion: r.solverVersion,
+      encodingVersion: r.encodingVersion,
+      limits: r.limits,
+      ...(r.shard === undefined ? {} : { shard: r.shard }),
+    }, options),
+  );
+}
+
+/** `anrf validate --format sarif`: the findings only. */
+export function validateSarif(report: ValidationReport, options: SarifOptions): string {
+  const s = report.summary;
+  const documents = report.documents.map((d) => ({ file: d.file, findings: d.findings, obligations: [], skippedByShard: [] }));
+  return text(sarifLog(documents, { documents: { total: s.documents, valid: s.valid, errors: s.errors, warnings: s.warnings } }, options));
+}
