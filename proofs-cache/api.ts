@@ -50,6 +50,13 @@ export interface CacheOptions {
  * version), so a warm run neither loads ts-morph nor re-parses unchanged sources.
  */
 export interface ExtractionMemo {
-  get(contentHash: string): Promise<unknown | undefined>;
-  put(contentHash: string, extracted: unknown): Promise<void>;
+  get(contentHash: string, scope?: MemoScope): Promise<unknown | undefined>;
+  put(contentHash: string, extracted: unknown, scope?: MemoScope): Promise<void>;
 }
+
+/**
+ * "shared" (default): local store, then the remote (signed entries only). "local": this
+ * machine's store only — for the many small per-function entries, where a round trip each would
+ * cost more than extracting again.
+ */
+export type MemoScope = "shared" | "local";

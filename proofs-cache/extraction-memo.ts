@@ -1,4 +1,4 @@
-import type { ExtractionMemo } from "./api.js";
+import type { ExtractionMemo, MemoScope } from "./api.js";
 import type { Signer, TrustedKeys } from "./envelope.js";
 import { isHexKey, sha256Hex } from "./key.js";
 import type { LocalStore } from "./local-store.js";
@@ -31,7 +31,7 @@ export interface MemoParts {
 export class LayeredExtractionMemo implements ExtractionMemo {
   constructor(private readonly parts: MemoParts) {}
 
-  async get(contentHash: string): Promise<unknown | undefined> {
+  async get(contentHash: string, scope: MemoScope = "shared"): Promise<unknown | undefined> {
     const key = memoKey(contentHash);
     const local = await this.parts.local.read("memo", key).catch(() => undefined);
     if (local !== undefined) {
@@ -42,7 +42,7 @@ export class LayeredExtractionMemo implements ExtractionMemo {
       }
       await this.parts.local.remove("memo", key).catch(() => undefined);
     }
-    const remote = this.parts.remote;
+    const remote = scope === "shared" ? this.parts.remote : undefined;
     if (remote === undefined) return undefined;
     const fetched = await remote.getEntry(key);
     if (!fetched.ok || fetched.text === undefined) return undefined;
@@ -56,7 +56,7 @@ export class LayeredExtractionMemo implements ExtractionMemo {
     return decoded.data;
   }
 
-  async put(contentHash: string, extracted: unknown): Promise<void> {
+  async put(contentHash: string, extracted: unknown, scope: MemoScope = "shared"): Promise<void> {
     const key = memoKey(contentHash);
     let text: string;
     try {
@@ -67,7 +67,7 @@ export class LayeredExtractionMemo implements ExtractionMemo {
     // A full or read-only disk only costs the next run a re-extraction.
     await this.parts.local.write("memo", key, text).catch(() => undefined);
     // Awaited (one request per document): the pipeline awaits put, so nothing is left in flight.
-    if (this.parts.remote && this.parts.signer) await this.parts.remote.putEntry(key, text);
+    if (scope === "shared" && this.parts.remote && this.parts.signer) await this.parts.remote.putEntry(key, text);
   }
 }
 

@@ -10,7 +10,7 @@ import { collectDocumentFiles, loadDocument, type LoadedDocument } from "../spec
 import { buildReport, documentReport } from "../spec/report.js";
 import type { Obligation, ObligationResult, SolverLimits } from "./obligation.js";
 import { verifiedClaimFindings } from "./pipeline/claims.js";
-import { extractDocument, type Extraction } from "./pipeline/extraction.js";
+import { emptyExtractionStats, extractDocument, type Extraction } from "./pipeline/extraction.js";
 import { unverifiableGuarantees } from "./pipeline/no-code.js";
 import { emptyCounts, type DocumentVerification, type VerifyReport, type VerifySummary } from "./pipeline/report-types.js";
 import { solveObligations, type Solved, type SolveStats } from "./pipeline/solve-obligations.js";
@@ -41,6 +41,11 @@ export interface VerifyOptions {
    * document's findings then describe only that subset (V7.4 included).
    */
   readonly only?: ReadonlySet<string> | undefined;
+  /**
+   * A solver pool owned by the caller (kept warm across runs, e.g. by `anrf verify --watch`);
+   * the run neither creates nor closes one then. Default: a pool per run, started only on a miss.
+   */
+  readonly pool?: SolverPool | undefined;
 }
 
 /** Files and directories (every `*.anrf.json` below) → one report. Missing paths become `io` findings. */
@@ -48,16 +53,21 @@ export async function verifyDocuments(paths: readonly string[], options: VerifyO
   const { files, problems } = await collectDocumentFiles(paths, options.cwd);
   const loaded: LoadedDocument[] = [];
   for (const file of files) loaded.push(await loadDocument(file, { cwd: options.cwd }));
-  const missing: DocumentVerification[] = problems.map((p) => ({
-    file: p.path,
-    valid: false,
-    findings: [error("io", "", `${p.path}: ${p.message}`, "check the path and its permissions")],
-    obligations: [],
-    skippedByShard: [],
-  }));
+  const missing = problems.map(missingDocument);
   const report = await verifyLoaded(loaded, options);
   const documents = [...missing, ...report.documents];
   return { ...report, documents, summary: summarise(documents) };
+}
+
+/** A path that could not be read or listed, as a failed document with an `io` finding. */
+export function missingDocument(problem: { readonly path: string; readonly message: string }): DocumentVerification {
+  return {
+    file: problem.path,
+    valid: false,
+    findings: [error("io", "", `${problem.path}: ${problem.message}`, "check the path and its permissions")],
+    obligations: [],
+    skippedByShard: [],
+  };
 }
 
 /** One already-loaded document (what `anrf run` and `anrf explain` use). */
@@ -79,14 +89,17 @@ export async function obligationIds(loaded: LoadedDocument, memo?: ExtractionMem
  * open either (obligations left to other shards excepted). `strict` defaults to the run's option.
  */
 export function verificationPassed(report: VerifyReport, strict: boolean = report.run.strict): boolean {
-  return report.documents.every((d) => {
-    if (!d.valid) return false;
-    const skipped = new Set(d.skippedByShard);
-    return d.obligations.every((o) => {
-      if (o.status === "refuted") return false;
-      if (!strict || skipped.has(o.id)) return true;
-      return o.status === "proved";
-    });
+  return report.documents.every((d) => documentPassed(d, strict));
+}
+
+/** One document's part of verificationPassed. */
+export function documentPassed(d: DocumentVerification, strict: boolean): boolean {
+  if (!d.valid) return false;
+  const skipped = new Set(d.skippedByShard);
+  return d.obligations.every((o) => {
+    if (o.status === "refuted") return false;
+    if (!strict || skipped.has(o.id)) return true;
+    return o.status === "proved";
   });
 }
 
@@ -99,6 +112,7 @@ interface Pending {
 
 export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], options: VerifyOptions): Promise<VerifyReport> {
   const limits: SolverLimits = { timeoutMs: options.timeoutMs, rlimit: options.rlimit };
+  const extractionStats = emptyExtractionStats();
   const pending: Pending[] = [];
   for (const loaded of loadedDocuments) {
     const findings = [...loaded.findings];
@@ -111,7 +125,7 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
     } else {
       let extraction: Extraction;
       try {
-        extraction = await extractDocument(loaded.document, loaded.module, options.memo);
+        extraction = await extractDocument(loaded.document, loaded.module, options.memo, extractionStats);
       } catch (cause) {
         // No obligations must never read as "nothing to check": the document fails instead.
         const message = cause instanceof Error ? cause.message : String(cause);
@@ -133,6 +147,7 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
   // One extractor per process, so one encoding version per run ("none" when nothing has code).
   const encodingVersion = pending.find((p) => p.extraction !== undefined)?.extraction?.encodingVersion ?? "none";
   let pool: SolverPool | undefined;
+  const initsBefore = options.pool?.stats().initMs.length ?? 0;
   let solved: { verdicts: Solved[]; stats: SolveStats };
   try {
     solved = await solveObligations(withSmt, {
@@ -142,11 +157,13 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
       cache: options.cache,
       shard: options.shard,
       signal: options.signal,
-      pool: () => (pool = new SolverPool({ size: options.jobs })),
+      pool: () => options.pool ?? (pool = new SolverPool({ size: options.jobs })),
     });
   } finally {
     await pool?.close();
   }
+  // z3 initialisations this run paid for (a caller's warm pool reports only new ones).
+  const solverInitMs = options.pool !== undefined ? options.pool.stats().initMs.slice(initsBefore) : (pool?.stats().initMs ?? []);
   const verdictOf = new Map<Obligation, Solved>();
   withSmt.forEach((o, i) => verdictOf.set(o, solved.verdicts[i]!));
 
@@ -177,7 +194,8 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
       limits,
       strict: options.strict === true,
       ...solved.stats,
-      solverInitMs: pool?.stats().initMs ?? [],
+      solverInitMs,
+      extraction: extractionStats,
       shard: options.shard,
       cacheWarnings: options.cache?.warnings() ?? [],
     },

@@ -7,29 +7,30 @@ import type { ObligationResult } from "../../verifier/obligation.js";
 import type { VerifyReport } from "../../verifier/index.js";
 
 export function verifyJson(report: VerifyReport): string {
+  return `${JSON.stringify(verifyJsonValue(report), null, 2)}\n`;
+}
+
+/** The value `--format json` prints (`--watch` prints it on one line per run, with a `watch` member). */
+export function verifyJsonValue(report: VerifyReport) {
   const base = buildReport(report.documents.map((d) => documentReport(d.file, d.findings)));
   const s = report.summary;
-  return `${JSON.stringify(
-    {
-      documents: base.documents.map((d, i) => ({
-        ...d,
-        obligations: report.documents[i]!.obligations.map(obligationJson),
-        skippedByShard: report.documents[i]!.skippedByShard,
-      })),
-      summary: {
-        ...base.summary,
-        proved: s.proved,
-        refuted: s.refuted,
-        unknown: s.unknown,
-        unsupported: s.unsupported,
-        informal: s.informal,
-        skippedByShard: s.skippedByShard,
-      },
-      run: report.run,
+  return {
+    documents: base.documents.map((d, i) => ({
+      ...d,
+      obligations: report.documents[i]!.obligations.map(obligationJson),
+      skippedByShard: report.documents[i]!.skippedByShard,
+    })),
+    summary: {
+      ...base.summary,
+      proved: s.proved,
+      refuted: s.refuted,
+      unknown: s.unknown,
+      unsupported: s.unsupported,
+      informal: s.informal,
+      skippedByShard: s.skippedByShard,
     },
-    null,
-    2,
-  )}\n`;
+    run: report.run,
+  };
 }
 
 export function obligationJson(o: ObligationResult) {

@@ -1,6 +1,6 @@
 /**
- * `anrf verify <files|dirs…> [--format pretty|json] [--timeout ms] [--rlimit n] [--jobs n] [--strict]
- *   [--cache DIR | --no-cache] [--remote-cache URL] [--shard i/n]`
+ * `anrf verify <files|dirs…> [--format pretty|json|sarif] [--timeout ms] [--rlimit n] [--jobs n] [--strict]
+ *   [--cache DIR | --no-cache] [--remote-cache URL] [--shard i/n] [--watch]`
  * Validates first (the same findings as `anrf validate`), then proves the obligations.
  * Exit 0: all valid and nothing refuted (unknown/unsupported are warnings unless --strict);
  * 1: an invalid document or a refuted obligation; 2: usage or internal error.
@@ -26,6 +26,9 @@ Validates ANRF documents, then proves every security obligation of their code wi
   --jobs N               solver worker threads (default ${availableParallelism()}, the available cores)
   --strict               unknown, unsupported and informal obligations fail the run
   --shard I/N            solve only this machine's share of the cache misses (1 <= I <= N)
+  --watch                verify, then re-verify whatever changes (documents, modules, new documents in
+                         the given folders) until Ctrl-C; z3, TypeScript and the caches stay warm.
+                         With --format json: one report per line. Exit code: the last state (0 or 1)
 ${CACHE_HELP}
 
 exit codes: 0 verified (warnings allowed), 1 invalid document or refuted obligation, 2 usage or internal error
@@ -38,6 +41,7 @@ export const VERIFY_FLAGS = {
   jobs: { kind: "number", min: 1, integer: true },
   strict: { kind: "boolean" },
   shard: { kind: "string" },
+  watch: { kind: "boolean" },
   help: { kind: "boolean" },
   ...CACHE_FLAGS,
 } as const;
@@ -53,7 +57,18 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (problems.length > 0) throw new UsageError(problems.map((p) => `${p.path}: ${p.message}`).join("; "));
   const shard = shardFromFlag(flags["shard"] as string | undefined);
   const strict = flags["strict"] === true;
+  if (flags["watch"] && shard !== undefined) throw new UsageError("--watch cannot be combined with --shard (a watch verifies everything it sees)");
+  if (flags["watch"] && flags["format"] === "sarif") throw new UsageError("--watch prints pretty or json reports (one per line), not sarif");
   const { cache, memo } = await openCacheFromFlags(flags, io);
+  const limits = { timeoutMs: (flags["timeout"] as number | undefined) ?? DEFAULT_TIMEOUT_MS, rlimit: (flags["rlimit"] as number | undefined) ?? 0 };
+  if (flags["watch"]) {
+    try {
+      const { runWatch } = await import("./verify-watch.js");
+      return await runWatch(positionals, { cwd: io.cwd, ...limits, jobs: flags["jobs"] as number | undefined, strict, cache, memo }, flags["format"] === "json" ? "json" : "pretty", io);
+    } finally {
+      await cache?.close();
+    }
+  }
   // Ctrl-C cancels solving: the remaining obligations are reported unknown ("cancelled") and
   // the report is still printed; a second Ctrl-C gets Node's default (exit).
   const controller = new AbortController();
@@ -62,8 +77,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const report = await verifyDocuments(positionals, {
       cwd: io.cwd,
-      timeoutMs: (flags["timeout"] as number | undefined) ?? DEFAULT_TIMEOUT_MS,
-      rlimit: (flags["rlimit"] as number | undefined) ?? 0,
+      ...limits,
       jobs: flags["jobs"] as number | undefined,
       strict,
       cache,

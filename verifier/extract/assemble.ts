@@ -1,6 +1,4 @@
-import type { ts } from "ts-morph";
-import type { Obligation } from "../obligation.js";
-import { lineColumn } from "./context.js";
+import { positionToken, type RawObligation } from "./positions.js";
 import { siteId, type AbortRecord, type Contribution, type SiteKey } from "./sink.js";
 import { canonicalQueryPaths } from "./smt-text.js";
 import type { Term } from "./terms.js";
@@ -15,14 +13,12 @@ import type { Term } from "./terms.js";
  */
 export interface AssembleInput {
   readonly entityId: string;
-  readonly file: string;
-  readonly sf: ts.SourceFile;
   readonly declared: readonly SiteKey[];
   readonly entries: readonly Contribution[];
   readonly aborts: readonly AbortRecord[];
 }
 
-export function assemble(input: AssembleInput): Obligation[] {
+export function assemble(input: AssembleInput): RawObligation[] {
   const byKey = new Map<string, { site: SiteKey; contributions: Contribution[] }>();
   const ensure = (site: SiteKey): { site: SiteKey; contributions: Contribution[] } => {
     const key = siteId(site);
@@ -37,11 +33,11 @@ export function assemble(input: AssembleInput): Obligation[] {
   for (const c of input.entries) ensure(c.site).contributions.push(c);
 
   const slots = [...byKey.values()].sort((a, b) => a.site.start - b.site.start || a.site.end - b.site.end || a.site.kind.localeCompare(b.site.kind) || (a.site.clauseIndex ?? 0) - (b.site.clauseIndex ?? 0));
+  // Ids name the site's line:column (a token until finalize); equal offsets ⇔ equal line:column.
   const used = new Map<string, number>();
-  const out: Obligation[] = [];
+  const out: RawObligation[] = [];
   for (const { site, contributions } of slots) {
-    const { line, column } = lineColumn(input.sf, site.start);
-    const base = `${input.entityId}/${site.kind}/${line}:${column}`;
+    const base = `${input.entityId}/${site.kind}/${positionToken(site.start)}`;
     const multi = (site.clauseCount ?? 1) > 1;
     let id = multi ? `${base}#${site.clauseIndex ?? 1}` : base;
     const n = used.get(id) ?? 0;
@@ -51,7 +47,6 @@ export function assemble(input: AssembleInput): Obligation[] {
       id,
       entity: input.entityId,
       kind: site.kind,
-      location: { file: input.file, line, column },
       site: { start: site.start, end: site.end },
       description: site.description,
       clause: site.clause,

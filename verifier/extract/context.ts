@@ -1,6 +1,7 @@
 import type { ts } from "ts-morph";
 import type { ParsedClause } from "../../spec/contract/index.js";
 import type { FunctionLike, TypeShape } from "./program.js";
+import { positionToken } from "./positions.js";
 import type { Sink } from "./sink.js";
 import type { State } from "./state.js";
 
@@ -62,13 +63,10 @@ export interface ExecCtx {
   pathBudget: number;
 }
 
-/** 1-based line:column of an offset, as the obligation id and location use it. */
-export function lineColumn(sf: ts.SourceFile, offset: number): { line: number; column: number } {
-  const lc = sf.getLineAndCharacterOfPosition(offset);
-  return { line: lc.line + 1, column: lc.character + 1 };
-}
-
-export function where(ctx: ExecCtx, node: ts.Node): string {
-  const { line, column } = lineColumn(ctx.sf, node.getStart(ctx.sf));
-  return `${line}:${column}`;
+/**
+ * A node's position for a human-readable text: a token that `finalize` prints as `line:column`
+ * (positions.ts), so an entity's results can be moved without being extracted again.
+ */
+export function where(ctx: Pick<ExecCtx, "sf">, node: ts.Node): string {
+  return positionToken(node.getStart(ctx.sf));
 }

@@ -1,13 +1,24 @@
-import { Project, ts } from "ts-morph";
+import { ts } from "ts-morph";
 import { builtinClassName } from "./builtins.js";
+import { createInMemoryProgram } from "./compiler-host.js";
 import { TYPED_ARRAY_ELEMS, type ElemType } from "./values.js";
 
 /**
- * The TypeScript program for one module. One in-memory Project is reused across calls
- * (creating the lib environment is the expensive part); each module gets a fresh file name
- * derived from a counter so that earlier modules never leak into a later analysis.
+ * The TypeScript program for one module: the module alone (plus the lib, parsed once per
+ * process: compiler-host.ts), under a fresh file name per call so that nothing of an earlier
+ * module can leak into a later analysis.
  */
-let project: Project | undefined;
+const OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  target: ts.ScriptTarget.ES2022,
+  lib: ["lib.es2023.d.ts"],
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  allowJs: true,
+  checkJs: false,
+  noEmit: true,
+  types: [],
+};
 let fileCounter = 0;
 
 export interface LoadedModule {
@@ -16,26 +27,11 @@ export interface LoadedModule {
 }
 
 export function loadModule(moduleText: string, javascript: boolean): LoadedModule {
-  project ??= new Project({
-    useInMemoryFileSystem: true,
-    compilerOptions: {
-      strict: true,
-      target: ts.ScriptTarget.ES2022,
-      lib: ["lib.es2023.d.ts"],
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      allowJs: true,
-      checkJs: false,
-      noEmit: true,
-      types: [],
-    },
-  });
-  for (const old of project.getSourceFiles()) project.removeSourceFile(old);
   fileCounter += 1;
   const name = `/anrf-module-${fileCounter}.${javascript ? "js" : "ts"}`;
-  const file = project.createSourceFile(name, moduleText, { overwrite: true });
-  const program = project.getProgram().compilerObject;
-  const sourceFile = program.getSourceFile(file.getFilePath()) ?? file.compilerNode;
+  const program = createInMemoryProgram([{ name, text: moduleText }], OPTIONS);
+  const sourceFile = program.getSourceFile(name);
+  if (sourceFile === undefined) throw new Error(`TypeScript did not load ${name}`);
   return { sourceFile, checker: program.getTypeChecker() };
 }
 

@@ -5,12 +5,14 @@ import { sha256Hex } from "../../proofs-cache/key.js";
 import type { AnrfDocument } from "../../spec/document.js";
 import { warning, type Finding } from "../../spec/finding.js";
 import type { ModuleSource } from "../../spec/load.js";
-import type { ExtractionProblem } from "../extract/index.js";
+import type { ExtractionProblem } from "../extract/input.js";
+import { obligationsByEntity } from "./incremental-obligations.js";
+import { typeResultsByFunction } from "./incremental-types.js";
 import type { Obligation } from "../obligation.js";
 import type { StaticResult } from "../type-check/type-obligations.js";
 
 /** Bump when type-check obligations change shape or meaning (part of the memo key). */
-export const TYPECHECK_VERSION = "type-check-2";
+export const TYPECHECK_VERSION = "type-check-3";
 
 export interface Extraction {
   /** The extractor's ENCODING_VERSION (part of every proof-cache key), kept so a memo hit needs no extractor. */
@@ -21,33 +23,66 @@ export interface Extraction {
   readonly problems: readonly Finding[];
 }
 
+/** What extraction cost in one run: for reports, the bench and the tests. */
+export interface ExtractionStats {
+  /** Documents whose whole extraction came from the memo (TypeScript not loaded for them). */
+  documentsMemoised: number;
+  /** Documents extracted entity by entity. */
+  documentsExtracted: number;
+  /** Function entities whose obligations came from the per-entity memo (relocated). */
+  entitiesReused: number;
+  /** Function entities symbolically executed in this run. */
+  entitiesExtracted: number;
+  /** Function bodies whose type issues came from the memo (not type-checked again). */
+  typeBodiesReused: number;
+  /** Function bodies type-checked in this run (the ones the memo could have answered for). */
+  typeBodiesChecked: number;
+}
+
+export const emptyExtractionStats = (): ExtractionStats => ({ documentsMemoised: 0, documentsExtracted: 0, entitiesReused: 0, entitiesExtracted: 0, typeBodiesReused: 0, typeBodiesChecked: 0 });
+
 /**
- * Obligations for one document with code, memoised by a content hash of everything they
- * depend on: the document, the module text and file, and the code of the extractor itself.
- * The extractor (which imports ts-morph) is loaded only on a memo miss.
+ * Obligations for one document with code, memoised twice:
+ *  - by a content hash of everything they depend on (the document, the module text and file,
+ *    the extractor's code): a hit needs neither TypeScript nor z3;
+ *  - on a miss, per Function entity and per function body (incremental-obligations.ts,
+ *    incremental-types.ts): only what changed is analysed and type-checked again.
+ * The extractor (which imports TypeScript) is loaded only on a document-level miss.
  */
-export async function extractDocument(document: AnrfDocument, module: ModuleSource, memo: ExtractionMemo | undefined): Promise<Extraction> {
+export async function extractDocument(document: AnrfDocument, module: ModuleSource, memo: ExtractionMemo | undefined, stats?: ExtractionStats): Promise<Extraction> {
   const hash = sha256Hex(JSON.stringify(["anrf-extraction", extractorFingerprint(), TYPECHECK_VERSION, module.file, module.text, document]));
   const memoised = memo === undefined ? undefined : asExtraction(await memo.get(hash));
-  if (memoised !== undefined) return memoised;
+  if (memoised !== undefined) {
+    if (stats) stats.documentsMemoised++;
+    return memoised;
+  }
 
   const extractor = await import("../extract/index.js");
-  const { typeObligations } = await import("../type-check/type-obligations.js");
-  const extracted = extractor.extractObligations({ document, module });
-  const typeResults = await typeObligations({
-    text: module.text,
-    file: module.file,
-    javascript: document.execution.format === "javascript",
-    entities: document.semantics.entities
-      .filter((e) => e.type === "Function")
-      .map((e) => ({ id: e.id, name: e.name, typeSafe: e.security_properties.type_safe })),
-  });
+  const input = extractor.toExtractionInput({ document, module });
+  const outline = extractor.outlineModule(input);
+  const parts = extractor.entityKeyParts(outline);
+  const extracted = await obligationsByEntity(extractor, outline, parts, extractorFingerprint(), memo, stats);
+  const typeResults = await typeResultsByFunction(
+    {
+      text: module.text,
+      file: module.file,
+      javascript: document.execution.format === "javascript",
+      entities: document.semantics.entities
+        .filter((e) => e.type === "Function")
+        .map((e) => ({ id: e.id, name: e.name, typeSafe: e.security_properties.type_safe })),
+    },
+    parts,
+    sha256Hex(JSON.stringify(["anrf-function-types", extractorFingerprint(), TYPECHECK_VERSION, outline.javascript, parts.skeleton])),
+    memo,
+    stats,
+  );
   const extraction: Extraction = {
     encodingVersion: extractor.ENCODING_VERSION,
     obligations: extracted.obligations,
     typeResults,
     problems: extracted.problems.map(problemToFinding),
   };
+  if (stats) stats.documentsExtracted++;
   await memo?.put(hash, extraction);
   return extraction;
 }
@@ -55,14 +90,15 @@ export async function extractDocument(document: AnrfDocument, module: ModuleSour
 let fingerprint: string | undefined;
 
 /**
- * A hash of the compiled extractor and contract parser. The extractor's ENCODING_VERSION lives
+ * A hash of the compiled extractor, type check, this pipeline (memo keys, relocation) and the
+ * contract parser. The extractor's ENCODING_VERSION lives
  * in a module that imports ts-morph, so a warm run cannot read it; hashing the code instead
  * also catches an extractor change that forgot to bump the version.
  */
 export function extractorFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   const parts: string[] = [];
-  for (const relative of ["../extract/", "../type-check/", "../../spec/contract/"]) {
+  for (const relative of ["../extract/", "../type-check/", "./", "../../spec/contract/"]) {
     const dir = fileURLToPath(new URL(relative, import.meta.url));
     let names: string[];
     try {

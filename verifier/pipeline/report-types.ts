@@ -1,5 +1,6 @@
 import type { Finding } from "../../spec/finding.js";
 import type { ObligationResult, ObligationStatus } from "../obligation.js";
+import type { ExtractionStats } from "./extraction.js";
 
 /** One document's verification: validation findings first, then verification findings. */
 export interface DocumentVerification {
@@ -47,6 +48,8 @@ export interface RunFacts {
   readonly solved: number;
   /** z3 initialisations in this run (0 on a full cache hit) and their times. */
   readonly solverInitMs: readonly number[];
+  /** How obligations were obtained: memoised documents, reused (relocated) and re-extracted entities. */
+  readonly extraction: Readonly<ExtractionStats>;
   readonly shard?: { readonly index: number; readonly count: number } | undefined;
   /** Cache warnings (remote down, corrupt entry rewritten, …). */
   readonly cacheWarnings: readonly string[];

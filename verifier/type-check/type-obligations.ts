@@ -1,11 +1,11 @@
-import type { Node as MorphNode, Project as MorphProject, SourceFile as MorphSourceFile } from "ts-morph";
 import { lineColumnAt } from "../../spec/json-position.js";
 import type { Obligation, SourceSite, Verdict } from "../obligation.js";
-import { CAPABILITY_TYPINGS, CAPABILITY_TYPINGS_FILE } from "./capability-typings.js";
+import type { TypeIssue } from "./check-module.js";
 
 /**
  * `type` obligations for entities that claim `type_safe: true`: the module must compile under
- * TypeScript `strict` with no explicit `any`. One obligation per diagnostic site and per `any`
+ * TypeScript `strict` with no explicit `any` and no comment that switches checking off
+ * (check-module.ts). One obligation per diagnostic site and per `any`
  * keyword (refuted, with the compiler's message); an entity with neither gets one obligation
  * at its declaration whose verdict comes from the compiler (source "static"), not from z3.
  *
@@ -28,84 +28,43 @@ export interface StaticResult {
   readonly verdict: Verdict;
 }
 
+export type EntityTypeInput = TypeCheckInput["entities"][number];
+
+/** Type obligations of a whole module, checked in one go. */
 export async function typeObligations(input: TypeCheckInput): Promise<StaticResult[]> {
   const entities = input.entities.filter((e) => e.typeSafe);
   if (entities.length === 0) return [];
-  if (input.javascript) {
-    return entities.map((entity) => ({
+  if (input.javascript) return javascriptResults(input);
+  // TypeScript loads only when some entity claims type safety; the lib is parsed once per process.
+  const { checkModuleTypes } = await import("./check-module.js");
+  const { issues, spans } = checkModuleTypes(input.text);
+  return typeResults(input, issues, spans);
+}
+
+/** A JavaScript module has no static types: each type_safe claim is unsupported. */
+export function javascriptResults(input: TypeCheckInput): StaticResult[] {
+  return input.entities
+    .filter((e) => e.typeSafe)
+    .map((entity) => ({
       obligation: { id: `${entity.id}/type/1:1`, entity: entity.id, kind: "type", location: { file: input.file, line: 1, column: 1 }, site: { start: 0, end: 0 }, description: `'${entity.name}' is type safe`, smt: null },
       verdict: { status: "unsupported", reason: "type_safe cannot be checked: the module is JavaScript (no static types)", counterexample: null },
     }));
-  }
-  // ts-morph (and TypeScript) load only when some entity claims type safety.
-  const { ts } = await import("ts-morph");
-  const project = await sharedProject();
-  const source = project.createSourceFile(`/__anrf__/module-${++moduleCounter}.ts`, input.text);
-  try {
-    return collect(input, entities, source, ts);
-  } finally {
-    // The project (lib files, capability typings) is reused; modules never see each other.
-    project.removeSourceFile(source);
-  }
 }
 
-let project: Promise<MorphProject> | undefined;
-let moduleCounter = 0;
-
-/** One Project per process: building the lib environment is the expensive part (~300 ms). */
-function sharedProject(): Promise<MorphProject> {
-  project ??= import("ts-morph").then(({ Project, ts }) => {
-    const created = new Project({
-      useInMemoryFileSystem: true,
-      compilerOptions: {
-        strict: true,
-        noEmit: true,
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.ESNext,
-        moduleResolution: ts.ModuleResolutionKind.Bundler,
-        lib: ["lib.es2023.d.ts"],
-        types: [],
-      },
-    });
-    created.createSourceFile(CAPABILITY_TYPINGS_FILE, CAPABILITY_TYPINGS);
-    return created;
-  });
-  return project;
-}
-
-function collect(input: TypeCheckInput, entities: TypeCheckInput["entities"], source: MorphSourceFile, ts: typeof import("ts-morph").ts): StaticResult[] {
-  interface Issue {
-    readonly site: SourceSite;
-    readonly message: string;
-  }
-  const issues: Issue[] = [];
-  for (const diagnostic of source.getPreEmitDiagnostics()) {
-    if (diagnostic.getSourceFile()?.getFilePath() !== source.getFilePath()) continue;
-    const start = diagnostic.getStart() ?? 0;
-    const message = ts.flattenDiagnosticMessageText(diagnostic.compilerObject.messageText, " ");
-    issues.push({ site: { start, end: start + (diagnostic.getLength() ?? 0) }, message: `TS${diagnostic.getCode()}: ${message}` });
-  }
-  source.forEachDescendant((node) => {
-    if (node.getKind() === ts.SyntaxKind.AnyKeyword) {
-      issues.push({ site: { start: node.getStart(), end: node.getEnd() }, message: "explicit 'any' in a type_safe entity" });
-    }
-  });
-  issues.sort((a, b) => a.site.start - b.site.start || a.site.end - b.site.end);
-
-  const spans = new Map<string, { start: number; end: number } | undefined>();
-  for (const entity of entities) spans.set(entity.id, declarationSpan(source.getExportedDeclarations().get(entity.name)));
-  const insideSomeEntity = (site: SourceSite): boolean =>
-    input.entities.some((e) => {
-      const span = spans.get(e.id) ?? declarationSpan(source.getExportedDeclarations().get(e.name));
-      return span !== undefined && site.start >= span.start && site.end <= span.end;
-    });
+/**
+ * Per type_safe entity: the issues inside its declaration, and every issue outside all entity
+ * declarations (module-level code every entity depends on). `issues` sorted by position, `spans`
+ * by exported name — both in `input.text` coordinates.
+ */
+export function typeResults(input: TypeCheckInput, issues: readonly TypeIssue[], spans: ReadonlyMap<string, SourceSite>): StaticResult[] {
+  const spanOf = (name: string): SourceSite | undefined => spans.get(name);
+  const inside = (site: SourceSite, span: SourceSite | undefined): boolean => span !== undefined && site.start >= span.start && site.end <= span.end;
+  const insideSomeEntity = (site: SourceSite): boolean => input.entities.some((e) => inside(site, spanOf(e.name)));
 
   const results: StaticResult[] = [];
-  for (const entity of entities) {
-    const span = spans.get(entity.id);
-    const mine = issues.filter((issue) =>
-      span !== undefined && issue.site.start >= span.start && issue.site.end <= span.end ? true : !insideSomeEntity(issue.site),
-    );
+  for (const entity of input.entities.filter((e) => e.typeSafe)) {
+    const span = spanOf(entity.name);
+    const mine = issues.filter((issue) => (inside(issue.site, span) ? true : !insideSomeEntity(issue.site)));
     const seen = new Map<string, number>();
     const at = (site: SourceSite) => {
       const { line, column } = lineColumnAt(input.text, site.start);
@@ -138,13 +97,4 @@ function collect(input: TypeCheckInput, entities: TypeCheckInput["entities"], so
     }
   }
   return results;
-}
-
-function declarationSpan(nodes: readonly MorphNode[] | undefined): { start: number; end: number } | undefined {
-  const node = nodes?.[0];
-  if (node === undefined) return undefined;
-  // For `export const f = (…) => …` the declaration node is the VariableDeclaration; its
-  // statement is the span that holds the function.
-  const statement = node.getKindName() === "VariableDeclaration" ? node.getParent()?.getParent() ?? node : node;
-  return { start: statement.getStart(), end: statement.getEnd() };
 }

@@ -1,0 +1,46 @@
+/**
+ * `anrf verify --watch`: the thin shell over verifier/watch (the library). Prints one report per
+ * run — pretty, or with `--format json` one JSON object per line (the `--format json` report
+ * plus a `watch` member) — and ends on Ctrl-C or SIGTERM with the exit code of the latest state
+ * of every watched document (0 all good, 1 findings).
+ */
+import { ExitCode, type CliIo } from "../io.js";
+import { watchDocuments, type WatchOptions, type WatchRun } from "../../verifier/watch/watch-documents.js";
+import { verifyJsonValue, verifyPretty } from "./verify-format.js";
+
+export async function runWatch(paths: readonly string[], options: WatchOptions, format: "pretty" | "json", io: CliIo): Promise<number> {
+  const strict = options.strict === true;
+  const print = (run: WatchRun): void => {
+    if (format === "json") {
+      const watch = { run: run.run, removed: run.removed, elapsedMs: Math.round(run.elapsedMs * 10) / 10, passed: run.passed };
+      io.stdout(`${JSON.stringify({ ...verifyJsonValue(run.report), watch })}\n`);
+      return;
+    }
+    const documents = run.report.documents.length;
+    const what = run.run === 1 ? `verified ${documents} document${documents === 1 ? "" : "s"}` : `re-verified ${documents} changed document${documents === 1 ? "" : "s"}`;
+    let out = `\n[watch] run ${run.run} at ${new Date().toLocaleTimeString()}: ${what} in ${run.elapsedMs.toFixed(0)} ms\n`;
+    for (const file of run.removed) out += `${file}: no longer there (dropped from the watch)\n`;
+    if (documents > 0) out += verifyPretty(run.report, { color: io.isTTY, strict });
+    out += `[watch] ${run.passed ? "all watched documents pass" : "some watched documents fail"}; waiting for changes (Ctrl-C to stop)\n`;
+    io.stdout(out);
+  };
+  const watch = await watchDocuments(
+    paths,
+    {
+      ...options,
+      onError: (error) => io.stderr(`anrf verify --watch: internal error: ${error instanceof Error ? error.message : String(error)} (still watching)\n`),
+    },
+    print,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await watch.close();
+  return watch.passed() ? ExitCode.ok : ExitCode.findings;
+}

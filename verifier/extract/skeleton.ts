@@ -1,0 +1,140 @@
+import { ts } from "ts-morph";
+import type { ModuleOutline } from "./outline.js";
+import type { FunctionLike } from "./program.js";
+
+/**
+ * What an entity's extraction can depend on, as text, so the pipeline can reuse an entity's
+ * obligations when none of it changed (verifier/pipeline/entity-memo.ts).
+ *
+ * An entity's obligations are computed from its own function, the document's contracts and the
+ * checker's view of the module. The module outside entity function bodies is kept verbatim (the
+ * *skeleton*). Another entity's body can influence an entity only through (a) its inferred return
+ * type, (b) the checker's or the extractor's whole-module facts about module-level names it uses
+ * — e.g. assignments that end a `let`'s narrowing inside closures, or a use that makes a
+ * module-level array table not read-only (exec-expr.ts isReadOnlyTable) — and (c) in JavaScript,
+ * `this.x = …` property declarations. So a body is left out of the skeleton (*elided*) only when
+ * none of these can happen:
+ *   - the module is TypeScript;
+ *   - the function has an explicit return type;
+ *   - no identifier in the body has the name of a module-level declaration, except as the callee
+ *     of a call to an entity function (`g(…)`: a call changes nothing the checker or the extractor
+ *     records about `g`). Property names (`x.name`, `{ name: … }`) are not references.
+ * Everything else stays in the skeleton, so any change to it changes every entity's key. The
+ * test test/verifier/entity-memo.test.ts checks memoised extraction against fresh extraction on
+ * edits made to cross each of these lines.
+ */
+export interface EntityKeyParts {
+  /** JSON of the module text with elided bodies as `0` between text segments: unambiguous. */
+  readonly skeleton: string;
+  /** Per resolved entity: its function's exact text and span (the span anchors relocation). */
+  readonly entities: ReadonlyMap<string, EntityFunction>;
+}
+
+export interface EntityFunction {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  /** The body's span when the skeleton leaves it out: it can be replaced without changing anything outside it. */
+  readonly elided?: { readonly start: number; readonly end: number } | undefined;
+  /** Which of the skeleton's left-out bodies it is (0-based, in source order): names the function's place, whatever its text. */
+  readonly elidedIndex?: number | undefined;
+}
+
+type Outline = Pick<ModuleOutline, "sf" | "resolved" | "javascript">;
+
+export function entityKeyParts(m: Outline): EntityKeyParts {
+  const { sf } = m;
+  const names = moduleLevelNames(sf);
+  const entityFunctionNames = new Set<string>();
+  for (const fn of m.resolved.values()) {
+    const local = localName(fn);
+    if (local !== undefined) entityFunctionNames.add(local);
+  }
+  const elidedOf = new Map<FunctionLike, { start: number; end: number } | undefined>();
+  for (const fn of m.resolved.values()) {
+    if (elidedOf.has(fn)) continue;
+    elidedOf.set(fn, fn.body !== undefined && canElide(m, fn, names, entityFunctionNames) ? { start: fn.body.getStart(sf), end: fn.body.getEnd() } : undefined);
+  }
+  const elided = [...elidedOf.values()].filter((span) => span !== undefined).sort((a, b) => a.start - b.start);
+  const entities = new Map<string, EntityFunction>();
+  for (const [id, fn] of m.resolved) {
+    const start = fn.getStart(sf);
+    const end = fn.getEnd();
+    const span = elidedOf.get(fn);
+    entities.set(id, { text: sf.text.slice(start, end), start, end, elided: span, elidedIndex: span === undefined ? undefined : elided.indexOf(span) });
+  }
+  const segments: Array<string | 0> = [];
+  let last = 0;
+  for (const span of elided) {
+    segments.push(sf.text.slice(last, span.start), 0);
+    last = span.end;
+  }
+  segments.push(sf.text.slice(last));
+  return { skeleton: JSON.stringify(segments), entities };
+}
+
+function canElide(m: Outline, fn: FunctionLike, names: ReadonlySet<string>, entityFunctionNames: ReadonlySet<string>): boolean {
+  if (m.javascript || fn.type === undefined || fn.body === undefined) return false;
+  let ok = true;
+  const visit = (n: ts.Node): void => {
+    if (!ok) return;
+    if (ts.isIdentifier(n) && names.has(n.text) && !isPropertyName(n)) {
+      const callee = ts.isCallExpression(n.parent) && n.parent.expression === n && entityFunctionNames.has(n.text);
+      if (!callee) ok = false;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(fn.body);
+  return ok;
+}
+
+function isPropertyName(n: ts.Identifier): boolean {
+  const p = n.parent;
+  return (ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n) || (ts.isQualifiedName(p) && p.right === n);
+}
+
+function localName(fn: FunctionLike): string | undefined {
+  if (ts.isFunctionDeclaration(fn)) return fn.name?.text;
+  const parent = fn.parent;
+  return ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) ? parent.name.text : undefined;
+}
+
+/**
+ * Every name declared outside function and class bodies, at any depth: module-level
+ * declarations of any kind (values, types, imports, `var` in top-level blocks and loops), and
+ * declarations in namespaces and `declare global`/`declare module` blocks. Over-approximating
+ * (a block-scoped name at top level counts too) only makes fewer bodies elidable.
+ */
+function moduleLevelNames(sf: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  const add = (name: ts.Node | undefined): void => {
+    if (name === undefined) return;
+    if (ts.isIdentifier(name)) names.add(name.text);
+    else if (ts.isObjectBindingPattern(name) || ts.isArrayBindingPattern(name)) {
+      for (const el of name.elements) if (!ts.isOmittedExpression(el)) add(el.name);
+    }
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) {
+      if (ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) add(n.name);
+      return;
+    }
+    if (
+      ts.isVariableDeclaration(n) ||
+      ts.isInterfaceDeclaration(n) ||
+      ts.isTypeAliasDeclaration(n) ||
+      ts.isEnumDeclaration(n) ||
+      ts.isModuleDeclaration(n) ||
+      ts.isImportEqualsDeclaration(n) ||
+      ts.isImportClause(n) ||
+      ts.isNamespaceImport(n) ||
+      ts.isImportSpecifier(n) ||
+      ts.isNamespaceExport(n)
+    ) {
+      add(n.name);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return names;
+}
