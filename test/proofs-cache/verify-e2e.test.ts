@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../support/compiled-path.js";
 import { cacheServer, type CacheServer } from "../support/cache-server.js";
+import { writeFileSync } from "node:fs";
+import { documentValue } from "../verifier/incremental/documents.js";
 import { keyPair, tempDir } from "./fixtures.js";
 
 /**
@@ -129,6 +131,30 @@ describe("anrf verify with the proof cache (end to end)", () => {
     const warnings = (JSON.parse(down.stdout) as { run: { cacheWarnings: string[] } }).run.cacheWarnings.join("\n");
     expect(warnings).toMatch(/ECONNREFUSED/);
     expect(warnings).toMatch(/not asked again in this run/);
+  });
+
+  it("after a one-function edit, a new process extracts and solves only what that function changed, and agrees with a run without cache", async () => {
+    const dir = tempDir();
+    const fn = (name: string, guard: number) => `export function ${name}(data: Uint8Array): number {\n  if (data.length > ${guard}) {\n    return data[${guard}]! + 1;\n  }\n  return 0;\n}\n`;
+    const post = ["Number.isInteger(result)", "result >= 0"];
+    const doc = join(dir, "doc.anrf.json");
+    writeFileSync(doc, JSON.stringify(documentValue("", ["a", "b", "c", "d"].map((name) => ({ name, post })), { source: "mod.ts" })));
+    writeFileSync(join(dir, "mod.ts"), fn("a", 1) + fn("b", 2) + fn("c", 3) + fn("d", 4));
+    const cache = join(dir, "cache");
+    const args = ["verify", doc, "--timeout", "5000", "--format", "json"];
+    const cold = await anrf([...args, "--cache", cache], {});
+    expect(cold.code).toBe(0);
+    // c's guard changes; b grows by two lines, which moves c and d.
+    writeFileSync(join(dir, "mod.ts"), fn("a", 1) + fn("b", 2).replace("{\n", "{\n  // one\n  // two\n") + fn("c", 6) + fn("d", 4));
+    const edit = await anrf([...args, "--cache", cache], {});
+    const plain = await anrf([...args, "--no-cache"], {});
+    expect(edit.code).toBe(0);
+    const facts = (JSON.parse(edit.stdout) as { run: { extraction: Record<string, number>; solved: number; queries: number } }).run;
+    expect(facts.extraction).toMatchObject({ documentsExtracted: 1, entitiesExtracted: 2, entitiesReused: 2, typeBodiesChecked: 2, typeBodiesReused: 2 });
+    expect(facts.solved).toBeGreaterThan(0);
+    expect(facts.solved).toBeLessThan(facts.queries);
+    const strip = (rs: Result[]) => rs.map((r) => ({ id: r.id, status: r.status, smt: r.smt, reason: r.reason }));
+    expect(strip(results(edit.stdout))).toEqual(strip(results(plain.stdout)));
   });
 
   describe("with the remote cache", () => {

@@ -61,4 +61,19 @@ describe("type obligations (TypeScript strict for type_safe entities)", () => {
     expect(results).toHaveLength(1);
     expect(results[0]!.verdict).toMatchObject({ status: "refuted", reason: "no exported function 'missing' in the module" });
   });
+
+  it("refutes a claim whose module switches checking off (@ts-ignore, @ts-expect-error, @ts-nocheck), which the compiler itself would accept", async () => {
+    const hidden = ["export function f(x: number): number {", "  // @ts-ignore", '  const s: number = "not a number";', "  return x + s;", "}"].join("\n");
+    const quiet = await typeObligations({ text: hidden, file: "m.ts", entities: [entity("F", "f")] });
+    expect(quiet.map((r) => [r.obligation.id, r.verdict.status])).toEqual([["F/type/2:6", "refuted"]]);
+    expect(quiet[0]!.verdict.reason).toMatch(/@ts-ignore/);
+    for (const directive of ["// @ts-expect-error", "/* @ts-ignore */", "// @TS-NOCHECK"]) {
+      const results = await typeObligations({ text: `${directive}\nexport function g(): number {\n  return 1;\n}\n`, file: "m.ts", entities: [entity("G", "g")] });
+      expect(results.length, directive).toBeGreaterThan(0);
+      expect(results.every((r) => r.verdict.status === "refuted"), directive).toBe(true);
+      expect(results.some((r) => /switched off/.test(r.verdict.reason)), directive).toBe(true);
+    }
+    const clean = await typeObligations({ text: "export function h(): number {\n  return 1;\n}\n", file: "m.ts", entities: [entity("H", "h")] });
+    expect(clean.map((r) => r.verdict.status)).toEqual(["proved"]);
+  });
 });

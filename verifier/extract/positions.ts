@@ -108,7 +108,7 @@ export function toSegments(text: string, anchor: number): Segments {
     last = m.index! + m[0].length;
   }
   out.push(text.slice(last));
-  return out;
+  return out.length === 1 ? text : out;
 }
 
 /** Storable form → a string with this process's tokens, at offsets relative to `anchor`. */

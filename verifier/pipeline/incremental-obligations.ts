@@ -65,15 +65,18 @@ export async function obligationsByEntity(
   for (const id of misses) {
     const fn = fnOf(id);
     const inReduced: Span = { start: reduced.fromOriginal(fn.start), end: reduced.fromOriginal(fn.end) };
-    const stored = toStored(extractor.extractEntity(analysis, id), inReduced);
-    const moved = stored === undefined ? undefined : fromStored(stored, fn, id);
-    if (stored !== undefined && moved !== undefined) {
-      raw.set(id, moved);
-      if (memo !== undefined) puts.push(memo.put(keyOf(id), stored, "local"));
-    } else {
-      full ??= stubs.size === 0 ? analysis : extractor.analyseModule(outline.input);
+    const extracted = extractor.extractEntity(analysis, id);
+    // Storable only when every position lies in the entity's own function.
+    const stored = toStored(extracted, inReduced);
+    // Nothing stubbed: the reduced module is the module, positions are already right.
+    const moved = stubs.size === 0 ? extracted : stored === undefined ? undefined : fromStored(stored, fn, id);
+    if (moved === undefined) {
+      full ??= extractor.analyseModule(outline.input);
       raw.set(id, extractor.extractEntity(full, id));
+      continue;
     }
+    raw.set(id, moved);
+    if (stored !== undefined && memo !== undefined) puts.push(memo.put(keyOf(id), stored, "local"));
   }
   await Promise.all(puts);
   return extractor.assembleExtraction(outline, raw);
