@@ -4,7 +4,7 @@
  * parts is derived from these schemas — none is written by hand. Schemas are exported with a
  * `Schema` suffix, the derived types under the plain name.
  */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import { closed, Rfc3339 } from "./schema/common.js";
 import * as Common from "./schema/security.js";
 import * as IntentLayer from "./schema/intent.js";

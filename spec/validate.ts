@@ -2,7 +2,9 @@
  * The pure core of validation: a parsed JSON value → findings, and the typed document when
  * it is schema-valid. No files, no printing (load.ts is the effectful shell).
  */
-import { Cause, Exit, Schema } from "effect";
+import * as Cause from "effect/Cause";
+import * as Exit from "effect/Exit";
+import * as Schema from "effect/Schema";
 import { AnrfDocumentSchema, type AnrfDocument } from "./document.js";
 import { error, type Finding } from "./finding.js";
 import { documentRules } from "./rules/all-rules.js";

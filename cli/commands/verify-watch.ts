@@ -1,7 +1,7 @@
 /**
  * `anrf verify --watch`: the thin shell over verifier/watch (the library). Prints one report per
  * run — pretty, or with `--format json` one JSON object per line (the `--format json` report
- * plus a `watch` member) — and ends on Ctrl-C or SIGTERM with the exit code of the latest state
+ * without the obligations' SMT text, plus a `watch` member) — and ends on Ctrl-C or SIGTERM with the exit code of the latest state
  * of every watched document (0 all good, 1 findings).
  */
 import { ExitCode, type CliIo } from "../io.js";
@@ -13,7 +13,11 @@ export async function runWatch(paths: readonly string[], options: WatchOptions, 
   const print = (run: WatchRun): void => {
     if (format === "json") {
       const watch = { run: run.run, removed: run.removed, elapsedMs: Math.round(run.elapsedMs * 10) / 10, passed: run.passed };
-      io.stdout(`${JSON.stringify({ ...verifyJsonValue(run.report), watch })}\n`);
+      const value = verifyJsonValue(run.report);
+      // One line per save: without each obligation's SMT text (megabytes for a large module);
+      // `anrf explain <document> <id>` prints it.
+      const documents = value.documents.map((d) => ({ ...d, obligations: d.obligations.map(({ smt: _smt, ...rest }) => rest) }));
+      io.stdout(`${JSON.stringify({ ...value, documents, watch })}\n`);
       return;
     }
     const documents = run.report.documents.length;

@@ -28,7 +28,8 @@ Validates ANRF documents, then proves every security obligation of their code wi
   --shard I/N            solve only this machine's share of the cache misses (1 <= I <= N)
   --watch                verify, then re-verify whatever changes (documents, modules, new documents in
                          the given folders) until Ctrl-C; z3, TypeScript and the caches stay warm.
-                         With --format json: one report per line. Exit code: the last state (0 or 1)
+                         With --format json: one report per line (without SMT text; see anrf explain).
+                         Exit code: the state of the last reports (0 or 1)
 ${CACHE_HELP}
 
 exit codes: 0 verified (warnings allowed), 1 invalid document or refuted obligation, 2 usage or internal error

@@ -6,7 +6,7 @@
  * maps. `closed(fields)` expresses exactly that, so decoding with
  * `onExcessProperty: "error"` rejects a stray key with its exact path.
  */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 
 /** `x-…` extension keys: allowed on every object, any JSON value. */
 export const ExtensionKeys = Schema.Record(Schema.TemplateLiteral(["x-", Schema.String]), Schema.Json);

@@ -1,5 +1,5 @@
 /** §4 of ANRF-1.1.md: the execution layer, plus the TypeScript profile's code fields and mounts. */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import { closed, EnforcementPoint } from "./common.js";
 
 export const SecurityImpact = Schema.Literals(["None", "Low", "Medium", "High"]);

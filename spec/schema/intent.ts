@@ -1,5 +1,5 @@
 /** §2 of ANRF-1.1.md: the intent layer. */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import { closed, NullableString } from "./common.js";
 
 export const RequirementType = Schema.Literals(["Functional", "Security", "Performance", "Reliability"]);

@@ -1,5 +1,5 @@
 /** §1 of ANRF-1.1.md: the mandatory `security` section of the common part. */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import { closed, NullableString } from "./common.js";
 
 export const SafetyLevel = Schema.Literals(["MemorySafe", "TypeSafe", "ResourceBounded"]);

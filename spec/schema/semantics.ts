@@ -1,5 +1,5 @@
 /** §3 of ANRF-1.1.md: the semantic layer, plus the TypeScript profile's `applies_to`. */
-import { Schema } from "effect";
+import * as Schema from "effect/Schema";
 import { closed, PropertiesMap } from "./common.js";
 
 export const PropertyType = Schema.Literals(["MemorySafety", "TypeSafety", "ResourceBounds", "DataIsolation"]);

@@ -156,4 +156,34 @@ describe("solver pool failure handling", () => {
     const pool = new SolverPool({ size: 1, workerPath: "/nonexistent/solver-worker.js" });
     await expect(pool.solve({ smt: "(check-sat)", ...limits })).rejects.toThrow(/npm run build/);
   });
+
+  it("grows on demand: a handful of queries share one worker; a backlog, or queries left waiting, start more", async () => {
+    const few = new SolverPool({ size: 4, workerPath: fake });
+    try {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => few.solve({ smt: "(check-sat)", ...limits })));
+      expect(answers.every((a) => a.kind === "answer")).toBe(true);
+      expect(few.stats().workersStarted).toBe(1);
+    } finally {
+      await few.close();
+    }
+    const many = new SolverPool({ size: 4, workerPath: fake });
+    try {
+      await Promise.all(Array.from({ length: 200 }, () => many.solve({ smt: "(check-sat)", ...limits })));
+      expect(many.stats().workersStarted).toBeGreaterThan(1);
+      expect(many.stats().workersStarted).toBeLessThanOrEqual(4);
+    } finally {
+      await many.close();
+    }
+    // A query that does not come back keeps its worker busy: the one queued behind it gets a second worker.
+    const slow = new SolverPool({ size: 2, workerPath: fake });
+    try {
+      await slow.solve({ smt: "(check-sat)", ...limits });
+      const hang = slow.solve({ smt: "HANG", ...limits });
+      expect(await slow.solve({ smt: "(check-sat)", ...limits })).toMatchObject({ kind: "answer" });
+      expect(slow.stats().workersStarted).toBe(2);
+      void hang;
+    } finally {
+      await slow.close();
+    }
+  });
 });

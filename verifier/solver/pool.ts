@@ -52,6 +52,16 @@ interface Slot {
 const INIT_ALLOWANCE_MS = 60_000;
 
 /**
+ * Growth: a worker costs a z3 initialisation (~150–250 ms of a core, plus a 2 GiB heap
+ * reservation), which a handful of ~3 ms queries never pays back. So the first worker starts
+ * at once, and another only when the backlog exceeds BACKLOG_PER_WORKER queued queries per
+ * started worker, or when queries have waited GROW_AFTER_MS after every worker was ready
+ * without one freeing up (slow queries), up to `size`.
+ */
+const BACKLOG_PER_WORKER = 16;
+const GROW_AFTER_MS = 250;
+
+/**
  * A pool of solver worker threads with one z3 instance (one Context, one Solver) each.
  * Workers are started lazily — a run with no query to solve never loads z3 — and replaced
  * when they crash or get stuck; the affected query is answered `failed` with the reason,
@@ -68,6 +78,7 @@ export class SolverPool {
   private started = 0;
   private replaced = 0;
   private readonly initTimes: number[] = [];
+  private growTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SolverPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
@@ -111,6 +122,7 @@ export class SolverPool {
   /** Terminates every worker; queued and running queries are answered `failed` ("solver pool closed"). */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.growTimer !== undefined) clearTimeout(this.growTimer);
     for (const task of this.queue.splice(0)) task.resolve({ kind: "failed", reason: "solver pool closed", timeMs: 0 });
     const slots = this.slots.splice(0);
     await Promise.all(
@@ -123,16 +135,35 @@ export class SolverPool {
     );
   }
 
-  private dispatch(): void {
+  private dispatch(force = false): void {
     while (this.queue.length > 0 && !this.closed) {
       let slot = this.slots.find((s) => s.task === undefined && !s.retired);
       if (slot === undefined) {
         if (this.slots.length >= this.size) return;
+        if (!force && this.slots.length > 0 && this.queue.length <= BACKLOG_PER_WORKER * this.slots.length) {
+          this.growLater();
+          return;
+        }
+        force = false;
         slot = this.spawn();
       }
       const task = this.queue.shift()!;
       this.run(slot, task);
     }
+  }
+
+  /**
+   * Start one more worker if queries are still waiting GROW_AFTER_MS from now. Not armed while a
+   * worker is still initialising z3 (its first answer re-dispatches): waiting for an init is not
+   * a sign of slow queries.
+   */
+  private growLater(): void {
+    if (this.growTimer !== undefined || this.slots.some((s) => !s.initialised && !s.retired)) return;
+    this.growTimer = setTimeout(() => {
+      this.growTimer = undefined;
+      if (this.queue.length > 0) this.dispatch(true);
+    }, GROW_AFTER_MS);
+    this.growTimer.unref();
   }
 
   private run(slot: Slot, task: Task): void {

@@ -20,7 +20,7 @@ import { diffDocuments, moduleFiles } from "./document-states.js";
 import { FsWatchers, type WatchTargets } from "./fs-watch.js";
 
 export interface WatchOptions extends Omit<VerifyOptions, "pool" | "shard" | "only" | "signal"> {
-  /** Quiet time after the last file event before looking (ms); default 15. */
+  /** Quiet time after the last file event before looking (ms); default 10. */
   readonly debounceMs?: number | undefined;
   /** Interval of the polling fallback when the platform refuses file watchers (ms); default 300. */
   readonly pollMs?: number | undefined;
@@ -117,7 +117,7 @@ export async function watchDocuments(paths: readonly string[], options: WatchOpt
 
   const watchers = new FsWatchers(() => {
     if (debounce !== undefined) clearTimeout(debounce);
-    debounce = setTimeout(schedule, options.debounceMs ?? 15);
+    debounce = setTimeout(schedule, options.debounceMs ?? 10);
   });
 
   const targetsChanged = (wanted: WatchTargets): void => {
