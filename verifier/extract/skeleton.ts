@@ -17,8 +17,10 @@ import type { FunctionLike } from "./program.js";
  *   - the module is TypeScript;
  *   - the function has an explicit return type;
  *   - no identifier in the body has the name of a module-level declaration, except as the callee
- *     of a call to an entity function (`g(…)`: a call changes nothing the checker or the extractor
- *     records about `g`). Property names (`x.name`, `{ name: … }`) are not references.
+ *     of a call to an entity function or an imported function (`g(…)`, `fs.readFileSync(…)`: a
+ *     call changes nothing the checker or the extractor records about `g`; imports are
+ *     immutable). Property names (`x.name`, `{ name: … }`) are not references;
+ *   - the module has no `@ts-` directive anywhere (one acts on the next line, whoever's it is).
  * Everything else stays in the skeleton, so any change to it changes every entity's key. The
  * test test/verifier/entity-memo.test.ts checks memoised extraction against fresh extraction on
  * edits made to cross each of these lines.
@@ -45,15 +47,21 @@ type Outline = Pick<ModuleOutline, "sf" | "resolved" | "javascript">;
 export function entityKeyParts(m: Outline): EntityKeyParts {
   const { sf } = m;
   const names = moduleLevelNames(sf);
-  const entityFunctionNames = new Set<string>();
+  // Names a body may call without depending on anything outside it: entity functions (their
+  // callers see only their signatures and contracts) and import bindings (immutable).
+  const callable = importedNames(sf);
   for (const fn of m.resolved.values()) {
     const local = localName(fn);
-    if (local !== undefined) entityFunctionNames.add(local);
+    if (local !== undefined) callable.add(local);
   }
+  // A `// @ts-ignore` / `@ts-expect-error` acts on the next line, whoever's it is: replacing a
+  // body could then change what a directive elsewhere suppresses (or leaves unused). A module
+  // with any such text is taken whole.
+  const directives = /@ts-/i.test(sf.text);
   const elidedOf = new Map<FunctionLike, { start: number; end: number } | undefined>();
   for (const fn of m.resolved.values()) {
     if (elidedOf.has(fn)) continue;
-    elidedOf.set(fn, fn.body !== undefined && canElide(m, fn, names, entityFunctionNames) ? { start: fn.body.getStart(sf), end: fn.body.getEnd() } : undefined);
+    elidedOf.set(fn, !directives && fn.body !== undefined && canElide(m, fn, names, callable) ? { start: fn.body.getStart(sf), end: fn.body.getEnd() } : undefined);
   }
   const elided = [...elidedOf.values()].filter((span) => span !== undefined).sort((a, b) => a.start - b.start);
   const entities = new Map<string, EntityFunction>();
@@ -73,24 +81,42 @@ export function entityKeyParts(m: Outline): EntityKeyParts {
   return { skeleton: JSON.stringify(segments), entities };
 }
 
-function canElide(m: Outline, fn: FunctionLike, names: ReadonlySet<string>, entityFunctionNames: ReadonlySet<string>): boolean {
+function canElide(m: Outline, fn: FunctionLike, names: ReadonlySet<string>, callable: ReadonlySet<string>): boolean {
   if (m.javascript || fn.type === undefined || fn.body === undefined) return false;
   let ok = true;
   const visit = (n: ts.Node): void => {
     if (!ok) return;
-    if (ts.isIdentifier(n) && names.has(n.text) && !isPropertyName(n)) {
-      const callee = ts.isCallExpression(n.parent) && n.parent.expression === n && entityFunctionNames.has(n.text);
-      if (!callee) ok = false;
-    }
+    if (ts.isIdentifier(n) && names.has(n.text) && !isPropertyName(n) && !(callable.has(n.text) && isCalled(n))) ok = false;
     ts.forEachChild(n, visit);
   };
   visit(fn.body);
   return ok;
 }
 
+/** `f(…)`, or `ns.f(…)` for the namespace (or default) object of an import. */
+function isCalled(n: ts.Identifier): boolean {
+  const p = n.parent;
+  if (ts.isCallExpression(p)) return p.expression === n;
+  return ts.isPropertyAccessExpression(p) && p.expression === n && ts.isCallExpression(p.parent) && p.parent.expression === p;
+}
+
 function isPropertyName(n: ts.Identifier): boolean {
   const p = n.parent;
   return (ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n) || (ts.isQualifiedName(p) && p.right === n);
+}
+
+/** Local names bound by the module's import declarations. */
+function importedNames(sf: ts.SourceFile): Set<string> {
+  const out = new Set<string>();
+  for (const st of sf.statements) {
+    const clause = ts.isImportDeclaration(st) ? st.importClause : undefined;
+    if (clause === undefined || clause.isTypeOnly) continue;
+    if (clause.name) out.add(clause.name.text);
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) out.add(bindings.name.text);
+    else if (bindings) for (const el of bindings.elements) if (!el.isTypeOnly) out.add(el.name.text);
+  }
+  return out;
 }
 
 function localName(fn: FunctionLike): string | undefined {

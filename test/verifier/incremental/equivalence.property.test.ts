@@ -3,7 +3,7 @@
  * by the earlier versions) gives exactly what the plain extractor and type check give on the
  * whole module. The generator mixes the constructs that decide what may be reused: annotated and
  * inferred return types, module-level tables read or written, a module-level `let`, calls between
- * entities, arrows with expression bodies, type errors, suppressions and moved code.
+ * entities and of an imported function, type errors, suppressions and moved code.
  */
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, expect } from "vitest";
@@ -23,6 +23,7 @@ interface Fn {
   readonly typeError: boolean;
   readonly suppressed: boolean;
   readonly arrow: boolean;
+  readonly readsFile: boolean;
 }
 
 /** Mostly functions whose bodies can be left out of the skeleton (so reuse happens), some that cannot. */
@@ -36,18 +37,20 @@ const fnArb: fc.Arbitrary<Fn> = fc.record({
   typeError: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   suppressed: fc.oneof({ weight: 8, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   arrow: fc.boolean(),
+  readsFile: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
 });
 
 function render(fns: readonly Fn[], header: number): string {
   const out: string[] = [];
   for (let i = 0; i < header; i++) out.push(`// header line ${i}`);
-  out.push("const T = [3, 1, 4, 1, 5];", "let counter: number | undefined = 0;");
+  out.push('import { readFileSync } from "node:fs";', "const T = [3, 1, 4, 1, 5];", "let counter: number | undefined = 0;");
   fns.forEach((f, i) => {
     const name = `f${i}`;
     const ret = f.annotated ? ": number" : "";
     const body: string[] = [];
     for (let p = 0; p < f.pad; p++) body.push("  // padding");
     if (f.table === "read") body.push(`  const t = T[${f.guard % 5}]!;`);
+    if (f.readsFile) body.push(`  const text = readFileSync("/data/f${i}.txt", "utf8");`);
     if (f.table === "write") body.push("  T.length = 2;");
     if (f.touchesLet) body.push("  counter = undefined;");
     if (f.callsNext && i + 1 < fns.length) body.push(`  const next = f${i + 1}(data);`);

@@ -140,12 +140,13 @@ describe("incremental extraction equals fresh extraction", () => {
     await replay(entities, [{ code: code(1) }, { code: code(2), expect: { entitiesExtracted: 1, entitiesReused: 2, typeBodiesReused: 2, typeBodiesChecked: 1 } }]);
   });
 
-  it("type errors and suppressions in one body are found again, and kept, when another body changes", async () => {
-    const bad = `export function bad(data: Uint8Array): number {\n  const n: number = "s";\n  // @ts-ignore\n  const m: number = "t";\n  return n + m + data.length;\n}\n`;
+  it("type errors in one body are found again, and kept, when another body changes; a suppression makes the module whole", async () => {
+    const bad = `export function bad(data: Uint8Array): number {\n  const n: number = "s";\n  return n + data.length;\n}\n`;
     const entities: EntitySpec[] = [{ name: "bad" }, { name: "a", post }];
-    const stats = await replay(entities, [{ code: bad + fn("a", 1) }, { code: bad + fn("a", 4), expect: { typeBodiesReused: 1, typeBodiesChecked: 1 } }]);
-    expect(stats).toHaveLength(2);
-    const loaded = await loadedDocument(bad + fn("a", 4), entities);
+    await replay(entities, [{ code: bad + fn("a", 1) }, { code: bad + fn("a", 4), expect: { typeBodiesReused: 1, typeBodiesChecked: 1 } }]);
+    const suppressed = bad.replace("  return", "  // @ts-ignore\n  const m: number = \"t\";\n  return");
+    await replay(entities, [{ code: suppressed + fn("a", 1) }, { code: suppressed + fn("a", 4), expect: { typeBodiesReused: 0, entitiesReused: 0 } }]);
+    const loaded = await loadedDocument(suppressed + fn("a", 4), entities);
     const extraction = await extractDocument(loaded.document!, loaded.module!, undefined);
     const reasons = extraction.typeResults.filter((r) => r.obligation.entity === "ENT-0").map((r) => r.verdict.reason);
     expect(reasons.some((r) => r.startsWith("TS2322"))).toBe(true);
@@ -173,5 +174,17 @@ describe("incremental extraction equals fresh extraction", () => {
       [{ name: "a", post }, { name: "b", post }],
       [{ code }, { code: `// header\n${code}`, expect: { entitiesExtracted: 2, entitiesReused: 0 } }, { code: `type N = number;\n${code}`, expect: { entitiesExtracted: 2 } }],
     );
+  });
+
+  it("bodies that call imported functions are left out (and reused); a module with a suppression comment is taken whole", async () => {
+    const entities: EntitySpec[] = [{ name: "read" }, { name: "a", post }];
+    const read = `import { readFileSync } from "node:fs";\nimport * as path from "node:path";\nexport function read(name: string): string {\n  return readFileSync(path.join("/data", name), "utf8");\n}\n`;
+    await replay(entities, [{ code: read + fn("a", 1) }, { code: read + fn("a", 2), expect: { entitiesExtracted: 1, entitiesReused: 1, typeBodiesReused: 1 } }]);
+
+    // The directive on b's last line suppresses the error on the next line, where c starts.
+    const b = (k: number) => `export function b(data: Uint8Array): number {\n  return data.length + ${k};\n  // @ts-expect-error\n} export function c(): number { const s: number = "x"; return s; }\n`;
+    // A module with any @ts- directive is taken whole: nothing is reused.
+    const stats = await replay([{ name: "b" }, { name: "c" }, { name: "a", post }], [{ code: b(1) + fn("a", 1) }, { code: b(1) + fn("a", 3) }, { code: b(2) + fn("a", 3) }]);
+    expect(stats[1]).toMatchObject({ entitiesExtracted: 3, entitiesReused: 0, typeBodiesReused: 0 });
   });
 });
