@@ -1,4 +1,5 @@
 import type { ExtractionMemo, MemoScope } from "./api.js";
+import { DeferredWrites, LruMap } from "./deferred-writes.js";
 
 /**
  * An extraction memo held in this process, in front of another (or none): what a long-lived
@@ -10,51 +11,37 @@ import type { ExtractionMemo, MemoScope } from "./api.js";
  * for all of them. Least recently used entries go first beyond `maxEntries`.
  */
 export class MemoryExtractionMemo implements ExtractionMemo {
-  private readonly entries = new Map<string, unknown>();
-  private queued: Array<() => Promise<void>> = [];
-  private readonly running = new Set<Promise<void>>();
+  private readonly entries: LruMap<unknown>;
+  private readonly writes = new DeferredWrites();
 
   constructor(
     private readonly inner: ExtractionMemo | undefined,
-    private readonly maxEntries = 20_000,
-  ) {}
+    maxEntries = 20_000,
+  ) {
+    this.entries = new LruMap(maxEntries);
+  }
 
   async get(contentHash: string, scope?: MemoScope): Promise<unknown | undefined> {
-    if (this.entries.has(contentHash)) {
-      const value = this.entries.get(contentHash);
-      this.remember(contentHash, value);
-      return value;
-    }
+    if (this.entries.has(contentHash)) return this.entries.get(contentHash);
     const value = await this.inner?.get(contentHash, scope);
-    if (value !== undefined) this.remember(contentHash, value);
+    if (value !== undefined) this.entries.set(contentHash, value);
     return value;
   }
 
   async put(contentHash: string, extracted: unknown, scope?: MemoScope): Promise<void> {
-    this.remember(contentHash, extracted);
+    this.entries.set(contentHash, extracted);
     const inner = this.inner;
-    if (inner !== undefined) this.queued.push(() => inner.put(contentHash, extracted, scope));
+    if (inner !== undefined) this.writes.defer(() => inner.put(contentHash, extracted, scope));
   }
 
   /** Start the deferred writes (in the background; failures only cost a later run a re-extraction). */
   drain(): void {
-    for (const write of this.queued.splice(0)) {
-      const running: Promise<void> = write()
-        .catch(() => undefined)
-        .finally(() => this.running.delete(running));
-      this.running.add(running);
-    }
+    this.writes.drain();
   }
 
   /** Start the deferred writes and wait for every write. */
   async flush(): Promise<void> {
-    this.drain();
-    await Promise.all([...this.running]);
-  }
-
-  private remember(key: string, value: unknown): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.writes.drain();
+    await this.writes.settle();
   }
 }

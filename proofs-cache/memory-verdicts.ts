@@ -1,4 +1,5 @@
 import type { CacheQuery, CachedVerdict, VerdictCache } from "./api.js";
+import { DeferredWrites, LruMap } from "./deferred-writes.js";
 import { cacheKey } from "./key.js";
 import type { Verdict } from "../verifier/obligation.js";
 
@@ -15,42 +16,34 @@ import type { Verdict } from "../verifier/obligation.js";
  * report); `flush()` and `close()` wait for them.
  */
 export class MemoryVerdictCache implements VerdictCache {
-  private readonly entries = new Map<string, CachedVerdict>();
-  private queued: Array<() => Promise<void>> = [];
-  private readonly running = new Set<Promise<void>>();
+  private readonly entries: LruMap<CachedVerdict>;
+  private readonly writes = new DeferredWrites();
 
   constructor(
     private readonly inner: VerdictCache | undefined,
-    private readonly maxEntries = 100_000,
-  ) {}
+    maxEntries = 100_000,
+  ) {
+    this.entries = new LruMap(maxEntries);
+  }
 
   async lookup(query: CacheQuery): Promise<CachedVerdict | undefined> {
     const key = cacheKey(query);
     const known = this.entries.get(key);
-    if (known !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, known);
-      return known;
-    }
+    if (known !== undefined) return known;
     const hit = await this.inner?.lookup(query);
-    if (hit !== undefined) this.remember(key, hit);
+    if (hit !== undefined) this.entries.set(key, hit);
     return hit;
   }
 
   async store(query: CacheQuery, verdict: Verdict): Promise<void> {
-    this.remember(cacheKey(query), { verdict, source: "cache-local" });
+    this.entries.set(cacheKey(query), { verdict, source: "cache-local" });
     const inner = this.inner;
-    if (inner !== undefined) this.queued.push(() => inner.store(query, verdict));
+    if (inner !== undefined) this.writes.defer(() => inner.store(query, verdict));
   }
 
   /** Start the deferred stores in the background (a failure becomes the inner cache's warning). */
   drain(): void {
-    for (const store of this.queued.splice(0)) {
-      const running: Promise<void> = store()
-        .catch(() => undefined)
-        .finally(() => this.running.delete(running));
-      this.running.add(running);
-    }
+    this.writes.drain();
   }
 
   warnings(): readonly string[] {
@@ -59,20 +52,14 @@ export class MemoryVerdictCache implements VerdictCache {
 
   /** Waits for the stores already started (not the deferred ones: see drain) and the inner cache's uploads. */
   async flush(): Promise<void> {
-    await Promise.all([...this.running]);
+    await this.writes.settle();
     await this.inner?.flush?.();
   }
 
   /** Starts and waits for every deferred store; the inner cache stays open (its owner closes it). */
   async close(): Promise<void> {
-    this.drain();
+    this.writes.drain();
     await this.flush();
     this.entries.clear();
-  }
-
-  private remember(key: string, value: CachedVerdict): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 }

@@ -2,8 +2,8 @@ import { ts } from "ts-morph";
 import type { CalleeInfo, Capabilities, FacadeFunction } from "./context.js";
 import { entityContract, type EntityContract } from "./entity-contract.js";
 import type { ExtractionEntity, ExtractionInput } from "./input.js";
-import { isJavaScriptFile } from "./outline.js";
-import { exportedFunctions, loadModule, shapeOf, type FunctionLike } from "./program.js";
+import { isJavaScriptFile, resolveEntities } from "./outline.js";
+import { loadModule, shapeOf, type FunctionLike } from "./program.js";
 
 /**
  * Everything about a module that more than one entity's extraction reads: the parsed file and
@@ -29,13 +29,7 @@ export interface ModuleAnalysis {
 export function analyseModule(input: ExtractionInput): ModuleAnalysis {
   const javascript = isJavaScriptFile(input.moduleFile);
   const { sourceFile: sf, checker } = loadModule(input.moduleText, javascript);
-  const exported = exportedFunctions(sf);
-  const functionEntities = input.entities.filter((e) => e.type === "Function");
-  const resolved = new Map<string, FunctionLike>();
-  for (const e of functionEntities) {
-    const fn = exported.get(e.name);
-    if (fn) resolved.set(e.id, fn);
-  }
+  const { functionEntities, resolved } = resolveEntities(input, sf);
   const contracts = new Map<string, EntityContract>();
   const contractOf = (entityId: string): EntityContract => {
     let c = contracts.get(entityId);

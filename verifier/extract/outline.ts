@@ -20,6 +20,11 @@ export interface ModuleOutline {
 export function outlineModule(input: ExtractionInput): ModuleOutline {
   const javascript = isJavaScriptFile(input.moduleFile);
   const sf = ts.createSourceFile(`/anrf-outline.${javascript ? "js" : "ts"}`, input.moduleText, ts.ScriptTarget.ES2022, true, javascript ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  return { input, javascript, sf, ...resolveEntities(input, sf) };
+}
+
+/** The Function entities (document order) and the exported function each names, where there is one. */
+export function resolveEntities(input: ExtractionInput, sf: ts.SourceFile): Pick<ModuleOutline, "functionEntities" | "resolved"> {
   const exported = exportedFunctions(sf);
   const functionEntities = input.entities.filter((e) => e.type === "Function");
   const resolved = new Map<string, FunctionLike>();
@@ -27,7 +32,7 @@ export function outlineModule(input: ExtractionInput): ModuleOutline {
     const fn = exported.get(e.name);
     if (fn) resolved.set(e.id, fn);
   }
-  return { input, javascript, sf, functionEntities, resolved };
+  return { functionEntities, resolved };
 }
 
 export function isJavaScriptFile(file: string): boolean {
