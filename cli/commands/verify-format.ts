@@ -85,7 +85,11 @@ export function verifyPretty(report: VerifyReport, options: PrettyOptions & { re
   if (s.skippedByShard > 0) out += ` (${s.skippedByShard} skipped by shard)`;
   out += `\n`;
   const r = report.run;
-  out += `${r.queries} distinct queries: ${r.cacheHits} from cache, ${r.solved} solved (${r.solverVersion}${r.solverInitMs.length > 0 ? `, ${r.solverInitMs.length} z3 init` : ", z3 not loaded"})\n`;
+  // In a --watch, z3 may solve without an init of this run: it was started by an earlier one.
+  const z3 = r.solverInitMs.length > 0 ? `${r.solverInitMs.length} z3 init` : r.solved > 0 ? "z3 already running" : "z3 not needed";
+  out += `${r.queries} distinct queries: ${r.cacheHits} from cache, ${r.solved} solved (${r.solverVersion}, ${z3})\n`;
+  const x = r.extraction;
+  if (x.entitiesReused > 0) out += `extraction: ${x.entitiesExtracted} function(s) analysed again, ${x.entitiesReused} reused\n`;
   if (options.strict && s.unknown + s.unsupported + s.informal - s.skippedByShard > 0) out += `--strict: unknown, unsupported and informal obligations count as failures\n`;
   for (const w of r.cacheWarnings) out += `${paint(options.color, "33", "warning")} cache: ${clean(w)}\n`;
   return out;

@@ -117,4 +117,22 @@ describe("watchDocuments", () => {
     expect(again.run.solved).toBe(0);
     expect(again.run.extraction).toMatchObject({ documentsMemoised: 2, documentsExtracted: 0 });
   });
+
+  it("a named document in a folder that does not exist yet: reported missing, then verified when it appears (the watch polls)", async () => {
+    const dir = tempDir("anrf-watch-");
+    const rec = recorder();
+    const polled = await watchDocuments(["later/doc.anrf.json"], { cwd: dir, timeoutMs: 10_000, rlimit: 0, jobs: 1, debounceMs: 10, pollMs: 100 }, rec.onRun);
+    try {
+      const first = await rec.next(0);
+      expect(first.passed).toBe(false);
+      expect(first.report.documents.map((d) => [d.file, d.findings[0]?.ruleId])).toEqual([["later/doc.anrf.json", "io"]]);
+      mkdirSync(join(dir, "later"));
+      write(join(dir, "later", "doc.anrf.json"), documentValue(fn("a", 2), [{ name: "a", post }]));
+      const appeared = await rec.next(1);
+      expect(appeared.passed).toBe(true);
+      expect(appeared.report.documents.map((d) => [d.file, d.valid])).toEqual([["later/doc.anrf.json", true]]);
+    } finally {
+      await polled.close();
+    }
+  });
 });

@@ -30,8 +30,9 @@ export class FsWatchers {
 
   constructor(private readonly onEvent: (file: string) => void) {}
 
-  /** Watch exactly these targets (watchers no longer needed are closed). False when some watcher could not be set up. */
+  /** Watch exactly these targets (watchers no longer needed are closed, missing ones retried). False when some watcher could not be set up. */
   update(targets: WatchTargets): boolean {
+    this.failed = false;
     const wanted = new Map<string, ReadonlySet<string> | undefined>();
     for (const tree of targets.trees) wanted.set(`tree:${tree}`, undefined);
     const byFolder = new Map<string, Set<string>>();

@@ -120,9 +120,15 @@ export async function watchDocuments(paths: readonly string[], options: WatchOpt
     debounce = setTimeout(schedule, options.debounceMs ?? 10);
   });
 
+  // Polling only while some watcher cannot be set up (a folder that does not exist yet, limits).
   const targetsChanged = (wanted: WatchTargets): void => {
     if (closed) return;
-    if (!watchers.update(wanted) && poll === undefined) poll = setInterval(schedule, options.pollMs ?? 300);
+    const watching = watchers.update(wanted);
+    if (!watching && poll === undefined) poll = setInterval(schedule, options.pollMs ?? 300);
+    if (watching && poll !== undefined) {
+      clearInterval(poll);
+      poll = undefined;
+    }
   };
 
   // Given directories are whole trees (looked up each time: one may appear later); given files

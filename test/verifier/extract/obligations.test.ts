@@ -94,6 +94,26 @@ describe("ids, sites and locations", () => {
     expect(result.obligations.map((o) => o.kind)).toEqual(["unverifiable"]);
   });
 
+  it("a network import with network: false is refuted on the first entity that has a function, even when an earlier entity names none", () => {
+    const result = extractObligations({
+      documentFile: "doc.anrf.json",
+      moduleFile: "mod.ts",
+      moduleText: 'import { request } from "node:https";\nexport function g(): number {\n  return 1;\n}\n',
+      entities: [
+        { id: "MISSING", name: "nowhere", type: "Function" },
+        { id: "G", name: "g", type: "Function" },
+      ],
+      contracts: [],
+      invariants: [],
+      filesystem: "None",
+      network: false,
+      mounts: [],
+    });
+    const network = result.obligations.filter((o) => o.kind === "capability");
+    expect(network.map((o) => [o.entity, o.id])).toEqual([["G", "G/capability/1:1"]]);
+    expect(network[0]!.smt).toMatch(/\(assert true\)/); // the goal is `false`: every model refutes it
+  });
+
   it("unverifiableObligations for a document without code", () => {
     const [o] = unverifiableObligations({ documentFile: "x.anrf.json", entities: [{ id: "ENT-1", name: "processString", type: "Function" }] });
     expect(o).toMatchObject({ id: "ENT-1/unverifiable/1:1", kind: "unverifiable", smt: null, site: { start: 0, end: 0 }, location: { file: "x.anrf.json", line: 1, column: 1 } });
