@@ -1,5 +1,6 @@
 import { ts } from "ts-morph";
 import { where, type ExecCtx } from "./context.js";
+import { isWriteTarget } from "./bindings.js";
 import { builtinClassName, isBuiltinIdentifier, isLibSymbol } from "./builtins.js";
 import { evalCall, evalNew } from "./exec-call.js";
 import { requireBounds, elementValue } from "./exec-bounds.js";
@@ -215,16 +216,6 @@ function isReadOnlyTable(ctx: ExecCtx, decl: ts.VariableDeclaration, sym: ts.Sym
   };
   visit(ctx.sf);
   return ok;
-}
-
-function isWriteTarget(n: ts.Expression): boolean {
-  let e: ts.Node = n;
-  while (ts.isParenthesizedExpression(e.parent) || ts.isNonNullExpression(e.parent) || ts.isAsExpression(e.parent)) e = e.parent;
-  const p = e.parent;
-  if (ts.isBinaryExpression(p) && p.left === e && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment) return true;
-  if ((ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken)) return true;
-  if (ts.isDeleteExpression(p)) return true;
-  return ts.isArrayLiteralExpression(p) || ts.isObjectLiteralExpression(p) || ts.isShorthandPropertyAssignment(p) || ts.isPropertyAssignment(p) || ts.isForOfStatement(p) || ts.isForInStatement(p);
 }
 
 function evalTemplate(ctx: ExecCtx, node: ts.TemplateExpression, st: State): Val {

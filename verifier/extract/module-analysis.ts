@@ -1,4 +1,5 @@
 import { ts } from "ts-morph";
+import { writtenSymbols } from "./bindings.js";
 import type { CalleeInfo, Capabilities, FacadeFunction } from "./context.js";
 import { entityContract, type EntityContract } from "./entity-contract.js";
 import type { ExtractionEntity, ExtractionInput } from "./input.js";
@@ -41,10 +42,15 @@ export function analyseModule(input: ExtractionInput): ModuleAnalysis {
     return c;
   };
 
+  // Only a function whose binding nothing writes is the function its contract describes.
+  const written = writtenSymbols(sf, checker);
   const callees = new Map<ts.Node, CalleeInfo>();
   for (const e of functionEntities) {
     const fn = resolved.get(e.id);
     if (!fn) continue;
+    const binding = bindingName(fn);
+    const sym = binding === undefined ? undefined : checker.getSymbolAtLocation(binding);
+    if (sym === undefined || written.has(sym)) continue;
     const c = contractOf(e.id);
     const sig = checker.getSignatureFromDeclaration(fn);
     callees.set(fn, {
@@ -69,6 +75,12 @@ export function analyseModule(input: ExtractionInput): ModuleAnalysis {
     caps: { filesystem: input.filesystem, network: input.network, mounts: input.mounts },
     contractOf,
   };
+}
+
+/** The name a function is bound to in the module: `function f`, or `const f = (…) => …`. */
+function bindingName(fn: FunctionLike): ts.Identifier | undefined {
+  if (ts.isFunctionDeclaration(fn)) return fn.name;
+  return ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name) ? fn.parent.name : undefined;
 }
 
 export function paramNames(fn: FunctionLike): string[] {

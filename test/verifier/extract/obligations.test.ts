@@ -114,6 +114,33 @@ describe("ids, sites and locations", () => {
     expect(network[0]!.smt).toMatch(/\(assert true\)/); // the goal is `false`: every model refutes it
   });
 
+  it("a callee whose binding the module writes (`g = other`, legal JavaScript) is an unknown call: its contract is not assumed", () => {
+    const code = (write: string) =>
+      `export function g(n: number): number {\n  return 0;\n}\nexport function f(data: Uint8Array): number {\n  const i = g(1);\n  return data.length > 0 ? data[i]! : 0;\n}\n${write}`;
+    const run = (write: string) =>
+      extractObligations({
+        documentFile: "doc.anrf.json",
+        moduleFile: "mod.ts",
+        moduleText: code(write),
+        entities: [
+          { id: "G", name: "g", type: "Function" },
+          { id: "F", name: "f", type: "Function" },
+        ],
+        contracts: [{ id: "C", preconditions: [], postconditions: ["result === 0"], invariants: [], applies_to: ["G"] }],
+        invariants: [],
+        filesystem: "None",
+        network: false,
+        mounts: [],
+      }).obligations.find((o) => o.entity === "F" && o.kind === "bounds")!;
+    // Untouched: g's postcondition is assumed at the call, so the read has an encodable goal.
+    expect(run("").smt).not.toBeNull();
+    for (const write of ["export function evil(): void {\n  // @ts-ignore\n  g = (n: number) => 5;\n}\n", "// @ts-ignore\n[g] = [() => 5];\n"]) {
+      const bounds = run(write);
+      expect(bounds.smt, write).toBeNull();
+      expect(bounds.unsupportedReason, write).toMatch(/unknown function 'g'/);
+    }
+  });
+
   it("unverifiableObligations for a document without code", () => {
     const [o] = unverifiableObligations({ documentFile: "x.anrf.json", entities: [{ id: "ENT-1", name: "processString", type: "Function" }] });
     expect(o).toMatchObject({ id: "ENT-1/unverifiable/1:1", kind: "unverifiable", smt: null, site: { start: 0, end: 0 }, location: { file: "x.anrf.json", line: 1, column: 1 } });

@@ -187,4 +187,12 @@ describe("incremental extraction equals fresh extraction", () => {
     const stats = await replay([{ name: "b" }, { name: "c" }, { name: "a", post }], [{ code: b(1) + fn("a", 1) }, { code: b(1) + fn("a", 3) }, { code: b(2) + fn("a", 3) }]);
     expect(stats[1]).toMatchObject({ entitiesExtracted: 3, entitiesReused: 0, typeBodiesReused: 0 });
   });
+
+  it("a body that reassigns an entity function is part of every key (the callers' contract assumption depends on it)", async () => {
+    const entities: EntitySpec[] = [{ name: "g", post: ["result === 0"] }, { name: "f" }, { name: "h" }];
+    const g = "export function g(n: number): number {\n  return 0;\n}\n";
+    const f = "export function f(data: Uint8Array): number {\n  const i = g(1);\n  return data.length > 0 ? data[i]! : 0;\n}\n";
+    const h = (body: string) => `export function h(): number {\n  ${body}\n  return 1;\n}\n`;
+    await replay(entities, [{ code: g + f + h("") }, { code: g + f + h("(g as unknown as number[]).length;") }, { code: g + f + h("Object.assign({}, { g });") }]);
+  });
 });
