@@ -110,6 +110,10 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
     // Only hardened endowments; the compartment's own globals are SES's safe subset
     // (no process, require, timers, fetch; Date.now / Math.random throw).
     const compartment = new Compartment({ globals: floatArrays, __options__: true });
+    // Lockdown froze the intrinsics, not the compartment's bindings to them: `Math = fake` would
+    // succeed, and every proof that trusted Math.floor, Number.isInteger or Uint8Array (the
+    // verifier resolves those names to the built-ins) would stop holding. No global changes.
+    Object.freeze(compartment.globalThis);
     const factory = compartment.evaluate(`(function (exports, require, module, ${load.checkParam}) {\n${load.js}\n})`) as (
       ...a: unknown[]
     ) => unknown;
