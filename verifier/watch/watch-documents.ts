@@ -78,11 +78,12 @@ export async function watchDocuments(paths: readonly string[], options: WatchOpt
       return previous.get(d.file) !== digest;
     });
     const removed = changes.removed.filter((file) => !next.has(file));
-    digests = next;
     targetsChanged(await targets(loaded));
     if (runs > 0 && changes.changed.length === 0 && missingNow.length === 0 && removed.length === 0) return;
 
     const verified = await verifyLoaded(changes.changed, { ...options, cache, memo, pool });
+    // Only now are these contents done: if verifying threw, the next look tries them again.
+    digests = next;
     const documents = [...missingNow, ...verified.documents];
     for (const file of removed) latest.delete(file);
     for (const d of documents) latest.set(d.file, d);
