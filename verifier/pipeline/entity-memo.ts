@@ -10,21 +10,16 @@
  * relocated. Reading validates every field; anything unexpected is a miss.
  */
 import { sha256Hex } from "../../proofs-cache/key.js";
-import type { ObligationKind } from "../obligation.js";
+import type { ObligationKind, SourceSite } from "../obligation.js";
 import { fromSegments, toSegments, tokenOffsets, type RawObligation, type Segments } from "../extract/positions.js";
 
 const FORMAT = "anrf-entity-extraction/1";
-
-export interface Span {
-  readonly start: number;
-  readonly end: number;
-}
 
 interface StoredObligation {
   readonly id: Segments;
   readonly entity: string;
   readonly kind: ObligationKind;
-  readonly site: Span;
+  readonly site: SourceSite;
   readonly description: Segments;
   readonly clause?: string;
   readonly smt: string | null;
@@ -48,7 +43,7 @@ export function entityMemoKey(common: string, entityId: string, functionText: st
   return sha256Hex(JSON.stringify(["anrf-entity-extraction-key/1", common, entityId, functionText]));
 }
 
-export function toStored(raw: readonly RawObligation[], span: Span): StoredEntity | undefined {
+export function toStored(raw: readonly RawObligation[], span: SourceSite): StoredEntity | undefined {
   const inside = (offset: number): boolean => offset >= span.start && offset <= span.end;
   const strings = (o: RawObligation): string[] => [o.id, o.description, o.unsupportedReason ?? "", ...Object.values(o.symbols ?? {})];
   for (const o of raw) {
@@ -74,7 +69,7 @@ export function toStored(raw: readonly RawObligation[], span: Span): StoredEntit
 }
 
 /** A stored entity moved to `span`, or undefined (a miss) if the value is not exactly a stored entity of that length. */
-export function fromStored(value: unknown, span: Span, entityId: string): RawObligation[] | undefined {
+export function fromStored(value: unknown, span: SourceSite, entityId: string): RawObligation[] | undefined {
   if (!isRecord(value) || value["format"] !== FORMAT || value["length"] !== span.end - span.start || !Array.isArray(value["obligations"])) return undefined;
   const out: RawObligation[] = [];
   const abs = (s: Segments): string => fromSegments(s, span.start);

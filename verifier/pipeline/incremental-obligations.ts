@@ -1,7 +1,8 @@
 import type { ExtractionMemo } from "../../proofs-cache/api.js";
 import { sha256Hex } from "../../proofs-cache/key.js";
 import type { RawObligation } from "../extract/positions.js";
-import { entityMemoKey, fromStored, toStored, type Span } from "./entity-memo.js";
+import type { SourceSite } from "../obligation.js";
+import { entityMemoKey, fromStored, toStored } from "./entity-memo.js";
 import type { ExtractionStats } from "./extraction.js";
 import { reduceText } from "./reduced-text.js";
 
@@ -53,7 +54,7 @@ export async function obligationsByEntity(
 
   // Stub out the bodies of functions every entity of which hit (two entities may share one).
   const needed = new Set(misses.map((id) => fnOf(id).start));
-  const stubs = new Map<number, Span>();
+  const stubs = new Map<number, SourceSite>();
   for (const id of ids) {
     const fn = fnOf(id);
     if (fn.elided !== undefined && !needed.has(fn.start)) stubs.set(fn.start, fn.elided);
@@ -64,7 +65,7 @@ export async function obligationsByEntity(
   const puts: Promise<void>[] = [];
   for (const id of misses) {
     const fn = fnOf(id);
-    const inReduced: Span = { start: reduced.fromOriginal(fn.start), end: reduced.fromOriginal(fn.end) };
+    const inReduced: SourceSite = { start: reduced.fromOriginal(fn.start), end: reduced.fromOriginal(fn.end) };
     const extracted = extractor.extractEntity(analysis, id);
     // Storable only when every position lies in the entity's own function.
     const stored = toStored(extracted, inReduced);

@@ -4,7 +4,7 @@ import type { SourceSite } from "../obligation.js";
 import type { TypeIssue } from "../type-check/check-module.js";
 import { javascriptResults, typeResults, type StaticResult, type TypeCheckInput } from "../type-check/type-obligations.js";
 import type { ExtractionStats } from "./extraction.js";
-import { reduceText, type Span } from "./reduced-text.js";
+import { reduceText } from "./reduced-text.js";
 
 type KeyParts = ReturnType<typeof import("../extract/index.js")["entityKeyParts"]>;
 
@@ -29,7 +29,7 @@ export async function typeResultsByFunction(
   if (input.javascript) return javascriptResults(input);
   // A function is named by its place among the skeleton's left-out bodies (two functions can have
   // the same text but different contexts, e.g. contextual types) and its text.
-  const functions = new Map<number, { readonly start: number; readonly text: string; readonly body: Span; readonly key: string }>();
+  const functions = new Map<number, { readonly start: number; readonly text: string; readonly body: SourceSite; readonly key: string }>();
   for (const fn of parts.entities.values()) {
     if (fn.elided === undefined) continue;
     functions.set(fn.start, { start: fn.start, text: fn.text, body: fn.elided, key: sha256Hex(JSON.stringify([FORMAT, common, fn.elidedIndex, fn.text])) });

@@ -7,12 +7,9 @@
  * any annotated return type and references nothing. Parsing, binding and checking then cost in
  * proportion to what changed. Positions found in the reduced text are mapped back.
  */
-export const STUB_BODY = "{ throw 0; }";
+import type { SourceSite } from "../obligation.js";
 
-export interface Span {
-  readonly start: number;
-  readonly end: number;
-}
+export const STUB_BODY = "{ throw 0; }";
 
 export interface ReducedText {
   readonly text: string;
@@ -30,7 +27,7 @@ interface Piece {
 }
 
 /** Replace each span (non-overlapping) of `text` by the stub. */
-export function reduceText(text: string, spans: readonly Span[]): ReducedText {
+export function reduceText(text: string, spans: readonly SourceSite[]): ReducedText {
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const pieces: Piece[] = [];
   let out = "";

@@ -28,8 +28,6 @@ export interface StaticResult {
   readonly verdict: Verdict;
 }
 
-export type EntityTypeInput = TypeCheckInput["entities"][number];
-
 /** Type obligations of a whole module, checked in one go. */
 export async function typeObligations(input: TypeCheckInput): Promise<StaticResult[]> {
   const entities = input.entities.filter((e) => e.typeSafe);
