@@ -14,6 +14,8 @@ export interface CalleeInfo {
   readonly preconditions: readonly ParsedClause[];
   readonly postconditions: readonly ParsedClause[];
   readonly returnShape: TypeShape | undefined;
+  /** Per parameter: the callee keeps an array argument plain (provenance.ts); absent = it may not. */
+  readonly keepsPlain?: readonly boolean[] | undefined;
 }
 
 export type FacadeFunction =

@@ -44,7 +44,7 @@ export function extractEntity(m: ModuleAnalysis, entityId: string): RawObligatio
     documentLoopInvariants: c.loop,
     pathBudget: 0,
   };
-  runEntity(ctx, fn, c);
+  runEntity(ctx, fn, c, m.provenance.whyUntrusted(fn));
   const declared = declaredSites(ctx, fn, c.post);
   // Informal clauses: reported, never proved.
   c.informal.forEach(({ clause, id }, i) => {
@@ -69,7 +69,7 @@ export function extractEntity(m: ModuleAnalysis, entityId: string): RawObligatio
   return assemble({ entityId: e.id, declared, entries: sink.entries, aborts: sink.aborts });
 }
 
-function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract): void {
+function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract, untrusted: string | undefined): void {
   const closure = firstClosure(fn);
   if (closure) {
     ctx.sink.aborts.push({ start: 0, loops: [], reason: `closure at ${where(ctx, closure)} is not modelled` });
@@ -85,7 +85,8 @@ function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract): void {
     if (!ts.isIdentifier(p.name)) return;
     const name = p.name.text;
     const sym = ctx.checker.getSymbolAtLocation(p.name);
-    const v = paramValue(ctx, p, i, c, st);
+    // Parameters are modelled only when every caller's arguments are (provenance.ts, issue 9).
+    const v: Val = untrusted === undefined ? paramValue(ctx, p, i, c, st) : { k: "opaque", why: `parameter '${name}' of unknown provenance: ${untrusted}` };
     if (sym) st.env.set(sym, v);
     names.set(name, v);
   });
@@ -126,8 +127,10 @@ function paramValue(ctx: ExecCtx, p: ts.ParameterDeclaration, i: number, c: Enti
   switch (shape.k) {
     case "number": {
       const integral = integralByPrecondition(c, name);
-      if (integral === "safe") return { k: "int", t: freshConst("Int", name, canon), lo: -(TWO_53 - 1n), hi: TWO_53 - 1n };
-      if (integral === "integer") return { k: "int", t: freshConst("Int", name, canon) };
+      // Number.isInteger(-0) is true and the host passes -0 through: the Int may stand for -0
+      // wherever the sign of a zero is observable (1 / x, Math.min, …) — issue 9, class C.
+      if (integral === "safe") return { k: "int", t: freshConst("Int", name, canon), lo: -(TWO_53 - 1n), hi: TWO_53 - 1n, negZero: true };
+      if (integral === "integer") return { k: "int", t: freshConst("Int", name, canon), negZero: true };
       return { k: "num", t: freshConst("FP", name, canon) };
     }
     case "string": {

@@ -87,6 +87,8 @@ export function valueOfElem(elem: ElemType, st: State, cls: string): Val {
       const ref = newRefId();
       st.refClass.set(ref, elem.cls);
       st.shared.add(ref);
+      // Only the host's rebuild makes nested arrays plain; module code may have stored anything there.
+      st.exotic.add(ref);
       st.havocLength(ref, `length of an element of a ${cls}`);
       return { k: "arr", ref, cls: elem.cls, elem: elem.elem };
     }

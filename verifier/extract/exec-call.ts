@@ -4,7 +4,7 @@ import { isBuiltinIdentifier } from "./builtins.js";
 import { requireBounds } from "./exec-bounds.js";
 import { entityCall } from "./exec-entity-call.js";
 import { capabilityCall, networkUse } from "./capability.js";
-import { escape, evalExpr, freshOfKind, newArray } from "./exec-expr.js";
+import { escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
 import { asNumVal, floorDiv, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toInt32 } from "./numbers.js";
 import { bounded, strLen, type State } from "./state.js";
 import { Abort } from "./sink.js";
@@ -46,7 +46,7 @@ export function evalCall(ctx: ExecCtx, node: ts.CallExpression, st: State): Val 
         if (builtin) return builtin;
       }
     }
-    const recv = evalExpr(ctx, callee.expression, st);
+    const recv = modelled(st, evalExpr(ctx, callee.expression, st));
     if (recv.k === "str") return stringMethod(ctx, node, recv, method, st);
     if (recv.k === "arr") return arrayMethod(ctx, node, recv, method, st);
     return unknownCall(ctx, node, `call of method '${method}' on ${recv.k === "opaque" ? recv.why : recv.k}`, st);
@@ -244,6 +244,7 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
       if (typed) break;
       const vals = args(ctx, node, st);
       for (const v of vals) escape(v, st);
+      if (vals.some((v) => !storable(recv.elem, v))) st.exotic.add(recv.ref);
       const next = app("+", "Int", len, intLit(vals.length));
       // Growing past 2^32 - 1 throws RangeError, so afterwards the length is valid.
       st.assume(le(next, intLit(maxLengthOf(recv.cls))));
@@ -287,8 +288,11 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
     case "slice":
     case "subarray":
     case "concat": {
-      for (const v of args(ctx, node, st)) escape(v, st);
+      const vals = args(ctx, node, st);
+      for (const v of vals) escape(v, st);
       const out = newArray(ctx, st, recv.cls, undefined, undefined, `${method} result at ${where(ctx, node)}`);
+      // concat copies its arguments' elements (reading them through any accessors): only numbers and plain arrays of the same kind keep the result plain.
+      if (out.k === "arr" && method === "concat" && vals.some((v) => !storable(recv.elem, v) && !(v.k === "arr" && v.elem.k === recv.elem.k))) st.exotic.add(out.ref);
       return out.k === "arr" ? { ...out, elem: recv.elem } : out;
     }
     case "set":
@@ -318,11 +322,17 @@ export function evalNew(ctx: ExecCtx, node: ts.NewExpression, st: State): Val {
       const arr = newArray(ctx, st, name, n.t, elemType, `new ${name} at ${where(ctx, node)}`);
       return arr.k === "arr" && name !== "Array" ? { ...arr, elem: TYPED_ARRAY_ELEMS[name] ?? arr.elem } : arr;
     }
-    if (name !== "Array" && first?.k === "arr") {
+    if (name !== "Array" && first?.k === "arr" && vals.length === 1) {
       const arr = newArray(ctx, st, name, st.lengthOf(first.ref), undefined, `new ${name} at ${where(ctx, node)}`);
       return arr.k === "arr" ? { ...arr, elem: TYPED_ARRAY_ELEMS[name] ?? arr.elem } : arr;
     }
     const arr = newArray(ctx, st, name, undefined, elemType, `new ${name} at ${where(ctx, node)}`);
+    if (arr.k === "arr") {
+      // A typed array over a buffer (or anything else) may track a resizable buffer's length or be
+      // detached by whoever holds the buffer: not a fresh fixed-length array (issue 9, class B).
+      if (name !== "Array" && first !== undefined && asNumVal(first) === undefined) st.exotic.add(arr.ref);
+      else if (vals.some((v) => !storable(arr.elem, v))) st.exotic.add(arr.ref);
+    }
     return arr.k === "arr" && name !== "Array" ? { ...arr, elem: TYPED_ARRAY_ELEMS[name] ?? arr.elem } : arr;
   }
   if (name === "WebSocket" || name === "EventSource" || name === "XMLHttpRequest") networkUse(ctx, node, st);

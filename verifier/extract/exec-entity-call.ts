@@ -41,7 +41,11 @@ export function entityCall(ctx: ExecCtx, node: ts.CallExpression, info: CalleeIn
   // The callee's body can do whatever an unknown call can: change the length of any array it
   // can reach (its arguments, arrays it saved in module state earlier, anything shared) and
   // detach typed arrays (length 0). Its postconditions win precision back below.
-  for (const v of vals) escape(v, st);
+  // An argument the callee keeps plain (provenance.ts) stays modelled; any other array may come back exotic.
+  vals.forEach((v, i) => {
+    if (v.k === "arr" && info.keepsPlain?.[i] === true) st.shared.add(v.ref);
+    else escape(v, st);
+  });
   st.havocShared(`array lengths after the call to ${info.name} at ${where(ctx, node)}`);
   const result = freshResult(ctx, node, info, st);
   for (const clause of info.postconditions) {
@@ -66,7 +70,8 @@ function freshResult(ctx: ExecCtx, node: ts.CallExpression, info: CalleeInfo, st
       return { k: "bool", t: abstractConst("Bool", source) };
     case "array": {
       const arr = newArray(ctx, st, shape.cls, undefined, undefined, source);
-      if (arr.k === "arr") st.shared.add(arr.ref);
+      // The callee may return an array it built any way it likes (a Proxy, a subclass): not modelled.
+      if (arr.k === "arr") escape(arr, st);
       return arr.k === "arr" ? { ...arr, elem: shape.elem } : arr;
     }
   }

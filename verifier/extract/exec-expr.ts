@@ -10,7 +10,7 @@ import { arith, merge, negate, relational, strictEquals, toStringTerm, truthy, t
 import { bounded, newRefId, strLen, type State } from "./state.js";
 import { Abort } from "./sink.js";
 import { abstractConst, and, app, freshConst, implies, intLit, ite, not, or, strLit, type Term } from "./terms.js";
-import { isTypedArrayClass, MAX_STRING_LENGTH, maxLengthOf, TWO_53, type Val } from "./values.js";
+import { isTypedArrayClass, MAX_STRING_LENGTH, maxLengthOf, TWO_53, TYPED_ARRAY_ELEMS, type Val } from "./values.js";
 
 /**
  * Expression evaluation along one path. Side effects update the state in place; short-circuit
@@ -72,17 +72,25 @@ export function evalExpr(ctx: ExecCtx, node: ts.Expression, st: State): Val {
     case ts.SyntaxKind.ArrayLiteralExpression: {
       const al = node as ts.ArrayLiteralExpression;
       let spread = false;
+      const stored: Val[] = [];
       for (const el of al.elements) {
         if (ts.isSpreadElement(el)) {
           spread = true;
-          evalExpr(ctx, el.expression, st);
+          // The spread iterates its operand: elements of a plain array keep their kind, anything else is unknown.
+          const src = evalExpr(ctx, el.expression, st);
+          stored.push(src.k === "arr" ? { k: "num", t: intLit(0) } : { k: "opaque", why: "spread element" });
+          if (src.k === "arr" && src.elem.k !== "num" && src.elem.k !== "int") stored.push({ k: "opaque", why: "spread element" });
         } else if (!ts.isOmittedExpression(el)) {
-          escape(evalExpr(ctx, el, st), st);
+          const v = evalExpr(ctx, el, st);
+          escape(v, st);
+          stored.push(v);
         }
       }
       const shape = ctx.checker.getTypeAtLocation(al);
       const elemType = ctx.checker.isArrayType(shape) ? ctx.checker.getTypeArguments(shape as ts.TypeReference)[0] : undefined;
-      return newArray(ctx, st, "Array", spread ? undefined : intLit(al.elements.length), elemType, `array literal at ${where(ctx, al)}`);
+      const arr = newArray(ctx, st, "Array", spread ? undefined : intLit(al.elements.length), elemType, `array literal at ${where(ctx, al)}`);
+      if (arr.k === "arr" && stored.some((v) => !storable(arr.elem, v))) st.exotic.add(arr.ref);
+      return arr;
     }
     case ts.SyntaxKind.ObjectLiteralExpression: {
       for (const p of (node as ts.ObjectLiteralExpression).properties) {
@@ -164,14 +172,47 @@ function elemFromType(ctx: ExecCtx, t: ts.Type): Extract<Val, { k: "arr" }>["ele
   return { k: "opaque", why: `element of type '${ctx.checker.typeToString(t)}'` };
 }
 
-/** A value stored somewhere we do not track (array element, object, callee): arrays in it become shared. */
+/**
+ * A value stored somewhere we do not track (array element, object, callee): arrays in it become
+ * shared, and exotic — code that can reach it may install accessors, change its prototype or
+ * store non-numbers in it (issue 9, class A).
+ */
 export function escape(v: Val, st: State): void {
-  if (v.k === "arr") st.shared.add(v.ref);
+  if (v.k === "arr") {
+    st.shared.add(v.ref);
+    st.exotic.add(v.ref);
+  }
+}
+
+/**
+ * An array whose provenance is unknown or which escaped (state.exotic) is not modelled: a
+ * Proxy, accessor elements, a subclass overriding methods or non-number elements may be behind
+ * it, so every read of it is an unmodelled value (its sites unsupported).
+ */
+export function modelled(st: State, v: Val): Val {
+  if (v.k === "arr" && st.exotic.has(v.ref)) return { k: "opaque", why: `an array of unknown provenance (it escaped to code that may make it exotic, or was not built where the verifier saw it)` };
+  return v;
+}
+
+/** Whether storing `v` keeps an array whose elements are of kind `elem` what the model reads back. */
+export function storable(elem: Extract<Val, { k: "arr" }>["elem"], v: Val): boolean {
+  switch (elem.k) {
+    case "num":
+    case "int":
+      return v.k === "int" || v.k === "num";
+    case "str":
+      return v.k === "str";
+    case "bool":
+      return v.k === "bool";
+    case "arr":
+    case "opaque":
+      return true; // element reads of these kinds are unknown arrays / unmodelled anyway
+  }
 }
 
 function readIdentifier(ctx: ExecCtx, id: ts.Identifier, st: State): Val {
   const sym = ctx.checker.getSymbolAtLocation(id);
-  if (sym && st.env.has(sym)) return st.env.get(sym) as Val;
+  if (sym && st.env.has(sym)) return modelled(st, st.env.get(sym) as Val);
   // Only the built-ins: a module may declare its own `NaN`, `undefined` or `Infinity`.
   const builtin = isBuiltinIdentifier(ctx, id);
   if (builtin && id.text === "undefined") return { k: "undef" };
@@ -246,7 +287,10 @@ function evalProperty(ctx: ExecCtx, node: ts.PropertyAccessExpression, st: State
     const c = constants[`${base}.${name}`];
     if (c !== undefined) return numberLiteral(c);
   }
-  const recv = evalExpr(ctx, node.expression, st);
+  const recv = modelled(st, evalExpr(ctx, node.expression, st));
+  // Another property of an array (`u.buffer`, `a.constructor`) hands out a way to reach it
+  // (a buffer can be detached or resized where the platform allows): its length is shared.
+  if (recv.k === "arr" && name !== "length") st.shared.add(recv.ref);
   if (name === "length") {
     if (recv.k === "arr") return { k: "int", t: st.lengthOf(recv.ref), lo: 0n, hi: maxLengthOf(recv.cls) };
     if (recv.k === "str") return { k: "int", t: strLen(recv.t), lo: 0n, hi: MAX_STRING_LENGTH };
@@ -258,7 +302,8 @@ function evalProperty(ctx: ExecCtx, node: ts.PropertyAccessExpression, st: State
   return { k: "opaque", why: `property '${name}' at ${where(ctx, node)}` };
 }
 
-export function readElement(ctx: ExecCtx, site: ts.ElementAccessExpression, recv: Val, index: Val, st: State): Val {
+export function readElement(ctx: ExecCtx, site: ts.ElementAccessExpression, recv0: Val, index: Val, st: State): Val {
+  const recv = modelled(st, recv0);
   if (ts.isStringLiteralLike(site.argumentExpression)) return { k: "opaque", why: `property '${site.argumentExpression.text}'` };
   if (recv.k !== "arr" && recv.k !== "str") {
     // Statically an array or string, but its value is not modelled: the bounds site says why.
@@ -349,6 +394,8 @@ function evalBinary(ctx: ExecCtx, node: ts.BinaryExpression, st: State): Val {
       const old = readElement(ctx, node.left, recv, index, st);
       const v = binaryValue(ctx, st, op, old, evalExpr(ctx, node.right, st), node);
       escape(v, st);
+      const target = modelled(st, recv);
+      if (target.k === "arr" && !isTypedArrayClass(target.cls) && !storable(target.elem, v)) st.exotic.add(target.ref);
       return v;
     }
     requireRepeatableTarget(ctx, node.left);
@@ -443,10 +490,14 @@ function sameKind(a: Val, b: Val): boolean {
   return (num(a) && num(b)) || a.k === b.k;
 }
 
-export function writeElement(ctx: ExecCtx, site: ts.ElementAccessExpression, recv: Val, index: Val, v: Val, st: State): void {
+export function writeElement(ctx: ExecCtx, site: ts.ElementAccessExpression, recv0: Val, index: Val, v: Val, st: State): void {
+  const recv = modelled(st, recv0);
   if (recv.k === "arr") {
     requireBounds(ctx, site, recv, index, st);
     escape(v, st);
+    // A typed array converts what it stores; a plain Array keeps it (an object typed as number,
+    // a string): its later element reads would not be what the model assumes.
+    if (!(recv.cls in TYPED_ARRAY_ELEMS) && !storable(recv.elem, v)) st.exotic.add(recv.ref);
     return;
   }
   if (recv.k === "str") return; // writes to string indices are ignored (TypeError in strict mode ends the path)
@@ -464,7 +515,7 @@ export function assignTo(ctx: ExecCtx, target: ts.Expression, v: Val, st: State)
     throw new Abort(target, `assignment to '${target.text}' outside the function at ${where(ctx, target)} is not modelled`);
   }
   if (ts.isPropertyAccessExpression(target) && target.name.text === "length") {
-    const recv = evalExpr(ctx, target.expression, st);
+    const recv = modelled(st, evalExpr(ctx, target.expression, st));
     if (recv.k === "arr" && recv.cls === "Array") {
       const n = asNumVal(v);
       // Setting a non-integral or negative length throws RangeError, so after it the length is a valid integer.
@@ -519,6 +570,7 @@ export function underCondition(ctx: ExecCtx, node: ts.Expression, cond: Term, st
     }
   }
   for (const ref of branch.shared) st.shared.add(ref);
+  for (const ref of branch.exotic) st.exotic.add(ref);
   return v;
 }
 

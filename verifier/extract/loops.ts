@@ -36,6 +36,8 @@ interface HavocPlan {
   readonly vars: Map<ts.Symbol, Shape>;
   readonly refs: Set<number>;
   readonly shared: Set<number>;
+  /** References some iteration made exotic (escaped): exotic at the head of every iteration. */
+  readonly exotic?: Set<number>;
   /** Interval assumed at the head for integer variables (grown to the hull of the back edges, widened to safe integers). */
   readonly intervals: Map<ts.Symbol, { lo: bigint; hi: bigint; growth: number }>;
 }
@@ -51,7 +53,7 @@ export function execLoop(ctx: ExecCtx, loop: ts.IterationStatement, st: State): 
   let iterable: Val | undefined;
   if (ts.isForOfStatement(loop)) iterable = evalExpr(ctx, loop.expression, st);
   const clauses = loopInvariants(ctx, loop);
-  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set(), intervals: new Map() };
+  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set(), exotic: new Set(), intervals: new Map() };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const mark = ctx.sink.mark();
     const result = oneIteration(ctx, loop, st, plan, clauses, iterable);
@@ -77,6 +79,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
     if (!head.env.has(sym)) head.env.set(sym, { k: "opaque", why: `'${sym.getName()}' (a var that may hold a value from an earlier iteration)` });
   }
   for (const ref of plan.shared) head.shared.add(ref);
+  for (const ref of plan.exotic ?? []) head.exotic.add(ref);
   for (const ref of plan.refs) head.havocLength(ref, `length at the loop at ${loc}`);
   const counters = plan.vars.size > 0 ? inferCounters(ctx, loop, pre, plan) : new Map<ts.Symbol, Term>();
   const safeInts: Array<{ name: string; sym: ts.Symbol; lo: bigint; hi: bigint }> = [];
@@ -89,7 +92,11 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
       // that range in a real run: not an abstraction for counterexamples. Anything else is.
       const counterFact = counters.get(sym);
       const c = counterFact !== undefined && !hasEarlyExit(loop) ? exactConst("Int", source) : abstractConst("Int", source);
-      v = { k: "int", t: c, lo: undefined, hi: undefined };
+      // The body may make it -0 (x = -x, x % k, x * y): only a counter that starts as a
+      // non-negative-zero value and moves by non-zero steps never is one (issue 9, class C).
+      const entry = pre.env.get(sym);
+      const negZero = counterFact === undefined || (entry?.k === "int" && Boolean(entry.negZero)) || entry?.k !== "int";
+      v = { k: "int", t: c, lo: undefined, hi: undefined, negZero };
       if (counterFact === undefined) {
         const iv = plan.intervals.get(sym) ?? { lo: SAFE_LO, hi: SAFE_HI };
         safeInts.push({ name, sym, lo: iv.lo, hi: iv.hi });
@@ -262,6 +269,12 @@ function widen(plan: HavocPlan, pre: State, head: State, backEdges: readonly Sta
     for (const ref of s.shared) {
       if (!head.shared.has(ref) && head.lens.has(ref) && !plan.shared.has(ref)) {
         plan.shared.add(ref);
+        grew = true;
+      }
+    }
+    for (const ref of s.exotic) {
+      if (!head.exotic.has(ref) && plan.exotic !== undefined && !plan.exotic.has(ref)) {
+        plan.exotic.add(ref);
         grew = true;
       }
     }

@@ -5,6 +5,7 @@ import { entityContract, type EntityContract } from "./entity-contract.js";
 import type { ExtractionEntity, ExtractionInput } from "./input.js";
 import { isJavaScriptFile, resolveEntities } from "./outline.js";
 import { loadModule, shapeOf, type FunctionLike } from "./program.js";
+import { analyseProvenance, type ProvenanceFacts } from "./provenance.js";
 
 /**
  * Everything about a module that more than one entity's extraction reads: the parsed file and
@@ -24,6 +25,8 @@ export interface ModuleAnalysis {
   readonly callees: ReadonlyMap<ts.Node, CalleeInfo>;
   readonly facade: { readonly bindings: ReadonlyMap<ts.Symbol, FacadeFunction>; readonly namespaces: ReadonlySet<ts.Symbol>; readonly networkImports: readonly ts.ImportDeclaration[] };
   readonly caps: Capabilities;
+  /** Which entities' parameters are plain at entry, and which keep array arguments plain (issue 9). */
+  readonly provenance: ProvenanceFacts;
   contractOf(entityId: string): EntityContract;
 }
 
@@ -44,6 +47,14 @@ export function analyseModule(input: ExtractionInput): ModuleAnalysis {
 
   // Only a function whose binding nothing writes is the function its contract describes.
   const written = writtenSymbols(sf, checker);
+  const bindings = new Map<FunctionLike, ts.Symbol | undefined>();
+  for (const e of functionEntities) {
+    const fn = resolved.get(e.id);
+    if (!fn) continue;
+    const binding = bindingName(fn);
+    bindings.set(fn, binding === undefined ? undefined : checker.getSymbolAtLocation(binding));
+  }
+  const provenance = analyseProvenance(sf, checker, bindings, written);
   const callees = new Map<ts.Node, CalleeInfo>();
   for (const e of functionEntities) {
     const fn = resolved.get(e.id);
@@ -61,6 +72,7 @@ export function analyseModule(input: ExtractionInput): ModuleAnalysis {
       preconditions: c.pre.map((x) => x.clause),
       postconditions: c.post.map((x) => x.clause),
       returnShape: sig ? shapeOf(checker, checker.getReturnTypeOfSignature(sig)) : undefined,
+      keepsPlain: provenance.keepsPlain(fn),
     });
   }
   return {
@@ -73,6 +85,7 @@ export function analyseModule(input: ExtractionInput): ModuleAnalysis {
     callees,
     facade: facadeImports(sf, checker),
     caps: { filesystem: input.filesystem, network: input.network, mounts: input.mounts },
+    provenance,
     contractOf,
   };
 }

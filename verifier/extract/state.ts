@@ -22,12 +22,21 @@ export class State {
   /** Contract clauses use the rounding model even for unbounded operands (see numbers.intArith). */
   clauseMode = false;
 
+  /**
+   * References that may no longer be plain (issue 9, class A): they escaped to code that can
+   * install accessors, change the prototype or store non-numbers in them, or their provenance
+   * was never seen. Such a reference is read as an unmodelled value (exec-expr `modelled`).
+   */
+  exotic = new Set<number>();
+
   static empty(): State {
     return new State(new Map(), new Map(), new Map(), new Set(), [], []);
   }
 
   clone(): State {
-    return new State(new Map(this.env), new Map(this.lens), new Map(this.refClass), new Set(this.shared), [...this.pc], [...this.exact]);
+    const c = new State(new Map(this.env), new Map(this.lens), new Map(this.refClass), new Set(this.shared), [...this.pc], [...this.exact]);
+    c.exotic = new Set(this.exotic);
+    return c;
   }
 
   assume(t: Term): void {
