@@ -1,6 +1,7 @@
 /**
  * Worker bootstrap, in this order (ES modules evaluate imports in order):
  * 1. alloc-budget: wrap the ArrayBuffer / typed-array constructors (before SES captures them);
+ * 1b. fixed-buffers: no resizable, transferable or detachable ArrayBuffers (issue 9, class B);
  * 2. ses: install lockdown/Compartment/harden;
  * 3. lockdown() with every option spelled out, so LOCKDOWN_* environment variables cannot
  *    weaken it (the worker gets `env: {}` anyway):
@@ -14,6 +15,7 @@
  *    - regExpTaming / localeTaming / domainTaming / __hardenTaming__ "safe".
  */
 import "./alloc-budget.js";
+import "./fixed-buffers.js";
 import "ses";
 
 lockdown({

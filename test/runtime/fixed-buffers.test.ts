@@ -1,0 +1,61 @@
+/**
+ * Issue 9, class B, in the real sandbox: no guest operation can resize or detach an ArrayBuffer,
+ * so a typed array's length is fixed for its lifetime (the verifier's model of the views it saw
+ * allocated). Each way is refused with a clear error or simply absent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run, SandboxPool } from "../../runtime/index.js";
+import type { LoadedDocument } from "../../spec/load.js";
+import { makeDocument, tempDir } from "./fixtures.js";
+
+const code = String.raw`export function resizable(): number {
+  const b = new ArrayBuffer(8, { maxByteLength: 16 });
+  return b.byteLength;
+}
+export function probe(): string {
+  const p = ArrayBuffer.prototype as unknown as Record<string, unknown>;
+  const g = globalThis as unknown as Record<string, unknown>;
+  return [typeof p["resize"], typeof p["transfer"], typeof p["transferToFixedLength"], typeof p["transferToImmutable"], typeof p["immutable"], typeof g["structuredClone"], typeof g["SharedArrayBuffer"], typeof g["Atomics"], typeof g["WebAssembly"], typeof g["postMessage"]].join(",");
+}
+export function immutable(): number {
+  const b = new ArrayBuffer(4) as unknown as { sliceToImmutable(): ArrayBuffer };
+  return b.sliceToImmutable().byteLength;
+}
+export function fixed(n: number): number {
+  const u = new Uint8Array(new ArrayBuffer(n));
+  const v = new Uint8Array(n);
+  return u.length + v.length + (new ArrayBuffer(4, {}).byteLength);
+}
+`;
+
+let doc: LoadedDocument;
+const pool = new SandboxPool();
+beforeAll(async () => {
+  doc = await makeDocument({ dir: tempDir(), code, functions: ["resizable", "probe", "fixed", "immutable"] });
+});
+afterAll(async () => {
+  await pool.close();
+});
+
+describe("fixed-length buffers in the sandbox", () => {
+  for (const mode of ["production", "development"] as const) {
+    it(`${mode}: new ArrayBuffer(n, { maxByteLength }) is refused with ANRF_FIXED_BUFFERS`, async () => {
+      const r = await run(doc, "resizable", [], { mode, verification: [], audit: false, pool });
+      expect(r.status).toBe("error");
+      expect(r.error?.code).toBe("ANRF_FIXED_BUFFERS");
+      expect(r.error?.message).toMatch(/resizable ArrayBuffers \(maxByteLength\) are not available in the sandbox/);
+    });
+  }
+  it("no resize, transfer, transferToFixedLength, transferToImmutable, structuredClone, shared memory, WebAssembly or postMessage", async () => {
+    const r = await run(doc, "probe", [], { mode: "production", verification: [], audit: false, pool });
+    expect(r).toMatchObject({ status: "ok", value: Array(10).fill("undefined").join(",") });
+  });
+  it("immutable buffers are refused with ANRF_FIXED_BUFFERS (their shim's transferToImmutable detaches)", async () => {
+    const r = await run(doc, "immutable", [], { mode: "production", verification: [], audit: false, pool });
+    expect(r.error).toMatchObject({ code: "ANRF_FIXED_BUFFERS" });
+  });
+  it("fixed-length buffers and views still work", async () => {
+    const r = await run(doc, "fixed", [3], { mode: "production", verification: [], audit: false, pool });
+    expect(r).toMatchObject({ status: "ok", value: 10 });
+  });
+});
