@@ -144,8 +144,10 @@ describe("containment: exhaustion", () => {
   it("typed-array species copies (slice) are charged", async () => {
     expect((await exhaust("bombViaTypedArraySpecies")).status).toBe("out-of-memory");
   });
-  it("resizable ArrayBuffer is charged its maxByteLength", async () => {
-    expect((await exhaust("bombViaResizable")).status).toBe("out-of-memory");
+  it("resizable ArrayBuffer is refused outright (fixed-buffers.ts, issue 9), so it allocates nothing", async () => {
+    const r = await exhaust("bombViaResizable");
+    expect(r.status).toBe("error");
+    expect(r.error?.code).toBe("ANRF_FIXED_BUFFERS");
   });
   it("array-like with a huge length is charged before allocation", async () => {
     const r = await exhaust("bombViaArrayLike", 20_000);
