@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../support/compiled-path.js";
 
-const benches = ["verifier", "cache", "runtime"] as const;
+const benches = ["verifier", "cache", "runtime", "soundness"] as const;
 
 const root = projectRoot();
 const onlyIndex = process.argv.indexOf("--only");
@@ -19,7 +19,7 @@ const only = onlyIndex === -1 ? benches : (process.argv[onlyIndex + 1] ?? "").sp
 for (const name of benches) {
   if (!only.includes(name)) continue;
   process.stderr.write(`bench: ${name}\n`);
-  const result = spawnSync(process.execPath, [join(root, "dist", "bench", `${name}-bench.js`)], { cwd: root, stdio: "inherit" });
+  const result = spawnSync(process.execPath, [join(root, "dist", "bench", name === "soundness" ? "soundness-harness.js" : `${name}-bench.js`)], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) {
     process.stderr.write(`bench: ${name} failed (exit ${result.status ?? result.signal})\n`);
     process.exitCode = 1;

@@ -78,6 +78,17 @@ describe("A: exotic objects built in the module reach a proved site", () => {
   });
 });
 
+describe("ToPrimitive on objects runs module code", () => {
+  it("an object parameter converted to a number (valueOf empties the caller's array) makes shared lengths unknown", async () => {
+    const code = (conv: string) => `export function f(a: number[], o: { n: number }): number {\n  if (a.length > 1) {\n    const t = ${conv};\n    return t + a[1];\n  }\n  return 0;\n}\nexport function g(): number {\n  const a = [1, 2, 3];\n  return f(a, { n: 1, valueOf() { a.length = 0; return 1; } } as { n: number });\n}\n`;
+    for (const conv of ["(o as unknown as number) * 2", "\`\${o as unknown as string}\`.length", "Math.floor(o as unknown as number)", "+(o as unknown as number)"]) {
+      expect(at(await v.verify(code(conv), ents("f", "g")), "bounds", 4, "f")).not.toBe("proved");
+    }
+    // Control: a conversion of a number does not run code.
+    expect(at(await v.verify(code("a.length * 2"), ents("f", "g")), "bounds", 4, "f")).toBe("proved");
+  });
+});
+
 describe("B: typed arrays whose length can change", () => {
   it.each([
     ["a view over a resizable buffer, then resize", `const buf = new ArrayBuffer(8, { maxByteLength: 16 });\n  const u = new Uint8Array(buf);`, "(buf as unknown as { resize(n: number): void }).resize(2);"],

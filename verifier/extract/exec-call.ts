@@ -4,7 +4,7 @@ import { isBuiltinIdentifier } from "./builtins.js";
 import { requireBounds } from "./exec-bounds.js";
 import { entityCall } from "./exec-entity-call.js";
 import { capabilityCall, networkUse } from "./capability.js";
-import { escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
+import { converts, escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
 import { asNumVal, floorDiv, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toInt32 } from "./numbers.js";
 import { bounded, strLen, type State } from "./state.js";
 import { Abort } from "./sink.js";
@@ -77,17 +77,25 @@ function globalCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: Sta
     networkUse(ctx, node, st);
     return unknownCall(ctx, node, "fetch", st);
   }
+  if (name === "isNaN" || name === "isFinite" || name === "Number" || name === "String") {
+    // ToNumber / ToString of an object runs its valueOf / toString.
+    for (const a of node.arguments) if (ts.isSpreadElement(a)) throw new Abort(a, `spread argument at ${where(ctx, a)} is not modelled`);
+  }
   if (name === "isNaN" || name === "isFinite") {
-    const [x] = args(ctx, node, st).map(asNumVal);
+    const vals = args(ctx, node, st);
+    for (const v of vals) converts(st, v, `${name} at ${where(ctx, node)}`);
+    const [x] = vals.map(asNumVal);
     if (!x) return { k: "opaque", why: `${name} of a non-number` };
     return { k: "bool", t: name === "isNaN" ? isNaNTerm(x) : isFiniteTerm(x) };
   }
   if (name === "Number") {
     const [v] = args(ctx, node, st);
+    if (v) converts(st, v, `Number() at ${where(ctx, node)}`);
     return v && asNumVal(v) ? v : { k: "opaque", why: "Number(...) of a non-number" };
   }
   if (name === "String") {
     const [v] = args(ctx, node, st);
+    if (v) converts(st, v, `String() at ${where(ctx, node)}`);
     return v?.k === "str" ? v : { k: "opaque", why: "String(...) of a non-string" };
   }
   return undefined;
@@ -99,13 +107,19 @@ function builtinCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: St
   // Math.floor(a / k) on integers is floor division (see numbers.floorDiv).
   const first = node.arguments[0];
   if (name === "Math.floor" && node.arguments.length === 1 && first && ts.isBinaryExpression(first) && first.operatorToken.kind === ts.SyntaxKind.SlashToken) {
-    const a = asNumVal(evalExpr(ctx, first.left, st));
-    const b = asNumVal(evalExpr(ctx, first.right, st));
+    const av = evalExpr(ctx, first.left, st);
+    const bv = evalExpr(ctx, first.right, st);
+    converts(st, av, `the division at ${where(ctx, first)}`);
+    converts(st, bv, `the division at ${where(ctx, first)}`);
+    const a = asNumVal(av);
+    const b = asNumVal(bv);
     if (a?.k === "int" && b?.k === "int" && b.lo !== undefined && b.lo === b.hi && b.lo > 0n) return floorDiv(st, a, b.lo);
     if (a && b) return mathRound("floor", { k: "num", t: app("fp.div", "FP", { kind: "lit", text: "RNE", sort: "Bool" }, toFPv(st, a), toFPv(st, b)) });
     return { k: "opaque", why: "Math.floor of a non-number" };
   }
   const vals = args(ctx, node, st);
+  // Math.* and String.fromCharCode convert their arguments (valueOf may run); the Number.is* predicates and Array.isArray do not.
+  if (name.startsWith("Math.") || name === "String.fromCharCode") for (const v of vals) converts(st, v, `${name} at ${where(ctx, node)}`);
   const nums = vals.map(asNumVal);
   const [x, y] = nums;
   switch (name) {

@@ -123,11 +123,13 @@ function step(ctx: ExecCtx, target: ts.Expression, op: "+" | "-", st: State): { 
     const recv = evalExpr(ctx, target.expression, st);
     const index = evalExpr(ctx, target.argumentExpression, st);
     const before = readElement(ctx, target, recv, index, st);
+    converts(st, before, `${op}${op} at ${where(ctx, target)}`);
     const after = arith(st, op, toNumeric(before), numberLiteral(1));
     return { before, after };
   }
   requireRepeatableTarget(ctx, target);
   const before = evalExpr(ctx, target, st);
+  converts(st, before, `${op}${op} at ${where(ctx, target)}`);
   const after = arith(st, op, toNumeric(before), numberLiteral(1));
   assignTo(ctx, target, after, st);
   return { before, after };
@@ -149,6 +151,15 @@ function unwrap(e: ts.Expression): ts.Expression {
   let t = e;
   while (ts.isParenthesizedExpression(t) || ts.isNonNullExpression(t) || ts.isAsExpression(t)) t = (t as ts.ParenthesizedExpression).expression;
   return t;
+}
+
+/**
+ * ToPrimitive / ToNumber / ToString / ToPropertyKey of a value that may be an object (an
+ * unmodelled value or a function) calls its valueOf / toString / @@toPrimitive: arbitrary code
+ * that may change the length of every array it can reach. Call before any implicit conversion.
+ */
+export function converts(st: State, v: Val, what: string): void {
+  if (v.k === "opaque" || v.k === "fn") st.havocShared(`array lengths after ${what} of ${v.k === "opaque" ? v.why : "a function"}`);
 }
 
 function toNumeric(v: Val): Val {
@@ -263,6 +274,7 @@ function evalTemplate(ctx: ExecCtx, node: ts.TemplateExpression, st: State): Val
   let acc: Term = strLit(node.head.text);
   for (const span of node.templateSpans) {
     const v = evalExpr(ctx, span.expression, st);
+    converts(st, v, `the template conversion at ${where(ctx, span)}`);
     const s = toStringTerm(st, v);
     if (s === undefined) return { k: "opaque", why: `template text of ${v.k === "opaque" ? v.why : v.k}` };
     acc = app("str.++", "String", acc, s, strLit(span.literal.text));
@@ -304,6 +316,7 @@ function evalProperty(ctx: ExecCtx, node: ts.PropertyAccessExpression, st: State
 
 export function readElement(ctx: ExecCtx, site: ts.ElementAccessExpression, recv0: Val, index: Val, st: State): Val {
   const recv = modelled(st, recv0);
+  converts(st, index, `the property key conversion at ${where(ctx, site)}`);
   if (ts.isStringLiteralLike(site.argumentExpression)) return { k: "opaque", why: `property '${site.argumentExpression.text}'` };
   if (recv.k !== "arr" && recv.k !== "str") {
     // Statically an array or string, but its value is not modelled: the bounds site says why.
@@ -322,13 +335,21 @@ function evalPrefix(ctx: ExecCtx, node: ts.PrefixUnaryExpression, st: State): Va
       const t = truthy(evalExpr(ctx, node.operand, st));
       return t === undefined ? { k: "opaque", why: "negation of an unmodelled value" } : { k: "bool", t: not(t) };
     }
-    case ts.SyntaxKind.MinusToken:
+    case ts.SyntaxKind.MinusToken: {
       if (ts.isNumericLiteral(node.operand)) return numberLiteral(-Number(node.operand.text));
-      return negate(toNumeric(evalExpr(ctx, node.operand, st)));
-    case ts.SyntaxKind.PlusToken:
-      return toNumeric(evalExpr(ctx, node.operand, st));
+      const operand = evalExpr(ctx, node.operand, st);
+      converts(st, operand, `unary minus at ${where(ctx, node)}`);
+      return negate(toNumeric(operand));
+    }
+    case ts.SyntaxKind.PlusToken: {
+      const operand = evalExpr(ctx, node.operand, st);
+      converts(st, operand, `unary plus at ${where(ctx, node)}`);
+      return toNumeric(operand);
+    }
     case ts.SyntaxKind.TildeToken: {
-      const n = asNumVal(evalExpr(ctx, node.operand, st));
+      const operand = evalExpr(ctx, node.operand, st);
+      converts(st, operand, `~ at ${where(ctx, node)}`);
+      const n = asNumVal(operand);
       return n ? bitNot(n) : { k: "opaque", why: "~ of a non-number" };
     }
     case ts.SyntaxKind.PlusPlusToken:
@@ -435,6 +456,10 @@ function evalBinary(ctx: ExecCtx, node: ts.BinaryExpression, st: State): Val {
 }
 
 function binaryValue(ctx: ExecCtx, st: State, op: ts.SyntaxKind, a: Val, b: Val, node: ts.Node): Val {
+  if (op !== ts.SyntaxKind.EqualsEqualsEqualsToken && op !== ts.SyntaxKind.ExclamationEqualsEqualsToken) {
+    converts(st, a, `the conversion at ${where(ctx, node)}`);
+    converts(st, b, `the conversion at ${where(ctx, node)}`);
+  }
   const ar = ARITH[op];
   if (ar) return arith(st, ar, a, b);
   const bit = BITS[op];
@@ -492,6 +517,7 @@ function sameKind(a: Val, b: Val): boolean {
 
 export function writeElement(ctx: ExecCtx, site: ts.ElementAccessExpression, recv0: Val, index: Val, v: Val, st: State): void {
   const recv = modelled(st, recv0);
+  converts(st, index, `the property key conversion at ${where(ctx, site)}`);
   if (recv.k === "arr") {
     requireBounds(ctx, site, recv, index, st);
     escape(v, st);

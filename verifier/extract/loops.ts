@@ -2,7 +2,7 @@ import { ts } from "ts-morph";
 import { parseClause, type ParsedClause } from "../../spec/contract/index.js";
 import { where, type ExecCtx } from "./context.js";
 import { asAssumption, asGoal, clauseTerm } from "./contract-eval.js";
-import { condition, evalExpr } from "./exec-expr.js";
+import { condition, evalExpr, modelled } from "./exec-expr.js";
 import { valueOfElem } from "./exec-bounds.js";
 import { declare, execGuarded, recordAbort } from "./exec-stmt.js";
 import { Abort, type SiteKey } from "./sink.js";
@@ -227,8 +227,10 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
   return { head, backEdges, exits };
 }
 
-function bindForOf(ctx: ExecCtx, loop: ts.ForOfStatement, iterable: Val | undefined, st: State): void {
+function bindForOf(ctx: ExecCtx, loop: ts.ForOfStatement, iterable0: Val | undefined, st: State): void {
   const init = loop.initializer;
+  // The iterator reads the array afresh each step: if it became exotic in the body, so is the next step.
+  const iterable = iterable0 === undefined ? undefined : modelled(st, iterable0);
   const element: Val =
     iterable?.k === "arr" ? valueOfElem(iterable.elem, st, iterable.cls) : iterable?.k === "str" ? { k: "str", t: freshConst("String", "a character of a string") } : { k: "opaque", why: "an element of an unmodelled iterable" };
   if (iterable && iterable.k !== "arr" && iterable.k !== "str") st.havocShared(`array lengths while iterating at ${where(ctx, loop)}`);
