@@ -161,17 +161,25 @@ describe("A8: effects inside ?: / && / ||", () => {
 
 describe("A7: a call to another entity havocs every array it can reach", () => {
   it("module state: keep(a) then clear() empties a", async () => {
-    const code = (after: string) =>
-      `let saved: number[] = [];\nexport function keep(a: number[]): void { saved = a; }\nexport function clear(): void { saved.length = 0; }\nexport function f(a: number[]): number {\n  keep(a);\n  if (a.length > 0) {\n    clear();\n    ${after}\n  }\n  return 0;\n}`;
+    const code = (after: string, kept = "a") =>
+      `let saved: number[] = [];\nexport function keep(a: number[]): void { saved = a; }\nexport function clear(): void { saved.length = 0; }\nexport function f(a: number[]): number {\n  keep(${kept});\n  if (a.length > 0) {\n    clear();\n    ${after}\n  }\n  return 0;\n}`;
     const ents = [{ name: "keep" }, { name: "clear" }, { name: "f" }];
     expect(at(await verify(code("return a[0];"), ents), "bounds", 8)).not.toBe("proved");
-    expect(at(await verify(code("if (a.length > 0) return a[0];"), ents), "bounds", 8)).toBe("proved");
+    // Once keep(a) stored it, module code may also make it exotic (issue 9): even a re-checked read is not proved.
+    expect(at(await verify(code("if (a.length > 0) return a[0];"), ents), "bounds", 8)).not.toBe("proved");
+    // A re-check after the call is enough for an array the callee cannot have kept.
+    expect(at(await verify(code("if (a.length > 0) return a[0];", "[1]"), ents), "bounds", 8)).toBe("proved");
   });
 
   it("a typed-array argument may be detached (length 0) unless the callee's postcondition keeps its length", async () => {
     const code = `export function detach(u: Uint8Array): void { structuredClone(u.buffer, { transfer: [u.buffer] }); }\nexport function f(u: Uint8Array): number {\n  if (u.length > 0) {\n    detach(u);\n    return u[0];\n  }\n  return 0;\n}`;
     expect(at(await verify(code, [{ name: "detach" }, { name: "f" }]), "bounds", 5)).not.toBe("proved");
-    expect(at(await verify(code, [{ name: "detach", post: ["len(u) == old(len(u))"] }, { name: "f" }]), "bounds", 5)).toBe("proved");
+    // A callee that hands out the buffer does not keep u plain (issue 9: a typed array's `length` can be
+    // shadowed by an own property or a swapped prototype): its postcondition is not enough.
+    expect(at(await verify(code, [{ name: "detach", post: ["len(u) == old(len(u))"] }, { name: "f" }]), "bounds", 5)).not.toBe("proved");
+    // A callee that keeps u plain and promises its length: proved.
+    const keeps = code.replace("structuredClone(u.buffer, { transfer: [u.buffer] });", "if (u.length > 0) u[0] = 1;");
+    expect(at(await verify(keeps, [{ name: "detach", post: ["len(u) == old(len(u))"] }, { name: "f" }]), "bounds", 5)).toBe("proved");
   });
 });
 

@@ -217,7 +217,10 @@ describe("what is not modelled is unsupported, never proved", () => {
 
   it("an unknown call may change any shared array's length", async () => {
     const code = "declare function touch(x: number[]): void;\nexport function f(a: number[]): number {\n  if (a.length === 0) return 0;\n  touch(a);\n  return a[0];\n}";
-    expect(await verdicts(only(extract(code), "bounds"))).toEqual(["refuted"]);
+    // a escaped to touch, which may also have made it exotic (issue 9): unsupported, not just refuted.
+    expect(only(extract(code), "bounds").map((o) => o.smt)).toEqual([null]);
+    const notPassed = code.replace("touch(a);", "touch([]);");
+    expect(await verdicts(only(extract(notPassed), "bounds"))).toEqual(["refuted"]);
   });
 
   it("a parameter of type any", () => {
