@@ -14,6 +14,8 @@
  *
  * Must be imported before "ses" (see boot.ts).
  */
+import { asToolError } from "./tool-errors.js";
+
 const { construct, apply, getPrototypeOf, setPrototypeOf, defineProperty, getOwnPropertyDescriptor } = {
   construct: Reflect.construct,
   apply: Reflect.apply,
@@ -57,7 +59,7 @@ function charge(bytes: number): void {
   if (bytes > state.limit - state.used) {
     // Remembered even if the guest catches the error: the run ends as out-of-memory.
     state.exceeded = true;
-    throw new RealRangeError(`ANRF_ALLOC_BUDGET: allocation of ${bytes} bytes exceeds the run's ArrayBuffer budget of ${state.limit} bytes`);
+    throw asToolError(new RealRangeError(`ANRF_ALLOC_BUDGET: allocation of ${bytes} bytes exceeds the run's ArrayBuffer budget of ${state.limit} bytes`), "ANRF_ALLOC_BUDGET");
   }
   state.used += bytes;
 }

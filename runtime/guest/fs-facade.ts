@@ -12,6 +12,7 @@
  */
 import * as fs from "node:fs";
 import { chargeAllocBudget, copyBytes } from "./alloc-budget.js";
+import { asToolError, toolCodeOf } from "./tool-errors.js";
 import type { Grants, MountGrant } from "./grants.js";
 
 const RealString = String;
@@ -81,7 +82,7 @@ export function makeFsFacade(grants: Grants, deny: DenyFn, live: () => boolean):
 
   /** Map a virtual path to a real path inside its mount root, or deny. */
   function resolve(operation: string, raw: unknown, write: boolean): { real: string; virtual: string; root: string } {
-    if (!live()) throw new RealError(`ANRF_CAPABILITY_REVOKED: ${operation}: the run that owned this capability has ended`);
+    if (!live()) throw asToolError(new RealError(`ANRF_CAPABILITY_REVOKED: ${operation}: the run that owned this capability has ended`), "ANRF_CAPABILITY_REVOKED");
     const path = coercePath(operation, raw);
     const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
     if (grants.filesystem === "None") deny(operation, shown, "filesystem access is not granted (filesystem: None)");
@@ -109,6 +110,9 @@ export function makeFsFacade(grants: Grants, deny: DenyFn, live: () => boolean):
     try {
       return body();
     } catch (error) {
+      // The sandbox's own errors (byte budget, quota) pass unchanged: reading past the budget is
+      // out-of-memory with ANRF_ALLOC_BUDGET, not an EIO.
+      if (toolCodeOf(error) !== undefined) throw error;
       throw fsError(error, operation, virtual);
     }
   }

@@ -65,8 +65,20 @@ export interface RunTiming {
 }
 
 export interface RunError {
+  /** The tool's own code (ANRF_*): only ever chosen by anrf, never taken from guest data. */
   readonly code: string;
+  /** Untrusted text (may quote guest values); reporters escape it. */
   readonly message: string;
+  /** The guest error's own `code` property, when it had one (untrusted; never a status). */
+  readonly guestCode?: string | undefined;
+}
+
+/** The host's measurement of the sandbox process during the run (absent for in-process workers). */
+export interface RunMemory {
+  /** Peak resident set of the sandbox process sampled during the run, bytes. */
+  readonly peakResidentBytes: number;
+  /** The resident set at which the host kills the run: resident at run start + declared memory + fixed overhead. */
+  readonly residentLimitBytes: number;
 }
 
 export interface RunResult {
@@ -80,6 +92,7 @@ export interface RunResult {
   readonly timing: RunTiming;
   readonly entity: string;
   readonly documentHash: string;
+  readonly memory?: RunMemory | undefined;
 }
 
 export interface RunOptions {
