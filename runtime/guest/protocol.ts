@@ -90,6 +90,8 @@ export interface RunMessage {
   readonly runId: number;
   readonly entry: string;
   readonly args: readonly unknown[];
+  /** ReadWrite quota of this run (bytes written, files created); absent: the facade's defaults. */
+  readonly writeQuota?: { readonly bytes: number; readonly files: number } | undefined;
 }
 
 export type HostMessage = LoadMessage | RunMessage;

@@ -129,7 +129,7 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
       ...a: unknown[]
     ) => unknown;
     const module = { exports: {} as Record<string, unknown> };
-    factory(module.exports, makeRequire(load.grants, deny, () => live), module, checks.api);
+    factory(module.exports, makeRequire(load.grants, deny, () => live, run.writeQuota), module, checks.api);
     checks.seal();
     const exported = module.exports;
     const entry = typeof exported === "object" && exported !== null ? exported[run.entry] : undefined;

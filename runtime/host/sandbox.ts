@@ -115,7 +115,7 @@ export class Sandbox {
     return new Promise((resolve) => this.settleWaiters.push(resolve));
   }
 
-  exec(entry: string, args: readonly unknown[], timeoutMs: number): Promise<SandboxOutcome> {
+  exec(entry: string, args: readonly unknown[], timeoutMs: number, writeQuota?: { readonly bytes: number; readonly files: number }): Promise<SandboxOutcome> {
     if (this.state !== "idle") return Promise.resolve({ kind: "crashed", detail: "sandbox is not reusable" });
     this.state = "running";
     const runId = this.nextRunId++;
@@ -145,7 +145,7 @@ export class Sandbox {
           answer(outcome);
         },
       };
-      this.channel.post({ type: "run", runId, entry, args });
+      this.channel.post({ type: "run", runId, entry, args, ...(writeQuota !== undefined ? { writeQuota } : {}) });
     });
   }
 

