@@ -112,7 +112,14 @@ export class Sandbox {
   settled(): Promise<boolean> {
     if (this.state === "idle") return Promise.resolve(true);
     if (this.state !== "settling") return Promise.resolve(false);
-    return new Promise((resolve) => this.settleWaiters.push(resolve));
+    // Someone is waiting: keep the event loop alive until the handshake (or the kill) arrives.
+    this.channel.ref();
+    return new Promise((resolve) =>
+      this.settleWaiters.push((ok) => {
+        if (ok && this.state === "idle") this.channel.unref();
+        resolve(ok);
+      }),
+    );
   }
 
   exec(entry: string, args: readonly unknown[], timeoutMs: number, writeQuota?: { readonly bytes: number; readonly files: number }): Promise<SandboxOutcome> {
