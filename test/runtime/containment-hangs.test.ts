@@ -5,7 +5,9 @@
  * isolation. Each case: the status, an answer within the limit plus a generous bound (the defect
  * was "never"), the host answers the next run, and no sandbox process is left once the pool closes.
  */
+import { spawnSync } from "node:child_process";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { compiledPath } from "../../support/compiled-path.js";
 import { run, SandboxPool, type RunResult } from "../../runtime/index.js";
 import type { LoadedDocument } from "../../spec/load.js";
 import { makeDocument } from "./fixtures.js";
@@ -83,5 +85,18 @@ describe.each(["thread", "process"] as const)("%s isolation", (isolation) => {
       expect(r.memory.peakResidentBytes).toBeLessThan(r.memory.residentLimitBytes + 256 * 1024 * 1024);
     }
     await expectNextRunOk();
+  });
+});
+
+describe("runs in a row in a process with nothing else keeping its event loop alive", () => {
+  it.each(["thread", "process"] as const)("%s isolation: the second run waits for the first one's post-run handshake and answers", (isolation) => {
+    pool = new SandboxPool();
+    const script = `import { run } from ${JSON.stringify(compiledPath("runtime/index"))};
+const statuses = [];
+for (let i = 0; i < 3; i++) statuses.push((await run(${JSON.stringify(doc.absoluteFile)}, "ok", [], { verification: [], audit: false, isolation: ${JSON.stringify(isolation)} })).status);
+process.stdout.write(JSON.stringify(statuses));`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 120_000 });
+    expect(child.status).toBe(0);
+    expect(child.stdout).toBe(JSON.stringify(["ok", "ok", "ok"]));
   });
 });
