@@ -10,7 +10,11 @@
  * real constructors are kept only in this module's closure; after lockdown the prototypes are
  * frozen, so guest code cannot re-point them. `SharedArrayBuffer` and `Atomics` are removed.
  * SES's immutable-ArrayBuffer shim is loaded after this module and so captures the wrappers.
- * `TextEncoder#encode` (allocates natively) is charged too.
+ * `TextEncoder#encode` (allocates natively) is charged too, and so are the methods and statics
+ * V8 implements with the intrinsic constructor instead of species: `toReversed`, `toSorted`,
+ * `with`, `Uint8Array.fromBase64`/`fromHex` (docs/runtime.md lists every allocating built-in).
+ * This budget is the precise first line; the host's resident-set limit is the one that counts
+ * everything (host/sandbox.ts).
  *
  * Must be imported before "ses" (see boot.ts).
  */
