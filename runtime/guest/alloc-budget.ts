@@ -10,10 +10,16 @@
  * real constructors are kept only in this module's closure; after lockdown the prototypes are
  * frozen, so guest code cannot re-point them. `SharedArrayBuffer` and `Atomics` are removed.
  * SES's immutable-ArrayBuffer shim is loaded after this module and so captures the wrappers.
- * `TextEncoder#encode` (allocates natively) is charged too.
+ * `TextEncoder#encode` (allocates natively) is charged too, and so are the methods and statics
+ * V8 implements with the intrinsic constructor instead of species: `toReversed`, `toSorted`,
+ * `with`, `Uint8Array.fromBase64`/`fromHex` (docs/runtime.md lists every allocating built-in).
+ * This budget is the precise first line; the host's resident-set limit is the one that counts
+ * everything (host/sandbox.ts).
  *
  * Must be imported before "ses" (see boot.ts).
  */
+import { asToolError } from "./tool-errors.js";
+
 const { construct, apply, getPrototypeOf, setPrototypeOf, defineProperty, getOwnPropertyDescriptor } = {
   construct: Reflect.construct,
   apply: Reflect.apply,
@@ -57,7 +63,7 @@ function charge(bytes: number): void {
   if (bytes > state.limit - state.used) {
     // Remembered even if the guest catches the error: the run ends as out-of-memory.
     state.exceeded = true;
-    throw new RealRangeError(`ANRF_ALLOC_BUDGET: allocation of ${bytes} bytes exceeds the run's ArrayBuffer budget of ${state.limit} bytes`);
+    throw asToolError(new RealRangeError(`ANRF_ALLOC_BUDGET: allocation of ${bytes} bytes exceeds the run's ArrayBuffer budget of ${state.limit} bytes`), "ANRF_ALLOC_BUDGET");
   }
   state.used += bytes;
 }
@@ -122,11 +128,12 @@ function wrapArrayBuffer(): void {
 
 const typedArrayNames = [
   "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
-  "Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+  "Int32Array", "Uint32Array", "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
 ] as const;
 
 function wrapTypedArray(name: (typeof typedArrayNames)[number]): void {
-  const Real = (globalThis as unknown as Record<string, { prototype: object; BYTES_PER_ELEMENT: number }>)[name]!;
+  const Real = (globalThis as unknown as Record<string, { prototype: object; BYTES_PER_ELEMENT: number } | undefined>)[name];
+  if (Real === undefined) return; // Float16Array: Node 24+ only
   const bytesPer = Real.BYTES_PER_ELEMENT;
   const wrapper = {
     [name]: function (this: unknown, ...args: unknown[]): unknown {
@@ -163,8 +170,49 @@ function wrapTypedArray(name: (typeof typedArrayNames)[number]): void {
   setPrototypeOf(wrapper, typedArrayCtor);
   defineProperty(wrapper, "prototype", { value: Real.prototype });
   copyStatics(wrapper, Real, ["BYTES_PER_ELEMENT"]);
+  if (name === "Uint8Array") wrapUint8Statics(wrapper, Real);
   defineProperty(Real.prototype, "constructor", { value: wrapper, writable: true, enumerable: false, configurable: true });
   defineProperty(globalThis, name, { value: wrapper, writable: true, enumerable: false, configurable: true });
+}
+
+const typedByteLengthGetter = getOwnPropertyDescriptor(typedArrayProto, "byteLength")!.get!;
+
+/**
+ * `toReversed`, `toSorted` and `with` build their copy with TypedArrayCreateSameType — the
+ * intrinsic constructor, not species — so they never reach a wrapper: each is replaced by one
+ * that charges the receiver's byte length first (the copy has exactly that size).
+ */
+function wrapCopyingMethods(): void {
+  for (const name of ["toReversed", "toSorted", "with"] as const) {
+    const real = getOwnPropertyDescriptor(typedArrayProto, name)?.value as ((...a: unknown[]) => unknown) | undefined;
+    if (typeof real !== "function") continue;
+    const wrapper = {
+      [name](this: unknown, ...args: unknown[]): unknown {
+        charge(apply(typedByteLengthGetter, this, []) as number); // throws a TypeError on a non-typed-array, as the real one would
+        return apply(real, this, args);
+      },
+    }[name]!;
+    defineProperty(typedArrayProto, name, { value: wrapper, writable: true, enumerable: false, configurable: true });
+  }
+}
+
+/**
+ * `Uint8Array.fromBase64` / `fromHex` (Node 25+) allocate with the intrinsic constructor: the
+ * wrapper offers them charged (decoded size ≤ ¾ of the base64 text, ½ of the hex text).
+ */
+function wrapUint8Statics(wrapper: object, Real: object): void {
+  for (const [name, ratio] of [["fromBase64", 0.75], ["fromHex", 0.5]] as const) {
+    const real = getOwnPropertyDescriptor(Real, name)?.value as ((...a: unknown[]) => unknown) | undefined;
+    if (typeof real !== "function") continue;
+    const fn = {
+      [name](this: unknown, input: unknown, ...rest: unknown[]): unknown {
+        if (typeof input !== "string") return apply(real, Real, [input, ...rest]); // the real one throws its TypeError
+        charge(trunc(input.length * ratio) + 3);
+        return apply(real, Real, [input, ...rest]);
+      },
+    }[name]!;
+    defineProperty(wrapper, name, { value: fn, writable: true, enumerable: false, configurable: true });
+  }
 }
 
 function wrapTextEncoder(): void {
@@ -195,6 +243,7 @@ export function installAllocBudget(): void {
   installed = true;
   wrapArrayBuffer();
   for (const name of typedArrayNames) wrapTypedArray(name);
+  wrapCopyingMethods();
   wrapTextEncoder();
   // Shared memory is never granted: no SharedArrayBuffer, no Atomics.
   delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer;

@@ -12,17 +12,27 @@
  */
 import * as fs from "node:fs";
 import { chargeAllocBudget, copyBytes } from "./alloc-budget.js";
+import { asToolError, toolCodeOf } from "./tool-errors.js";
 import type { Grants, MountGrant } from "./grants.js";
 
 const RealString = String;
 const RealError = Error;
 const RealUint8Array = Uint8Array;
-const { O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_NOFOLLOW } = fs.constants;
+const { O_RDONLY, O_WRONLY, O_CREAT, O_APPEND, O_NOFOLLOW } = fs.constants;
+const byteLengthOf = (text: string): number => Buffer.byteLength(text, "utf8");
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const typedByteLength = Object.getOwnPropertyDescriptor(typedArrayProto, "byteLength")!.get!;
 
 /** Called on a refused capability use; records the violation and throws (never returns). */
 export type DenyFn = (operation: string, path: string, reason: string) => never;
+
+/** Per-run ReadWrite quota (RunOptions.writeQuota; docs/runtime.md "ReadWrite quota"). */
+export interface WriteQuota {
+  /** Bytes the run may write in total (every write counts, overwrites included; removals refund nothing). */
+  readonly bytes: number;
+  /** Files and directories the run may create. */
+  readonly files: number;
+}
 
 const textEncodings = new Set(["utf8", "utf-8", "latin1", "ascii", "base64", "hex", "utf16le"]);
 
@@ -47,8 +57,27 @@ function fsError(error: unknown, operation: string, virtualPath: string): Error 
  * @param live false once the run that owns this facade has ended: a callback left behind by a
  *   finished run (a pending promise, say) can no longer touch the filesystem.
  */
-export function makeFsFacade(grants: Grants, deny: DenyFn, live: () => boolean): { sync: object; promises: object } {
+export function makeFsFacade(grants: Grants, deny: DenyFn, live: () => boolean, quota: WriteQuota = { bytes: 8 * 1024 * 1024, files: 128 }): { sync: object; promises: object } {
   const writable = grants.filesystem === "ReadWrite";
+  let bytesWritten = 0;
+  let filesCreated = 0;
+  const spendBytes = (operation: string, shown: string, n: number): void => {
+    if (n > quota.bytes - bytesWritten) deny(operation, shown, `write quota exceeded: ${bytesWritten + n} bytes written this run, the limit is ${quota.bytes}`);
+    bytesWritten += n;
+  };
+  const spendFiles = (operation: string, shown: string, n: number): void => {
+    if (n > quota.files - filesCreated) deny(operation, shown, `write quota exceeded: ${filesCreated + n} files created this run, the limit is ${quota.files}`);
+    filesCreated += n;
+  };
+  /**
+   * A regular file with more than one link may be the same inode as a file outside the mount
+   * (a hard link made by anyone who could write there): realpath cannot see it, so it is refused.
+   * Checked on the open descriptor (fstat), so it holds for the file actually read or written.
+   */
+  const refuseHardLink = (fd: number, operation: string, shown: string): void => {
+    const st = fs.fstatSync(fd);
+    if (st.isFile() && st.nlink > 1) deny(operation, shown, `a regular file with ${st.nlink} hard links is refused (it may be a file outside the mount)`);
+  };
   const mounts = [...grants.mounts].sort((a, b) => b.mount.length - a.mount.length);
 
   function coercePath(operation: string, raw: unknown): string {
@@ -81,7 +110,7 @@ export function makeFsFacade(grants: Grants, deny: DenyFn, live: () => boolean):
 
   /** Map a virtual path to a real path inside its mount root, or deny. */
   function resolve(operation: string, raw: unknown, write: boolean): { real: string; virtual: string; root: string } {
-    if (!live()) throw new RealError(`ANRF_CAPABILITY_REVOKED: ${operation}: the run that owned this capability has ended`);
+    if (!live()) throw asToolError(new RealError(`ANRF_CAPABILITY_REVOKED: ${operation}: the run that owned this capability has ended`), "ANRF_CAPABILITY_REVOKED");
     const path = coercePath(operation, raw);
     const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
     if (grants.filesystem === "None") deny(operation, shown, "filesystem access is not granted (filesystem: None)");
@@ -109,6 +138,9 @@ export function makeFsFacade(grants: Grants, deny: DenyFn, live: () => boolean):
     try {
       return body();
     } catch (error) {
+      // The sandbox's own errors (byte budget, quota) pass unchanged: reading past the budget is
+      // out-of-memory with ANRF_ALLOC_BUDGET, not an EIO.
+      if (toolCodeOf(error) !== undefined) throw error;
       throw fsError(error, operation, virtual);
     }
   }
@@ -129,29 +161,60 @@ export function makeFsFacade(grants: Grants, deny: DenyFn, live: () => boolean):
     return RealString(data);
   }
 
-  function writeWith(flags: number, operation: string, rawPath: unknown, data: unknown): void {
+  function writeWith(append: boolean, operation: string, rawPath: unknown, data: unknown): void {
     const target = resolve(operation, rawPath, true);
     const bytes = toBytes(data);
-    guard(operation, target.virtual, () => {
-      const fd = fs.openSync(target.real, flags | O_NOFOLLOW, 0o644);
-      try {
-        fs.writeSync(fd, bytes as never);
-      } finally {
-        fs.closeSync(fd);
-      }
-    });
+    const size = typeof bytes === "string" ? byteLengthOf(bytes) : bytes.byteLength;
+    let exists = true;
+    try {
+      fs.lstatSync(target.real);
+    } catch {
+      exists = false;
+    }
+    if (!exists) spendFiles(operation, target.virtual, 1);
+    spendBytes(operation, target.virtual, size);
+    let fd: number | undefined;
+    try {
+      // Never O_TRUNC at open: the hard-link check must come before anything is changed.
+      fd = guard(operation, target.virtual, () => fs.openSync(target.real, O_WRONLY | O_CREAT | O_NOFOLLOW | (append ? O_APPEND : 0), 0o644));
+      refuseHardLink(fd, operation, target.virtual);
+      const open = fd;
+      guard(operation, target.virtual, () => {
+        if (!append) fs.ftruncateSync(open, 0);
+        fs.writeSync(open, bytes as never);
+      });
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+
+  /** Directories `mkdir` would create: the path and its missing ancestors inside the mount. */
+  function missingDirs(real: string, root: string, recursive: boolean): number {
+    let n = 0;
+    for (let p = real; p.length > root.length; p = p.slice(0, p.lastIndexOf("/"))) {
+      if (fs.existsSync(p)) break;
+      n++;
+      if (!recursive) break;
+    }
+    return n;
   }
 
   const sync = {
     readFileSync(rawPath: unknown, options?: unknown): string | Uint8Array {
       const target = resolve("readFileSync", rawPath, false);
       const encoding = encodingOf(options);
-      return guard("readFileSync", target.virtual, () => {
-        chargeAllocBudget(fs.statSync(target.real).size);
-        const buffer = fs.readFileSync(target.real);
-        // A fresh Uint8Array copy (or a string): the Buffer itself never reaches the guest.
-        return encoding === undefined ? copyBytes(buffer) : buffer.toString(encoding as BufferEncoding);
-      });
+      const fd = guard("readFileSync", target.virtual, () => fs.openSync(target.real, O_RDONLY | O_NOFOLLOW));
+      try {
+        refuseHardLink(fd, "readFileSync", target.virtual);
+        return guard("readFileSync", target.virtual, () => {
+          chargeAllocBudget(fs.fstatSync(fd).size);
+          const buffer = fs.readFileSync(fd);
+          // A fresh Uint8Array copy (or a string): the Buffer itself never reaches the guest.
+          return encoding === undefined ? copyBytes(buffer) : buffer.toString(encoding as BufferEncoding);
+        });
+      } finally {
+        fs.closeSync(fd);
+      }
     },
     existsSync(rawPath: unknown): boolean {
       const target = resolve("existsSync", rawPath, false);
@@ -169,14 +232,15 @@ export function makeFsFacade(grants: Grants, deny: DenyFn, live: () => boolean):
       });
     },
     writeFileSync(rawPath: unknown, data: unknown): void {
-      writeWith(O_WRONLY | O_CREAT | O_TRUNC, "writeFileSync", rawPath, data);
+      writeWith(false, "writeFileSync", rawPath, data);
     },
     appendFileSync(rawPath: unknown, data: unknown): void {
-      writeWith(O_WRONLY | O_CREAT | O_APPEND, "appendFileSync", rawPath, data);
+      writeWith(true, "appendFileSync", rawPath, data);
     },
     mkdirSync(rawPath: unknown, options?: unknown): void {
       const target = resolve("mkdirSync", rawPath, true);
       const recursive = typeof options === "object" && options !== null && (options as { recursive?: unknown }).recursive === true;
+      spendFiles("mkdirSync", target.virtual, missingDirs(target.real, target.root, recursive));
       guard("mkdirSync", target.virtual, () => void fs.mkdirSync(target.real, { recursive }));
     },
     rmSync(rawPath: unknown, options?: unknown): void {

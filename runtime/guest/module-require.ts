@@ -4,16 +4,16 @@
  * path module; every other specifier — `child_process`, `net`, `http`, `worker_threads`,
  * packages, relative files — is refused as a capability violation. The specifier is coerced to a string once.
  */
-import { makeFsFacade, type DenyFn } from "./fs-facade.js";
+import { makeFsFacade, type DenyFn, type WriteQuota } from "./fs-facade.js";
 import { makePathModule } from "./posix-path.js";
 import type { Grants } from "./grants.js";
 
 const RealString = String;
 
-export function makeRequire(grants: Grants, deny: DenyFn, live: () => boolean): (specifier: unknown) => unknown {
+export function makeRequire(grants: Grants, deny: DenyFn, live: () => boolean, quota?: WriteQuota): (specifier: unknown) => unknown {
   let fsModules: { sync: object; promises: object } | undefined;
   let pathModule: object | undefined;
-  const fsFacade = () => (fsModules ??= makeFsFacade(grants, deny, live));
+  const fsFacade = () => (fsModules ??= makeFsFacade(grants, deny, live, quota));
   const require = (specifier: unknown): unknown => {
     const name = RealString(specifier);
     const bare = name.startsWith("node:") ? name.slice(5) : name;

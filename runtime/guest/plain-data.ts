@@ -11,11 +11,21 @@ const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const typedByteLength = Object.getOwnPropertyDescriptor(typedArrayProto, "byteLength")!.get!;
 const typedLength = Object.getOwnPropertyDescriptor(typedArrayProto, "length")!.get!;
 
+import { asToolError } from "./tool-errors.js";
+
 export class ResultTooLarge extends Error {
   readonly code = "ANRF_RESULT_TOO_LARGE";
+  constructor(message: string) {
+    super(message);
+    asToolError(this, "ANRF_RESULT_TOO_LARGE");
+  }
 }
 export class ResultNotPlainData extends Error {
   readonly code = "ANRF_RESULT_NOT_DATA";
+  constructor(message: string) {
+    super(message);
+    asToolError(this, "ANRF_RESULT_NOT_DATA");
+  }
 }
 
 const maxDepth = 64;

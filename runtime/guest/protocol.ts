@@ -90,6 +90,8 @@ export interface RunMessage {
   readonly runId: number;
   readonly entry: string;
   readonly args: readonly unknown[];
+  /** ReadWrite quota of this run (bytes written, files created); absent: the facade's defaults. */
+  readonly writeQuota?: { readonly bytes: number; readonly files: number } | undefined;
 }
 
 export type HostMessage = LoadMessage | RunMessage;
@@ -97,8 +99,11 @@ export type HostMessage = LoadMessage | RunMessage;
 export type GuestStatus = "ok" | "error" | "violation" | "out-of-memory";
 
 export interface GuestError {
+  /** A tool code (ANRF_*), chosen by trusted code — never taken from a guest object. */
   readonly code: string;
   readonly message: string;
+  /** The `code` property of the guest's own error, if it had one (shown apart from the tool's code). */
+  readonly guestCode?: string | undefined;
 }
 
 export interface DoneMessage {
@@ -123,4 +128,13 @@ export interface ViolationMessage {
   readonly counters?: readonly number[] | undefined;
 }
 
-export type GuestMessage = { readonly type: "ready" } | DoneMessage | ViolationMessage;
+/**
+ * Post-run handshake: sent from a macrotask after `done`, so only once every microtask the run
+ * left behind has run to completion. The host reuses a container only after it.
+ */
+export interface IdleMessage {
+  readonly type: "idle";
+  readonly runId: number;
+}
+
+export type GuestMessage = { readonly type: "ready" } | DoneMessage | ViolationMessage | IdleMessage;

@@ -9,6 +9,7 @@ import { allocBudgetUsage, resetAllocBudget } from "./alloc-budget.js";
 import { makeChecks } from "./checks.js";
 import { makeRequire } from "./module-require.js";
 import { toPlainData } from "./plain-data.js";
+import { toolCodeOf } from "./tool-errors.js";
 import type { GuestMessage, HostMessage, LoadMessage, RunMessage, ViolationData } from "./protocol.js";
 
 const RealString = String;
@@ -32,6 +33,12 @@ function guestCallSite(): { line: number; column: number } | undefined {
 
 export type Post = (message: GuestMessage) => void;
 
+const realSetImmediate = setImmediate;
+/** Run `then` from a macrotask: after the microtask queue (guest leftovers included) is empty. */
+export function settleThen(then: () => void): void {
+  realSetImmediate(then);
+}
+
 /**
  * SES leaves Float32Array/Float64Array out of compartments by default (they expose NaN bit
  * patterns, a minor side channel). Numeric kernels need them; they are hardened primordials
@@ -43,16 +50,20 @@ const floatArrays = { Float32Array: globalThis.Float32Array, Float64Array: globa
 /** Thrown into guest code on a violation; guest code may catch it, but the run is already lost. */
 class SandboxViolation extends RealError {}
 
-function errorText(error: unknown): { code: string; message: string } {
+function errorText(error: unknown): { code: string; message: string; guestCode?: string } {
+  // The code is the tool's only for errors trusted code threw (tool-errors.ts); a guest's own
+  // `code` — "ANRF_TIMEOUT" included — is kept apart as guestCode.
+  const tool = toolCodeOf(error);
   try {
     if (typeof error === "object" && error !== null) {
       const code = (error as { code?: unknown }).code;
       const message = (error as { message?: unknown }).message;
       const name = (error as { name?: unknown }).name;
-      return {
-        code: typeof code === "string" && /^[A-Z_0-9]+$/.test(code) ? code : "ANRF_GUEST_ERROR",
-        message: `${typeof name === "string" ? name : "Error"}: ${RealString(message)}`.slice(0, 2000),
-      };
+      const text = `${typeof name === "string" ? name : "Error"}: ${RealString(message)}`.slice(0, 2000);
+      if (tool !== undefined) return { code: tool, message: text };
+      return typeof code === "string" || typeof code === "number"
+        ? { code: "ANRF_GUEST_ERROR", message: text, guestCode: RealString(code).slice(0, 80) }
+        : { code: "ANRF_GUEST_ERROR", message: text };
     }
     return { code: "ANRF_GUEST_ERROR", message: `thrown: ${RealString(error)}`.slice(0, 2000) };
   } catch {
@@ -105,7 +116,7 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
   let live = true;
   let status: "ok" | "error" | "violation" | "out-of-memory" = "ok";
   let value: unknown;
-  let error: { code: string; message: string } | undefined;
+  let error: { code: string; message: string; guestCode?: string } | undefined;
   try {
     // Only hardened endowments; the compartment's own globals are SES's safe subset
     // (no process, require, timers, fetch; Date.now / Math.random throw).
@@ -118,7 +129,7 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
       ...a: unknown[]
     ) => unknown;
     const module = { exports: {} as Record<string, unknown> };
-    factory(module.exports, makeRequire(load.grants, deny, () => live), module, checks.api);
+    factory(module.exports, makeRequire(load.grants, deny, () => live, run.writeQuota), module, checks.api);
     checks.seal();
     const exported = module.exports;
     const entry = typeof exported === "object" && exported !== null ? exported[run.entry] : undefined;
@@ -139,7 +150,13 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
     status = "error";
   }
   live = false;
-  if (allocBudgetUsage().exceeded) status = "out-of-memory";
+  if (allocBudgetUsage().exceeded) {
+    // Whatever the guest did with the budget error (caught it, rethrew another), the run is out
+    // of memory, and says so with the tool's code.
+    status = "out-of-memory";
+    const usage = allocBudgetUsage();
+    error = { code: "ANRF_ALLOC_BUDGET", message: `ANRF_ALLOC_BUDGET: the run exceeded its ArrayBuffer budget of ${usage.limit} bytes` };
+  }
   if (violations.length > 0) status = "violation";
   if (status !== "ok") value = undefined;
   post({

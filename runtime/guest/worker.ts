@@ -5,7 +5,7 @@
 import "./no-signals.js";
 import "./boot.js";
 import { parentPort } from "node:worker_threads";
-import { makeSession } from "./session.js";
+import { makeSession, settleThen } from "./session.js";
 import type { GuestMessage, HostMessage } from "./protocol.js";
 
 const port = parentPort;
@@ -16,8 +16,15 @@ const session = makeSession(post);
 let queue: Promise<void> = Promise.resolve();
 port.on("message", (message: HostMessage) => {
   // Runs are serialised: one guest run at a time per worker.
-  queue = queue.then(() => session(message)).catch((error: unknown) => {
-    post({ type: "done", runId: -1, status: "error", error: { code: "ANRF_SANDBOX_PROTOCOL", message: String((error as Error)?.message ?? error) }, violations: [], checksExecuted: 0, allocBytes: 0, guestMs: 0 });
-  });
+  queue = queue
+    .then(() => session(message))
+    .then(() => {
+      // Post-run handshake from a macrotask: it runs only after every microtask the run left
+      // behind has finished, so the host never reuses a container with guest work still going.
+      if (message.type === "run") settleThen(() => post({ type: "idle", runId: message.runId }));
+    })
+    .catch((error: unknown) => {
+      post({ type: "done", runId: -1, status: "error", error: { code: "ANRF_SANDBOX_PROTOCOL", message: String((error as Error)?.message ?? error) }, violations: [], checksExecuted: 0, allocBytes: 0, guestMs: 0 });
+    });
 });
 post({ type: "ready" });

@@ -1,149 +1,94 @@
 /**
- * Thread-isolation sandboxes as worker threads inside one sandbox-host process (the broker),
- * not inside the host: a worker's fatal V8 out-of-memory (which resourceLimits cannot always
- * turn into a clean worker exit) kills the broker, every sandbox in it reports out-of-memory,
- * and the next run starts a fresh broker. The broker gets an empty environment, no stdin/stdout,
- * and is unref'd while no run is in flight.
+ * A thread-isolation sandbox: one worker thread inside a sandbox-host process of its own
+ * (broker-main.ts), never inside the host. One sandbox per process makes three things possible
+ * that a shared process cannot give:
+ *  - a time limit nothing can block: `kill()` is SIGKILL of that process — it does not wait for
+ *    `worker.terminate()`, which never returns while V8 is inside an uninterruptible built-in
+ *    (a regex compile, `Array.prototype.indexOf` over 2^53-1 holes) — and no other run is lost;
+ *  - a memory limit that counts everything: the process's resident set is this sandbox's;
+ *  - a fatal V8 out-of-memory (which resourceLimits cannot always turn into a clean worker exit)
+ *    takes down only this sandbox.
+ * The process is started through child-guard.ts (parent-death SIGKILL, killed at host exit, an
+ * address-space rlimit), gets an empty environment and no stdio, and is unref'd while idle.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { compiledPath, projectRoot } from "../../support/compiled-path.js";
 import type { BrokerEvent, BrokerRequest } from "./broker-protocol.js";
 import type { Channel, ExitInfo } from "./channel.js";
+import { classifyExit, guardedCommand, track } from "./child-guard.js";
 import type { RunLimits } from "./types.js";
 
-interface Slot {
-  readonly messageListeners: Array<(m: unknown) => void>;
-  readonly exitListeners: Array<(info: ExitInfo) => void>;
-  exit?: ExitInfo;
-  refd: boolean;
+const MiB = 1024 * 1024;
+/** Address space of a sandbox-host process: V8 + Node + one worker reserve ~1-2 GiB up front. */
+export function brokerAddressSpace(limits: RunLimits): number {
+  return 4 * 1024 * MiB + 2 * Math.ceil(limits.memoryMb) * MiB;
 }
 
-class Broker {
-  private readonly child: ChildProcess;
-  private readonly slots = new Map<number, Slot>();
-  private nextId = 1;
-  private stderr = "";
-  alive = true;
-
-  constructor(onDeath: () => void) {
-    this.child = spawn(process.execPath, ["--no-warnings", compiledPath("runtime/host/broker-main")], {
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-      env: {},
-      serialization: "advanced",
-      cwd: projectRoot(),
-    });
-    this.child.stderr?.on("data", (d: Buffer) => {
-      if (this.stderr.length < 8192) this.stderr += d.toString("utf8");
-    });
-    this.child.on("error", () => undefined);
-    this.child.on("message", (event: BrokerEvent) => this.receive(event));
-    this.child.on("exit", (code, signal) => {
-      this.alive = false;
-      onDeath();
-      const oom = /heap out of memory|Allocation failed|Reached heap limit/i.test(this.stderr);
-      const info: ExitInfo = oom
-        ? { reason: "out-of-memory", detail: "the sandbox host process ran out of memory (a worker hit a fatal V8 heap limit)" }
-        : { reason: "crashed", detail: `the sandbox host process exited (${signal ?? `code ${code}`})` };
-      for (const [id] of this.slots) this.finish(id, info);
-    });
-    this.updateRef();
-  }
-
-  private receive(event: BrokerEvent): void {
-    const slot = this.slots.get(event.id);
-    if (slot === undefined) return;
-    if ("exit" in event) this.finish(event.id, event.exit);
-    else for (const l of slot.messageListeners) l(event.msg);
-  }
-
-  private finish(id: number, info: ExitInfo): void {
-    const slot = this.slots.get(id);
-    if (slot === undefined || slot.exit !== undefined) return;
-    slot.exit = info;
-    this.slots.delete(id);
-    this.updateRef();
-    for (const l of slot.exitListeners) l(info);
-  }
-
-  private request(r: BrokerRequest): void {
-    if (this.alive && this.child.connected) this.child.send(r);
-  }
-
-  private updateRef(): void {
-    const busy = [...this.slots.values()].some((s) => s.refd);
-    const ipc = (this.child as unknown as { channel?: { ref(): void; unref(): void } }).channel;
-    // The stderr pipe is a handle of its own: it must follow, or an idle broker keeps the host alive.
-    const err = this.child.stderr as unknown as { ref?(): void; unref?(): void } | null;
-    if (busy) {
-      this.child.ref();
-      ipc?.ref();
-      err?.ref?.();
-    } else {
-      this.child.unref();
-      ipc?.unref();
-      err?.unref?.();
-    }
-  }
-
-  open(limits: RunLimits): Channel {
-    const id = this.nextId++;
-    const slot: Slot = { messageListeners: [], exitListeners: [], refd: true };
-    this.slots.set(id, slot);
-    this.updateRef();
-    this.request({
-      op: "start",
-      id,
-      resourceLimits: { maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: limits.maxYoungGenerationSizeMb, stackSizeMb: limits.stackSizeMb },
-    });
-    const setRef = (on: boolean) => {
-      slot.refd = on;
-      if (this.slots.has(id)) this.updateRef();
-    };
-    return {
-      post: (m) => this.request({ op: "post", id, msg: m }),
-      onMessage: (l) => void slot.messageListeners.push(l),
-      onExit: (l) => {
-        if (slot.exit !== undefined) l(slot.exit);
-        else slot.exitListeners.push(l);
-      },
-      kill: () =>
-        new Promise<void>((resolve) => {
-          if (slot.exit !== undefined || !this.alive) return resolve();
-          slot.exitListeners.push(() => resolve());
-          setRef(true); // keep the loop alive until the worker is gone
-          this.request({ op: "kill", id });
-        }),
-      ref: () => setRef(true),
-      unref: () => setRef(false),
-    };
-  }
-
-  async shutdown(): Promise<void> {
-    if (!this.alive) return;
-    await new Promise<void>((resolve) => {
-      this.child.once("exit", () => resolve());
-      this.child.ref();
-      this.child.kill("SIGKILL");
-    });
-  }
-}
-
-let current: Broker | undefined;
-
-/** A worker-thread sandbox channel, hosted in the (lazily started, restarted on death) broker. */
 export function startBrokeredThreadChannel(limits: RunLimits): Channel {
-  if (current === undefined || !current.alive) {
-    const broker: Broker = new Broker(() => {
-      if (current === broker) current = undefined;
+  const { command, args } = guardedCommand(["--no-warnings", compiledPath("runtime/host/broker-main")], brokerAddressSpace(limits));
+  const child: ChildProcess = spawn(command, args, {
+    stdio: ["ignore", "ignore", "ignore", "ipc"],
+    env: {},
+    serialization: "advanced",
+    cwd: projectRoot(),
+  });
+  track(child);
+  const messageListeners: Array<(m: unknown) => void> = [];
+  const exitListeners: Array<(info: ExitInfo) => void> = [];
+  let exitInfo: ExitInfo | undefined;
+  let reported: ExitInfo | undefined; // what the worker's own exit said (from the trusted main thread)
+  let killedBy: "host" | "memory" | undefined;
+  let memoryDetail: string | undefined;
+  const request = (r: BrokerRequest): void => {
+    if (exitInfo === undefined && child.connected) child.send(r);
+  };
+  child.on("error", () => undefined);
+  child.on("message", (event: BrokerEvent) => {
+    if (event.id !== 1) return;
+    if ("exit" in event) reported ??= event.exit;
+    else for (const l of messageListeners) l(event.msg);
+  });
+  child.on("exit", (code, signal) => {
+    const fromHost = classifyExit(code, signal, killedBy, memoryDetail);
+    // The worker's own report (resourceLimits OOM) wins unless the host killed the process.
+    exitInfo = killedBy === undefined && reported !== undefined && reported.reason !== "terminated" ? reported : fromHost;
+    for (const l of exitListeners) l(exitInfo);
+  });
+  request({
+    op: "start",
+    id: 1,
+    resourceLimits: { maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: limits.maxYoungGenerationSizeMb, stackSizeMb: limits.stackSizeMb },
+  });
+  const handles = (on: boolean) => {
+    const ipc = (child as unknown as { channel?: { ref(): void; unref(): void } }).channel;
+    if (on) {
+      child.ref();
+      ipc?.ref();
+    } else {
+      child.unref();
+      ipc?.unref();
+    }
+  };
+  const kill = (why: "host" | "memory", detail?: string) =>
+    new Promise<void>((resolve) => {
+      if (exitInfo !== undefined) return resolve();
+      killedBy ??= why;
+      if (why === "memory") memoryDetail ??= detail;
+      handles(true); // keep the loop alive until the process is really gone
+      child.once("exit", () => resolve());
+      child.kill("SIGKILL");
     });
-    current = broker;
-  }
-  return current.open(limits);
-}
-
-/** Stop the broker (tests and benchmarks; the CLI simply exits). */
-export async function stopBroker(): Promise<void> {
-  const b = current;
-  current = undefined;
-  await b?.shutdown();
+  return {
+    pid: child.pid,
+    post: (m) => request({ op: "post", id: 1, msg: m }),
+    onMessage: (l) => void messageListeners.push(l),
+    onExit: (l) => {
+      if (exitInfo !== undefined) l(exitInfo);
+      else exitListeners.push(l);
+    },
+    kill: () => kill("host"),
+    killForMemory: (detail) => kill("memory", detail),
+    ref: () => handles(true),
+    unref: () => handles(false),
+  };
 }

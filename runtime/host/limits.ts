@@ -5,7 +5,7 @@
  * isolated child additionally gets an address-space rlimit.
  */
 import type { AnrfDocument } from "../../spec/document.js";
-import type { RunLimits } from "./types.js";
+import type { RunLimits, WriteQuota } from "./types.js";
 
 const MiB = 1024 * 1024;
 /** Fixed cap on a result crossing from guest to host (after the guest's own copy). */
@@ -13,7 +13,12 @@ export const RESULT_CAP_BYTES = 4 * MiB;
 /** V8 + Node reserve address space up front; measured: 1.5 GiB is not enough, 3 GiB is. */
 const CHILD_BASE_ADDRESS_SPACE = 3 * 1024 * MiB;
 
+/** ReadWrite quota per run unless the operator sets one (RunOptions.writeQuota). */
+export const DEFAULT_WRITE_QUOTA: WriteQuota = { bytes: 8 * MiB, files: 128 };
+
 export interface LimitOverrides {
+  /** The operator's ReadWrite quota (policy); missing fields take DEFAULT_WRITE_QUOTA. */
+  readonly writeQuota?: Partial<WriteQuota> | undefined;
   readonly timeMs?: number | undefined;
   /** "process" forces an isolated child even when the document does not ask for one (never weakens). */
   readonly isolation?: "thread" | "process" | undefined;
@@ -37,5 +42,11 @@ export function deriveLimits(doc: AnrfDocument, overrides: LimitOverrides = {}):
     resultBytes: Math.min(RESULT_CAP_BYTES, Math.max(64 * 1024, Math.floor(memoryMb * MiB / 4))),
     addressSpaceBytes: isolation === "process" ? CHILD_BASE_ADDRESS_SPACE + 2 * Math.ceil(memoryMb) * MiB : null,
     isolation,
+    writeQuota: {
+      bytes: quotaValue(overrides.writeQuota?.bytes, DEFAULT_WRITE_QUOTA.bytes),
+      files: quotaValue(overrides.writeQuota?.files, DEFAULT_WRITE_QUOTA.files),
+    },
   };
 }
+
+const quotaValue = (v: number | undefined, fallback: number): number => (v !== undefined && Number.isFinite(v) && v >= 0 ? Math.floor(v) : fallback);

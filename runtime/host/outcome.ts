@@ -22,7 +22,7 @@ function countsById(checks: readonly CheckSpec[], counters: readonly number[] | 
 }
 
 export function outcomeToResult(outcome: SandboxOutcome, ctx: OutcomeContext): RunResult {
-  const base = { entity: ctx.entity, documentHash: ctx.documentHash };
+  const base = { entity: ctx.entity, documentHash: ctx.documentHash, ...(outcome.memory !== undefined ? { memory: outcome.memory } : {}) };
   const timing = (guestMs: number | null) => ({ ...ctx.timing, guestMs });
   const security = (executed: number, counters?: readonly number[]): RunSecurity => ({
     ...ctx.security,

@@ -54,7 +54,9 @@ export class SandboxPool {
     while (list !== undefined && list.length > 0) {
       const sandbox = list.pop()!;
       this.forget(sandbox);
-      if (sandbox.reusable) return { sandbox, key, cold: false };
+      // A sandbox whose last run has not settled yet (post-run handshake) is waited for, within
+      // SETTLE_MS; one that never settles (guest work left running) is killed, not reused.
+      if (sandbox.reusable || (await sandbox.settled())) return { sandbox, key, cold: false };
       void sandbox.close();
     }
     const channel =
@@ -63,13 +65,13 @@ export class SandboxPool {
         : this.threadHost === "broker"
           ? startBrokeredThreadChannel(limits)
           : startThreadChannel(limits);
-    const sandbox = await Sandbox.start(channel, load);
+    const sandbox = await Sandbox.start(channel, load, limits.memoryMb);
     return { sandbox, key, cold: true };
   }
 
   /** Return a sandbox after its run; kept warm only when its run ended normally. */
   release(key: string, sandbox: Sandbox): void {
-    if (this.closed || !sandbox.reusable) {
+    if (this.closed || !(sandbox.reusable || sandbox.settling)) {
       void sandbox.close();
       return;
     }

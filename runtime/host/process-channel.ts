@@ -1,24 +1,24 @@
 /**
  * A guest in a separate child process (process_isolation: true), started with Node's
  * permission model:
- *   --experimental-permission
+ *   --permission (Node 22.13+/24+; --experimental-permission on 20, detected: child-guard.ts)
  *   --allow-fs-read = the runtime's own guest files, ses and @endo, package.json, and the real
  *                     roots of the granted mounts; --allow-fs-write only for ReadWrite roots;
  *   never --allow-child-process, --allow-worker (the guest runs on the child's main thread),
  *   or --allow-addons; --max-old-space-size from the document's memory limit;
  * a minimal environment (no host variables, so nothing to read and no LOCKDOWN_* overrides),
- * stdin/stdout ignored, stderr piped (bounded, only to classify crashes), and an address-space
- * rlimit via prlimit(1) when available, which also bounds ArrayBuffer backing stores.
+ * no stdio at all (the guest's output goes nowhere, and nothing it prints is ever read), the
+ * parent-death signal and an address-space rlimit (child-guard.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { compiledPath, projectRoot } from "../../support/compiled-path.js";
 import type { Grants } from "../guest/grants.js";
 import type { Channel, ExitInfo } from "./channel.js";
+import { classifyExit, guardedCommand, permissionFlag, track } from "./child-guard.js";
 import type { RunLimits } from "./types.js";
 
-const PRLIMIT = ["/usr/bin/prlimit", "/bin/prlimit"].find((p) => existsSync(p));
+export { hasAddressSpaceLimit } from "./child-guard.js";
 
 /** The exact command line of an isolated child (exported so tests can audit and reuse it). */
 export function isolatedCommand(limits: RunLimits, grants: Grants, entry = compiledPath("runtime/guest/child")): { command: string; args: string[] } {
@@ -32,49 +32,57 @@ export function isolatedCommand(limits: RunLimits, grants: Grants, entry = compi
     ...grants.mounts.map((m) => join(m.root, "*")),
   ];
   const node = [
-    "--experimental-permission",
+    permissionFlag(),
     ...reads.map((r) => `--allow-fs-read=${r}`),
     ...(grants.filesystem === "ReadWrite" ? grants.mounts.map((m) => `--allow-fs-write=${join(m.root, "*")}`) : []),
     `--max-old-space-size=${limits.maxOldGenerationSizeMb}`,
     "--no-warnings",
     entry,
   ];
-  if (PRLIMIT !== undefined && limits.addressSpaceBytes !== null) {
-    return { command: PRLIMIT, args: [`--as=${limits.addressSpaceBytes}`, "--", process.execPath, ...node] };
-  }
-  return { command: process.execPath, args: node };
-}
-
-export function hasAddressSpaceLimit(): boolean {
-  return PRLIMIT !== undefined;
+  return guardedCommand(node, limits.addressSpaceBytes);
 }
 
 export function startProcessChannel(limits: RunLimits, grants: Grants): Channel {
   const { command, args } = isolatedCommand(limits, grants);
   const child: ChildProcess = spawn(command, args, {
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    stdio: ["ignore", "ignore", "ignore", "ipc"],
     env: {},
     serialization: "advanced",
     cwd: projectRoot(),
   });
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    if (stderr.length < 8192) stderr += d.toString("utf8");
-  });
+  track(child);
   let exitInfo: ExitInfo | undefined;
-  let killed = false;
+  let killedBy: "host" | "memory" | undefined;
+  let memoryDetail: string | undefined;
   const exitListeners: Array<(info: ExitInfo) => void> = [];
   child.on("error", () => undefined);
   child.on("exit", (code, signal) => {
-    const oom = /heap out of memory|Allocation failed|Reached heap limit|out of memory/i.test(stderr);
-    exitInfo = oom
-      ? { reason: "out-of-memory", detail: "the isolated process ran out of memory" }
-      : killed
-        ? { reason: "terminated", detail: "killed by the host" }
-        : { reason: "crashed", detail: `isolated process exited (${signal ?? `code ${code}`}) ${stderr.split("\n")[0] ?? ""}`.trim() };
+    exitInfo = classifyExit(code, signal, killedBy, memoryDetail);
     for (const l of exitListeners) l(exitInfo);
   });
+  const handles = (on: boolean) => {
+    // Child and IPC channel are separate handles: both must follow.
+    const ipc = (child as unknown as { channel?: { ref(): void; unref(): void } }).channel;
+    if (on) {
+      child.ref();
+      ipc?.ref();
+    } else {
+      child.unref();
+      ipc?.unref();
+    }
+  };
+  const kill = (why: "host" | "memory", detail?: string) =>
+    new Promise<void>((resolve) => {
+      if (exitInfo !== undefined) return resolve();
+      killedBy ??= why;
+      if (why === "memory") memoryDetail ??= detail;
+      // Keep the event loop alive until the child is really gone (an idle child is unref'd).
+      handles(true);
+      child.once("exit", () => resolve());
+      child.kill("SIGKILL");
+    });
   return {
+    pid: child.pid,
     post: (m) => {
       if (child.connected) child.send(m as never);
     },
@@ -83,25 +91,9 @@ export function startProcessChannel(limits: RunLimits, grants: Grants): Channel 
       if (exitInfo !== undefined) l(exitInfo);
       else exitListeners.push(l);
     },
-    kill: () =>
-      new Promise<void>((resolve) => {
-        if (exitInfo !== undefined) return resolve();
-        killed = true;
-        // Keep the event loop alive until the child is really gone (an idle child is unref'd).
-        child.ref();
-        child.once("exit", () => resolve());
-        child.kill("SIGKILL");
-      }),
-    ref: () => {
-      child.ref();
-      (child as unknown as { channel?: { ref(): void } }).channel?.ref();
-      (child.stderr as unknown as { ref?(): void } | null)?.ref?.();
-    },
-    unref: () => {
-      // Child, IPC channel and stderr pipe are separate handles: all must be unref'd when idle.
-      child.unref();
-      (child as unknown as { channel?: { unref(): void } }).channel?.unref();
-      (child.stderr as unknown as { unref?(): void } | null)?.unref?.();
-    },
+    kill: () => kill("host"),
+    killForMemory: (detail) => kill("memory", detail),
+    ref: () => handles(true),
+    unref: () => handles(false),
   };
 }

@@ -61,12 +61,39 @@ function counters(v: unknown): number[] | undefined {
   return Array.isArray(v) && v.length <= 100_000 && v.every((x) => typeof x === "number") ? (v as number[]) : undefined;
 }
 
+/**
+ * The codes trusted guest code (session.ts) reports. Anything else claiming to be a code is
+ * not the tool's: it becomes ANRF_GUEST_ERROR with the claim kept apart as `guestCode`.
+ */
+const GUEST_SIDE_CODES = new Set([
+  "ANRF_GUEST_ERROR",
+  "ANRF_ENTRY_NOT_FOUND",
+  "ANRF_ALLOC_BUDGET",
+  "ANRF_RESULT_TOO_LARGE",
+  "ANRF_RESULT_NOT_DATA",
+  "ANRF_CAPABILITY_REVOKED",
+  "ANRF_SANDBOX_PROTOCOL",
+]);
+
+function guestError(e: Record<string, unknown>): { code: string; message: string; guestCode?: string } {
+  const code = str(e["code"], 80);
+  const guestCode = str(e["guestCode"], 80);
+  const message = str(e["message"], 2000) ?? "";
+  if (code !== undefined && GUEST_SIDE_CODES.has(code)) return guestCode === undefined ? { code, message } : { code, message, guestCode };
+  const claimed = guestCode ?? code;
+  return claimed === undefined ? { code: "ANRF_GUEST_ERROR", message } : { code: "ANRF_GUEST_ERROR", message, guestCode: claimed };
+}
+
 /** A checked copy of a guest message, or undefined when it is not one we accept. */
 export function checkGuestMessage(m: unknown, valueCap: number): GuestMessage | undefined {
   if (!isRecord(m)) return undefined;
   switch (m["type"]) {
     case "ready":
       return { type: "ready" };
+    case "idle": {
+      const runId = num(m["runId"]);
+      return runId === undefined ? undefined : { type: "idle", runId };
+    }
     case "violation": {
       const violation = violationData(m["violation"]);
       const runId = num(m["runId"]);
@@ -81,7 +108,7 @@ export function checkGuestMessage(m: unknown, valueCap: number): GuestMessage | 
       const rawViolations = Array.isArray(m["violations"]) ? m["violations"].slice(0, 100) : [];
       const violations = rawViolations.map(violationData).filter((v): v is ViolationData => v !== undefined);
       const e = m["error"];
-      const error = isRecord(e) ? { code: str(e["code"], 80) ?? "ANRF_GUEST_ERROR", message: str(e["message"], 2000) ?? "" } : undefined;
+      const error = isRecord(e) ? guestError(e) : undefined;
       let value = m["value"];
       let finalStatus = status as DoneMessage["status"];
       let finalError = error;

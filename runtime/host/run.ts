@@ -115,7 +115,7 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     return fail("ANRF_UNKNOWN_ENTRY", `no Function entity named '${entry}' (declared: ${[...entities.keys()].join(", ") || "none"})`);
   }
   const documentHash = hashOf(loaded, document, loaded.module.text);
-  const limits = deriveLimits(document, { timeMs: options.timeoutMs, isolation: options.isolation });
+  const limits = deriveLimits(document, { timeMs: options.timeoutMs, isolation: options.isolation, writeQuota: options.writeQuota });
   const { grants, problems, unsupported } = resolveGrants(document, options.baseDir ?? dirname(loaded.absoluteFile));
   if (problems.length > 0) return fail(problems[0]!.code, problems.map((p) => p.message).join("; "), { limits });
 
@@ -168,7 +168,7 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
   } catch (error) {
     return fail("ANRF_SANDBOX_START", (error as Error).message, security);
   }
-  const outcome = await acquired.sandbox.exec(entry, args, limits.timeMs);
+  const outcome = await acquired.sandbox.exec(entry, args, limits.timeMs, limits.writeQuota);
   pool.release(acquired.key, acquired.sandbox);
   const result = outcomeToResult(outcome, {
     entity: entity.id,
@@ -192,6 +192,7 @@ const emptyLimits = {
   resultBytes: 0,
   addressSpaceBytes: null,
   isolation: "thread",
+  writeQuota: { bytes: 0, files: 0 },
 } as const;
 
 function finish(result: RunResult, document: string, entry: string, auditFile: string | undefined): RunResult {

@@ -32,7 +32,7 @@ export function startThreadChannel(limits: RunLimits): Channel {
     exitInfo = oom
       ? { reason: "out-of-memory", detail: "the worker reached its heap limit (resourceLimits)" }
       : error !== undefined
-        ? { reason: "crashed", detail: `worker error: ${error.message}` }
+        ? { reason: "crashed", detail: "the worker stopped on an uncaught error" } // its message may be guest text
         : { reason: "terminated", detail: `worker exited with code ${code}` };
     for (const l of exitListeners) l(exitInfo);
   });

@@ -30,6 +30,14 @@ export interface RunLimits {
   /** Process isolation only: RLIMIT_AS of the child, bytes (null when prlimit is unavailable). */
   readonly addressSpaceBytes: number | null;
   readonly isolation: "thread" | "process";
+  /** ReadWrite quota per run: bytes written (every write counts) and files/directories created. */
+  readonly writeQuota: WriteQuota;
+}
+
+/** The operator's ReadWrite quota for one run (RunOptions.writeQuota; defaults in limits.ts). */
+export interface WriteQuota {
+  readonly bytes: number;
+  readonly files: number;
 }
 
 export interface RunSecurity {
@@ -65,8 +73,20 @@ export interface RunTiming {
 }
 
 export interface RunError {
+  /** The tool's own code (ANRF_*): only ever chosen by anrf, never taken from guest data. */
   readonly code: string;
+  /** Untrusted text (may quote guest values); reporters escape it. */
   readonly message: string;
+  /** The guest error's own `code` property, when it had one (untrusted; never a status). */
+  readonly guestCode?: string | undefined;
+}
+
+/** The host's measurement of the sandbox process during the run (absent for in-process workers). */
+export interface RunMemory {
+  /** Peak resident set of the sandbox process sampled during the run, bytes. */
+  readonly peakResidentBytes: number;
+  /** The resident set at which the host kills the run: resident at run start + declared memory + fixed overhead. */
+  readonly residentLimitBytes: number;
 }
 
 export interface RunResult {
@@ -80,6 +100,7 @@ export interface RunResult {
   readonly timing: RunTiming;
   readonly entity: string;
   readonly documentHash: string;
+  readonly memory?: RunMemory | undefined;
 }
 
 export interface RunOptions {
@@ -100,4 +121,10 @@ export interface RunOptions {
    * exhaustion paths abort the whole process despite worker resourceLimits (docs/runtime.md).
    */
   readonly isolation?: "thread" | "process" | undefined;
+  /**
+   * ReadWrite quota of this run — the operator's value (policy), never the document's. Default:
+   * 8 MiB written, 128 files or directories created (limits.ts DEFAULT_WRITE_QUOTA). Exceeding it
+   * is a capability violation.
+   */
+  readonly writeQuota?: Partial<WriteQuota> | undefined;
 }

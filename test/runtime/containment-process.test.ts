@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run, SandboxPool, deriveLimits, type RunResult } from "../../runtime/index.js";
 import { isolatedCommand } from "../../runtime/host/process-channel.js";
+import { permissionFlag } from "../../runtime/host/child-guard.js";
 import { compiledPath } from "../../support/compiled-path.js";
 import type { LoadedDocument } from "../../spec/load.js";
 import { auditedAs, makeDocument, tempDir } from "./fixtures.js";
@@ -68,7 +69,9 @@ describe("containment: process isolation", () => {
     expect(r.status).toBe("ok");
     expect(r.value).toEqual(["undefined", "undefined"]);
     const { args } = isolatedCommand(r.security.limits, { filesystem: "ReadOnly", mounts: [{ mount: "/data", root: join(dir, "data") }], network: false });
-    expect(args).toContain("--experimental-permission");
+    expect(args).toContain(permissionFlag());
+    // Node 24+ refuse the old name: the flag must be the one this Node accepts.
+    expect(process.allowedNodeEnvironmentFlags.has(permissionFlag())).toBe(true);
     expect(args.join(" ")).not.toMatch(/--allow-child-process|--allow-worker|--allow-addons|--allow-fs-write/);
     expect(args.some((a) => a.startsWith("--allow-fs-read=") && a.includes(join(dir, "data")))).toBe(true);
   });
@@ -76,7 +79,9 @@ describe("containment: process isolation", () => {
     expect((await isolated("spin", 500)).status).toBe("timeout");
   });
   it("Array.from on a 2^32-1 array-like (a fatal V8 OOM for a whole process) kills only the child → out-of-memory", async () => {
-    expect((await isolated("arrayFromBomb", 20_000)).status).toBe("out-of-memory");
+    // Node 20-24 exhaust the heap; Node 26 grows a dictionary-mode array slowly enough to meet the
+    // time limit first. Either way only the child is stopped and the next run is answered.
+    expect(["out-of-memory", "timeout"]).toContain((await isolated("arrayFromBomb", 20_000)).status);
   });
   it("ArrayBuffer bomb → out-of-memory (byte budget; RLIMIT_AS behind it)", async () => {
     expect((await isolated("bufferBomb", 20_000)).status).toBe("out-of-memory");
@@ -99,6 +104,7 @@ describe("containment: a guest that reached `process` inside the isolated child"
 const out = {};
 const t = async (k, f) => { try { out[k] = await f(); } catch (e) { out[k] = "denied:" + (e.code || e.message); } };
 const fs = await import("node:fs");
+await t("permissionModel", () => typeof process.permission === "object" && process.permission.has("fs.read", "/etc/passwd") === false && process.permission.has("child") === false && process.permission.has("worker") === false ? "on" : "off");
 await t("killHost", () => process.kill(process.ppid, "SIGKILL"));
 await t("rawKill", () => process._kill(process.ppid, 9));
 await t("env", () => JSON.stringify(process.env));
@@ -119,6 +125,7 @@ process.stdout.write(JSON.stringify(out));
     const child = spawnSync(command, args, { env: {}, encoding: "utf8", timeout: 20_000 });
     expect(process.pid).toBe(before); // we are still here
     const out = JSON.parse(child.stdout) as Record<string, string>;
+    expect(out["permissionModel"]).toBe("on");
     expect(out["killHost"]).toMatch(/^denied:.*ANRF_PROCESS_POWER_REFUSED/);
     expect(out["rawKill"]).toMatch(/^denied:.*ANRF_PROCESS_POWER_REFUSED/);
     expect(out["env"]).toBe("{}");
@@ -176,7 +183,7 @@ const emptied = await run({ execArgv: [] });
 process.stdout.write(JSON.stringify({ inherited, emptied }));
 `,
     );
-    const child = spawnSync(process.execPath, ["--experimental-permission", "--allow-worker", `--allow-fs-read=${join(scriptDir, "*")}`, "--no-warnings", script], { env: {}, encoding: "utf8", timeout: 30_000 });
+    const child = spawnSync(process.execPath, [permissionFlag(), "--allow-worker", `--allow-fs-read=${join(scriptDir, "*")}`, "--no-warnings", script], { env: {}, encoding: "utf8", timeout: 30_000 });
     const out = JSON.parse(child.stdout) as { inherited: string; emptied: string };
     expect(out.inherited).toBe("ERR_ACCESS_DENIED");
     // Node 20.20: the escape is real (the spike fact in the guide); if a future Node closes it, this shows it.
