@@ -17,6 +17,17 @@ describe("policy problems", () => {
     expect(await checkPolicy(defaultSource(), new DecisionCache())).toEqual([]);
   });
 
+  it("the example policies in examples/policies are valid, and their settings are read", async () => {
+    const { readFileSync } = await import("node:fs");
+    for (const name of ["read-notes.cedar", "team.cedar"]) {
+      const src = policy(readFileSync(new URL(`../../examples/policies/${name}`, import.meta.url), "utf8"), name);
+      expect(await checkPolicy(src, new DecisionCache()), name).toEqual([]);
+    }
+    const team = policy(readFileSync(new URL("../../examples/policies/team.cedar", import.meta.url), "utf8"));
+    expect(team.settings).toMatchObject({ onViolation: "terminate", quotaBytes: 4194304, quotaFiles: 16 });
+    expect(team.settings.levels).toMatchObject({ limits: "warn", capabilities: "enforce" });
+  });
+
   it("a syntax error names its line and column", async () => {
     const src = policy(`${good}\n@id("broken")\npermit (principal, action == Anrf::Action::"time", resource)\nwhen { context.ms <= 10 ;\n`);
     const problems = await checkPolicy(src, new DecisionCache());
