@@ -121,14 +121,17 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
   let limits = deriveLimits(document, { timeMs: options.timeoutMs, isolation: options.isolation });
   // With an operator policy, mounts come from the operator's bindings (policy/), never from the
   // document's paths; without one (library callers that are their own operator), as declared.
-  let { grants, problems, unsupported } = options.operatorPolicy !== undefined ? operatorGrants(document) : resolveGrants(document, options.baseDir ?? dirname(loaded.absoluteFile));
+  // The tool's own state is out of every mount's reach, with or without a policy.
+  const ownState = [{ what: "state folder (.anrf)", path: resolve(cwd, ".anrf") }, ...(auditFile !== undefined ? [{ what: "audit log", path: auditFile }] : [])];
+  let { grants, problems, unsupported } = options.operatorPolicy !== undefined ? operatorGrants(document) : resolveGrants(document, options.baseDir ?? dirname(loaded.absoluteFile), ownState);
   if (problems.length > 0) return fail(problems[0]!.code, problems.map((p) => p.message).join("; "), { limits });
 
   // The operator's policy decides before anything of the document runs: first everything but
   // the verification (so a refused document costs no proof), then with the obligations' statuses.
   const decide = async (statuses: readonly string[] | undefined) => {
     const { resolveRunPolicy, refusalSummary } = await import("../../policy/run-policy.js");
-    const resolution = await resolveRunPolicy(loaded, options.operatorPolicy!, { cwd, mode, statuses, operatorTimeMs: options.timeoutMs, isolation: options.isolation });
+    const policy = options.operatorPolicy!;
+    const resolution = await resolveRunPolicy(loaded, { ...policy, toolState: [...(policy.toolState ?? []), ...ownState] }, { cwd, mode, statuses, operatorTimeMs: options.timeoutMs, isolation: options.isolation });
     policyReport = { name: resolution.policy.name, digest: resolution.policy.digest, allowed: resolution.allowed, findings: resolution.findings, audited: resolution.audited, decisions: resolution.decisions, overrides: resolution.overrides, quota: resolution.grant.quota };
     const refusal = resolution.allowed ? undefined : `the operator's policy (${resolution.policy.name}) refuses this document: ${refusalSummary(resolution)}`;
     return { grant: resolution.grant, refusal };

@@ -81,6 +81,24 @@ describe("run() with an operator policy", () => {
   });
 });
 
+describe("tool state out of reach without an operator policy (library run())", () => {
+  it("a mount holding the audit log, or a symlink to it, is refused before the guest runs", async () => {
+    const dir = tempDir();
+    const logs = tempDir("anrf-logs-");
+    const audit = join(logs, "audit.jsonl");
+    const { symlinkSync } = await import("node:fs");
+    symlinkSync(logs, join(dir, "logs-link"));
+    for (const path of [logs, "logs-link"]) {
+      const doc = await makeDocument({ dir, code: writer.replace("/out/pwned.txt", "/out/audit.jsonl"), functions: ["write"], filesystem: "ReadWrite", mounts: { "/out": path } });
+      const r = await run(doc, "write", [], { verification: [], audit, pool });
+      expect(r.error?.code, path).toBe("ANRF_MOUNT_TOOL_STATE");
+      expect(r.error?.message, path).toMatch(/contains anrf's audit log/);
+    }
+    // the log holds only the tool's own records of the refusals
+    expect(readAudit(audit).map((l) => l.error?.code)).toEqual(["ANRF_MOUNT_TOOL_STATE", "ANRF_MOUNT_TOOL_STATE"]);
+  });
+});
+
 describe("anrf run / verify with --policy", () => {
   const etcPolicyFile = (dir: string) => {
     writeFileSync(join(dir, "etc.cedar"), ETC_POLICY);
