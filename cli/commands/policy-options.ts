@@ -8,6 +8,7 @@
 import { UsageError, type FlagSpec, type FlagValues } from "../args.js";
 import type { CliIo } from "../io.js";
 import { resolveCacheDir } from "../../proofs-cache/open.js";
+import type { PolicyConfig } from "../../policy/config.js";
 import { checkPolicy, DecisionCache, formatPolicyProblems, loadPolicy, parseMountFlag, PolicyFileError, type PolicySource } from "../../policy/index.js";
 
 export const POLICY_FLAGS: Record<string, FlagSpec> = {
@@ -38,15 +39,25 @@ export interface OpenedPolicy {
   readonly cacheDir: string | undefined;
 }
 
-export async function openPolicyFromFlags(flags: FlagValues, io: CliIo, options: { readonly cacheDir?: string | undefined; readonly noCache?: boolean } = {}): Promise<OpenedPolicy> {
-  const mounts = new Map<string, string>();
+/**
+ * `options.config`: the anrf.config.json "policy" section (policy/config.ts parses it; the
+ * config loader passes it here). Flags win: --policy replaces the file, --mount NAME replaces NAME.
+ */
+export async function openPolicyFromFlags(
+  flags: FlagValues,
+  io: CliIo,
+  options: { readonly cacheDir?: string | undefined; readonly noCache?: boolean; readonly config?: PolicyConfig | undefined } = {},
+): Promise<OpenedPolicy> {
+  const mounts = new Map<string, string>(Object.entries(options.config?.mounts ?? {}));
+  const fromFlags = new Set<string>();
   for (const value of (flags["mount"] as string[] | undefined) ?? []) {
     const m = parseMountFlag(value);
     if (m === undefined) throw new UsageError(`--mount needs NAME=DIR (got '${value}')`);
-    if (mounts.has(m.name)) throw new UsageError(`--mount ${m.name} is given twice`);
+    if (fromFlags.has(m.name)) throw new UsageError(`--mount ${m.name} is given twice`);
+    fromFlags.add(m.name);
     mounts.set(m.name, m.dir);
   }
-  const policyFile = flags["policy"] as string | undefined;
+  const policyFile = (flags["policy"] as string | undefined) ?? options.config?.file;
   let source: PolicySource;
   try {
     source = loadPolicy(policyFile, io.cwd);
