@@ -134,16 +134,20 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     const resolution = await resolveRunPolicy(loaded, { ...policy, toolState: [...(policy.toolState ?? []), ...ownState] }, { cwd, mode, statuses, operatorTimeMs: options.timeoutMs, isolation: options.isolation });
     policyReport = { name: resolution.policy.name, digest: resolution.policy.digest, allowed: resolution.allowed, findings: resolution.findings, audited: resolution.audited, decisions: resolution.decisions, overrides: resolution.overrides, quota: resolution.grant.quota };
     const refusal = resolution.allowed ? undefined : `the operator's policy (${resolution.policy.name}) refuses this document: ${refusalSummary(resolution)}`;
-    return { grant: resolution.grant, refusal };
+    // Obligation overrides the policy honoured AND allowed to remove their check (never a
+    // document- or rule-wide one): those obligations are instrumented as if proved.
+    const removed = new Set(resolution.overrides.flatMap((o) => (o.honoured && o.removeCheck && o.scope.kind === "obligation" ? [o.scope.id] : [])));
+    return { grant: resolution.grant, refusal, removed };
   };
   if (options.operatorPolicy !== undefined) {
     const early = await decide(undefined);
     if (early.refusal !== undefined) return fail("ANRF_POLICY_DENIED", early.refusal, { limits });
   }
-  const verification = options.verification !== undefined ? { obligations: options.verification } : await verdictsFor(loaded, cwd);
+  let verification: { obligations: readonly ObligationResult[]; note?: string } = options.verification !== undefined ? { obligations: options.verification } : await verdictsFor(loaded, cwd);
   let policyDefault: "terminate" | "degrade" | undefined;
   if (options.operatorPolicy !== undefined) {
-    const { grant: g, refusal } = await decide(verification.obligations.map((o) => o.status));
+    const { grant: g, refusal, removed } = await decide(verification.obligations.map((o) => o.status));
+    if (removed.size > 0) verification = { ...verification, obligations: verification.obligations.map((o) => (removed.has(o.id) ? { ...o, status: "proved" as const, reason: `check removed by an approved override (${o.status})` } : o)) };
     if (refusal !== undefined) return fail("ANRF_POLICY_DENIED", refusal, { limits });
     limits = deriveLimits(document, { timeMs: g.timeMs, isolation: g.isolation });
     grants = { ...grants, mounts: g.mounts.map((m) => ({ mount: m.mount, root: m.root })) };
