@@ -9,10 +9,11 @@ import { availableParallelism } from "node:os";
 import { parseArgs, UsageError } from "../args.js";
 import { ExitCode, type CliIo } from "../io.js";
 import { collectDocumentFiles } from "../../spec/load.js";
-import { verificationPassed, verifyDocuments } from "../../verifier/index.js";
+import { summarise, verificationPassed, verifyDocuments } from "../../verifier/index.js";
 import { CACHE_FLAGS, CACHE_HELP, openCacheFromFlags, shardFromFlag } from "./verify-cache-options.js";
 import { verifyJson, verifyPretty } from "./verify-format.js";
 import { verifySarifOutput } from "./verify-sarif-read.js";
+import { openPolicyFromFlags, POLICY_FLAGS, POLICY_HELP, PolicyProblemsError, type OpenedPolicy } from "./policy-options.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -31,6 +32,9 @@ Validates ANRF documents, then proves every security obligation of their code wi
                          With --format json: one report per line (without SMT text; see anrf explain).
                          Exit code: the state of the last reports (0 or 1)
 ${CACHE_HELP}
+${POLICY_HELP}
+                       (with --policy, each document is also decided by the policy as anrf run would
+                       decide it, and every refusal is a finding: a policy gate for CI)
 
 exit codes: 0 verified (warnings allowed), 1 invalid document or refuted obligation, 2 usage or internal error
 `;
@@ -45,6 +49,7 @@ export const VERIFY_FLAGS = {
   watch: { kind: "boolean" },
   help: { kind: "boolean" },
   ...CACHE_FLAGS,
+  ...POLICY_FLAGS,
 } as const;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -60,6 +65,17 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const strict = flags["strict"] === true;
   if (flags["watch"] && shard !== undefined) throw new UsageError("--watch cannot be combined with --shard (a watch verifies everything it sees)");
   if (flags["watch"] && flags["format"] === "sarif") throw new UsageError("--watch prints pretty or json reports (one per line), not sarif");
+  if (flags["watch"] && flags["policy"] !== undefined) throw new UsageError("--policy is not applied in --watch mode yet; run anrf verify --policy FILE without --watch");
+  let policy: OpenedPolicy | undefined;
+  if (flags["policy"] !== undefined || flags["mount"] !== undefined) {
+    try {
+      policy = await openPolicyFromFlags(flags, io, { cacheDir: flags["cache"] as string | undefined, noCache: flags["no-cache"] === true });
+    } catch (error) {
+      if (!(error instanceof PolicyProblemsError)) throw error;
+      io.stderr(error.text);
+      return ExitCode.usage;
+    }
+  }
   const { cache, memo } = await openCacheFromFlags(flags, io);
   const limits = { timeoutMs: (flags["timeout"] as number | undefined) ?? DEFAULT_TIMEOUT_MS, rlimit: (flags["rlimit"] as number | undefined) ?? 0 };
   if (flags["watch"]) {
@@ -76,7 +92,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const cancel = () => controller.abort();
   process.once("SIGINT", cancel);
   try {
-    const report = await verifyDocuments(positionals, {
+    let report = await verifyDocuments(positionals, {
       cwd: io.cwd,
       ...limits,
       jobs: flags["jobs"] as number | undefined,
@@ -86,6 +102,18 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       shard,
       signal: controller.signal,
     });
+    if (policy !== undefined) {
+      const { gateDocuments } = await import("../../policy/verify-gate.js");
+      const { toolStatePaths } = await import("../../policy/tool-state.js");
+      const documents = await gateDocuments(report.documents, {
+        cwd: io.cwd,
+        source: policy.source,
+        cache: policy.cache,
+        operatorMounts: policy.mounts,
+        toolState: toolStatePaths({ cwd: io.cwd, cacheDir: policy.cacheDir, policyFile: policy.policyFile }),
+      });
+      report = { ...report, documents, summary: summarise(documents) };
+    }
     io.stdout(flags["format"] === "json" ? verifyJson(report) : flags["format"] === "sarif" ? await verifySarifOutput(report, io.cwd) : verifyPretty(report, { color: io.isTTY, strict }));
     return verificationPassed(report) ? ExitCode.ok : ExitCode.findings;
   } finally {

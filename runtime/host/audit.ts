@@ -24,6 +24,8 @@ export interface AuditRecord {
   readonly limits: unknown;
   readonly checks: { readonly inserted: number; readonly skippedByProof: number; readonly executed: number };
   readonly timing: unknown;
+  /** The operator policy's decisions (policy/): refusals, warnings, audit-level denials, overrides. */
+  readonly operatorPolicy?: unknown;
 }
 
 export function appendAudit(file: string, record: AuditRecord): void {

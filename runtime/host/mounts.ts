@@ -7,15 +7,21 @@ import { realpathSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { AnrfDocument } from "../../spec/document.js";
 import type { Grants, MountGrant } from "../guest/grants.js";
+import { inside, realpathLoose, type ToolStatePath } from "../../policy/bind-mounts.js";
 
 export interface GrantProblem {
-  readonly code: "ANRF_MOUNT_MISSING" | "ANRF_MOUNT_SHAPE" | "ANRF_NETWORK_UNSUPPORTED";
+  readonly code: "ANRF_MOUNT_MISSING" | "ANRF_MOUNT_SHAPE" | "ANRF_NETWORK_UNSUPPORTED" | "ANRF_MOUNT_TOOL_STATE";
   readonly message: string;
 }
 
 const mountShape = /^\/[^\0]*$/;
 
-export function resolveGrants(doc: AnrfDocument, baseDir: string): { grants: Grants; problems: GrantProblem[]; unsupported: string[] } {
+/**
+ * Without an operator policy (library callers acting as their own operator): the document's
+ * mounts as declared — but never one that contains or lies inside the tool's own state.
+ */
+export function resolveGrants(doc: AnrfDocument, baseDir: string, toolState: readonly ToolStatePath[] = []): { grants: Grants; problems: GrantProblem[]; unsupported: string[] } {
+  const state = toolState.map((s) => ({ ...s, real: realpathLoose(s.path) }));
   const rl = doc.security.isolation_requirements.resource_limits;
   const problems: GrantProblem[] = [];
   const unsupported: string[] = [];
@@ -31,6 +37,11 @@ export function resolveGrants(doc: AnrfDocument, baseDir: string): { grants: Gra
       try {
         const root = realpathSync(dir);
         if (!statSync(root).isDirectory()) throw new Error("not a directory");
+        const clash = state.find((t) => inside(t.real, root) || inside(root, t.real));
+        if (clash !== undefined) {
+          problems.push({ code: "ANRF_MOUNT_TOOL_STATE", message: `mount '${m.mount}' (${root}) ${inside(clash.real, root) ? "contains" : "is inside"} anrf's ${clash.what} (${clash.real}); refused` });
+          continue;
+        }
         mounts.push({ mount: m.mount, root });
       } catch {
         problems.push({ code: "ANRF_MOUNT_MISSING", message: `mount '${m.mount}': directory '${m.path}' does not exist (relative to ${baseDir})` });

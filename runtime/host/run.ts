@@ -16,7 +16,7 @@ import { deriveLimits } from "./limits.js";
 import { resolveGrants } from "./mounts.js";
 import { defaultPool, sandboxKey } from "./pool.js";
 import { outcomeToResult } from "./outcome.js";
-import type { RunLimits, RunOptions, RunResult, RunSecurity } from "./types.js";
+import type { RunLimits, RunOptions, RunPolicyReport, RunResult, RunSecurity } from "./types.js";
 
 const memo = new Map<string, Instrumented>();
 // Per-object memos for the warm path: a loaded document's hash, an instrumented module's
@@ -86,6 +86,8 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
   const cwd = process.cwd();
   const loaded = typeof doc === "string" ? await (await import("../../spec/load.js")).loadDocument(doc, { cwd }) : doc;
   const auditFile = options.audit === false ? undefined : resolve(cwd, options.audit ?? DEFAULT_AUDIT_FILE);
+  const onViolationOption = options.onViolation ?? options.policy;
+  let policyReport: RunPolicyReport | undefined;
   const fail = (code: string, message: string, extra: Partial<RunSecurity> = {}): RunResult =>
     finish(
       {
@@ -93,10 +95,11 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
         value: undefined,
         violations: [],
         error: { code, message },
-        security: { mode, checksInserted: 0, checksSkippedByProof: 0, checksExecuted: 0, limits: extra.limits ?? emptyLimits, policy: options.policy ?? "terminate", unsupportedGrants: [], ...extra },
+        security: { mode, checksInserted: 0, checksSkippedByProof: 0, checksExecuted: 0, limits: extra.limits ?? emptyLimits, policy: onViolationOption ?? "terminate", unsupportedGrants: [], ...extra },
         timing: { totalMs: performance.now() - started, instrumentMs: 0, guestMs: null, coldStart: false },
         entity: entry,
         documentHash: "",
+        ...(policyReport !== undefined ? { policy: policyReport } : {}),
       },
       loaded.file,
       entry,
@@ -115,11 +118,41 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     return fail("ANRF_UNKNOWN_ENTRY", `no Function entity named '${entry}' (declared: ${[...entities.keys()].join(", ") || "none"})`);
   }
   const documentHash = hashOf(loaded, document, loaded.module.text);
-  const limits = deriveLimits(document, { timeMs: options.timeoutMs, isolation: options.isolation, writeQuota: options.writeQuota });
-  const { grants, problems, unsupported } = resolveGrants(document, options.baseDir ?? dirname(loaded.absoluteFile));
+  let limits = deriveLimits(document, { timeMs: options.timeoutMs, isolation: options.isolation, writeQuota: options.writeQuota });
+  // With an operator policy, mounts come from the operator's bindings (policy/), never from the
+  // document's paths; without one (library callers that are their own operator), as declared.
+  // The tool's own state is out of every mount's reach, with or without a policy.
+  const ownState = [{ what: "state folder (.anrf)", path: resolve(cwd, ".anrf") }, ...(auditFile !== undefined ? [{ what: "audit log", path: auditFile }] : [])];
+  let { grants, problems, unsupported } = options.operatorPolicy !== undefined ? operatorGrants(document) : resolveGrants(document, options.baseDir ?? dirname(loaded.absoluteFile), ownState);
   if (problems.length > 0) return fail(problems[0]!.code, problems.map((p) => p.message).join("; "), { limits });
 
-  const verification = options.verification !== undefined ? { obligations: options.verification } : await verdictsFor(loaded, cwd);
+  // The operator's policy decides before anything of the document runs: first everything but
+  // the verification (so a refused document costs no proof), then with the obligations' statuses.
+  const decide = async (statuses: readonly string[] | undefined) => {
+    const { resolveRunPolicy, refusalSummary } = await import("../../policy/run-policy.js");
+    const policy = options.operatorPolicy!;
+    const resolution = await resolveRunPolicy(loaded, { ...policy, toolState: [...(policy.toolState ?? []), ...ownState] }, { cwd, mode, statuses, operatorTimeMs: options.timeoutMs, isolation: options.isolation });
+    policyReport = { name: resolution.policy.name, digest: resolution.policy.digest, allowed: resolution.allowed, findings: resolution.findings, audited: resolution.audited, decisions: resolution.decisions, overrides: resolution.overrides, quota: resolution.grant.quota };
+    const refusal = resolution.allowed ? undefined : `the operator's policy (${resolution.policy.name}) refuses this document: ${refusalSummary(resolution)}`;
+    // Obligation overrides the policy honoured AND allowed to remove their check (never a
+    // document- or rule-wide one): those obligations are instrumented as if proved.
+    const removed = new Set(resolution.overrides.flatMap((o) => (o.honoured && o.removeCheck && o.scope.kind === "obligation" ? [o.scope.id] : [])));
+    return { grant: resolution.grant, refusal, removed };
+  };
+  if (options.operatorPolicy !== undefined) {
+    const early = await decide(undefined);
+    if (early.refusal !== undefined) return fail("ANRF_POLICY_DENIED", early.refusal, { limits });
+  }
+  let verification: { obligations: readonly ObligationResult[]; note?: string } = options.verification !== undefined ? { obligations: options.verification } : await verdictsFor(loaded, cwd);
+  let policyDefault: "terminate" | "degrade" | undefined;
+  if (options.operatorPolicy !== undefined) {
+    const { grant: g, refusal, removed } = await decide(verification.obligations.map((o) => o.status));
+    if (removed.size > 0) verification = { ...verification, obligations: verification.obligations.map((o) => (removed.has(o.id) ? { ...o, status: "proved" as const, reason: `check removed by an approved override (${o.status})` } : o)) };
+    if (refusal !== undefined) return fail("ANRF_POLICY_DENIED", refusal, { limits });
+    limits = deriveLimits(document, { timeMs: g.timeMs, isolation: g.isolation, writeQuota: g.quota ?? options.writeQuota });
+    grants = { ...grants, mounts: g.mounts.map((m) => ({ mount: m.mount, root: m.root })) };
+    policyDefault = g.onViolation;
+  }
   const instrumentStarted = performance.now();
   const visitorEntities = [...entities.values()].map((e) => ({ id: e.id, name: e.name, clauses: clausesFor(document, e.id) }));
   const file = loaded.module.fromInline ? `${loaded.file}#/execution/code` : loaded.module.file;
@@ -132,7 +165,8 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     inst = instrumentMemo(`${key}:untrusted`, () => instrument({ source: loaded.module!.text, file, obligations: verification.obligations, mode, entities: visitorEntities, trustProofs: false }));
   }
   const instrumentMs = performance.now() - instrumentStarted;
-  const policy = options.policy ?? entityPolicy(entity) ?? "terminate";
+  // The operator's choice (flag, then policy file) before the document's (entity property).
+  const policy = onViolationOption ?? policyDefault ?? entityPolicy(entity) ?? "terminate";
   const security: RunSecurity = {
     mode,
     checksInserted: inst.inserted,
@@ -179,7 +213,17 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     locate: locatorOf(inst, file),
     timing: { totalMs: performance.now() - started, instrumentMs, coldStart: acquired.cold },
   });
-  return finish(result, loaded.file, entry, auditFile);
+  return finish(policyReport !== undefined ? { ...result, policy: policyReport } : result, loaded.file, entry, auditFile);
+}
+
+/** Grants before the operator's bindings are known: the document's filesystem level, no mount yet. */
+function operatorGrants(document: import("../../spec/document.js").AnrfDocument): ReturnType<typeof resolveGrants> {
+  const rl = document.security.isolation_requirements.resource_limits;
+  return {
+    grants: { filesystem: rl.filesystem, mounts: [], network: false },
+    problems: [],
+    unsupported: rl.network ? ["network: true is not endowed (no attenuated network facade in this version)"] : [],
+  };
 }
 
 const emptyLimits = {
@@ -213,6 +257,7 @@ function finish(result: RunResult, document: string, entry: string, auditFile: s
       limits: result.security.limits,
       checks: { inserted: result.security.checksInserted, skippedByProof: result.security.checksSkippedByProof, executed: result.security.checksExecuted },
       timing: result.timing,
+      ...(result.policy !== undefined ? { operatorPolicy: { name: result.policy.name, digest: result.policy.digest, allowed: result.policy.allowed, findings: result.policy.findings, audited: result.policy.audited, decisions: result.policy.decisions, overrides: result.policy.overrides } } : {}),
     });
   }
   return result;

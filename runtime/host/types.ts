@@ -89,6 +89,20 @@ export interface RunMemory {
   readonly residentLimitBytes: number;
 }
 
+export interface RunPolicyReport {
+  readonly name: string;
+  readonly digest: string;
+  readonly allowed: boolean;
+  /** Refusals (errors) and warnings, each with the JSON Pointer of the requested field. */
+  readonly findings: readonly unknown[];
+  /** Audit-level denials (recorded only). */
+  readonly audited: readonly unknown[];
+  readonly decisions: readonly unknown[];
+  readonly overrides: readonly unknown[];
+  /** ReadWrite quota from the policy (for the runtime's quota option). */
+  readonly quota: { readonly bytes: number; readonly files: number } | null;
+}
+
 export interface RunResult {
   readonly status: RunStatus;
   readonly value: unknown;
@@ -101,6 +115,8 @@ export interface RunResult {
   readonly entity: string;
   readonly documentHash: string;
   readonly memory?: RunMemory | undefined;
+  /** The operator policy's decisions for this run (when run with operatorPolicy). */
+  readonly policy?: RunPolicyReport | undefined;
 }
 
 export interface RunOptions {
@@ -109,7 +125,17 @@ export interface RunOptions {
   readonly verification?: readonly ObligationResult[] | undefined;
   /** Override the document's wall-time limit (ms). */
   readonly timeoutMs?: number | undefined;
+  /** What a violation does (`--on-violation`); `policy` is its former name, still accepted. */
+  readonly onViolation?: ViolationPolicy | undefined;
+  /** @deprecated use onViolation (the CLI's `--policy` now names the operator's policy file). */
   readonly policy?: ViolationPolicy | undefined;
+  /**
+   * The operator's policy (policy/): when given, the run is decided before anything executes —
+   * a denied document is refused (status error, ANRF_POLICY_DENIED, audited), and a granted one
+   * runs with the granted limits and the operator-bound mounts only (the document's mount paths
+   * are ignored). The CLI always gives one (the built-in default when no --policy is given).
+   */
+  readonly operatorPolicy?: import("../../policy/run-policy.js").RunPolicy | undefined;
   /** Audit trail file (JSON lines); `false` disables auditing (library use only). */
   readonly audit?: string | false | undefined;
   /** Base directory for relative mount paths (the document's folder). */
