@@ -9,7 +9,9 @@ import type { LoadedDocument } from "../../spec/load.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
 import type { CheckLocation, LoadMessage } from "../guest/protocol.js";
 import { makeLocator } from "./source-map.js";
-import { appendAudit, DEFAULT_AUDIT_FILE } from "./audit.js";
+import { DEFAULT_AUDIT_FILE, runEntries, writeAudit } from "./audit.js";
+import { overrideFor } from "../../approvals/apply.js";
+import { subjectDigest } from "../../approvals/digest.js";
 import { clausesFor, entityPolicy, fallbackOf, functionEntities } from "./document-view.js";
 import { instrument, type Instrumented } from "./instrument.js";
 import { deriveLimits } from "./limits.js";
@@ -35,6 +37,18 @@ function locatorOf(inst: Instrumented, file: string): (line: number, column: num
     const at = find(line, column);
     return at === undefined ? undefined : { file, line: at.line, column: at.column };
   };
+}
+
+const subjects = new WeakMap<LoadedDocument, string>();
+/** The approvals' subject digest of a valid document (memoised: the warm path pays it once). */
+function subjectOf(loaded: LoadedDocument): string | null {
+  if (!loaded.valid || loaded.document === undefined) return null;
+  let s = subjects.get(loaded);
+  if (s === undefined) {
+    s = subjectDigest(loaded.document, loaded.module?.text);
+    subjects.set(loaded, s);
+  }
+  return s;
 }
 
 function hashOf(loaded: LoadedDocument, document: unknown, text: string): string {
@@ -98,9 +112,10 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
         entity: entry,
         documentHash: "",
       },
-      loaded.file,
+      loaded,
       entry,
       auditFile,
+      options,
     );
 
   const document = loaded.document;
@@ -119,7 +134,15 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
   const { grants, problems, unsupported } = resolveGrants(document, options.baseDir ?? dirname(loaded.absoluteFile));
   if (problems.length > 0) return fail(problems[0]!.code, problems.map((p) => p.message).join("; "), { limits });
 
-  const verification = options.verification !== undefined ? { obligations: options.verification } : await verdictsFor(loaded, cwd);
+  const verified = options.verification !== undefined ? { obligations: options.verification } : await verdictsFor(loaded, cwd);
+  // Honoured overrides (checked by the caller against signed approvals) are reported; they remove
+  // a check only when the operator's policy explicitly says so (overrideRemovesChecks).
+  const honoured = options.overrides?.honoured ?? [];
+  const overridden = verified.obligations.filter((o) => overrideFor(honoured, { obligation: o }) !== undefined).map((o) => o.id);
+  const verification =
+    options.overrideRemovesChecks === true && overridden.length > 0
+      ? { ...verified, obligations: verified.obligations.map((o) => (overridden.includes(o.id) ? { ...o, status: "proved" as const, reason: "overridden (approved; the policy removes the check)" } : o)) }
+      : verified;
   const instrumentStarted = performance.now();
   const visitorEntities = [...entities.values()].map((e) => ({ id: e.id, name: e.name, clauses: clausesFor(document, e.id) }));
   const file = loaded.module.fromInline ? `${loaded.file}#/execution/code` : loaded.module.file;
@@ -145,6 +168,7 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     unsupportedGrants: [...unsupported, ...(verification.note ? [verification.note] : [])],
     uncovered: inst.uncovered,
     notCheckable: inst.notCheckable,
+    ...(options.overrides === undefined ? {} : { overrides: honoured, overriddenObligations: overridden }),
   };
   if (inst.diagnostics.length > 0) return fail("ANRF_MODULE_SYNTAX", inst.diagnostics.slice(0, 3).join("; "), security);
 
@@ -179,7 +203,7 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     locate: locatorOf(inst, file),
     timing: { totalMs: performance.now() - started, instrumentMs, coldStart: acquired.cold },
   });
-  return finish(result, loaded.file, entry, auditFile);
+  return finish(result, loaded, entry, auditFile, options);
 }
 
 const emptyLimits = {
@@ -194,25 +218,12 @@ const emptyLimits = {
   isolation: "thread",
 } as const;
 
-function finish(result: RunResult, document: string, entry: string, auditFile: string | undefined): RunResult {
-  if (auditFile !== undefined) {
-    appendAudit(auditFile, {
-      time: new Date().toISOString(),
-      event: "run",
-      document,
-      documentHash: result.documentHash,
-      entity: result.entity,
-      entry,
-      mode: result.security.mode,
-      status: result.status,
-      policy: result.security.policy,
-      degraded: result.degraded === true,
-      violations: result.violations,
-      error: result.error,
-      limits: result.security.limits,
-      checks: { inserted: result.security.checksInserted, skippedByProof: result.security.checksSkippedByProof, executed: result.security.checksExecuted },
-      timing: result.timing,
-    });
+function finish(result: RunResult, loaded: LoadedDocument, entry: string, auditFile: string | undefined, options: RunOptions): RunResult {
+  if (auditFile === undefined) return result;
+  const entries = runEntries(result, loaded.file, entry, subjectOf(loaded), options.overrides);
+  if (!loaded.valid) {
+    const errors = loaded.findings.filter((f) => f.severity === "error");
+    entries.unshift({ event: "validate", subject: null, details: { document: loaded.file, valid: false, errors: errors.length, rules: [...new Set(errors.map((f) => f.ruleId))] } });
   }
-  return result;
+  return { ...result, audit: writeAudit(auditFile, entries, options.auditSigner) };
 }
