@@ -33,8 +33,9 @@ export const decideOverridesByRegistry: DecideOverrides = ({ requests, approved,
     const scope = formatScope(request.scope);
     const forScope = approved.filter((a) => sameScope(a.scope, request.scope));
     const rejected: ApprovalRejection[] = [];
-    if (rule === undefined) {
-      rejected.push({ code: "ANRF_OVERRIDE_SCOPE_NOT_APPROVABLE", message: `the key registry lets no role approve ${request.scope.kind} overrides (no scopes.${request.scope.kind})` });
+    if (rule === undefined || registry.keys.size === 0) {
+      const message = registry.keys.size === 0 ? "no key registry was given (--keys FILE), so no approval can be verified" : `the key registry lets no role approve ${request.scope.kind} overrides (no scopes.${request.scope.kind})`;
+      rejected.push({ code: "ANRF_OVERRIDE_SCOPE_NOT_APPROVABLE", message });
       return { request, honoured: false, approvals: [], rejected, required: Infinity };
     }
     const counted: VerifiedApproval[] = [];

@@ -1,5 +1,6 @@
 /** Printing a RunResult (pure): JSON for machines, a short block for people. */
 import type { RunResult } from "../../runtime/index.js";
+import { clean } from "../../spec/report.js";
 
 const replacer = (_key: string, value: unknown) => (typeof value === "bigint" ? `${value.toString()}n` : value);
 
@@ -24,6 +25,9 @@ export function formatRunPretty(result: RunResult): string {
   );
   lines.push(`limits: time ${s.limits.timeMs} ms, heap ${s.limits.maxOldGenerationSizeMb} MiB, array buffers ${Math.round(s.limits.arrayBufferBytes / 1048576)} MiB, result ${Math.round(s.limits.resultBytes / 1024)} KiB`);
   if (s.checkCounts) for (const [id, n] of Object.entries(s.checkCounts)) lines.push(`  check ${id}: ${n}`);
+  // Override scopes and approver ids come from the document and its sidecar: escaped.
+  for (const o of s.overrides ?? []) lines.push(clean(`override: ${o.scope} honoured (approved by ${o.approvers.join(", ")}, until ${o.expires})`));
+  for (const id of s.overriddenObligations ?? []) lines.push(clean(`overridden: ${id} (still checked at run time)`));
   for (const u of s.unsupportedGrants) lines.push(`note: ${u}`);
   for (const u of s.uncovered ?? []) lines.push(`not enforced at run time: ${u}`);
   for (const c of s.notCheckable ?? []) lines.push(`clause not checkable at run time: ${c}`);

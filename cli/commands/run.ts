@@ -5,23 +5,28 @@
  * Exit 0 ok; 1 violation, timeout, out-of-memory, error, or an invalid document (findings
  * printed); 2 usage (bad flags, --args not a JSON array, unknown entry).
  */
-import { resolve } from "node:path";
 import { parseArgs, UsageError } from "../args.js";
 import { ExitCode, type CliIo } from "../io.js";
 import { loadDocument } from "../../spec/load.js";
 import { buildReport, documentReport, formatJson, formatPretty } from "../../spec/report.js";
 import { formatRunJson, formatRunPretty } from "./run-format.js";
+import { auditFileFromFlags, auditSignerFromFlags, overridesFor, registryFromFlags, TRUST_FLAGS, TRUST_HELP } from "./trust-options.js";
+import { clean, formatFinding } from "../../spec/report.js";
 
 export const RUN_USAGE = `usage: anrf run <doc> --entry NAME [--args JSON] [--mode production|testing|development]
-                [--format pretty|json] [--timeout ms] [--audit FILE] [--policy terminate|degrade]
-                [--isolation thread|process]
+                [--format pretty|json] [--timeout ms] [--audit-log FILE] [--policy terminate|degrade]
+                [--isolation thread|process] [--keys FILE] [--audit-key FILE]
 
 Runs one Function entity of the document in the sandbox (worker thread + SES compartment, or
 an isolated process when the document asks for process isolation), with runtime checks
 wherever the verifier did not prove the obligation. --args is a JSON array of arguments.
 --isolation process runs in an isolated child process even when the document does not ask
 for it (recommended for untrusted code). Every run is appended to the audit trail
-(default .anrf/audit.jsonl).
+(default .anrf/audit.jsonl; --audit FILE is the old name of --audit-log).
+An override the document requests is reported as honoured only with signed approvals by keys
+in --keys; the runtime checks what it covers all the same.
+
+${TRUST_HELP}
 Exit 0: ok; 1: violation, timeout, out-of-memory, error or invalid document; 2: usage error.
 `;
 
@@ -39,12 +44,16 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     audit: { kind: "string" },
     policy: { kind: "string", choices: ["terminate", "degrade"] },
     isolation: { kind: "string", choices: ["thread", "process"] },
+    ...TRUST_FLAGS,
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "no document given" : "give exactly one document");
   const entry = flags["entry"] as string | undefined;
   if (entry === undefined || entry === "") throw new UsageError("--entry NAME is required (the name of a Function entity)");
   const args = parseJsonArgs(flags["args"] as string | undefined);
   const json = flags["format"] === "json";
+  const registry = registryFromFlags(flags, io);
+  const auditFile = auditFileFromFlags(flags, io, flags["audit"] as string | undefined);
+  const auditSigner = auditSignerFromFlags(flags, io);
 
   const loaded = await loadDocument(positionals[0]!, { cwd: io.cwd });
   if (!loaded.valid || loaded.document === undefined) {
@@ -55,15 +64,21 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const names = loaded.document.semantics.entities.filter((e) => e.type === "Function").map((e) => e.name);
   if (!names.includes(entry)) throw new UsageError(`no Function entity named '${entry}' in ${positionals[0]} (entities: ${names.join(", ") || "none"})`);
 
+  const overrides = overridesFor(loaded, registry, new Date());
+  for (const f of overrides?.findings ?? []) io.stderr(formatFinding(f, { color: false }));
   const { run: runEntity } = await import("../../runtime/index.js");
   const result = await runEntity(loaded, entry, args, {
     mode: flags["mode"] as "production" | "testing" | "development" | undefined,
     timeoutMs: flags["timeout"] as number | undefined,
-    audit: resolve(io.cwd, (flags["audit"] as string | undefined) ?? ".anrf/audit.jsonl"),
+    audit: auditFile,
+    auditSigner,
+    overrides,
     policy: flags["policy"] as "terminate" | "degrade" | undefined,
     isolation: flags["isolation"] as "thread" | "process" | undefined,
   });
   io.stdout(json ? formatRunJson(result) : formatRunPretty(result));
+  // A broken log never hides the result, and never changes the exit code: it is said here.
+  if (result.audit !== undefined && !result.audit.ok) io.stderr(`anrf run: audit log not written (${result.audit.code}): ${clean(result.audit.message)}\n`);
   return result.status === "ok" ? ExitCode.ok : ExitCode.findings;
 }
 

@@ -9,10 +9,11 @@ import { availableParallelism } from "node:os";
 import { parseArgs, UsageError } from "../args.js";
 import { ExitCode, type CliIo } from "../io.js";
 import { collectDocumentFiles } from "../../spec/load.js";
-import { verificationPassed, verifyDocuments } from "../../verifier/index.js";
+import { verifyDocuments } from "../../verifier/index.js";
 import { CACHE_FLAGS, CACHE_HELP, openCacheFromFlags, shardFromFlag } from "./verify-cache-options.js";
 import { verifyJson, verifyPretty } from "./verify-format.js";
 import { verifySarifOutput } from "./verify-sarif-read.js";
+import { auditFileFromFlags, auditSignerFromFlags, registryFromFlags, TRUST_FLAGS, TRUST_HELP } from "./trust-options.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -31,6 +32,7 @@ Validates ANRF documents, then proves every security obligation of their code wi
                          With --format json: one report per line (without SMT text; see anrf explain).
                          Exit code: the state of the last reports (0 or 1)
 ${CACHE_HELP}
+${TRUST_HELP}
 
 exit codes: 0 verified (warnings allowed), 1 invalid document or refuted obligation, 2 usage or internal error
 `;
@@ -45,6 +47,7 @@ export const VERIFY_FLAGS = {
   watch: { kind: "boolean" },
   help: { kind: "boolean" },
   ...CACHE_FLAGS,
+  ...TRUST_FLAGS,
 } as const;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -60,6 +63,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const strict = flags["strict"] === true;
   if (flags["watch"] && shard !== undefined) throw new UsageError("--watch cannot be combined with --shard (a watch verifies everything it sees)");
   if (flags["watch"] && flags["format"] === "sarif") throw new UsageError("--watch prints pretty or json reports (one per line), not sarif");
+  // Trusted configuration first: a bad registry or key is a usage error before any work.
+  const trust = { registry: registryFromFlags(flags, io), auditFile: auditFileFromFlags(flags, io), auditSigner: auditSignerFromFlags(flags, io) };
   const { cache, memo } = await openCacheFromFlags(flags, io);
   const limits = { timeoutMs: (flags["timeout"] as number | undefined) ?? DEFAULT_TIMEOUT_MS, rlimit: (flags["rlimit"] as number | undefined) ?? 0 };
   if (flags["watch"]) {
@@ -76,7 +81,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const cancel = () => controller.abort();
   process.once("SIGINT", cancel);
   try {
-    const report = await verifyDocuments(positionals, {
+    const verified = await verifyDocuments(positionals, {
       cwd: io.cwd,
       ...limits,
       jobs: flags["jobs"] as number | undefined,
@@ -86,8 +91,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       shard,
       signal: controller.signal,
     });
+    const { settleVerify } = await import("./verify-overrides.js");
+    const { report, passed } = await settleVerify(verified, trust, io);
     io.stdout(flags["format"] === "json" ? verifyJson(report) : flags["format"] === "sarif" ? await verifySarifOutput(report, io.cwd) : verifyPretty(report, { color: io.isTTY, strict }));
-    return verificationPassed(report) ? ExitCode.ok : ExitCode.findings;
+    return passed ? ExitCode.ok : ExitCode.findings;
   } finally {
     process.off("SIGINT", cancel);
     await cache?.close();

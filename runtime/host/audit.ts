@@ -12,6 +12,7 @@ import { appendAuditEntries, AuditError, DEFAULT_AUDIT_LOG } from "../../audit/l
 import type { AuditEntry } from "../../audit/record.js";
 import type { Signer } from "../../proofs-cache/envelope.js";
 import type { OverrideOutcome } from "../../approvals/overrides.js";
+import { formatScope } from "../../approvals/statement.js";
 import type { RunResult } from "./types.js";
 
 export const DEFAULT_AUDIT_FILE = DEFAULT_AUDIT_LOG;
@@ -24,9 +25,9 @@ export function overrideEntries(outcome: OverrideOutcome, document: string): Aud
   const entries: AuditEntry[] = [];
   for (const d of outcome.decisions) {
     for (const a of d.approvals) {
-      entries.push({ event: "approval", subject, details: { document, keyId: a.keyId, roles: a.roles, scope: d.request.scope, justification: a.justification, expires: a.expires, approvedAt: a.approvedAt } });
+      entries.push({ event: "approval", subject, details: { document, keyId: a.keyId, roles: a.roles, scope: formatScope(d.request.scope), justification: a.justification, expires: a.expires, approvedAt: a.approvedAt } });
     }
-    entries.push({ event: "override", subject, details: { document, scope: d.request.scope, justification: d.request.justification, honoured: d.honoured, approvers: d.approvals.map((a) => a.keyId), required: d.required, reasons: d.rejected.map((r) => r.code) } });
+    entries.push({ event: "override", subject, details: { document, scope: formatScope(d.request.scope), justification: d.request.justification, honoured: d.honoured, approvers: d.approvals.map((a) => a.keyId), required: d.required, reasons: d.rejected.map((r) => r.code) } });
   }
   for (const r of outcome.check.rejected) {
     entries.push({ event: "approval-rejected", subject, details: { document, code: r.code, message: r.message, keyId: r.keyId ?? null, envelopeIndex: r.envelopeIndex ?? null } });
