@@ -37,6 +37,8 @@ export interface AppendOptions {
   /** Defaults to the OS user running anrf. */
   readonly actor?: string | undefined;
   readonly now?: () => Date;
+  /** Tries to take the log's lock before giving up (lock.ts; default 3000). */
+  readonly lockAttempts?: number | undefined;
 }
 
 let cachedActor: string | undefined;
@@ -140,7 +142,7 @@ export function appendAuditEntries(file: string, entries: readonly AuditEntry[],
       } finally {
         closeSync(fd);
       }
-    });
+    }, options.lockAttempts === undefined ? {} : { attempts: options.lockAttempts });
   } catch (error) {
     if (error instanceof AuditError) throw error;
     if (error instanceof LockError) throw new AuditError(error.code, error.message);
