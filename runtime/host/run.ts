@@ -220,7 +220,7 @@ const emptyLimits = {
 
 function finish(result: RunResult, loaded: LoadedDocument, entry: string, auditFile: string | undefined, options: RunOptions): RunResult {
   if (auditFile === undefined) return result;
-  const entries = runEntries(result, loaded.file, entry, subjectOf(loaded), options.overrides);
+  const entries = [...(options.auditEntries ?? []), ...runEntries(result, loaded.file, entry, subjectOf(loaded), options.overrides)];
   if (!loaded.valid) {
     const errors = loaded.findings.filter((f) => f.severity === "error");
     entries.unshift({ event: "validate", subject: null, details: { document: loaded.file, valid: false, errors: errors.length, rules: [...new Set(errors.map((f) => f.ruleId))] } });

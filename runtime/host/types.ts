@@ -117,4 +117,9 @@ export interface RunOptions {
    * override remove the runtime check of what it covers. Default false: the check stays.
    */
   readonly overrideRemovesChecks?: boolean | undefined;
+  /**
+   * Records the caller wants in the same append as the run's (e.g. the policy's `policy`
+   * decisions), written first, in one chain with the run's records.
+   */
+  readonly auditEntries?: readonly import("../../audit/record.js").AuditEntry[] | undefined;
 }
