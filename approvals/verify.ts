@@ -63,6 +63,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** The keyid is printed in messages: keep it short and free of control characters. */
 const shown = (keyid: string): string => JSON.stringify(keyid.length > 80 ? `${keyid.slice(0, 80)}…` : keyid);
 
+/** More envelopes than this are not examined (each costs a signature check): the rest are rejected. */
+export const MAX_APPROVALS = 256;
+
 export function checkApprovals(input: { readonly subjectDigest: string; readonly envelopes: readonly unknown[]; readonly registry: KeyRegistry; readonly now: Date }): ApprovalCheck {
   const approved: VerifiedApproval[] = [];
   const rejected: ApprovalRejection[] = [];
@@ -70,12 +73,14 @@ export function checkApprovals(input: { readonly subjectDigest: string; readonly
   const now = input.now.getTime();
   input.envelopes.forEach((envelope, envelopeIndex) => {
     const reject = (code: ApprovalRejectionCode, message: string, keyId?: string) => void rejected.push({ code, message: `approval #${envelopeIndex + 1}: ${message}`, envelopeIndex, ...(keyId === undefined ? {} : { keyId }) });
+    if (envelopeIndex >= MAX_APPROVALS) return reject("ANRF_APPROVAL_MALFORMED", `more than ${MAX_APPROVALS} approvals: not examined`);
     if (!isRecord(envelope) || typeof envelope["payload"] !== "string" || typeof envelope["payloadType"] !== "string" || !Array.isArray(envelope["signatures"])) {
       return reject("ANRF_APPROVAL_MALFORMED", "not a DSSE envelope { payloadType, payload, signatures }");
     }
     if (envelope["payloadType"] !== IN_TOTO_PAYLOAD_TYPE) return reject("ANRF_APPROVAL_MALFORMED", `payloadType is not ${IN_TOTO_PAYLOAD_TYPE}`);
     const signatures = envelope["signatures"] as unknown[];
     if (signatures.length === 0) return reject("ANRF_APPROVAL_UNSIGNED", "the envelope carries no signature");
+    if (signatures.length > 16) return reject("ANRF_APPROVAL_MALFORMED", "more than 16 signatures on one envelope");
     const body = Buffer.from(envelope["payload"], "base64");
     const message = pae(IN_TOTO_PAYLOAD_TYPE, body);
     for (const signature of signatures) {

@@ -98,6 +98,8 @@ export function verifyPretty(report: VerifyReport, options: PrettyOptions & { re
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   out += `\n${plural(s.documents, "document")}, ${s.valid} valid, ${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}\n`;
   out += `obligations: ${s.proved} proved, ${s.refuted} refuted, ${s.unknown} unknown, ${s.unsupported} unsupported, ${s.informal} informal`;
+  const overridden = report.documents.reduce((n, d) => n + Object.keys(d.overrides?.obligations ?? {}).length, 0);
+  if (overridden > 0) out += ` (${overridden} overridden by approval)`;
   if (s.skippedByShard > 0) out += ` (${s.skippedByShard} skipped by shard)`;
   out += `\n`;
   const r = report.run;

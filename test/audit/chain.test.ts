@@ -117,6 +117,17 @@ describe("audit log: hash chain", () => {
     expect(await verify(dir, true)).toMatchObject({ code: 1, out: expect.stringMatching(/ANRF_AUDIT_CHECKPOINT_MISMATCH/) });
   });
 
+  it("anrf audit checkpoint signs the current head for the operator to keep", async () => {
+    const { dir, log, lines } = makeLog(3, false);
+    writeFileSync(join(dir, "auditor.key"), auditor.privatePem);
+    const t = io(dir);
+    expect(await runCli(["audit", "checkpoint", "audit.jsonl", "--key", "auditor.key"], t)).toBe(0);
+    expect(t.out.join("")).toMatch(/checkpoint of audit\.jsonl at seq 3/);
+    expect((await verify(dir, true)).code).toBe(0);
+    rewrite(log, lines().slice(0, 2));
+    expect(await verify(dir, true)).toMatchObject({ code: 1, out: expect.stringMatching(/audit\.jsonl:3: ANRF_AUDIT_TRUNCATED/) });
+  });
+
   it("a checkpoint not signed by an 'audit' key of the registry is refused (exit 2)", async () => {
     const { dir } = makeLog(2);
     writeFileSync(join(dir, "keys.json"), JSON.stringify({ keys: [{ id: "auditor", publicKey: auditor.publicPem, roles: ["security-lead"] }] }));
