@@ -16,6 +16,7 @@ import { subjectDigest } from "../../approvals/digest.js";
 import { requestedOverrides } from "../../approvals/overrides.js";
 import { appendToSidecar, sidecarPath } from "../../approvals/sidecar.js";
 import { formatScope, parseDuration, parseScope, signApproval } from "../../approvals/statement.js";
+import { registryFromFlags } from "./trust-options.js";
 
 export const APPROVE_USAGE = `usage: anrf approve <doc> --key FILE --scope SCOPE --justification TEXT --expires DURATION [options]
 
@@ -28,6 +29,7 @@ The approval is bound to the exact code and security metadata: any later change 
   --justification TEXT  why you approve (recorded in the signed statement)
   --expires DURATION    how long the approval holds: e.g. 90m, 12h, 30d, 2w
   --approvals FILE      the sidecar to append to (default <doc>.approvals.json)
+  --keys FILE           check first that the registry lists your key under this id
 
 exit codes: 0 appended, 2 usage error
 `;
@@ -39,6 +41,7 @@ export const APPROVE_FLAGS = {
   justification: { kind: "string" },
   expires: { kind: "string" },
   approvals: { kind: "string" },
+  keys: { kind: "string" },
   help: { kind: "boolean" },
 } as const;
 
@@ -69,6 +72,12 @@ export async function run(argv: readonly string[], io: CliIo, now: () => Date = 
     throw new UsageError(`--key ${keyFile}: ${(error as Error).message.replace(/ANRF_SIGNING_KEY/g, "the key")}`);
   }
   if (signer === undefined) throw new UsageError("--key is empty");
+  const keysFile = flags["keys"] as string | undefined;
+  if (keysFile !== undefined) {
+    const listed = registryFromFlags(flags, io).keys.get(keyId);
+    if (listed === undefined) throw new UsageError(`the registry ${keysFile} has no key '${keyId}' (use --key-id, or ask the operator to add your registry entry)`);
+    if (listed.fingerprint !== signer.keyid) throw new UsageError(`the registry's key '${keyId}' is not the public half of --key ${need("key")}`);
+  }
 
   const docFile = positionals[0]!;
   const loaded = await loadDocument(docFile, { cwd: io.cwd });

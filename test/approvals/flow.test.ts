@@ -67,7 +67,11 @@ describe("keys → approve → verify → run", () => {
     const wrongScope = await anrf(dir, "approve", "doc.anrf.json", "--key", "keys/alice.key", "--scope", "rule:anrf/bounds", "--justification", "ok", "--expires", "30d");
     expect(wrongScope.code).toBe(2);
     expect(wrongScope.err).toMatch(/does not request an override of rule:anrf\/bounds/);
-    const approved = await anrf(dir, "approve", "doc.anrf.json", "--key", "keys/alice.key", "--scope", scope, "--justification", "reviewed in SEC-1", "--expires", "30d");
+    await anrf(dir, "keys", "generate", "--out", "other", "--id", "alice");
+    const mismatched = await anrf(dir, "approve", "doc.anrf.json", "--key", "other/alice.key", "--keys", "registry.json", "--scope", scope, "--justification", "ok", "--expires", "30d");
+    expect(mismatched.code).toBe(2);
+    expect(mismatched.err).toMatch(/not the public half/);
+    const approved = await anrf(dir, "approve", "doc.anrf.json", "--key", "keys/alice.key", "--keys", "registry.json", "--scope", scope, "--justification", "reviewed in SEC-1", "--expires", "30d");
     expect(approved.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, "doc.anrf.json.approvals.json"), "utf8")).approvals).toHaveLength(1);
 
