@@ -13,6 +13,9 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   explain: { summary: "show one obligation, its query, verdict and runtime consequence", load: () => import("./commands/explain.js") },
   cache: { summary: "inspect and maintain the proof cache (stats, prune, verify)", load: () => import("./commands/cache.js") },
   run: { summary: "run an entity in the sandbox with checks where proofs failed", load: () => import("./commands/run.js") },
+  keys: { summary: "generate an ed25519 key pair for approvals or audit checkpoints", load: () => import("./commands/keys.js") },
+  approve: { summary: "sign an approval of an override a document requests", load: () => import("./commands/approve.js") },
+  audit: { summary: "verify or show the hash-chained audit log; sign a checkpoint", load: () => import("./commands/audit.js") },
 };
 
 export function usage(): string {

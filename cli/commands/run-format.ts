@@ -46,6 +46,9 @@ export function formatRunPretty(result: RunResult): string {
   lines.push(`limits: time ${s.limits.timeMs} ms, heap ${s.limits.maxOldGenerationSizeMb} MiB, array buffers ${Math.round(s.limits.arrayBufferBytes / 1048576)} MiB, result ${Math.round(s.limits.resultBytes / 1024)} KiB`);
   if (result.memory) lines.push(`memory: peak resident ${(result.memory.peakResidentBytes / 1048576).toFixed(1)} MiB (killed above ${(result.memory.residentLimitBytes / 1048576).toFixed(1)} MiB)`);
   if (s.checkCounts) for (const [id, n] of Object.entries(s.checkCounts)) lines.push(`  check ${e(id)}: ${n}`);
+  // Override scopes and approver ids come from the document and its sidecar: escaped.
+  for (const o of s.overrides ?? []) lines.push(`override: ${e(o.scope)} honoured (approved by ${o.approvers.map(e).join(", ")}, until ${e(o.expires)})`);
+  for (const id of s.overriddenObligations ?? []) lines.push(`overridden: ${e(id)} (still checked at run time)`);
   for (const u of s.unsupportedGrants) lines.push(`note: ${e(u)}`);
   for (const u of s.uncovered ?? []) lines.push(`not enforced at run time: ${e(u)}`);
   for (const c of s.notCheckable ?? []) lines.push(`clause not checkable at run time: ${e(c)}`);

@@ -6,7 +6,6 @@
  * printed) or a document the operator's policy refuses (nothing runs); 2 usage (bad flags,
  * --args not a JSON array, unknown entry, a policy file with errors).
  */
-import { resolve } from "node:path";
 import { parseArgs, UsageError } from "../args.js";
 import { ExitCode, type CliIo } from "../io.js";
 import { loadDocument } from "../../spec/load.js";
@@ -15,22 +14,28 @@ import { formatRunJson, formatRunPretty } from "./run-format.js";
 import { openPolicyFromFlags, POLICY_FLAGS, POLICY_HELP, PolicyProblemsError } from "./policy-options.js";
 import { toolStatePaths } from "../../policy/tool-state.js";
 import { escapeTerminal } from "../../policy/escape.js";
+import { auditFileFromFlags, auditSignerFromFlags, overridesFor, registryFromFlags, TRUST_FLAGS, TRUST_HELP } from "./trust-options.js";
+import { clean, formatFinding } from "../../spec/report.js";
 
 export const RUN_USAGE = `usage: anrf run <doc> --entry NAME [--args JSON] [--mode production|testing|development]
-                [--format pretty|json] [--timeout ms] [--audit FILE] [--on-violation terminate|degrade]
+                [--format pretty|json] [--timeout ms] [--audit-log FILE] [--on-violation terminate|degrade]
                 [--isolation thread|process] [--policy FILE] [--mount NAME=DIR]...
+                [--keys FILE] [--audit-key FILE]
 
 Runs one Function entity of the document in the sandbox (worker thread + SES compartment, or
 an isolated process when the document asks for process isolation), with runtime checks
 wherever the verifier did not prove the obligation. --args is a JSON array of arguments.
 --isolation process runs in an isolated child process even when the document does not ask
 for it (recommended for untrusted code). Every run is appended to the audit trail
-(default .anrf/audit.jsonl).
+(default .anrf/audit.jsonl; --audit FILE is the old name of --audit-log).
 The document only requests; the operator's policy grants (docs/policy.md). A document the
 policy refuses does not run (exit 1, audited); granted limits and operator-bound mounts apply.
 --on-violation (formerly --policy terminate|degrade) says what a violation does; the policy
 file may set its default (@on_violation).
 ${POLICY_HELP}
+An override the document requests is honoured only with signed approvals by keys in --keys
+that the policy authorises; the runtime checks what it covers unless the policy removes the check.
+${TRUST_HELP}
 Exit 0: ok; 1: violation, timeout, out-of-memory, error, invalid or refused document;
 2: usage error or a policy file with errors.
 `;
@@ -45,6 +50,7 @@ export const RUN_FLAGS = {
   "on-violation": { kind: "string", choices: ["terminate", "degrade"] },
   isolation: { kind: "string", choices: ["thread", "process"] },
   ...POLICY_FLAGS,
+  ...TRUST_FLAGS,
 } as const;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -58,6 +64,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (entry === undefined || entry === "") throw new UsageError("--entry NAME is required (the name of a Function entity)");
   const args = parseJsonArgs(flags["args"] as string | undefined);
   const json = flags["format"] === "json";
+  const registry = registryFromFlags(flags, io);
+  const audit = auditFileFromFlags(flags, io, flags["audit"] as string | undefined);
+  const auditSigner = auditSignerFromFlags(flags, io);
 
   const loaded = await loadDocument(positionals[0]!, { cwd: io.cwd });
   if (!loaded.valid || loaded.document === undefined) {
@@ -83,12 +92,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   for (const name of policy.mounts.keys()) {
     if (!declared.has(name)) throw new UsageError(`--mount ${name}: ${positionals[0]} declares no mount '${name}' (declared: ${[...declared].join(", ") || "none"})`);
   }
-  const audit = resolve(io.cwd, (flags["audit"] as string | undefined) ?? ".anrf/audit.jsonl");
+  const overrides = overridesFor(loaded, registry, new Date());
+  for (const f of overrides?.findings ?? []) io.stderr(formatFinding(f, { color: false }));
   const { run: runEntity } = await import("../../runtime/index.js");
   const result = await runEntity(loaded, entry, args, {
     mode: flags["mode"] as "production" | "testing" | "development" | undefined,
     timeoutMs: flags["timeout"] as number | undefined,
     audit,
+    auditSigner,
+    overrides,
     onViolation: flags["on-violation"] as "terminate" | "degrade" | undefined,
     isolation: flags["isolation"] as "thread" | "process" | undefined,
     operatorPolicy: {
@@ -99,6 +111,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     },
   });
   io.stdout(json ? formatRunJson(result) : formatRunPretty(result) + policyLines(result.policy?.findings ?? []));
+  // A broken log never hides the result, and never changes the exit code: it is said here.
+  if (result.audit !== undefined && !result.audit.ok) io.stderr(`anrf run: audit log not written (${result.audit.code}): ${clean(result.audit.message)}\n`);
   return result.status === "ok" ? ExitCode.ok : ExitCode.findings;
 }
 

@@ -15,11 +15,17 @@ export function verifyJsonValue(report: VerifyReport) {
   const base = buildReport(report.documents.map((d) => documentReport(d.file, d.findings)));
   const s = report.summary;
   return {
-    documents: base.documents.map((d, i) => ({
-      ...d,
-      obligations: report.documents[i]!.obligations.map(obligationJson),
-      skippedByShard: report.documents[i]!.skippedByShard,
-    })),
+    documents: base.documents.map((d, i) => {
+      // Honoured overrides (approvals/apply.ts): covered findings and obligations carry `overridden`.
+      const overrides = report.documents[i]!.overrides;
+      return {
+        ...d,
+        findings: overrides === undefined ? d.findings : d.findings.map((f, k) => (overrides.findings[k] === undefined ? f : { ...f, overridden: overrides.findings[k] })),
+        obligations: report.documents[i]!.obligations.map((o) => (overrides?.obligations[o.id] === undefined ? obligationJson(o) : { ...obligationJson(o), overridden: overrides.obligations[o.id] })),
+        skippedByShard: report.documents[i]!.skippedByShard,
+        ...(overrides === undefined ? {} : { overrides: { subject: overrides.subject, honoured: overrides.honoured } }),
+      };
+    }),
     summary: {
       ...base.summary,
       proved: s.proved,
@@ -60,20 +66,30 @@ export function formatCounterexample(cx: ObligationResult["counterexample"]): st
     .join(", ");
 }
 
+const overrideNote = (o: { readonly scope: string; readonly approvers: readonly string[]; readonly expires: string; readonly justification: string }): string =>
+  `by approved override ${o.scope} (${o.approvers.join(", ")}, until ${o.expires}): ${o.justification}`;
+
 export function verifyPretty(report: VerifyReport, options: PrettyOptions & { readonly strict: boolean }): string {
   let out = "";
   for (const d of report.documents) {
-    const refuted = d.obligations.some((o) => o.status === "refuted");
+    const refuted = d.obligations.some((o) => o.status === "refuted" && d.overrides?.obligations[o.id] === undefined);
     const status = !d.valid ? paint(options.color, "31", "invalid") : refuted ? paint(options.color, "31", "refuted") : paint(options.color, "32", "valid");
     const proved = d.obligations.filter((o) => o.status === "proved").length;
     out += `${clean(d.file)}: ${status} (${proved}/${d.obligations.length} obligations proved)\n`;
-    for (const f of d.findings) out += formatFinding(f, options);
+    d.findings.forEach((f, i) => {
+      out += formatFinding(f, options);
+      const by = d.overrides?.findings[i];
+      if (by !== undefined) out += `      ${paint(options.color, "36", "overridden")} ${clean(overrideNote(by))}\n`;
+    });
     const skipped = new Set(d.skippedByShard);
     for (const o of d.obligations) {
       if (o.status === "proved" || skipped.has(o.id)) continue;
       const where = `${clean(o.location.file)}:${o.location.line}:${o.location.column}`;
-      out += `  ${paint(options.color, STATUS_COLOR[o.status], o.status.padEnd(11))} ${paint(options.color, "1", clean(o.id))}  ${where}\n`;
-      out += `      ${clean(o.description)} — ${clean(o.reason)}\n`;
+      const by = d.overrides?.obligations[o.id];
+      const word = by === undefined ? paint(options.color, STATUS_COLOR[o.status], o.status.padEnd(11)) : paint(options.color, "36", "overridden".padEnd(11));
+      out += `  ${word} ${paint(options.color, "1", clean(o.id))}  ${where}\n`;
+      out += `      ${clean(o.description)} — ${by === undefined ? "" : `${o.status}: `}${clean(o.reason)}\n`;
+      if (by !== undefined) out += `      ${clean(overrideNote(by))}; still checked at run time\n`;
       if (o.counterexample !== null) out += `      ${paint(options.color, "31", "counterexample:")} ${clean(formatCounterexample(o.counterexample))}\n`;
     }
     if (skipped.size > 0) out += `  ${skipped.size} obligation(s) left to other shards (${report.run.shard?.index}/${report.run.shard?.count} ran here)\n`;
@@ -82,6 +98,8 @@ export function verifyPretty(report: VerifyReport, options: PrettyOptions & { re
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   out += `\n${plural(s.documents, "document")}, ${s.valid} valid, ${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}\n`;
   out += `obligations: ${s.proved} proved, ${s.refuted} refuted, ${s.unknown} unknown, ${s.unsupported} unsupported, ${s.informal} informal`;
+  const overridden = report.documents.reduce((n, d) => n + Object.keys(d.overrides?.obligations ?? {}).length, 0);
+  if (overridden > 0) out += ` (${overridden} overridden by approval)`;
   if (s.skippedByShard > 0) out += ` (${s.skippedByShard} skipped by shard)`;
   out += `\n`;
   const r = report.run;

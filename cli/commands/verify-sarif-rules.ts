@@ -59,6 +59,7 @@ const KINDS: Record<ObligationKind, { readonly short: string; readonly full: str
 const VERIFIER_FINDINGS: Record<string, string> = {
   unverifiable: "a code-level guarantee of a document without checkable code cannot be verified",
   extract: "obligation extraction failed (a bug in anrf): the module is not verified",
+  override: "an override the document requests is not honoured (no valid signed approval) or is malformed",
 };
 
 const STATUSES =

@@ -39,6 +39,8 @@ export interface SarifDocument {
   readonly findings: readonly Finding[];
   readonly obligations: readonly ObligationResult[];
   readonly skippedByShard: readonly string[];
+  /** Honoured overrides (approvals/apply.ts): covered results get a SARIF suppression. */
+  readonly overrides?: import("../../approvals/apply.js").DocumentOverrides | undefined;
 }
 
 type Level = "error" | "warning" | "note";
@@ -54,7 +56,19 @@ interface SarifResult {
   readonly locations: readonly SarifLocation[];
   readonly partialFingerprints: Readonly<Record<string, string>>;
   readonly properties: Readonly<Record<string, unknown>>;
+  readonly suppressions?: readonly SarifSuppression[];
 }
+
+interface SarifSuppression {
+  readonly kind: "external";
+  readonly status: "accepted";
+  readonly justification: string;
+  readonly properties: { readonly scope: string; readonly approvers: readonly string[]; readonly expires: string };
+}
+
+/** An approved override is an external suppression (the approval lives outside the source). */
+const suppression = (o: import("../../approvals/overrides.js").AppliedOverride | undefined): { suppressions?: readonly SarifSuppression[] } =>
+  o === undefined ? {} : { suppressions: [{ kind: "external", status: "accepted", justification: o.justification, properties: { scope: o.scope, approvers: o.approvers, expires: o.expires } }] };
 
 /** Ends a piece of text with exactly one full stop (document text may carry its own). */
 const sentence = (text: string): string => {
@@ -106,7 +120,7 @@ export function sarifLog(documents: readonly SarifDocument[], properties: Readon
   const results: SarifResult[] = [];
   for (const d of documents) {
     const document = artifactLocation(options, path.resolve(options.cwd, d.file)).uri;
-    for (const f of d.findings) {
+    for (const [i, f] of d.findings.entries()) {
       results.push({
         ruleId: f.ruleId,
         ruleIndex: index.get(f.ruleId)!,
@@ -115,6 +129,7 @@ export function sarifLog(documents: readonly SarifDocument[], properties: Readon
         locations: [findingLocation(options, d.file, f.path)],
         partialFingerprints: fingerprint(document, ["finding", f.ruleId, f.path, withoutPositions(f.message)]),
         properties: { jsonPointer: f.path },
+        ...suppression(d.overrides?.findings[i]),
       });
     }
     const skipped = new Set(d.skippedByShard);
@@ -131,6 +146,7 @@ export function sarifLog(documents: readonly SarifDocument[], properties: Readon
         locations: [location],
         partialFingerprints: fingerprint(document, ["obligation", o.entity, o.kind, withoutPositions(o.description), o.clause ?? null]),
         properties: { document, obligationId: o.id, entity: o.entity, status: o.status, ...(o.counterexample === null ? {} : { counterexample: o.counterexample }) },
+        ...suppression(d.overrides?.obligations[o.id]),
       });
     }
   }

@@ -9,11 +9,12 @@ import { availableParallelism } from "node:os";
 import { parseArgs, UsageError } from "../args.js";
 import { ExitCode, type CliIo } from "../io.js";
 import { collectDocumentFiles } from "../../spec/load.js";
-import { summarise, verificationPassed, verifyDocuments } from "../../verifier/index.js";
+import { summarise, verifyDocuments } from "../../verifier/index.js";
 import { CACHE_FLAGS, CACHE_HELP, openCacheFromFlags, shardFromFlag } from "./verify-cache-options.js";
 import { verifyJson, verifyPretty } from "./verify-format.js";
 import { verifySarifOutput } from "./verify-sarif-read.js";
 import { openPolicyFromFlags, POLICY_FLAGS, POLICY_HELP, PolicyProblemsError, type OpenedPolicy } from "./policy-options.js";
+import { auditFileFromFlags, auditSignerFromFlags, registryFromFlags, TRUST_FLAGS, TRUST_HELP } from "./trust-options.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -35,6 +36,7 @@ ${CACHE_HELP}
 ${POLICY_HELP}
                        (with --policy, each document is also decided by the policy as anrf run would
                        decide it, and every refusal is a finding: a policy gate for CI)
+${TRUST_HELP}
 
 exit codes: 0 verified (warnings allowed), 1 invalid document or refuted obligation, 2 usage or internal error
 `;
@@ -50,6 +52,7 @@ export const VERIFY_FLAGS = {
   help: { kind: "boolean" },
   ...CACHE_FLAGS,
   ...POLICY_FLAGS,
+  ...TRUST_FLAGS,
 } as const;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -65,6 +68,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const strict = flags["strict"] === true;
   if (flags["watch"] && shard !== undefined) throw new UsageError("--watch cannot be combined with --shard (a watch verifies everything it sees)");
   if (flags["watch"] && flags["format"] === "sarif") throw new UsageError("--watch prints pretty or json reports (one per line), not sarif");
+  // Trusted configuration first: a bad registry or key is a usage error before any work.
+  const trust = { registry: registryFromFlags(flags, io), auditFile: auditFileFromFlags(flags, io), auditSigner: auditSignerFromFlags(flags, io) };
   if (flags["watch"] && flags["policy"] !== undefined) throw new UsageError("--policy is not applied in --watch mode yet; run anrf verify --policy FILE without --watch");
   let policy: OpenedPolicy | undefined;
   if (flags["policy"] !== undefined || flags["mount"] !== undefined) {
@@ -114,8 +119,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       });
       report = { ...report, documents, summary: summarise(documents) };
     }
+    const { settleVerify } = await import("./verify-overrides.js");
+    const settled = await settleVerify(report, trust, io);
+    report = settled.report;
+    const passed = settled.passed;
     io.stdout(flags["format"] === "json" ? verifyJson(report) : flags["format"] === "sarif" ? await verifySarifOutput(report, io.cwd) : verifyPretty(report, { color: io.isTTY, strict }));
-    return verificationPassed(report) ? ExitCode.ok : ExitCode.findings;
+    return passed ? ExitCode.ok : ExitCode.findings;
   } finally {
     process.off("SIGINT", cancel);
     await cache?.close();

@@ -9,7 +9,9 @@ import type { LoadedDocument } from "../../spec/load.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
 import type { CheckLocation, LoadMessage } from "../guest/protocol.js";
 import { makeLocator } from "./source-map.js";
-import { appendAudit, DEFAULT_AUDIT_FILE } from "./audit.js";
+import { DEFAULT_AUDIT_FILE, runEntries, writeAudit } from "./audit.js";
+import { overrideFor } from "../../approvals/apply.js";
+import { subjectDigest } from "../../approvals/digest.js";
 import { clausesFor, entityPolicy, fallbackOf, functionEntities } from "./document-view.js";
 import { instrument, type Instrumented } from "./instrument.js";
 import { deriveLimits } from "./limits.js";
@@ -35,6 +37,18 @@ function locatorOf(inst: Instrumented, file: string): (line: number, column: num
     const at = find(line, column);
     return at === undefined ? undefined : { file, line: at.line, column: at.column };
   };
+}
+
+const subjects = new WeakMap<LoadedDocument, string>();
+/** The approvals' subject digest of a valid document (memoised: the warm path pays it once). */
+function subjectOf(loaded: LoadedDocument): string | null {
+  if (!loaded.valid || loaded.document === undefined) return null;
+  let s = subjects.get(loaded);
+  if (s === undefined) {
+    s = subjectDigest(loaded.document, loaded.module?.text);
+    subjects.set(loaded, s);
+  }
+  return s;
 }
 
 function hashOf(loaded: LoadedDocument, document: unknown, text: string): string {
@@ -101,9 +115,10 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
         documentHash: "",
         ...(policyReport !== undefined ? { policy: policyReport } : {}),
       },
-      loaded.file,
+      loaded,
       entry,
       auditFile,
+      options,
     );
 
   const document = loaded.document;
@@ -131,28 +146,43 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
   const decide = async (statuses: readonly string[] | undefined) => {
     const { resolveRunPolicy, refusalSummary } = await import("../../policy/run-policy.js");
     const policy = options.operatorPolicy!;
-    const resolution = await resolveRunPolicy(loaded, { ...policy, toolState: [...(policy.toolState ?? []), ...ownState] }, { cwd, mode, statuses, operatorTimeMs: options.timeoutMs, isolation: options.isolation });
+    // The approvals the caller verified (approvals/) are the policy's evidence; the policy decides.
+    const evidence = { approvals: policy.approvals ?? options.overrides?.check, overrideRequests: policy.overrideRequests ?? options.overrides?.requests };
+    const resolution = await resolveRunPolicy(loaded, { ...policy, ...evidence, toolState: [...(policy.toolState ?? []), ...ownState] }, { cwd, mode, statuses, operatorTimeMs: options.timeoutMs, isolation: options.isolation });
     policyReport = { name: resolution.policy.name, digest: resolution.policy.digest, allowed: resolution.allowed, findings: resolution.findings, audited: resolution.audited, decisions: resolution.decisions, overrides: resolution.overrides, quota: resolution.grant.quota };
     const refusal = resolution.allowed ? undefined : `the operator's policy (${resolution.policy.name}) refuses this document: ${refusalSummary(resolution)}`;
     // Obligation overrides the policy honoured AND allowed to remove their check (never a
     // document- or rule-wide one): those obligations are instrumented as if proved.
     const removed = new Set(resolution.overrides.flatMap((o) => (o.honoured && o.removeCheck && o.scope.kind === "obligation" ? [o.scope.id] : [])));
-    return { grant: resolution.grant, refusal, removed };
+    const honouredScopes = new Set(resolution.overrides.flatMap((o) => (o.honoured ? [o.scope.kind === "document" ? "document" : `${o.scope.kind}:${o.scope.id}`] : [])));
+    return { grant: resolution.grant, refusal, removed, honouredScopes };
   };
   if (options.operatorPolicy !== undefined) {
     const early = await decide(undefined);
     if (early.refusal !== undefined) return fail("ANRF_POLICY_DENIED", early.refusal, { limits });
   }
   let verification: { obligations: readonly ObligationResult[]; note?: string } = options.verification !== undefined ? { obligations: options.verification } : await verdictsFor(loaded, cwd);
+  const decided = verification.obligations;
   let policyDefault: "terminate" | "degrade" | undefined;
+  // Honoured overrides (checked by the caller against signed approvals) are reported; they remove
+  // a check only when the operator's policy explicitly says so.
+  let honoured = options.overrides?.honoured ?? [];
   if (options.operatorPolicy !== undefined) {
-    const { grant: g, refusal, removed } = await decide(verification.obligations.map((o) => o.status));
+    const { grant: g, refusal, removed, honouredScopes } = await decide(verification.obligations.map((o) => o.status));
+    // With an operator policy, the policy's decision is the one that counts (approvals/decide.ts's
+    // registry rule is the fallback for library callers without a policy).
+    honoured = honoured.filter((h) => honouredScopes.has(h.scope));
     if (removed.size > 0) verification = { ...verification, obligations: verification.obligations.map((o) => (removed.has(o.id) ? { ...o, status: "proved" as const, reason: `check removed by an approved override (${o.status})` } : o)) };
     if (refusal !== undefined) return fail("ANRF_POLICY_DENIED", refusal, { limits });
     limits = deriveLimits(document, { timeMs: g.timeMs, isolation: g.isolation, writeQuota: g.quota ?? options.writeQuota });
     grants = { ...grants, mounts: g.mounts.map((m) => ({ mount: m.mount, root: m.root })) };
     policyDefault = g.onViolation;
   }
+  if (options.operatorPolicy === undefined && options.overrideRemovesChecks === true) {
+    const covered = new Set(verification.obligations.filter((o) => overrideFor(honoured, { obligation: o }) !== undefined).map((o) => o.id));
+    if (covered.size > 0) verification = { ...verification, obligations: verification.obligations.map((o) => (covered.has(o.id) ? { ...o, status: "proved" as const, reason: "overridden (approved; the policy removes the check)" } : o)) };
+  }
+  const overridden = decided.filter((o) => overrideFor(honoured, { obligation: o }) !== undefined).map((o) => o.id);
   const instrumentStarted = performance.now();
   const visitorEntities = [...entities.values()].map((e) => ({ id: e.id, name: e.name, clauses: clausesFor(document, e.id) }));
   const file = loaded.module.fromInline ? `${loaded.file}#/execution/code` : loaded.module.file;
@@ -179,6 +209,7 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     unsupportedGrants: [...unsupported, ...(verification.note ? [verification.note] : [])],
     uncovered: inst.uncovered,
     notCheckable: inst.notCheckable,
+    ...(options.overrides === undefined ? {} : { overrides: honoured, overriddenObligations: overridden }),
   };
   if (inst.diagnostics.length > 0) return fail("ANRF_MODULE_SYNTAX", inst.diagnostics.slice(0, 3).join("; "), security);
 
@@ -213,9 +244,9 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     locate: locatorOf(inst, file),
     timing: { totalMs: performance.now() - started, instrumentMs, coldStart: acquired.cold },
   });
-  return finish(policyReport !== undefined ? { ...result, policy: policyReport } : result, loaded.file, entry, auditFile);
+  const withPolicy = policyReport !== undefined ? { ...result, policy: policyReport } : result;
+  return finish(withPolicy, loaded, entry, auditFile, options);
 }
-
 /** Grants before the operator's bindings are known: the document's filesystem level, no mount yet. */
 function operatorGrants(document: import("../../spec/document.js").AnrfDocument): ReturnType<typeof resolveGrants> {
   const rl = document.security.isolation_requirements.resource_limits;
@@ -239,26 +270,16 @@ const emptyLimits = {
   writeQuota: { bytes: 0, files: 0 },
 } as const;
 
-function finish(result: RunResult, document: string, entry: string, auditFile: string | undefined): RunResult {
-  if (auditFile !== undefined) {
-    appendAudit(auditFile, {
-      time: new Date().toISOString(),
-      event: "run",
-      document,
-      documentHash: result.documentHash,
-      entity: result.entity,
-      entry,
-      mode: result.security.mode,
-      status: result.status,
-      policy: result.security.policy,
-      degraded: result.degraded === true,
-      violations: result.violations,
-      error: result.error,
-      limits: result.security.limits,
-      checks: { inserted: result.security.checksInserted, skippedByProof: result.security.checksSkippedByProof, executed: result.security.checksExecuted },
-      timing: result.timing,
-      ...(result.policy !== undefined ? { operatorPolicy: { name: result.policy.name, digest: result.policy.digest, allowed: result.policy.allowed, findings: result.policy.findings, audited: result.policy.audited, decisions: result.policy.decisions, overrides: result.policy.overrides } } : {}),
-    });
+function finish(result: RunResult, loaded: LoadedDocument, entry: string, auditFile: string | undefined, options: RunOptions): RunResult {
+  if (auditFile === undefined) return result;
+  const entries = [...(options.auditEntries ?? []), ...runEntries(result, loaded.file, entry, subjectOf(loaded), options.overrides)];
+  if (!loaded.valid) {
+    const errors = loaded.findings.filter((f) => f.severity === "error");
+    entries.unshift({ event: "validate", subject: null, details: { document: loaded.file, valid: false, errors: errors.length, rules: [...new Set(errors.map((f) => f.ruleId))] } });
   }
-  return result;
+  if (result.policy !== undefined) {
+    const p = result.policy;
+    entries.unshift({ event: "policy", subject: subjectOf(loaded), details: { document: loaded.file, name: p.name, digest: p.digest, allowed: p.allowed, findings: p.findings, audited: p.audited, decisions: p.decisions, overrides: p.overrides } });
+  }
+  return { ...result, audit: writeAudit(auditFile, entries, options.auditSigner) };
 }

@@ -62,6 +62,9 @@ export interface RunSecurity {
   readonly uncovered?: readonly string[] | undefined;
   /** Contract clauses that cannot be evaluated at run time. */
   readonly notCheckable?: readonly string[] | undefined;
+  /** Honoured overrides (signed approvals checked, approvals/) and the unproved obligations they cover. */
+  readonly overrides?: readonly import("../../approvals/overrides.js").AppliedOverride[] | undefined;
+  readonly overriddenObligations?: readonly string[] | undefined;
 }
 
 export interface RunTiming {
@@ -117,6 +120,8 @@ export interface RunResult {
   readonly memory?: RunMemory | undefined;
   /** The operator policy's decisions for this run (when run with operatorPolicy). */
   readonly policy?: RunPolicyReport | undefined;
+  /** Whether the run's audit records were written (a broken log never hides the result). */
+  readonly audit?: import("./audit.js").AuditStatus | undefined;
 }
 
 export interface RunOptions {
@@ -153,4 +158,21 @@ export interface RunOptions {
    * is a capability violation.
    */
   readonly writeQuota?: Partial<WriteQuota> | undefined;
+  /** Signs an audit checkpoint after this run's records (audit/checkpoint.ts). */
+  readonly auditSigner?: import("../../proofs-cache/envelope.js").Signer | undefined;
+  /**
+   * Overrides evaluated by the caller (approvals/overrides.ts: evaluateOverrides) for this exact
+   * document: reported in `security.overrides` and audited. Covered obligations keep their checks.
+   */
+  readonly overrides?: import("../../approvals/overrides.js").OverrideOutcome | undefined;
+  /**
+   * Seam for the policy: only when the operator's policy explicitly allows it may an honoured
+   * override remove the runtime check of what it covers. Default false: the check stays.
+   */
+  readonly overrideRemovesChecks?: boolean | undefined;
+  /**
+   * Records the caller wants in the same append as the run's (e.g. the policy's `policy`
+   * decisions), written first, in one chain with the run's records.
+   */
+  readonly auditEntries?: readonly import("../../audit/record.js").AuditEntry[] | undefined;
 }

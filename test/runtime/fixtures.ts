@@ -85,9 +85,11 @@ export interface AuditLine {
   readonly mode: string;
 }
 
+/** The `run` records of an audit log, as their details. */
 export function readAudit(file: string): AuditLine[] {
   try {
-    return readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as AuditLine);
+    // The chained log (audit/record.ts): one `run` record per run, its facts under `details`.
+    return readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { event: string; details: AuditLine }).filter((r) => r.event === "run").map((r) => r.details);
   } catch {
     return [];
   }

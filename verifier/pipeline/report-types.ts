@@ -17,6 +17,8 @@ export interface DocumentVerification {
    * are never treated as failures, even under --strict.
    */
   readonly skippedByShard: readonly string[];
+  /** Honoured overrides and what they cover (approvals/apply.ts); absent when the document requests none. */
+  readonly overrides?: import("../../approvals/apply.js").DocumentOverrides | undefined;
 }
 
 export type StatusCounts = Readonly<Record<ObligationStatus, number>>;
