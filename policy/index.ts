@@ -127,8 +127,11 @@ export async function resolvePolicy(loaded: LoadedDocument, source: PolicySource
   const decisions = await decideCached(source, cache, requests);
   const evaluation = evaluate(source, requests, decisions);
 
+  // The approvals room's requestedOverrides (approvals/overrides.ts) already includes the
+  // document scope when override_status asks for it without a narrower list; without it, the
+  // document-level request is the only one.
   const overrideRequests: OverrideRequest[] = [...(options.overrideRequests ?? [])];
-  if (doc.security.override_status) overrideRequests.unshift({ scope: { kind: "document" }, path: "/security/override_status", justification: doc.security.override_justification ?? "" });
+  if (options.overrideRequests === undefined && doc.security.override_status) overrideRequests.unshift({ scope: { kind: "document" }, path: "/security/override_status", justification: doc.security.override_justification ?? "" });
   const overrides =
     overrideRequests.length === 0
       ? { decisions: [], findings: [] }

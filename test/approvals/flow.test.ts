@@ -4,6 +4,7 @@
  * the run passes), run (the override is reported and the check still fires), change the code
  * (the approval is void: verify fails again). Plus the commands' refusals.
  */
+import { DEFAULT_POLICY } from "../../policy/default-policy.js";
 import { describe, expect, it } from "vitest";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
@@ -95,7 +96,20 @@ describe("keys → approve → verify → run", () => {
     expect(result.suppressions).toEqual([expect.objectContaining({ kind: "external", status: "accepted", justification: "callers always pass a valid index" })]);
 
     // run: the override is reported, and the check still fires on a bad index.
-    const ran = await anrf(dir, "run", "doc.anrf.json", "--entry", "at", "--args", "[[1],4]", "--keys", "registry.json", "--mode", "development");
+    // anrf run decides with the operator's policy (the built-in default honours no override): this
+    // one lets a security lead approve obligation overrides, one approver suffices, checks stay.
+    writeFileSync(join(dir, "ops.cedar"), `${DEFAULT_POLICY}
+@id("leads-approve")
+permit (principal in Anrf::Role::"security-lead", action == Anrf::Action::"approveOverride", resource)
+when { resource.kind == "obligation" };
+
+@id("one-lead")
+permit (principal, action == Anrf::Action::"honourOverride", resource)
+when { context.justified && context.approvers >= 1 };
+`);
+    const refusedByDefault = await anrf(dir, "run", "doc.anrf.json", "--entry", "at", "--args", "[[1],4]", "--keys", "registry.json", "--mode", "development");
+    expect(refusedByDefault.out).not.toMatch(/override: .* honoured/);
+    const ran = await anrf(dir, "run", "doc.anrf.json", "--entry", "at", "--args", "[[1],4]", "--keys", "registry.json", "--policy", "ops.cedar", "--mode", "development");
     expect(ran.code).toBe(1);
     expect(ran.out).toMatch(/status: violation/);
     expect(ran.out).toMatch(new RegExp(`override: ${scope.replace(/[/.]/g, "\\$&")} honoured \\(approved by alice`));

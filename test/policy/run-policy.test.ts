@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 /**
  * The policy at the enforcement point: run() with an operator policy refuses a denied
  * document before anything of it runs (audited), runs a granted one with the granted limits
@@ -40,10 +41,12 @@ describe("run() with an operator policy", () => {
     expect(existsSync(join(out, "pwned.txt"))).toBe(false);
     expect(r.policy!.allowed).toBe(false);
     expect((r.policy!.findings as { path: string }[]).map((f) => f.path)).toContain("/security/isolation_requirements/resource_limits/filesystem");
-    const [line] = readAudit(audit) as unknown as { error: { code: string }; operatorPolicy: { allowed: boolean; findings: unknown[] } }[];
-    expect(line!.error.code).toBe("ANRF_POLICY_DENIED");
-    expect(line!.operatorPolicy.allowed).toBe(false);
-    expect(line!.operatorPolicy.findings.length).toBeGreaterThan(0);
+    // One chain: the policy's decisions, then the run that did not start.
+    const records = readFileSync(audit, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { event: string; details: { error?: { code: string }; allowed?: boolean; findings?: unknown[] } });
+    expect(records.map((r) => r.event)).toEqual(["policy", "run"]);
+    expect(records[1]!.details.error!.code).toBe("ANRF_POLICY_DENIED");
+    expect(records[0]!.details.allowed).toBe(false);
+    expect(records[0]!.details.findings!.length).toBeGreaterThan(0);
   });
 
   it("the /etc document reads /etc/passwd only with a granting policy and the operator's binding", async () => {
