@@ -14,6 +14,7 @@ import { realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { AnrfDocument } from "../spec/document.js";
 import { error, type Finding } from "../spec/finding.js";
+import { escapeTerminal as esc } from "./escape.js";
 import type { MountBinding } from "./requests.js";
 
 export interface ToolStatePath {
@@ -93,8 +94,8 @@ export function bindMounts(
         error(
           "mount-binding",
           binding === "document" ? `${at}/path` : at,
-          binding === "operator" ? `mount '${m.mount}': the operator's directory '${operatorDir}' does not exist or is not a directory` : `mount '${m.mount}': the document's directory '${m.path}' does not exist (relative to ${documentDir})`,
-          binding === "operator" ? "check the --mount NAME=DIR argument" : `bind it with --mount ${m.mount}=DIR`,
+          binding === "operator" ? `mount '${esc(m.mount)}': the operator's directory '${esc(operatorDir ?? "")}' does not exist or is not a directory` : `mount '${esc(m.mount)}': the document's directory '${esc(m.path)}' does not exist (relative to ${documentDir})`,
+          binding === "operator" ? "check the --mount NAME=DIR argument" : `bind it with --mount ${esc(m.mount)}=DIR`,
         ),
       );
       bindings.set(m.mount, { binding, path: binding === "operator" ? wanted : m.path });
@@ -106,8 +107,8 @@ export function bindMounts(
         error(
           "mount-binding",
           `${at}/path`,
-          `mount '${m.mount}': the document's path '${m.path}' resolves to ${root}, outside the document's folder ${docTree}`,
-          `a document may only name directories inside its own folder; the operator can bind it with --mount ${m.mount}=DIR`,
+          `mount '${esc(m.mount)}': the document's path '${esc(m.path)}' resolves to ${esc(root)}, outside the document's folder ${docTree}`,
+          `a document may only name directories inside its own folder; the operator can bind it with --mount ${esc(m.mount)}=DIR`,
         ),
       );
       return;
@@ -119,8 +120,8 @@ export function bindMounts(
         error(
           "tool-state",
           binding === "document" ? `${at}/path` : at,
-          `mount '${m.mount}' (${root}) ${how} anrf's ${clash.what} (${clash.real}); the guest could read or forge the tool's own state`,
-          `bind '${m.mount}' to a directory that neither contains nor lies inside the ${clash.what}, or move the ${clash.what} elsewhere`,
+          `mount '${esc(m.mount)}' (${esc(root)}) ${how} anrf's ${clash.what} (${clash.real}); the guest could read or forge the tool's own state`,
+          `bind '${esc(m.mount)}' to a directory that neither contains nor lies inside the ${clash.what}, or move the ${clash.what} elsewhere`,
         ),
       );
       return;

@@ -5,6 +5,7 @@
  */
 import type { AnrfDocument } from "../spec/document.js";
 import type { CedarEntity, CedarRequest, EntityUid } from "./cedar.js";
+import { escapeTerminal as esc } from "./escape.js";
 import type { RuleSet } from "./source.js";
 
 export interface PolicyRequest extends CedarRequest {
@@ -92,7 +93,8 @@ export function buildRequests(input: RequestInputs): PolicyRequest[] {
       ruleSet: "mounts",
       path: `/execution/x-anrf-filesystem-mounts/${i}`,
       requested: { mount: m.mount, access: rl.filesystem, binding: bound.binding, path: bound.path },
-      summary: `mount ${m.mount} (${rl.filesystem}) ${bound.binding === "operator" ? `bound by the operator to ${bound.path}` : `at the document's path '${m.path}'`}`,
+      // document text in a message for people: control characters shown visibly (untrusted)
+      summary: `mount ${esc(m.mount)} (${rl.filesystem}) ${bound.binding === "operator" ? `bound by the operator to ${esc(bound.path)}` : `at the document's path '${esc(m.path)}'`}`,
       principal,
       action: "mount",
       resource: mount.uid,

@@ -9,6 +9,7 @@ import type { DecisionCache } from "./cache.js";
 import { resolvePolicy, type PolicyResolution } from "./index.js";
 import type { OverrideRequest } from "./overrides.js";
 import type { PolicySource } from "./source.js";
+import { escapeTerminal } from "./escape.js";
 
 export interface RunPolicy {
   readonly source: PolicySource;
@@ -49,6 +50,6 @@ export function resolveRunPolicy(loaded: LoadedDocument, policy: RunPolicy, fact
 /** One line per refusal for the run's error message: "path: message". */
 export function refusalSummary(resolution: PolicyResolution): string {
   const errors = resolution.findings.filter((f) => f.severity === "error");
-  const unknown = resolution.unknownMounts.map((n) => `--mount ${n}: the document declares no mount '${n}'`);
+  const unknown = resolution.unknownMounts.map((n) => `--mount ${escapeTerminal(n)}: the document declares no mount '${escapeTerminal(n)}'`);
   return [...errors.map((f) => `${f.path || "(document)"}: ${f.message}`), ...unknown].join("; ");
 }

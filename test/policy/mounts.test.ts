@@ -69,6 +69,13 @@ describe("mount bindings", () => {
     expect(r.findings[0]!.message).toMatch(/does not exist/);
   });
 
+  it("document text in a finding is shown with control characters escaped (no ANSI reaches a terminal)", async () => {
+    const { docs, state, project } = setup();
+    const r = bindMounts(await docWith(docs, { "/data": "no\u001b[2Jsuch\nstatus: ok" }), docs, new Map(), state, project);
+    expect(r.findings[0]!.message).toContain("no\\x1b[2Jsuch\\x0astatus: ok");
+    expect(r.findings[0]!.message).not.toMatch(/[\u0000-\u001f]/);
+  });
+
   it("names the operator binds that the document does not declare", async () => {
     const { docs, state, project } = setup();
     const r = bindMounts(await docWith(docs, { "/data": "data" }), docs, new Map([["/other", docs]]), state, project);
