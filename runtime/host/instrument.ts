@@ -84,6 +84,8 @@ export function instrument(input: InstrumentInput): Instrumented {
       invariantObligations: input.obligations.some((o) => o.kind === "invariant"),
       notCheckable,
       entryLocation,
+      // Testing mode counts every check execution per check: the generic call at every site.
+      inlineBounds: input.mode !== "testing",
     },
     sf,
   );
