@@ -110,36 +110,61 @@ function kindOfInitializer(init: ts.Expression | undefined): ReceiverKind | unde
   return undefined;
 }
 
+interface Declared {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: ReceiverKind | undefined;
+}
+
+/** The range in which a declaration is visible: its function for parameters and `var`, else the nearest block. */
+function scopeOf(node: ts.ParameterDeclaration | ts.VariableDeclaration): ts.Node {
+  const isVar = ts.isVariableDeclaration(node) && ts.isVariableDeclarationList(node.parent) && (node.parent.flags & ts.NodeFlags.BlockScoped) === 0;
+  let p: ts.Node = node.parent;
+  while (!ts.isSourceFile(p)) {
+    if (ts.isFunctionLike(p)) return p;
+    if (!isVar && !ts.isParameter(node) && (ts.isBlock(p) || ts.isForStatement(p) || ts.isForOfStatement(p) || ts.isForInStatement(p) || ts.isCaseBlock(p))) return p;
+    p = p.parent;
+  }
+  return p;
+}
+
+export interface ReceiverKinds {
+  /** The kind the declaration of `name` visible at `offset` suggests (innermost declaration), if any. */
+  readonly at: (name: string, offset: number) => ReceiverKind | undefined;
+}
+
 /**
- * The receiver kind each name suggests, from the module's declarations (parameters and
- * variables: declared type, else initializer). A name declared with different kinds, or
- * without a recognisable one, is absent. Syntactic and deliberately simple: it only picks the
- * fast path tried first (see inlineGuard), so a wrong guess is never unsound.
+ * Receiver kinds from the module's declarations (parameters and variables: declared type, else
+ * initializer), resolved by scope. Syntactic and deliberately simple: it only picks the fast
+ * path tried first (see inlineGuard), so a wrong guess — a reassigned variable, a shadowing
+ * catch binding — costs speed, never soundness.
  */
-export function receiverKinds(sf: ts.SourceFile): ReadonlyMap<string, ReceiverKind> {
-  const seen = new Map<string, ReceiverKind | null>();
-  const note = (name: string, kind: ReceiverKind | undefined) => {
-    const before = seen.get(name);
-    if (kind === undefined || (before !== undefined && before !== kind)) seen.set(name, null);
-    else seen.set(name, kind);
-  };
+export function receiverKinds(sf: ts.SourceFile): ReceiverKinds {
+  const byName = new Map<string, Declared[]>();
   const walk = (node: ts.Node): void => {
     if ((ts.isParameter(node) || ts.isVariableDeclaration(node)) && ts.isIdentifier(node.name)) {
-      note(node.name.text, kindOfType(node.type) ?? kindOfInitializer(node.initializer));
+      const scope = scopeOf(node);
+      const list = byName.get(node.name.text) ?? [];
+      list.push({ start: scope.getStart(sf), end: scope.getEnd(), kind: kindOfType(node.type) ?? kindOfInitializer(node.initializer) });
+      byName.set(node.name.text, list);
     }
     ts.forEachChild(node, walk);
   };
   walk(sf);
-  const out = new Map<string, ReceiverKind>();
-  for (const [name, kind] of seen) if (kind !== null) out.set(name, kind);
-  return out;
+  return {
+    at: (name, offset) => {
+      let best: Declared | undefined;
+      for (const d of byName.get(name) ?? []) if (d.start <= offset && offset < d.end && (best === undefined || d.end - d.start < best.end - best.start)) best = d;
+      return best?.kind;
+    },
+  };
 }
 
-/** The kind to try first at a site: from the receiver's name, else an array (the common case). */
-export function guessKind(receiver: ts.Expression, kinds: ReadonlyMap<string, ReceiverKind>): ReceiverKind {
+/** The kind to try first at a site: from the receiver's declaration, else an array (the common case). */
+export function guessKind(receiver: ts.Expression, offset: number, kinds: ReceiverKinds): ReceiverKind {
   let e = receiver;
   while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e)) e = e.expression;
-  if (ts.isIdentifier(e)) return kinds.get(e.text) ?? "array";
+  if (ts.isIdentifier(e)) return kinds.at(e.text, offset) ?? "array";
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e)) return "string";
   return "array";
 }

@@ -11,7 +11,7 @@ import { compileClause, compileOldOperand } from "./clause-compile.js";
 import type { CheckTable } from "./check-table.js";
 import { clauseSets, type ClauseSets } from "./clause-sets.js";
 import type { EntityClauses } from "./document-view.js";
-import { guessKind, inlineGuard, isInertIndex, receiverKinds, type ReceiverKind } from "./instrument-guards.js";
+import { guessKind, inlineGuard, isInertIndex, receiverKinds, type ReceiverKind, type ReceiverKinds } from "./instrument-guards.js";
 import { topLevelFunction } from "./param-shapes.js";
 
 export interface VisitorEntity {
@@ -135,7 +135,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
   const setsOf = (e: VisitorEntity): ClauseSets => sets.get(e.name)!;
 
   const loc = (node: ts.Node) => ({ start: node.getStart(sf0), end: node.getEnd() });
-  const kinds: ReadonlyMap<string, ReceiverKind> = input.inlineBounds === true ? receiverKinds(sf0) : new Map();
+  const kinds: ReceiverKinds = input.inlineBounds === true ? receiverKinds(sf0) : { at: () => undefined };
 
   return (ctx) => (sf) => {
     const f = ctx.factory;
@@ -178,7 +178,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       // cannot run module code (which could reassign it); `this` cannot be reassigned.
       const direct = recv.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(recv) && kindHint === undefined && isInertIndex(idx0));
       const { first, again } = direct ? { first: recv, again: recv } : viaTemp(recv);
-      const kind = kindHint ?? guessKind(recv0, kinds);
+      const kind = kindHint ?? guessKind(recv0, recv0.pos, kinds);
       return { first, again, index: inlineGuard({ f, checks, kind, receiver: again, index: idx, check: k, temp }) };
     };
     const viaTemp = (recv: ts.Expression): { first: ts.Expression; again: ts.Expression } => {
