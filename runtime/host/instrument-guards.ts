@@ -48,9 +48,14 @@ export interface GuardInput {
   readonly temp: () => ts.Identifier;
 }
 
+/** The module constant holding a fast-path helper of the check object (declared by the visitor's module prelude). */
+export function helperName(checks: string, helper: "isArray" | "tl"): string {
+  return `${checks}_${helper}`;
+}
+
 export function inlineGuard(g: GuardInput): ts.Expression {
   const { f, checks, receiver: t } = g;
-  const C = (name: string) => f.createPropertyAccessExpression(f.createIdentifier(checks), name);
+  const C = (name: string) => (name === "isArray" || name === "tl" ? f.createIdentifier(helperName(checks, name)) : f.createPropertyAccessExpression(f.createIdentifier(checks), name));
   const call = (name: string, args: ts.Expression[]) => f.createCallExpression(C(name), undefined, args);
   const k = f.createNumericLiteral(g.check);
   const j = g.temp();

@@ -30,10 +30,11 @@ export interface VisitorInput {
   /** Where an entity's function is declared (entry precondition checks are reported there). */
   readonly entryLocation: (entityName: string) => CheckLocation;
   /**
-   * Bounds checks as inline guards (instrument-guards.ts) instead of a call of the generic
-   * check per evaluation. False in testing mode, whose per-check counters need the call.
+   * Bounds checks as inline guards (instrument-guards.ts) and loop invariants as
+   * `(clause) === true || C.inv(k, false)`, instead of a call per evaluation. False in testing
+   * mode, whose per-check counters need the call.
    */
-  readonly inlineBounds?: boolean | undefined;
+  readonly inlineChecks?: boolean | undefined;
 }
 
 const FS_MODULES = new Set(["fs", "node:fs", "fs/promises", "node:fs/promises"]);
@@ -41,6 +42,9 @@ const FS_READ = new Set(["readFileSync", "existsSync", "readdirSync", "statSync"
 const FS_WRITE = new Set(["writeFileSync", "appendFileSync", "mkdirSync", "rmSync", "writeFile", "appendFile", "mkdir", "rm"]);
 const STRING_INDEXERS = new Set(["charCodeAt", "charAt", "codePointAt"]);
 const RESULT = "__anrf_r";
+/** Check-object helpers read into module constants when checks are inline (guards, then the contract language's). */
+const FAST_HELPERS = ["isArray", "tl", "isInteger", "isFinite", "isNaN", "isSafeInteger", "floor", "ceil", "trunc", "abs", "min", "max", "len", "at"] as const;
+const FAST_SET: ReadonlySet<string> = new Set(FAST_HELPERS);
 
 interface FnScope {
   readonly temps: string[];
@@ -135,7 +139,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
   const setsOf = (e: VisitorEntity): ClauseSets => sets.get(e.name)!;
 
   const loc = (node: ts.Node) => ({ start: node.getStart(sf0), end: node.getEnd() });
-  const kinds: ReceiverKinds = input.inlineBounds === true ? receiverKinds(sf0) : { at: () => undefined };
+  const kinds: ReceiverKinds = input.inlineChecks === true ? receiverKinds(sf0) : { at: () => undefined };
 
   return (ctx) => (sf) => {
     const f = ctx.factory;
@@ -170,7 +174,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
      */
     const boundsIndex = (recv: ts.Expression, recv0: ts.Expression, idx: ts.Expression, idx0: ts.Expression, k: number, kindHint: ReceiverKind | undefined): { first: ts.Expression; again: ts.Expression; index: ts.Expression } => {
       const scope = top();
-      if (input.inlineBounds !== true || scope.inParameters === true || (scope.shared ?? 0) > 0 || scopes.length === 1) {
+      if (input.inlineChecks !== true || scope.inParameters === true || (scope.shared ?? 0) > 0 || scopes.length === 1) {
         const { first, again } = once(recv);
         return { first, again, index: checkCall("b", [again, idx, num(k)]) };
       }
@@ -226,7 +230,8 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
           }
           return name;
         };
-        const c = compileClause(parsed.expr, { checks, params: scope?.params ?? [], result: withResult ? RESULT : undefined, old: withResult ? old : undefined, entryValue: withResult ? entryValue : undefined });
+        const helper = input.inlineChecks === true ? (name: string) => (FAST_SET.has(name) ? `${checks}_${name}` : `${checks}.${name}`) : undefined;
+        const c = compileClause(parsed.expr, { checks, params: scope?.params ?? [], result: withResult ? RESULT : undefined, old: withResult ? old : undefined, entryValue: withResult ? entryValue : undefined, helper });
         if (!c.ok) {
           input.notCheckable.push(`${text} (${c.reason})`);
           return undefined;
@@ -261,7 +266,8 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         const k = table.decide("invariant", e.id, site.start, site.end, `loop invariant ${inv.text}`, match);
         if (k === undefined) return;
         const js = compile(inv.text, undefined, false);
-        if (js !== undefined) out.push(checkCall("inv", [num(k), raw(f, js)]));
+        // Inline: the runtime is called only when the clause does not hold (testing mode counts every evaluation).
+        if (js !== undefined) out.push(input.inlineChecks === true ? f.createParenthesizedExpression(f.createLogicalOr(f.createStrictEquality(raw(f, `(${js})`), f.createTrue()), checkCall("inv", [num(k), f.createFalse()]))) : checkCall("inv", [num(k), raw(f, js)]));
         else table.unplaced(k, "the clause cannot be evaluated at run time");
       };
       const here = table.obligationsAt("invariant", site.start, site.end);
@@ -433,6 +439,10 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     const prelude: ts.Statement[] = [];
     const moduleScope = scopes[0]!;
     if (moduleScope.temps.length > 0) prelude.push(f.createExpressionStatement(raw(f, `let ${moduleScope.temps.join(", ")}`)));
+    // The guards' fast-path helpers as module constants (a constant call target the JIT can
+    // inline, not a property load per evaluation). Their names extend the fresh check
+    // parameter's, so they cannot occur in the module either.
+    if (input.inlineChecks === true) prelude.push(f.createExpressionStatement(raw(f, `const ${FAST_HELPERS.map((h) => `${checks}_${h} = ${checks}.${h}`).join(", ")}`)));
     // Entry preconditions: registered before any module code runs (see guest/checks.ts `entry`).
     for (const e of input.entities) {
       if (setsOf(e).pre.length === 0) continue;
