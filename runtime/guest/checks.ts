@@ -12,6 +12,8 @@ const { isArray } = Array;
 const { isInteger } = Number;
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const typedLength = Object.getOwnPropertyDescriptor(typedArrayProto, "length")!.get!;
+/** The intrinsic %TypedArray%.prototype.length getter as a plain function of the receiver (throws on anything but a typed array). */
+const intrinsicTypedLength = Function.prototype.call.bind(typedLength) as (o: unknown) => number;
 
 function lengthOfIndexable(value: unknown): number | undefined {
   if (typeof value === "string") return value.length;
@@ -114,7 +116,34 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     }
   }
 
+  /** Bounds failure with a length already read (no second read of a proxy's `length`). */
+  function outOfBounds(k: number, i: unknown, length: number): Error {
+    return fail(k, `index ${show(i)} out of bounds for length ${length}`, { index: show(i), length: RealString(length) });
+  }
+
   const api = {
+    /**
+     * Helpers of the inline bounds guards (instrument-guards.ts). The guards take the fast
+     * path only when it decides exactly as `b` would, and call `b` for everything else.
+     *   isArray — the intrinsic Array.isArray (true for arrays, their subclasses and proxies);
+     *   tl      — the intrinsic typed-array length, or -1 when `o` is not a typed array (a proxy
+     *             of one, a DataView, anything else: `b` then classifies it);
+     *   oob     — the failure of `b` for an index already known to be an integral number >= 0
+     *             and a length already read (so a proxy's `length` trap runs once, as in `b`).
+     * Not counted: counting is the testing mode's job, and testing mode calls `b` at every site.
+     */
+    isArray,
+    tl(o: unknown): number {
+      try {
+        return intrinsicTypedLength(o);
+      } catch {
+        return -1;
+      }
+    },
+    oob(k: number, i: unknown, length: number): never {
+      count(k);
+      throw outOfBounds(k, i, length);
+    },
     /** bounds: `o[i]` with o an array, typed array or string needs an integral 0 <= i < length. */
     b(o: unknown, i: unknown, k: number): unknown {
       count(k);
@@ -132,9 +161,7 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
         throw fail(k, `index is not a number (${show(i)})`, { index: show(i), length: RealString(length) });
       }
       const n = index as number;
-      if (!(isInteger(n) && n >= 0 && n < length)) {
-        throw fail(k, `index ${show(i)} out of bounds for length ${length}`, { index: show(i), length: RealString(length) });
-      }
+      if (!(isInteger(n) && n >= 0 && n < length)) throw outOfBounds(k, i, length);
       return i;
     },
     /** precondition at a call site: `args` satisfy the compiled clause; returns args. */

@@ -21,6 +21,11 @@ export interface ClauseScope {
    * so `len(a)` is the current length of the array that was passed.
    */
   readonly entryValue?: ((param: string) => string) | undefined;
+  /**
+   * A check-object helper (`len`, `isSafeInteger`, …) → the expression naming it; default
+   * `<checks>.<name>`. The instrumenter passes module constants (a constant call target).
+   */
+  readonly helper?: ((name: string) => string) | undefined;
 }
 
 export type CompiledClause = { readonly ok: true; readonly js: string; readonly usesOld: boolean } | { readonly ok: false; readonly reason: string };
@@ -37,6 +42,7 @@ export function compileClauseText(text: string, scope: ClauseScope): CompiledCla
 
 export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledClause {
   let usesOld = false;
+  const h = (name: string): string => (scope.helper ? scope.helper(name) : `${scope.checks}.${name}`);
   let bound: ReadonlySet<string> = new Set();
   const go = (e: ClauseExpr): string => {
     switch (e.tag) {
@@ -56,14 +62,14 @@ export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledCla
         return e.name;
       }
       case "len":
-        return `${scope.checks}.len(${go(e.of)})`;
+        return `${h("len")}(${go(e.of)})`;
       case "index":
         // A plain name is read inline (fast, monomorphic); anything else through the total helper.
         if (e.of.tag === "name" && !(scope.result !== undefined && (e.of.name === "result" || e.of.name === "output"))) {
           const of = go(e.of);
           return `(${of} == null ? undefined : ${of}[${go(e.index)}])`;
         }
-        return `${scope.checks}.at(${go(e.of)}, ${go(e.index)})`;
+        return `${h("at")}(${go(e.of)}, ${go(e.index)})`;
       case "not":
         return `(!${go(e.arg)})`;
       case "neg":
@@ -96,7 +102,7 @@ export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledCla
       case "call":
         // Number.isInteger → <checks>.isInteger: the helpers are captured intrinsics on the
         // check object (a local), not global lookups through the compartment's scope proxy.
-        return `${scope.checks}.${e.fn.slice(e.fn.indexOf(".") + 1)}(${e.args.map(go).join(", ")})`;
+        return `${h(e.fn.slice(e.fn.indexOf(".") + 1))}(${e.args.map(go).join(", ")})`;
     }
   };
   try {

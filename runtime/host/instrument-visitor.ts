@@ -11,6 +11,7 @@ import { compileClause, compileOldOperand } from "./clause-compile.js";
 import type { CheckTable } from "./check-table.js";
 import { clauseSets, type ClauseSets } from "./clause-sets.js";
 import type { EntityClauses } from "./document-view.js";
+import { guessKind, inlineGuard, isInertIndex, receiverKinds, type ReceiverKind, type ReceiverKinds } from "./instrument-guards.js";
 import { topLevelFunction } from "./param-shapes.js";
 
 export interface VisitorEntity {
@@ -28,6 +29,12 @@ export interface VisitorInput {
   readonly notCheckable: string[];
   /** Where an entity's function is declared (entry precondition checks are reported there). */
   readonly entryLocation: (entityName: string) => CheckLocation;
+  /**
+   * Bounds checks as inline guards (instrument-guards.ts) and loop invariants as
+   * `(clause) === true || C.inv(k, false)`, instead of a call per evaluation. False in testing
+   * mode, whose per-check counters need the call.
+   */
+  readonly inlineChecks?: boolean | undefined;
 }
 
 const FS_MODULES = new Set(["fs", "node:fs", "fs/promises", "node:fs/promises"]);
@@ -35,6 +42,9 @@ const FS_READ = new Set(["readFileSync", "existsSync", "readdirSync", "statSync"
 const FS_WRITE = new Set(["writeFileSync", "appendFileSync", "mkdirSync", "rmSync", "writeFile", "appendFile", "mkdir", "rm"]);
 const STRING_INDEXERS = new Set(["charCodeAt", "charAt", "codePointAt"]);
 const RESULT = "__anrf_r";
+/** Check-object helpers read into module constants when checks are inline (guards, then the contract language's). */
+const FAST_HELPERS = ["isArray", "tl", "isInteger", "isFinite", "isNaN", "isSafeInteger", "floor", "ceil", "trunc", "abs", "min", "max", "len", "at"] as const;
+const FAST_SET: ReadonlySet<string> = new Set(FAST_HELPERS);
 
 interface FnScope {
   readonly temps: string[];
@@ -46,6 +56,8 @@ interface FnScope {
   readonly entry?: Map<string, string>;
   /** True while this function's parameter list is visited (temps cannot live in its body then). */
   inParameters?: boolean;
+  /** > 0 inside a class field initializer or static block: code that may run re-entrantly on this scope's temps. */
+  shared?: number;
 }
 
 type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
@@ -127,6 +139,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
   const setsOf = (e: VisitorEntity): ClauseSets => sets.get(e.name)!;
 
   const loc = (node: ts.Node) => ({ start: node.getStart(sf0), end: node.getEnd() });
+  const kinds: ReceiverKinds = input.inlineChecks === true ? receiverKinds(sf0) : { at: () => undefined };
 
   return (ctx) => (sf) => {
     const f = ctx.factory;
@@ -150,6 +163,29 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     /** `recv` evaluated once: identifiers and `this` as they are, anything else through a temp. */
     const once = (recv: ts.Expression): { first: ts.Expression; again: ts.Expression } => {
       if (ts.isIdentifier(recv) || recv.kind === ts.SyntaxKind.ThisKeyword) return { first: recv, again: recv };
+      const t = temp();
+      return { first: f.createParenthesizedExpression(f.createAssignment(t, recv)), again: t };
+    };
+    /**
+     * The receiver to evaluate and the checked index for a bounds site: the generic call
+     * `C.b(t, i, k)` (testing mode, and where temps may be shared by re-entrant code), else an
+     * inline guard. `kindHint` forces the fast path tried (string methods); otherwise the
+     * receiver's declared kind picks it.
+     */
+    const boundsIndex = (recv: ts.Expression, recv0: ts.Expression, idx: ts.Expression, idx0: ts.Expression, k: number, kindHint: ReceiverKind | undefined): { first: ts.Expression; again: ts.Expression; index: ts.Expression } => {
+      const scope = top();
+      if (input.inlineChecks !== true || scope.inParameters === true || (scope.shared ?? 0) > 0 || scopes.length === 1) {
+        const { first, again } = once(recv);
+        return { first, again, index: checkCall("b", [again, idx, num(k)]) };
+      }
+      // The guard re-reads the receiver after the index ran: an identifier only when the index
+      // cannot run module code (which could reassign it); `this` cannot be reassigned.
+      const direct = recv.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(recv) && kindHint === undefined && isInertIndex(idx0));
+      const { first, again } = direct ? { first: recv, again: recv } : viaTemp(recv);
+      const kind = kindHint ?? guessKind(recv0, recv0.pos, kinds);
+      return { first, again, index: inlineGuard({ f, checks, kind, receiver: again, index: idx, check: k, temp }) };
+    };
+    const viaTemp = (recv: ts.Expression): { first: ts.Expression; again: ts.Expression } => {
       const t = temp();
       return { first: f.createParenthesizedExpression(f.createAssignment(t, recv)), again: t };
     };
@@ -194,7 +230,8 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
           }
           return name;
         };
-        const c = compileClause(parsed.expr, { checks, params: scope?.params ?? [], result: withResult ? RESULT : undefined, old: withResult ? old : undefined, entryValue: withResult ? entryValue : undefined });
+        const helper = input.inlineChecks === true ? (name: string) => (FAST_SET.has(name) ? `${checks}_${name}` : `${checks}.${name}`) : undefined;
+        const c = compileClause(parsed.expr, { checks, params: scope?.params ?? [], result: withResult ? RESULT : undefined, old: withResult ? old : undefined, entryValue: withResult ? entryValue : undefined, helper });
         if (!c.ok) {
           input.notCheckable.push(`${text} (${c.reason})`);
           return undefined;
@@ -229,7 +266,8 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         const k = table.decide("invariant", e.id, site.start, site.end, `loop invariant ${inv.text}`, match);
         if (k === undefined) return;
         const js = compile(inv.text, undefined, false);
-        if (js !== undefined) out.push(checkCall("inv", [num(k), raw(f, js)]));
+        // Inline: the runtime is called only when the clause does not hold (testing mode counts every evaluation).
+        if (js !== undefined) out.push(input.inlineChecks === true ? f.createParenthesizedExpression(f.createLogicalOr(f.createStrictEquality(raw(f, `(${js})`), f.createTrue()), checkCall("inv", [num(k), f.createFalse()]))) : checkCall("inv", [num(k), raw(f, js)]));
         else table.unplaced(k, "the clause cannot be evaluated at run time");
       };
       const here = table.obligationsAt("invariant", site.start, site.end);
@@ -262,6 +300,15 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
           scope.inParameters = was;
         }
       }
+      if (ts.isPropertyDeclaration(node) || ts.isClassStaticBlockDeclaration(node)) {
+        const scope = top();
+        scope.shared = (scope.shared ?? 0) + 1;
+        try {
+          return ts.visitEachChild(node, visit, ctx);
+        } finally {
+          scope.shared -= 1;
+        }
+      }
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) top().declared.add(node.name.text);
       if (ts.isElementAccessExpression(node)) return visitElementAccess(node);
       if (ts.isCallExpression(node)) return visitCall(node);
@@ -279,8 +326,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const k = table.decide("bounds", entityName(), site.start, site.end, `0 <= index < length at ${node.getText(sf0).slice(0, 80)}`);
       const visited = ts.visitEachChild(node, visit, ctx) as ts.ElementAccessExpression;
       if (k === undefined) return visited;
-      const { first, again } = once(visited.expression);
-      const index = checkCall("b", [again, visited.argumentExpression, num(k)]);
+      const { first, again, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined);
       return ts.isElementAccessChain(visited)
         ? f.createElementAccessChain(first, visited.questionDotToken, index)
         : f.createElementAccessExpression(first, index);
@@ -321,10 +367,11 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         const visited = ts.visitEachChild(node, visit, ctx) as ts.CallExpression;
         if (k === undefined) return visited;
         const access = visited.expression as ts.PropertyAccessExpression;
-        const { first, again } = once(access.expression);
         const [i0, ...rest] = visited.arguments;
+        // The receiver always through a temp here: reading `s.charCodeAt` may run a getter.
+        const { first, index } = boundsIndex(access.expression, (callee as ts.PropertyAccessExpression).expression, i0!, node.arguments[0]!, k, "string");
         const newCallee = ts.isPropertyAccessChain(access) ? f.createPropertyAccessChain(first, access.questionDotToken, access.name) : f.createPropertyAccessExpression(first, access.name);
-        return f.createCallExpression(newCallee, visited.typeArguments, [checkCall("b", [again, i0!, num(k)]), ...rest]);
+        return f.createCallExpression(newCallee, visited.typeArguments, [index, ...rest]);
       }
       return ts.visitEachChild(node, visit, ctx);
     };
@@ -392,6 +439,10 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     const prelude: ts.Statement[] = [];
     const moduleScope = scopes[0]!;
     if (moduleScope.temps.length > 0) prelude.push(f.createExpressionStatement(raw(f, `let ${moduleScope.temps.join(", ")}`)));
+    // The guards' fast-path helpers as module constants (a constant call target the JIT can
+    // inline, not a property load per evaluation). Their names extend the fresh check
+    // parameter's, so they cannot occur in the module either.
+    if (input.inlineChecks === true) prelude.push(f.createExpressionStatement(raw(f, `const ${FAST_HELPERS.map((h) => `${checks}_${h} = ${checks}.${h}`).join(", ")}`)));
     // Entry preconditions: registered before any module code runs (see guest/checks.ts `entry`).
     for (const e of input.entities) {
       if (setsOf(e).pre.length === 0) continue;

@@ -23,6 +23,11 @@ export interface InstrumentInput {
   /** Transpile only, no checks at all: the benchmarks' uninstrumented baseline. run() never sets it. */
   readonly bare?: boolean | undefined;
   /**
+   * Bounds checks and loop invariants inline (default: every mode but testing) or as the
+   * generic call at every site (the benchmarks' "before"). run() never sets it.
+   */
+  readonly inlineChecks?: boolean | undefined;
+  /**
    * False: skip no check even in production (run() sets it when the entry's argument types
    * cannot be checked at entry, so no proof's assumptions are known to hold). Default true.
    */
@@ -84,6 +89,8 @@ export function instrument(input: InstrumentInput): Instrumented {
       invariantObligations: input.obligations.some((o) => o.kind === "invariant"),
       notCheckable,
       entryLocation,
+      // Testing mode counts every check execution per check: the generic call at every site.
+      inlineChecks: input.inlineChecks ?? input.mode !== "testing",
     },
     sf,
   );

@@ -38,7 +38,11 @@ describe("instrumentation", () => {
     expect(out.skippedByProof).toBe(1);
     expect(out.checks[0]!.id).toBe(obligations[0]!.id);
     expect(countChecks(out.js, "b")).toBe(1);
-    expect(out.js).toContain("a[__anrf_c.b(a, i, 0)]");
+    // The kept check is an inline guard whose slow path is the generic check of that index.
+    expect(out.js).toMatch(/a\[\(typeof \((__anrf_t\d+) = i\) === "number" && .* : __anrf_c\.b\(a, \1, 0\)\)\] \+ a\[0\]/);
+    // Testing mode (counting) calls the generic check at every site.
+    const testing = instrument({ source, file: "m.ts", obligations, mode: "testing", entities: [] });
+    expect(testing.js).toContain("a[__anrf_c.b(a, i, 0)] + a[__anrf_c.b(a, 0, 1)]");
   });
 
   it("development and testing keep every check, proved or not", () => {
@@ -76,8 +80,13 @@ describe("instrumentation", () => {
 
   it("receivers with side effects are evaluated once (temp), index expressions once", () => {
     const src = `export function g(m: number[][], i: number): number { return m[i++][i]; }`;
-    const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "production", entities: [] });
+    const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "testing", entities: [] });
     expect(out.js).toMatch(/\(__anrf_t\d+ = m\[__anrf_c\.b\(m, i\+\+, \d\)\]\)\[__anrf_c\.b\(__anrf_t\d+, i, \d\)\]/);
+    // Inline guards: the index once into a temp; the receiver through a temp because the index
+    // (i++) runs code, so the guard cannot re-read \`m\` itself.
+    const prod = instrument({ source: src, file: "m.ts", obligations: [], mode: "production", entities: [] });
+    expect(prod.js).toMatch(/\(__anrf_t\d+ = \(__anrf_t\d+ = m\)\[\(typeof \(__anrf_t\d+ = i\+\+\) === "number"/);
+    expect(prod.js.match(/i\+\+/g)).toHaveLength(1);
   });
 
   it("postconditions at every return and at the closing brace; pre at entry; loop invariants in the condition", () => {

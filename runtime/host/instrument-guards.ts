@@ -1,0 +1,180 @@
+/**
+ * Inline bounds guards (pure): the code that replaces the generic call `C.b(o, i, k)` at a
+ * bounds site in development and production.
+ *
+ * A guard is correct for ANY receiver, whatever the static type says (a module can build a
+ * Proxy, an Array subclass, accessor elements, a typed array with a shadowed `length`): its
+ * fast path is taken only when the guard itself has established the receiver's kind and the
+ * index is a number that is an integer in [0, 2^32 − 1] — then it decides exactly as `C.b`
+ * does for that kind — and every other case calls `C.b`. The static kind of the receiver only
+ * chooses WHICH fast path is tried first (a wrong guess costs speed, never soundness):
+ *
+ *   array   typeof (j = I) === "number" && (j >>> 0) === j && C.isArray(t)
+ *             ? (j < (n = t.length) ? j : C.oob(k, j, n)) : C.b(t, j, k)
+ *   typed   typeof (j = I) === "number" && (j >>> 0) === j && j < C.tl(t) ? j : C.b(t, j, k)
+ *   string  typeof (j = I) === "number" && (j >>> 0) === j && typeof t === "string"
+ *             ? (j < t.length ? j : C.oob(k, j, t.length)) : C.b(t, j, k)
+ *
+ * Why each is exact: `(j >>> 0) === j` holds exactly for the numbers that are integers in
+ * [0, 2^32 − 1] (−0 included, as `Number.isInteger(-0) && -0 >= 0` in `C.b`; NaN, fractions,
+ * negatives and 2^32 and above go to `C.b`). `C.b` classifies a receiver as an array by
+ * `Array.isArray` (arrays, subclasses, proxies of arrays) and then reads `length` once — the
+ * array guard does the same, and on failure hands the length it read to `C.oob`, so a proxy's
+ * trap runs once, as in `C.b`. Typed arrays: `C.tl` is the intrinsic length getter (a
+ * subclass's `get length()` or an own `length` property is not consulted, as in `C.b`), −1 for
+ * anything else; when the index is not below it, `C.b` re-reads the intrinsic length (no user
+ * code) and decides. Strings: a primitive's length cannot be redefined.
+ *
+ * Evaluation order: the receiver is evaluated by the access itself, then the index once (into
+ * the temp `j`). The guard reads the receiver again, so it must be a temp or an identifier that
+ * the index expression cannot reassign (the caller passes an identifier only when the index is
+ * an identifier or a literal); `j` is always a temp, so a proxy trap that reassigns the index
+ * variable cannot change the key that was checked.
+ */
+import { ts } from "ts-morph";
+
+export type ReceiverKind = "array" | "typed" | "string";
+
+export interface GuardInput {
+  readonly f: ts.NodeFactory;
+  /** The check object's identifier (the module wrapper's check parameter). */
+  readonly checks: string;
+  readonly kind: ReceiverKind;
+  /** The receiver, re-readable without side effects (a temp or a safe identifier). */
+  readonly receiver: ts.Expression;
+  readonly index: ts.Expression;
+  readonly check: number;
+  /** Fresh temps of the current function. */
+  readonly temp: () => ts.Identifier;
+}
+
+/** The module constant holding a fast-path helper of the check object (declared by the visitor's module prelude). */
+export function helperName(checks: string, helper: "isArray" | "tl"): string {
+  return `${checks}_${helper}`;
+}
+
+export function inlineGuard(g: GuardInput): ts.Expression {
+  const { f, checks, receiver: t } = g;
+  const C = (name: string) => (name === "isArray" || name === "tl" ? f.createIdentifier(helperName(checks, name)) : f.createPropertyAccessExpression(f.createIdentifier(checks), name));
+  const call = (name: string, args: ts.Expression[]) => f.createCallExpression(C(name), undefined, args);
+  const k = f.createNumericLiteral(g.check);
+  const j = g.temp();
+  const and = (...xs: ts.Expression[]) => xs.reduce((a, b) => f.createLogicalAnd(a, b));
+  const paren = (e: ts.Expression) => f.createParenthesizedExpression(e);
+  const isNumber = f.createStrictEquality(f.createTypeOfExpression(paren(f.createAssignment(j, g.index))), f.createStringLiteral("number"));
+  const isUint32 = f.createStrictEquality(paren(f.createBinaryExpression(j, ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken, f.createNumericLiteral(0))), j);
+  const generic = call("b", [t, j, k]);
+  const cond = (c: ts.Expression, a: ts.Expression, b: ts.Expression) => f.createConditionalExpression(c, f.createToken(ts.SyntaxKind.QuestionToken), a, f.createToken(ts.SyntaxKind.ColonToken), b);
+  const length = (e: ts.Expression) => f.createPropertyAccessExpression(e, "length");
+  switch (g.kind) {
+    case "array": {
+      const n = g.temp();
+      const within = cond(f.createLessThan(j, paren(f.createAssignment(n, length(t)))), j, call("oob", [k, j, n]));
+      return paren(cond(and(isNumber, isUint32, call("isArray", [t])), paren(within), generic));
+    }
+    case "typed":
+      return paren(cond(and(isNumber, isUint32, f.createLessThan(j, call("tl", [t]))), j, generic));
+    case "string": {
+      const isString = f.createStrictEquality(f.createTypeOfExpression(t), f.createStringLiteral("string"));
+      const within = cond(f.createLessThan(j, length(t)), j, call("oob", [k, j, length(t)]));
+      return paren(cond(and(isNumber, isUint32, isString), paren(within), generic));
+    }
+  }
+}
+
+const TYPED = /^(Int8|Uint8|Uint8Clamped|Int16|Uint16|Int32|Uint32|Float32|Float64|BigInt64|BigUint64)Array$/;
+
+function kindOfType(type: ts.TypeNode | undefined): ReceiverKind | undefined {
+  if (type === undefined) return undefined;
+  if (ts.isParenthesizedTypeNode(type)) return kindOfType(type.type);
+  if (ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.ReadonlyKeyword) return kindOfType(type.type);
+  if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return "array";
+  if (type.kind === ts.SyntaxKind.StringKeyword) return "string";
+  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName)) {
+    const name = type.typeName.text;
+    if (name === "Array" || name === "ReadonlyArray") return "array";
+    if (TYPED.test(name)) return "typed";
+  }
+  return undefined;
+}
+
+function kindOfInitializer(init: ts.Expression | undefined): ReceiverKind | undefined {
+  if (init === undefined) return undefined;
+  if (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isNonNullExpression(init)) return kindOfInitializer(init.expression);
+  if (ts.isArrayLiteralExpression(init)) return "array";
+  if (ts.isStringLiteral(init) || ts.isNoSubstitutionTemplateLiteral(init) || ts.isTemplateExpression(init)) return "string";
+  if (ts.isNewExpression(init) && ts.isIdentifier(init.expression)) {
+    if (init.expression.text === "Array") return "array";
+    if (TYPED.test(init.expression.text)) return "typed";
+  }
+  if (ts.isCallExpression(init) && ts.isPropertyAccessExpression(init.expression) && ts.isIdentifier(init.expression.expression) && init.expression.name.text === "from") {
+    const owner = init.expression.expression.text;
+    if (owner === "Array") return "array";
+    if (TYPED.test(owner)) return "typed";
+  }
+  return undefined;
+}
+
+interface Declared {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: ReceiverKind | undefined;
+}
+
+/** The range in which a declaration is visible: its function for parameters and `var`, else the nearest block. */
+function scopeOf(node: ts.ParameterDeclaration | ts.VariableDeclaration): ts.Node {
+  const isVar = ts.isVariableDeclaration(node) && ts.isVariableDeclarationList(node.parent) && (node.parent.flags & ts.NodeFlags.BlockScoped) === 0;
+  let p: ts.Node = node.parent;
+  while (!ts.isSourceFile(p)) {
+    if (ts.isFunctionLike(p)) return p;
+    if (!isVar && !ts.isParameter(node) && (ts.isBlock(p) || ts.isForStatement(p) || ts.isForOfStatement(p) || ts.isForInStatement(p) || ts.isCaseBlock(p))) return p;
+    p = p.parent;
+  }
+  return p;
+}
+
+export interface ReceiverKinds {
+  /** The kind the declaration of `name` visible at `offset` suggests (innermost declaration), if any. */
+  readonly at: (name: string, offset: number) => ReceiverKind | undefined;
+}
+
+/**
+ * Receiver kinds from the module's declarations (parameters and variables: declared type, else
+ * initializer), resolved by scope. Syntactic and deliberately simple: it only picks the fast
+ * path tried first (see inlineGuard), so a wrong guess — a reassigned variable, a shadowing
+ * catch binding — costs speed, never soundness.
+ */
+export function receiverKinds(sf: ts.SourceFile): ReceiverKinds {
+  const byName = new Map<string, Declared[]>();
+  const walk = (node: ts.Node): void => {
+    if ((ts.isParameter(node) || ts.isVariableDeclaration(node)) && ts.isIdentifier(node.name)) {
+      const scope = scopeOf(node);
+      const list = byName.get(node.name.text) ?? [];
+      list.push({ start: scope.getStart(sf), end: scope.getEnd(), kind: kindOfType(node.type) ?? kindOfInitializer(node.initializer) });
+      byName.set(node.name.text, list);
+    }
+    ts.forEachChild(node, walk);
+  };
+  walk(sf);
+  return {
+    at: (name, offset) => {
+      let best: Declared | undefined;
+      for (const d of byName.get(name) ?? []) if (d.start <= offset && offset < d.end && (best === undefined || d.end - d.start < best.end - best.start)) best = d;
+      return best?.kind;
+    },
+  };
+}
+
+/** The kind to try first at a site: from the receiver's declaration, else an array (the common case). */
+export function guessKind(receiver: ts.Expression, offset: number, kinds: ReceiverKinds): ReceiverKind {
+  let e = receiver;
+  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e)) e = e.expression;
+  if (ts.isIdentifier(e)) return kinds.at(e.text, offset) ?? "array";
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isTemplateExpression(e)) return "string";
+  return "array";
+}
+
+/** An index expression whose evaluation cannot run module code (so it cannot reassign a receiver variable). */
+export function isInertIndex(e: ts.Expression): boolean {
+  return ts.isIdentifier(e) || ts.isNumericLiteral(e) || (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand));
+}
