@@ -45,6 +45,8 @@ export function obligationJson(o: ObligationResult) {
     ...(o.clause === undefined ? {} : { clause: o.clause }),
     reason: o.reason,
     counterexample: o.counterexample,
+    ...(o.candidate === undefined ? {} : { candidate: o.candidate }),
+    ...(o.confirmation === undefined ? {} : { confirmation: o.confirmation }),
     smt: o.smt,
     source: o.source ?? null,
   };

@@ -26,6 +26,9 @@ Validates ANRF documents, then proves every security obligation of their code wi
   --jobs N               solver worker threads (default ${availableParallelism()}, the available cores)
   --strict               unknown, unsupported and informal obligations fail the run
   --shard I/N            solve only this machine's share of the cache misses (1 <= I <= N)
+  --no-confirm           do not run the code: by default an unknown obligation with a candidate model is
+                         confirmed by running the entity on those values in the sandbox (no capabilities,
+                         small limits); a run that violates it makes it 'refuted (confirmed by execution)'
   --watch                verify, then re-verify whatever changes (documents, modules, new documents in
                          the given folders) until Ctrl-C; z3, TypeScript and the caches stay warm.
                          With --format json: one report per line (without SMT text; see anrf explain).
@@ -43,6 +46,7 @@ export const VERIFY_FLAGS = {
   strict: { kind: "boolean" },
   shard: { kind: "string" },
   watch: { kind: "boolean" },
+  "no-confirm": { kind: "boolean" },
   help: { kind: "boolean" },
   ...CACHE_FLAGS,
 } as const;
@@ -76,7 +80,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const cancel = () => controller.abort();
   process.once("SIGINT", cancel);
   try {
-    const report = await verifyDocuments(positionals, {
+    const verified = await verifyDocuments(positionals, {
       cwd: io.cwd,
       ...limits,
       jobs: flags["jobs"] as number | undefined,
@@ -86,6 +90,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       shard,
       signal: controller.signal,
     });
+    const report = flags["no-confirm"] || controller.signal.aborted ? verified : await (await import("../report/confirm.js")).confirmByExecution(verified, { cwd: io.cwd });
     io.stdout(flags["format"] === "json" ? verifyJson(report) : flags["format"] === "sarif" ? await verifySarifOutput(report, io.cwd) : verifyPretty(report, { color: io.isTTY, strict }));
     return verificationPassed(report) ? ExitCode.ok : ExitCode.findings;
   } finally {

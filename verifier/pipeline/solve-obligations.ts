@@ -119,15 +119,21 @@ export async function solveObligations(
  * them into its own source terms through its `symbols`.
  */
 function inSourceTerms(solved: Solved, obligation: Obligation): Solved {
-  const raw = solved.verdict.counterexample;
-  if (raw === null) return solved;
+  const { counterexample, candidate } = solved.verdict;
+  if (counterexample === null && candidate === undefined) return solved;
   const symbols = obligation.symbols;
-  const renamed: Record<string, string | number | boolean | null> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (symbols === undefined) renamed[name] = value;
-    else if (symbols[name] !== undefined) renamed[symbols[name]] = value;
-  }
-  return { ...solved, verdict: { ...solved.verdict, counterexample: renamed } };
+  const rename = (raw: Readonly<Record<string, string | number | boolean | null>>) => {
+    const renamed: Record<string, string | number | boolean | null> = {};
+    for (const [name, value] of Object.entries(raw)) {
+      if (symbols === undefined) renamed[name] = value;
+      else if (symbols[name] !== undefined) renamed[symbols[name]] = value;
+    }
+    return renamed;
+  };
+  return {
+    ...solved,
+    verdict: { ...solved.verdict, counterexample: counterexample === null ? null : rename(counterexample), ...(candidate === undefined ? {} : { candidate: rename(candidate) }) },
+  };
 }
 
 /**
