@@ -2,7 +2,8 @@
  * Text forms of a verification report. JSON = the validate report (spec/report.ts builder)
  * plus `documents[].obligations[]` and per-status counts in `summary`.
  */
-import { buildReport, clean, documentReport, formatFinding, paint, type PrettyOptions } from "../../spec/report.js";
+import { buildReport, documentReport, type PrettyOptions } from "../../spec/report.js";
+import { prettyReport } from "../report/pretty.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
 import type { VerifyReport } from "../../verifier/index.js";
 
@@ -52,8 +53,6 @@ export function obligationJson(o: ObligationResult) {
   };
 }
 
-const STATUS_COLOR: Record<ObligationResult["status"], string> = { proved: "32", refuted: "31", unknown: "33", unsupported: "33", informal: "36" };
-
 export function formatCounterexample(cx: ObligationResult["counterexample"]): string {
   if (cx === null) return "";
   if (Object.keys(cx).length === 0) return "(any input: the violation does not depend on input values)";
@@ -62,37 +61,11 @@ export function formatCounterexample(cx: ObligationResult["counterexample"]): st
     .join(", ");
 }
 
-export function verifyPretty(report: VerifyReport, options: PrettyOptions & { readonly strict: boolean }): string {
-  let out = "";
-  for (const d of report.documents) {
-    const refuted = d.obligations.some((o) => o.status === "refuted");
-    const status = !d.valid ? paint(options.color, "31", "invalid") : refuted ? paint(options.color, "31", "refuted") : paint(options.color, "32", "valid");
-    const proved = d.obligations.filter((o) => o.status === "proved").length;
-    out += `${clean(d.file)}: ${status} (${proved}/${d.obligations.length} obligations proved)\n`;
-    for (const f of d.findings) out += formatFinding(f, options);
-    const skipped = new Set(d.skippedByShard);
-    for (const o of d.obligations) {
-      if (o.status === "proved" || skipped.has(o.id)) continue;
-      const where = `${clean(o.location.file)}:${o.location.line}:${o.location.column}`;
-      out += `  ${paint(options.color, STATUS_COLOR[o.status], o.status.padEnd(11))} ${paint(options.color, "1", clean(o.id))}  ${where}\n`;
-      out += `      ${clean(o.description)} — ${clean(o.reason)}\n`;
-      if (o.counterexample !== null) out += `      ${paint(options.color, "31", "counterexample:")} ${clean(formatCounterexample(o.counterexample))}\n`;
-    }
-    if (skipped.size > 0) out += `  ${skipped.size} obligation(s) left to other shards (${report.run.shard?.index}/${report.run.shard?.count} ran here)\n`;
-  }
-  const s = report.summary;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  out += `\n${plural(s.documents, "document")}, ${s.valid} valid, ${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}\n`;
-  out += `obligations: ${s.proved} proved, ${s.refuted} refuted, ${s.unknown} unknown, ${s.unsupported} unsupported, ${s.informal} informal`;
-  if (s.skippedByShard > 0) out += ` (${s.skippedByShard} skipped by shard)`;
-  out += `\n`;
-  const r = report.run;
-  // In a --watch, z3 may solve without an init of this run: it was started by an earlier one.
-  const z3 = r.solverInitMs.length > 0 ? `${r.solverInitMs.length} z3 init` : r.solved > 0 ? "z3 already running" : "z3 not needed";
-  out += `${r.queries} distinct queries: ${r.cacheHits} from cache, ${r.solved} solved (${r.solverVersion}, ${z3})\n`;
-  const x = r.extraction;
-  if (x.entitiesReused > 0) out += `extraction: ${x.entitiesExtracted} function(s) analysed again, ${x.entitiesReused} reused\n`;
-  if (options.strict && s.unknown + s.unsupported + s.informal - s.skippedByShard > 0) out += `--strict: unknown, unsupported and informal obligations count as failures\n`;
-  for (const w of r.cacheWarnings) out += `${paint(options.color, "33", "warning")} cache: ${clean(w)}\n`;
-  return out;
+/**
+ * The pretty report (cli/report/pretty.ts). With `texts` (verifyPrettyOutput reads them) positions
+ * point into the real files and refuted/unknown obligations get code frames; without, positions
+ * are the verifier's own.
+ */
+export function verifyPretty(report: VerifyReport, options: PrettyOptions & { readonly strict: boolean; readonly cwd?: string | undefined; readonly texts?: ReadonlyMap<string, string> | undefined }): string {
+  return prettyReport(report, options);
 }

@@ -11,6 +11,7 @@ import { readBounded } from "../../spec/read-file.js";
 import type { ValidationReport } from "../../spec/report.js";
 import type { VerifyReport } from "../../verifier/pipeline/report-types.js";
 import { projectRoot } from "../../support/compiled-path.js";
+import { verifyPretty } from "./verify-format.js";
 import { validateSarif, verifySarif, type SarifDocument, type SarifTool } from "./verify-sarif.js";
 
 let tool: SarifTool | undefined;
@@ -29,7 +30,8 @@ export function sarifTool(): SarifTool {
   return tool;
 }
 
-async function readTexts(documents: readonly SarifDocument[], cwd: string): Promise<Map<string, string>> {
+/** Texts of the documents and of every module file an unproved obligation lives in (absolute path → text). */
+export async function readTexts(documents: readonly SarifDocument[], cwd: string): Promise<Map<string, string>> {
   const files = new Set<string>();
   for (const d of documents) {
     files.add(path.resolve(cwd, d.file));
@@ -50,4 +52,9 @@ export async function verifySarifOutput(report: VerifyReport, cwd: string): Prom
 export async function validateSarifOutput(report: ValidationReport, cwd: string): Promise<string> {
   const documents = report.documents.map((d) => ({ file: d.file, findings: d.findings, obligations: [], skippedByShard: [] }));
   return validateSarif(report, { cwd, texts: await readTexts(documents, cwd), tool: sarifTool() });
+}
+
+/** `anrf verify` pretty output with positions into the real files and code frames. */
+export async function verifyPrettyOutput(report: VerifyReport, options: { readonly cwd: string; readonly color: boolean; readonly strict: boolean }): Promise<string> {
+  return verifyPretty(report, { ...options, texts: await readTexts(report.documents, options.cwd) });
 }

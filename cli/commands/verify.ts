@@ -11,8 +11,8 @@ import { ExitCode, type CliIo } from "../io.js";
 import { collectDocumentFiles } from "../../spec/load.js";
 import { verificationPassed, verifyDocuments } from "../../verifier/index.js";
 import { CACHE_FLAGS, CACHE_HELP, openCacheFromFlags, shardFromFlag } from "./verify-cache-options.js";
-import { verifyJson, verifyPretty } from "./verify-format.js";
-import { verifySarifOutput } from "./verify-sarif-read.js";
+import { verifyJson } from "./verify-format.js";
+import { verifyPrettyOutput, verifySarifOutput } from "./verify-sarif-read.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -91,7 +91,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       signal: controller.signal,
     });
     const report = flags["no-confirm"] || controller.signal.aborted ? verified : await (await import("../report/confirm.js")).confirmByExecution(verified, { cwd: io.cwd });
-    io.stdout(flags["format"] === "json" ? verifyJson(report) : flags["format"] === "sarif" ? await verifySarifOutput(report, io.cwd) : verifyPretty(report, { color: io.isTTY, strict }));
+    io.stdout(flags["format"] === "json" ? verifyJson(report) : flags["format"] === "sarif" ? await verifySarifOutput(report, io.cwd) : await verifyPrettyOutput(report, { cwd: io.cwd, color: io.isTTY, strict }));
     return verificationPassed(report) ? ExitCode.ok : ExitCode.findings;
   } finally {
     process.off("SIGINT", cancel);

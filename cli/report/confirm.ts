@@ -109,9 +109,11 @@ async function confirmDocument(d: DocumentVerification, loaded: LoadedDocument, 
     const o = results.get(id);
     const v = r.violations.find((x) => x.id === id);
     if (o === undefined || o.status !== "unknown" || !CONFIRMABLE.has(o.kind) || v === undefined) return;
-    const confirmation: ExecutionConfirmation = { by: "execution", confirmed: true, args, outcome: v.message, ...(v.values ? { values: v.values } : {}) };
+    // The runtime's message names the code position and id, which the reporters already show.
+    const outcome = v.message.replace(/ at \S+:\d+:\d+ \([^)]*\)/, "");
+    const confirmation: ExecutionConfirmation = { by: "execution", confirmed: true, args, outcome, ...(v.values ? { values: v.values } : {}) };
     const { candidate: _candidate, ...rest } = o;
-    results.set(id, { ...rest, status: "refuted", reason: "confirmed by execution: a run in the sandbox on the candidate values violated it", counterexample: inputs, confirmation });
+    results.set(id, { ...rest, status: "refuted", reason: "z3's candidate model (through an abstraction) confirmed by running it in the sandbox", counterexample: inputs, confirmation });
   };
   const attempt = (id: string, args: string[], outcome: string): void => {
     const o = results.get(id);

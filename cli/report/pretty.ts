@@ -1,0 +1,193 @@
+/**
+ * The pretty reporter of `anrf verify` (pure: texts of documents and modules come in as data).
+ * Like the best CLIs: every position is `file:line:col` into the real file, relative to the
+ * working directory (for inline code: the character inside the JSON file, mapped through the
+ * string's escapes), a code frame (@babel/code-frame) under each refuted or unknown obligation
+ * with the site underlined and the counterexample beside it, and an ESLint-style closing summary
+ * whose error count is non-zero exactly when the exit code is 1. Every string that comes from the
+ * document or its code goes through `clean` (terminal control characters escaped).
+ */
+import { codeFrameColumns } from "@babel/code-frame";
+import * as path from "node:path";
+import type { Finding } from "../../spec/finding.js";
+import { parseJsonText } from "../../spec/json-position.js";
+import { clean, paint } from "../../spec/report.js";
+import type { ObligationResult } from "../../verifier/obligation.js";
+import type { DocumentVerification, VerifyReport } from "../../verifier/pipeline/report-types.js";
+import { pointerRegion } from "../commands/verify-sarif-locations.js";
+import { formatCounterexample } from "../commands/verify-format.js";
+import { codeRegion, inlineCode } from "./source-position.js";
+
+export interface PrettyReportOptions {
+  readonly color: boolean;
+  readonly strict: boolean;
+  /** Relative paths are printed relative to this directory. */
+  readonly cwd?: string | undefined;
+  /** Absolute path → text, of documents and module files (missing texts only lose frames and columns). */
+  readonly texts?: ReadonlyMap<string, string> | undefined;
+}
+
+/** A TypeScript syntax error (TS1xxx): the module does not parse, so every other verdict of the document is consequential. */
+export const isSyntaxError = (o: ObligationResult): boolean => o.kind === "type" && /^TS1\d{3}\b/.test(o.reason);
+
+export const statusLabel = (o: ObligationResult): string => (o.status === "refuted" && o.confirmation?.confirmed ? "refuted (confirmed by execution)" : o.status);
+
+const COLOR: Record<ObligationResult["status"], string> = { proved: "32", refuted: "31", unknown: "33", unsupported: "36", informal: "36" };
+const SEVERITY_COLOR: Record<Finding["severity"], string> = { error: "31", warning: "33", info: "36" };
+
+/** One path style: relative to the working directory (absolute only when it is the directory itself). */
+export function displayPath(cwd: string | undefined, file: string): string {
+  if (cwd === undefined) return file;
+  const relative = path.relative(cwd, path.resolve(cwd, file));
+  return relative === "" ? file : relative.split(path.sep).join("/");
+}
+
+export interface DocumentOutcome {
+  readonly status: "passed" | "failed" | "invalid";
+  readonly syntaxErrors: readonly ObligationResult[];
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/** What counts as an error and a warning; errors > 0 exactly when verificationPassed is false for the document. */
+export function documentOutcome(d: DocumentVerification, strict: boolean): DocumentOutcome {
+  const skipped = new Set(d.skippedByShard);
+  const syntaxErrors = d.obligations.filter(isSyntaxError);
+  const findingErrors = d.findings.filter((f) => f.severity === "error").length;
+  const findingWarnings = d.findings.filter((f) => f.severity === "warning").length;
+  const open = d.obligations.filter((o) => !skipped.has(o.id) && o.status !== "proved" && o.status !== "refuted");
+  const refuted = d.obligations.filter((o) => o.status === "refuted").length;
+  const unknown = open.filter((o) => o.status === "unknown").length;
+  const errors = findingErrors + refuted + (strict ? open.length : 0);
+  const warnings = findingWarnings + (strict ? 0 : unknown);
+  const status = findingErrors > 0 || syntaxErrors.length > 0 ? "invalid" : errors > 0 ? "failed" : "passed";
+  return { status, syntaxErrors, errors, warnings };
+}
+
+/** Decoded code or module text of an obligation, with the file its position is reported in. */
+interface Source {
+  readonly file: string;
+  readonly code: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endColumn?: number | undefined;
+}
+
+function sourceOf(d: DocumentVerification, o: ObligationResult, options: PrettyReportOptions): Source {
+  const cwd = options.cwd ?? process.cwd();
+  const document = path.resolve(cwd, d.file);
+  const file = path.resolve(cwd, o.location.file);
+  const text = options.texts?.get(file);
+  const fallback = { file: displayPath(options.cwd, o.location.file), code: "", line: o.location.line, column: o.location.column };
+  if (text === undefined) return fallback;
+  if (file !== document) {
+    const region = codeRegion(text, undefined, o.site.start, o.site.end);
+    const same = region !== undefined && region.start.line === o.location.line && region.start.column === o.location.column;
+    return { ...fallback, code: text, endColumn: same && region.end.line === region.start.line ? region.end.column : undefined };
+  }
+  const parsed = parseJsonText(text);
+  const code = parsed.ok ? (parsed.value as { execution?: { code?: unknown } } | null)?.execution?.code : undefined;
+  const map = inlineCode(text);
+  if (typeof code !== "string" || map === undefined) return fallback;
+  const region = codeRegion(text, map, o.site.start, o.site.end);
+  if (region === undefined) return { ...fallback, code };
+  // The frame shows the decoded code (its own lines); the header the position in the JSON file.
+  const stop = Math.min(Math.max(o.site.end, o.site.start + 1), code.length);
+  const nl = code.indexOf("\n", o.site.start);
+  const endInCode = nl >= 0 && nl < stop ? nl : stop;
+  return { file: `${displayPath(options.cwd, d.file)}:${region.start.line}:${region.start.column}`, code, line: o.location.line, column: o.location.column, endColumn: o.location.column + (endInCode - o.site.start) };
+}
+
+function frame(source: Source, message: string, color: boolean): string {
+  if (source.code === "") return "";
+  // Control characters of the code are escaped line by line (columns move only on such lines).
+  const lines = source.code.split("\n").map((l) => clean(l.replace(/\r$/, "")));
+  if (source.line > lines.length) return "";
+  const end = source.endColumn !== undefined && source.endColumn > source.column ? { line: source.line, column: source.endColumn } : undefined;
+  const text = codeFrameColumns(lines.join("\n"), { start: { line: source.line, column: source.column }, ...(end ? { end } : {}) }, { highlightCode: color, forceColor: color, linesAbove: 2, linesBelow: 1, message: clean(message) });
+  return `${text.split("\n").map((l) => `    ${l}`).join("\n")}\n`;
+}
+
+/** "what must hold — why", without saying the same thing twice (TypeScript diagnostics are both). */
+const claimAndReason = (o: ObligationResult): string => (o.reason === o.description || o.reason.startsWith(o.description) ? o.reason : `${o.description} — ${o.reason}`);
+
+function obligationBlock(d: DocumentVerification, o: ObligationResult, options: PrettyReportOptions): string {
+  const c = options.color;
+  const source = sourceOf(d, o, options);
+  const where = source.code !== "" && source.file.includes(":") && path.resolve(options.cwd ?? process.cwd(), o.location.file) === path.resolve(options.cwd ?? process.cwd(), d.file) ? source.file : `${source.file}:${source.line}:${source.column}`;
+  let out = `  ${clean(where)}  ${paint(c, COLOR[o.status], statusLabel(o))}  ${paint(c, "1", clean(o.id))}\n`;
+  out += `    ${clean(claimAndReason(o))}\n`;
+  const values = o.counterexample !== null ? formatCounterexample(o.counterexample) : o.candidate !== undefined ? formatCounterexample(o.candidate) : "";
+  if (o.counterexample !== null) out += `    ${paint(c, "31", "counterexample:")} ${clean(values)}\n`;
+  else if (o.candidate !== undefined) out += `    ${paint(c, "33", "candidate (not confirmed):")} ${clean(values)}\n`;
+  if (o.confirmation !== undefined) {
+    const args = o.confirmation.args.length > 0 ? ` with ${o.confirmation.args.join(", ")}` : "";
+    out += o.confirmation.confirmed
+      ? `    ${paint(c, "31", "confirmed by execution:")} ${clean(`ran in the sandbox${args}: ${o.confirmation.outcome}`)}\n`
+      : `    ${paint(c, "2", `not confirmed by execution: ${clean(`${o.confirmation.outcome}${args}`)}`)}\n`;
+  }
+  if (o.status === "refuted" || o.status === "unknown") {
+    const inCode = where !== `${source.file}:${source.line}:${source.column}` ? `    ${paint(c, "2", `in execution.code, line ${source.line} column ${source.column} of the code:`)}\n` : "";
+    const shown = frame(source, values, c);
+    if (shown !== "") out += `${inCode}${shown}`;
+  }
+  return out;
+}
+
+function findingLine(d: DocumentVerification, f: Finding, options: PrettyReportOptions): string {
+  const c = options.color;
+  const cwd = options.cwd ?? process.cwd();
+  const region = pointerRegion(options.texts?.get(path.resolve(cwd, d.file)), f.path);
+  const where = `${displayPath(options.cwd, d.file)}:${region.startLine}:${region.startColumn}`;
+  const pointer = f.path === "" ? "" : ` ${paint(c, "2", `(${clean(f.path)})`)}`;
+  return `  ${clean(where)}  ${paint(c, SEVERITY_COLOR[f.severity], f.severity)}  ${paint(c, "1", clean(f.ruleId))}  ${clean(f.message)}${pointer}\n    ${paint(c, "2", `hint: ${clean(f.hint)}`)}\n`;
+}
+
+export function prettyReport(report: VerifyReport, options: PrettyReportOptions): string {
+  const c = options.color;
+  let out = "";
+  let errors = 0;
+  let warnings = 0;
+  const statuses = { passed: 0, failed: 0, invalid: 0 };
+  for (const d of report.documents) {
+    const outcome = documentOutcome(d, options.strict);
+    errors += outcome.errors;
+    warnings += outcome.warnings;
+    statuses[outcome.status]++;
+    const proved = d.obligations.filter((o) => o.status === "proved").length;
+    const word = outcome.status === "passed" ? paint(c, "32", "passed") : paint(c, "31", outcome.syntaxErrors.length > 0 ? "invalid (the code does not parse)" : outcome.status);
+    out += `${paint(c, "4", clean(displayPath(options.cwd, d.file)))}  ${word}  (${proved}/${d.obligations.length} obligations proved)\n`;
+    for (const f of d.findings) out += findingLine(d, f, options);
+    const skipped = new Set(d.skippedByShard);
+    if (outcome.syntaxErrors.length > 0) {
+      // Every other verdict was computed on a module that does not parse: noise until it does.
+      for (const o of outcome.syntaxErrors) out += obligationBlock(d, o, options);
+      const rest = d.obligations.filter((o) => !isSyntaxError(o) && o.status !== "proved").length;
+      if (rest > 0) out += `  ${paint(c, "2", `${rest} other obligation(s) not shown: fix the syntax error first`)}\n`;
+    } else {
+      for (const o of d.obligations) if (o.status !== "proved" && !skipped.has(o.id)) out += obligationBlock(d, o, options);
+    }
+    if (skipped.size > 0) out += `  ${skipped.size} obligation(s) left to other shards (${report.run.shard?.index}/${report.run.shard?.count} ran here)\n`;
+    out += "\n";
+  }
+  const s = report.summary;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const problems = errors + warnings;
+  out +=
+    problems === 0
+      ? `${paint(c, "32", "✔ no problems")}\n`
+      : `${paint(c, errors > 0 ? "31" : "33", `✖ ${plural(problems, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")})`)}\n`;
+  out += `documents: ${s.documents} (${statuses.passed} passed, ${statuses.failed} failed, ${statuses.invalid} invalid)\n`;
+  const confirmed = report.documents.reduce((n, d) => n + d.obligations.filter((o) => o.confirmation?.confirmed).length, 0);
+  out += `obligations: ${s.proved} proved, ${s.refuted} refuted${confirmed > 0 ? ` (${confirmed} confirmed by execution)` : ""}, ${s.unknown} unknown, ${s.unsupported} unsupported, ${s.informal} informal`;
+  if (s.skippedByShard > 0) out += ` (${s.skippedByShard} skipped by shard)`;
+  out += `\n`;
+  const r = report.run;
+  const z3 = r.solverInitMs.length > 0 ? `${r.solverInitMs.length} z3 init` : r.solved > 0 ? "z3 already running" : "z3 not needed";
+  out += `${r.queries} distinct queries: ${r.cacheHits} from cache, ${r.solved} solved (${r.solverVersion}, ${z3})\n`;
+  const x = r.extraction;
+  if (x.entitiesReused > 0) out += `extraction: ${x.entitiesExtracted} function(s) analysed again, ${x.entitiesReused} reused\n`;
+  if (options.strict && s.unknown + s.unsupported + s.informal - s.skippedByShard > 0) out += `--strict: unknown, unsupported and informal obligations count as errors\n`;
+  for (const w of r.cacheWarnings) out += `${paint(c, "33", "warning")} cache: ${clean(w)}\n`;
+  return out;
+}
