@@ -167,11 +167,18 @@ async function confirmDocument(d: DocumentVerification, loaded: LoadedDocument, 
  */
 export async function confirmByExecution(report: VerifyReport, options: ConfirmOptions): Promise<VerifyReport> {
   if (!hasCandidates(report)) return report;
+  const documents = await confirmDocuments(report.documents, options);
+  return { ...report, documents, summary: summarise(documents) };
+}
+
+/** The documents with every confirmable `unknown` tried (see confirmByExecution). */
+export async function confirmDocuments(input: readonly DocumentVerification[], options: ConfirmOptions): Promise<DocumentVerification[]> {
+  if (!input.some((d) => d.obligations.some(isTarget))) return [...input];
   const { run, SandboxPool } = await import("../../runtime/index.js");
   const pool = new SandboxPool({ idlePerKey: 1, idleTotal: 2 });
   try {
     const documents: DocumentVerification[] = [];
-    for (const d of report.documents) {
+    for (const d of input) {
       if (!d.obligations.some(isTarget)) {
         documents.push(d);
         continue;
@@ -188,7 +195,7 @@ export async function confirmByExecution(report: VerifyReport, options: ConfirmO
       const findings = [...d.findings.filter((f) => f.ruleId !== "V7.4"), ...verifiedClaimFindings(loaded.document, obligations)];
       documents.push({ ...d, obligations, findings, valid: !hasErrors(findings) });
     }
-    return { ...report, documents, summary: summarise(documents) };
+    return documents;
   } finally {
     await pool.close();
   }

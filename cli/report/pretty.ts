@@ -73,7 +73,16 @@ interface Source {
   readonly endColumn?: number | undefined;
 }
 
-function sourceOf(d: DocumentVerification, o: ObligationResult, options: PrettyReportOptions): Source {
+/** `file:line:col` of an obligation in the real file (relative to cwd); inline code mapped into the JSON file. */
+export function whereIs(documentFile: string, o: ObligationResult, options: Pick<PrettyReportOptions, "cwd" | "texts">): string {
+  const source = sourceOf({ file: documentFile }, o, options);
+  return inDocument(documentFile, o, options) && source.code !== "" ? source.file : `${source.file}:${source.line}:${source.column}`;
+}
+
+const inDocument = (documentFile: string, o: ObligationResult, options: Pick<PrettyReportOptions, "cwd">): boolean =>
+  path.resolve(options.cwd ?? process.cwd(), o.location.file) === path.resolve(options.cwd ?? process.cwd(), documentFile);
+
+function sourceOf(d: Pick<DocumentVerification, "file">, o: ObligationResult, options: Pick<PrettyReportOptions, "cwd" | "texts">): Source {
   const cwd = options.cwd ?? process.cwd();
   const document = path.resolve(cwd, d.file);
   const file = path.resolve(cwd, o.location.file);
@@ -114,7 +123,7 @@ const claimAndReason = (o: ObligationResult): string => (o.reason === o.descript
 function obligationBlock(d: DocumentVerification, o: ObligationResult, options: PrettyReportOptions): string {
   const c = options.color;
   const source = sourceOf(d, o, options);
-  const where = source.code !== "" && source.file.includes(":") && path.resolve(options.cwd ?? process.cwd(), o.location.file) === path.resolve(options.cwd ?? process.cwd(), d.file) ? source.file : `${source.file}:${source.line}:${source.column}`;
+  const where = whereIs(d.file, o, options);
   let out = `  ${clean(where)}  ${paint(c, COLOR[o.status], statusLabel(o))}  ${paint(c, "1", clean(o.id))}\n`;
   out += `    ${clean(claimAndReason(o))}\n`;
   const values = o.counterexample !== null ? formatCounterexample(o.counterexample) : o.candidate !== undefined ? formatCounterexample(o.candidate) : "";
