@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { DEFAULT_MAX_BYTES } from "../../spec/load.js";
 import { readBounded } from "../../spec/read-file.js";
 import type { ValidationReport } from "../../spec/report.js";
@@ -17,16 +18,21 @@ import { validateSarif, verifySarif, type SarifDocument, type SarifTool } from "
 let tool: SarifTool | undefined;
 
 /**
- * anrf's own facts from its package.json: `version`, and `homepage` (an absolute http(s) URL)
- * as informationUri when there is one. helpUri stays off: SARIF requires an absolute URL and
- * anrf's docs have none yet, so each rule's help text names its page (docs/verification.md,
- * docs/rules.md) instead; pass `docsUri` once they are published.
+ * anrf's own facts from its package.json: `version`; `homepage` (an absolute http(s) URL) as
+ * informationUri and `<homepage>/docs/` as the base of every helpUri when there is one. Without
+ * a public home, both point at the installed package (its README.md and docs/ folder, file://
+ * URIs): absolute as SARIF requires, and the docs they name ship with anrf.
  */
 export function sarifTool(): SarifTool {
   if (tool !== undefined) return tool;
   const pkg = JSON.parse(readFileSync(path.join(projectRoot(), "package.json"), "utf8")) as { version?: unknown; homepage?: unknown };
   const home = typeof pkg.homepage === "string" && /^https?:\/\//.test(pkg.homepage) ? pkg.homepage : undefined;
-  tool = { version: typeof pkg.version === "string" ? pkg.version : "0.0.0", informationUri: home };
+  const local = pathToFileURL(path.join(projectRoot(), "/")).href;
+  tool = {
+    version: typeof pkg.version === "string" ? pkg.version : "0.0.0",
+    informationUri: home ?? new URL("README.md", local).href,
+    docsUri: new URL("docs/", home === undefined ? local : home.endsWith("/") ? home : `${home}/`).href,
+  };
   return tool;
 }
 
