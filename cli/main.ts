@@ -13,6 +13,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   explain: { summary: "show one obligation, its query, verdict and runtime consequence", load: () => import("./commands/explain.js") },
   cache: { summary: "inspect and maintain the proof cache (stats, prune, verify)", load: () => import("./commands/cache.js") },
   run: { summary: "run an entity in the sandbox with checks where proofs failed", load: () => import("./commands/run.js") },
+  report: { summary: "verify and write a self-contained HTML report (--html FILE)", load: () => import("./commands/report.js") },
 };
 
 export function usage(): string {
