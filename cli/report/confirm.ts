@@ -19,7 +19,6 @@
  * elsewhere), so the target's own clause is evaluated on the real value. Entry precondition and
  * argument-shape checks stay in both runs: a candidate that breaks them confirms nothing.
  */
-import { ts } from "ts-morph";
 import type { AnrfDocument } from "../../spec/document.js";
 import { hasErrors } from "../../spec/finding.js";
 import { loadDocument, type LoadedDocument } from "../../spec/load.js";
@@ -27,7 +26,6 @@ import { summarise } from "../../verifier/index.js";
 import type { Counterexample, ExecutionConfirmation, ObligationKind, ObligationResult } from "../../verifier/obligation.js";
 import { verifiedClaimFindings } from "../../verifier/pipeline/claims.js";
 import type { DocumentVerification, VerifyReport } from "../../verifier/pipeline/report-types.js";
-import { entryShapes } from "../../runtime/host/param-shapes.js";
 import type { RunResult } from "../../runtime/host/types.js";
 import { candidateArgs, showArgs, type CandidateParam } from "./candidate-args.js";
 
@@ -63,7 +61,10 @@ export function confinedDocument(document: AnrfDocument): AnrfDocument {
 }
 
 /** Entry name → checkable parameters, for every Function entity whose parameter types the runtime checks at entry. */
-function entryParams(loaded: LoadedDocument): Map<string, { name: string; params: CandidateParam[] }> {
+async function entryParams(loaded: LoadedDocument): Promise<Map<string, { name: string; params: CandidateParam[] }>> {
+  // Loaded only when something is to be confirmed: a warm `anrf verify` loads no ts-morph.
+  const { ts } = await import("ts-morph");
+  const { entryShapes } = await import("../../runtime/host/param-shapes.js");
   const out = new Map<string, { name: string; params: CandidateParam[] }>();
   const doc = loaded.document!;
   const functions = doc.semantics.entities.filter((e) => e.type === "Function");
@@ -101,7 +102,7 @@ type Runner = (verification: readonly ObligationResult[], mode: "development" | 
 /** Confirms what it can in one document; returns the obligations with verdicts updated. */
 async function confirmDocument(d: DocumentVerification, loaded: LoadedDocument, runEntry: (entry: string, args: unknown[]) => Runner, maxRuns: number): Promise<ObligationResult[]> {
   const results = new Map(d.obligations.map((o) => [o.id, o]));
-  const entries = entryParams(loaded);
+  const entries = await entryParams(loaded);
   let runs = 0;
   // The counterexample of a confirmed obligation is the input that was run (its parameters'
   // values and lengths from the candidate that built it), not loop-head values of the model.
