@@ -69,6 +69,7 @@ const KINDS: Record<ObligationKind, { readonly short: string; readonly full: str
 const VERIFIER_FINDINGS: Record<string, string> = {
   unverifiable: "a code-level guarantee of a document without checkable code cannot be verified",
   extract: "obligation extraction failed (a bug in anrf): the module is not verified",
+  syntax: "the module does not parse (a TypeScript syntax error): it cannot run and the document is invalid",
 };
 
 const STATUSES =

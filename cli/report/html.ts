@@ -16,7 +16,7 @@ import { parseJsonText } from "../../spec/json-position.js";
 import type { ObligationKind, ObligationResult, ObligationStatus } from "../../verifier/obligation.js";
 import type { DocumentVerification, VerifyReport } from "../../verifier/pipeline/report-types.js";
 import { formatCounterexample } from "../commands/verify-format.js";
-import { displayPath, documentOutcome, isSyntaxError, statusLabel, whereIs } from "./pretty.js";
+import { displayPath, documentOutcome, statusLabel, whereIs } from "./pretty.js";
 
 export const escapeHtml = (text: string): string =>
   text.replace(/[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : c === "'" ? "&#39;" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
@@ -180,7 +180,7 @@ function documentHtml(d: DocumentVerification, index: number, options: HtmlOptio
   const counts = STATUSES.map((s) => `<span class="count ${s}" data-doc-count="${s}">${s} ${d.obligations.filter((o) => o.status === s).length}</span>`).join("");
   const findings = d.findings.length === 0 ? "" : `<h3>Findings</h3><ul>${d.findings.map((f) => `<li><span class="status ${f.severity === "error" ? "refuted" : f.severity === "warning" ? "unknown" : "informal"}">${escapeHtml(f.severity)}</span> <code>${escapeHtml(f.ruleId)}</code> ${escapeHtml(f.path)}: ${escapeHtml(f.message)} <span class="muted">hint: ${escapeHtml(f.hint)}</span></li>`).join("")}</ul>`;
   const open = d.obligations.filter((o) => o.status !== "proved");
-  const shown = outcome.syntaxErrors.length > 0 ? outcome.syntaxErrors : open;
+  const shown = outcome.parseFailed ? (d.findings.some((f) => f.ruleId === "syntax") ? [] : outcome.syntaxErrors) : open;
   const module = moduleText(d, options);
   let source = "";
   if (module !== undefined) {
@@ -195,7 +195,7 @@ function documentHtml(d: DocumentVerification, index: number, options: HtmlOptio
     const marks = shown.filter((o) => o.site.end > o.site.start || o.site.start > 0).map((o) => ({ start: o.site.start, end: o.site.end, status: o.status, id: o.id }));
     source = `<h3>Source: ${escapeHtml(module.file)}</h3>${sourceHtml(module.code, marks, notes)}`;
   }
-  const hidden = outcome.syntaxErrors.length > 0 ? `<p class="muted">${open.length - shown.length} other obligation(s) not listed: the code does not parse.</p>` : "";
+  const hidden = outcome.parseFailed ? `<p class="muted">${open.length - shown.length} other obligation(s) not listed: the code does not parse.</p>` : "";
   return `<section class="doc" id="doc-${index}" data-document="${escapeHtml(displayPath(options.cwd, d.file))}">
 <h2>${escapeHtml(displayPath(options.cwd, d.file))}<span class="status ${outcome.status}" data-doc-status="${outcome.status}">${outcome.status}</span></h2>
 <div class="counts">${counts}</div>${findings}
@@ -216,7 +216,7 @@ export function reportHtml(report: VerifyReport, options: HtmlOptions): string {
   const confirmed = report.documents.reduce((n, d) => n + d.obligations.filter((o) => o.confirmation?.confirmed).length, 0);
   const totals = STATUSES.map((st) => `<span class="count ${st}" data-count="${st}">${st} <b>${s[st]}</b></span>`).join("");
   const docs = report.documents.map((d, i) => documentHtml(d, i, options)).join("\n");
-  const syntax = report.documents.filter((d) => d.obligations.some(isSyntaxError)).length;
+  const syntax = report.documents.filter((d) => documentOutcome(d, options.strict).parseFailed).length;
   return `<!doctype html>
 <html lang="en">
 <head>

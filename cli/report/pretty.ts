@@ -45,6 +45,8 @@ export function displayPath(cwd: string | undefined, file: string): string {
 export interface DocumentOutcome {
   readonly status: "passed" | "failed" | "invalid";
   readonly syntaxErrors: readonly ObligationResult[];
+  /** The module does not parse (a `syntax` finding or a TS1xxx diagnostic): other verdicts are consequential. */
+  readonly parseFailed: boolean;
   readonly errors: number;
   readonly warnings: number;
 }
@@ -56,12 +58,15 @@ export function documentOutcome(d: DocumentVerification, strict: boolean): Docum
   const findingErrors = d.findings.filter((f) => f.severity === "error").length;
   const findingWarnings = d.findings.filter((f) => f.severity === "warning").length;
   const open = d.obligations.filter((o) => !skipped.has(o.id) && o.status !== "proved" && o.status !== "refuted");
-  const refuted = d.obligations.filter((o) => o.status === "refuted").length;
+  // A TS1xxx type verdict repeats a `syntax` finding: counted once.
+  const syntaxFinding = d.findings.some((f) => f.ruleId === "syntax");
+  const refuted = d.obligations.filter((o) => o.status === "refuted" && !(syntaxFinding && isSyntaxError(o))).length;
   const unknown = open.filter((o) => o.status === "unknown").length;
   const errors = findingErrors + refuted + (strict ? open.length : 0);
   const warnings = findingWarnings + (strict ? 0 : unknown);
-  const status = findingErrors > 0 || syntaxErrors.length > 0 ? "invalid" : errors > 0 ? "failed" : "passed";
-  return { status, syntaxErrors, errors, warnings };
+  const parseFailed = syntaxErrors.length > 0 || d.findings.some((f) => f.ruleId === "syntax");
+  const status = findingErrors > 0 || parseFailed ? "invalid" : errors > 0 ? "failed" : "passed";
+  return { status, syntaxErrors, parseFailed, errors, warnings };
 }
 
 /** Decoded code or module text of an obligation, with the file its position is reported in. */
@@ -146,8 +151,20 @@ function obligationBlock(d: DocumentVerification, o: ObligationResult, options: 
 function findingLine(d: DocumentVerification, f: Finding, options: PrettyReportOptions): string {
   const c = options.color;
   const cwd = options.cwd ?? process.cwd();
-  const region = pointerRegion(options.texts?.get(path.resolve(cwd, d.file)), f.path);
-  const where = `${displayPath(options.cwd, d.file)}:${region.startLine}:${region.startColumn}`;
+  const text = options.texts?.get(path.resolve(cwd, d.file));
+  const region = pointerRegion(text, f.path);
+  let where = `${displayPath(options.cwd, d.file)}:${region.startLine}:${region.startColumn}`;
+  // A syntax error in inline code: the character in the JSON file, like obligations.
+  const inCode = /^TS\d+ at execution\.code line (\d+), column (\d+)/.exec(f.message);
+  const map = inCode && text !== undefined ? inlineCode(text) : undefined;
+  const code = map !== undefined && text !== undefined ? (parseJsonText(text).ok ? (JSON.parse(text) as { execution?: { code?: unknown } }).execution?.code : undefined) : undefined;
+  if (inCode && map !== undefined && typeof code === "string") {
+    const lines = code.split("\n");
+    const line = Number(inCode[1]);
+    const offset = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + Number(inCode[2]) - 1;
+    const at = codeRegion(text!, map, offset, offset + 1);
+    if (at !== undefined) where = `${displayPath(options.cwd, d.file)}:${at.start.line}:${at.start.column}`;
+  }
   const pointer = f.path === "" ? "" : ` ${paint(c, "2", `(${clean(f.path)})`)}`;
   return `  ${clean(where)}  ${paint(c, SEVERITY_COLOR[f.severity], f.severity)}  ${paint(c, "1", clean(f.ruleId))}  ${clean(f.message)}${pointer}\n    ${paint(c, "2", `hint: ${clean(f.hint)}`)}\n`;
 }
@@ -164,14 +181,16 @@ export function prettyReport(report: VerifyReport, options: PrettyReportOptions)
     warnings += outcome.warnings;
     statuses[outcome.status]++;
     const proved = d.obligations.filter((o) => o.status === "proved").length;
-    const word = outcome.status === "passed" ? paint(c, "32", "passed") : paint(c, "31", outcome.syntaxErrors.length > 0 ? "invalid (the code does not parse)" : outcome.status);
+    const word = outcome.status === "passed" ? paint(c, "32", "passed") : paint(c, "31", outcome.parseFailed ? "invalid (the code does not parse)" : outcome.status);
     out += `${paint(c, "4", clean(displayPath(options.cwd, d.file)))}  ${word}  (${proved}/${d.obligations.length} obligations proved)\n`;
     for (const f of d.findings) out += findingLine(d, f, options);
     const skipped = new Set(d.skippedByShard);
-    if (outcome.syntaxErrors.length > 0) {
+    if (outcome.parseFailed) {
       // Every other verdict was computed on a module that does not parse: noise until it does.
-      for (const o of outcome.syntaxErrors) out += obligationBlock(d, o, options);
-      const rest = d.obligations.filter((o) => !isSyntaxError(o) && o.status !== "proved").length;
+      // The diagnostic is printed once: as the `syntax` finding, else as the type obligation.
+      const shown = d.findings.some((f) => f.ruleId === "syntax") ? [] : outcome.syntaxErrors;
+      for (const o of shown) out += obligationBlock(d, o, options);
+      const rest = d.obligations.filter((o) => !shown.includes(o) && o.status !== "proved").length;
       if (rest > 0) out += `  ${paint(c, "2", `${rest} other obligation(s) not shown: fix the syntax error first`)}\n`;
     } else {
       for (const o of d.obligations) if (o.status !== "proved" && !skipped.has(o.id)) out += obligationBlock(d, o, options);

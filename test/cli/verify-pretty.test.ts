@@ -84,6 +84,24 @@ describe("anrf verify pretty output", () => {
     expect(out).not.toMatch(/unsupported\s+ENT-BSEARCH/);
     expect(out).toMatch(/\d+ other obligation\(s\) not shown: fix the syntax error first/);
     expect(out).toMatch(/documents: 1 \(0 passed, 0 failed, 1 invalid\)/);
+    expect(out).toMatch(/✖ 1 problem \(1 error, 0 warnings\)/);
+    // The position is the character in the JSON file where the code breaks.
+    const m = /syntax\.anrf\.json:(\d+):(\d+)  error  syntax  TS1109/.exec(out)!;
+    const line = readFileSync(join(scratch, "syntax.anrf.json"), "utf8").split("\n")[Number(m[1]) - 1]!;
+    expect(line.slice(Number(m[2]) - 1)).toMatch(/^;/);
+  });
+
+  it("a syntax error fails the document even when no entity claims type_safe", async () => {
+    const doc = JSON.parse(readFileSync(join(root, "examples", "binary-search.anrf.json"), "utf8")) as { execution: { code: string }; semantics: { entities: Array<{ security_properties: { type_safe: boolean } }> }; security: { safety_level: string } };
+    doc.execution.code = doc.execution.code.replace("{", "{ let x = ;");
+    for (const e of doc.semantics.entities) e.security_properties.type_safe = false;
+    doc.security.safety_level = "MemorySafe";
+    writeFileSync(join(scratch, "syntax-untyped.anrf.json"), JSON.stringify(doc, null, 2));
+    const { code, out } = await anrf(scratch, "verify", "syntax-untyped.anrf.json", "--cache", cache, "--format", "json");
+    expect(code).toBe(1);
+    const document = (JSON.parse(out) as { documents: Array<{ valid: boolean; findings: Array<{ ruleId: string; severity: string }> }> }).documents[0]!;
+    expect(document.valid).toBe(false);
+    expect(document.findings).toContainEqual(expect.objectContaining({ ruleId: "syntax", severity: "error" }));
   });
 
   it("escapes terminal control characters from the document and its code", async () => {
