@@ -81,7 +81,9 @@ interface Source {
 /** `file:line:col` of an obligation in the real file (relative to cwd); inline code mapped into the JSON file. */
 export function whereIs(documentFile: string, o: ObligationResult, options: Pick<PrettyReportOptions, "cwd" | "texts">): string {
   const source = sourceOf({ file: documentFile }, o, options);
-  return inDocument(documentFile, o, options) && source.code !== "" ? source.file : `${source.file}:${source.line}:${source.column}`;
+  if (!inDocument(documentFile, o, options)) return `${source.file}:${source.line}:${source.column}`;
+  // Inline code whose document text is not at hand: never a file:line:col that would point into the wrong place.
+  return source.code !== "" ? source.file : `${displayPath(options.cwd, documentFile)} (execution.code line ${o.location.line}, column ${o.location.column})`;
 }
 
 const inDocument = (documentFile: string, o: ObligationResult, options: Pick<PrettyReportOptions, "cwd">): boolean =>
