@@ -3,7 +3,7 @@ import { cacheKey } from "../../proofs-cache/key.js";
 import { selectShard, type Shard } from "../../proofs-cache/shard.js";
 import type { Obligation, ObligationResult, SolverLimits, Verdict } from "../obligation.js";
 import type { SolverPool } from "../solver/pool.js";
-import { verdictFromOutcome } from "../solver/verdict.js";
+import { UNCONFIRMED_REASON, verdictFromOutcome } from "../solver/verdict.js";
 
 const IN_FLIGHT = 64;
 
@@ -70,7 +70,10 @@ export async function solveObligations(
   const resolveKey = async (key: string): Promise<Solved> => {
     const query = queries.get(key)!;
     const hit = await settings.cache?.lookup(query);
-    if (hit !== undefined) {
+    // An abstraction-sat verdict stored before candidates were kept has nothing to confirm by
+    // execution: solve it again (and store it with its candidate) rather than hide a real bug.
+    const stale = hit !== undefined && hit.verdict.status === "unknown" && hit.verdict.reason === UNCONFIRMED_REASON && hit.verdict.candidate === undefined;
+    if (hit !== undefined && !stale) {
       cacheHits++;
       return { verdict: hit.verdict, source: hit.source };
     }
