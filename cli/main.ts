@@ -16,6 +16,7 @@ const commands: Record<string, { summary: string; load: () => Promise<CommandMod
   keys: { summary: "generate an ed25519 key pair for approvals or audit checkpoints", load: () => import("./commands/keys.js") },
   approve: { summary: "sign an approval of an override a document requests", load: () => import("./commands/approve.js") },
   audit: { summary: "verify or show the hash-chained audit log; sign a checkpoint", load: () => import("./commands/audit.js") },
+  report: { summary: "verify and write a self-contained HTML report (--html FILE)", load: () => import("./commands/report.js") },
 };
 
 export function usage(): string {

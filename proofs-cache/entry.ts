@@ -75,23 +75,33 @@ function asVerdictEntry(value: unknown): VerdictEntry | undefined {
 
 function asVerdict(value: unknown): Verdict | undefined {
   if (!isRecord(value)) return undefined;
-  const { status, reason, counterexample, cost } = value;
+  const { status, reason, counterexample, candidate, cost } = value;
   if (typeof status !== "string" || !STATUSES.includes(status as ObligationStatus) || typeof reason !== "string") return undefined;
-  let model: Counterexample | null = null;
-  if (counterexample !== null && counterexample !== undefined) {
-    if (!isRecord(counterexample)) return undefined;
-    for (const v of Object.values(counterexample)) {
-      if (v !== null && typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") return undefined;
+  const asModel = (raw: unknown): Counterexample | null | false => {
+    if (raw === null || raw === undefined) return null;
+    if (!isRecord(raw)) return false;
+    for (const v of Object.values(raw)) {
+      if (v !== null && typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") return false;
     }
-    model = counterexample as Counterexample;
-  }
+    return raw as Counterexample;
+  };
+  const model = asModel(counterexample);
+  // An unknown verdict's unconfirmed model (Verdict.candidate), kept so a cache hit can be confirmed too.
+  const candidateModel = asModel(candidate);
+  if (model === false || candidateModel === false) return undefined;
   let parsedCost: Verdict["cost"];
   if (cost !== undefined) {
     if (!isRecord(cost) || !isNonNegative(cost["timeMs"])) return undefined;
     if (cost["rlimit"] !== undefined && !isNonNegative(cost["rlimit"])) return undefined;
     parsedCost = { timeMs: cost["timeMs"] as number, rlimit: cost["rlimit"] as number | undefined };
   }
-  return { status: status as ObligationStatus, reason, counterexample: model, ...(parsedCost ? { cost: parsedCost } : {}) };
+  return {
+    status: status as ObligationStatus,
+    reason,
+    counterexample: model,
+    ...(candidateModel === null || status !== "unknown" ? {} : { candidate: candidateModel }),
+    ...(parsedCost ? { cost: parsedCost } : {}),
+  };
 }
 
 function isNonNegative(value: unknown): boolean {

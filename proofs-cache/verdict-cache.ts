@@ -207,7 +207,8 @@ function acceptable(decoded: Decoded, query: CacheQuery): VerdictEntry | undefin
 
 function stripUndefined(verdict: Verdict): Verdict {
   const cost = verdict.cost ? { timeMs: verdict.cost.timeMs, ...(verdict.cost.rlimit !== undefined ? { rlimit: verdict.cost.rlimit } : {}) } : undefined;
-  return { status: verdict.status, reason: verdict.reason, counterexample: verdict.counterexample ?? null, ...(cost ? { cost } : {}) };
+  const candidate = verdict.status === "unknown" && verdict.candidate !== undefined ? { candidate: verdict.candidate } : {};
+  return { status: verdict.status, reason: verdict.reason, counterexample: verdict.counterexample ?? null, ...candidate, ...(cost ? { cost } : {}) };
 }
 
 function describe(error: unknown): string {

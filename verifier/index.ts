@@ -208,7 +208,8 @@ function hasSmt(o: Obligation): o is Obligation & { readonly smt: string } {
 
 function resultOf(obligation: Obligation, solved: Solved | undefined): ObligationResult {
   if (solved !== undefined) {
-    return toResult(obligation, solved.verdict.status, solved.verdict.reason, solved.verdict.counterexample, solved.source);
+    const result = toResult(obligation, solved.verdict.status, solved.verdict.reason, solved.verdict.counterexample, solved.source);
+    return solved.verdict.candidate === undefined || solved.verdict.status !== "unknown" ? result : { ...result, candidate: solved.verdict.candidate };
   }
   if (obligation.kind === "informal") {
     return toResult(obligation, "informal", obligation.unsupportedReason ?? "informal clause: not in the contract language", null, "static");

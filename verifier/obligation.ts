@@ -76,6 +76,12 @@ export interface Verdict {
   /** Why: "unsat", "solver timeout after 2000 ms", "closure call not modelled", … */
   readonly reason: string;
   readonly counterexample: Counterexample | null;
+  /**
+   * `unknown` only: the model z3 found through an abstraction (it may describe no real run),
+   * in the same terms as `counterexample`. Never evidence by itself; `anrf verify` confirms it
+   * by execution (cli/report/confirm.ts) or leaves the obligation unknown.
+   */
+  readonly candidate?: Counterexample | undefined;
   /** Cost of the solve that produced this verdict (absent when nothing was solved). */
   readonly cost?: { readonly timeMs: number; readonly rlimit?: number | undefined } | undefined;
 }
@@ -92,9 +98,29 @@ export interface ObligationResult {
   readonly clause?: string | undefined;
   readonly reason: string;
   readonly counterexample: Counterexample | null;
+  /** `unknown` through an abstraction: z3's model, unconfirmed (see Verdict.candidate). */
+  readonly candidate?: Counterexample | undefined;
+  /** Set when `candidate` was run in the sandbox: confirmed (status refuted) or why not (still unknown). */
+  readonly confirmation?: ExecutionConfirmation | undefined;
   readonly smt: string | null;
   /** Where the verdict came from: solved now, or a cache hit (local/remote). */
   readonly source?: "solver" | "cache-local" | "cache-remote" | "static" | undefined;
+}
+
+/**
+ * How an `unknown` obligation with a candidate model became `refuted`: the entity ran in the
+ * sandbox (development mode, no grants, small limits) on arguments built from the candidate
+ * and stopped with a violation of this very obligation id.
+ */
+export interface ExecutionConfirmation {
+  readonly by: "execution";
+  /** True: the run violated this obligation (status refuted). False: tried, not confirmed (still unknown). */
+  readonly confirmed: boolean;
+  /** The arguments built from the candidate, as `name = value` (empty when no run was possible). */
+  readonly args: readonly string[];
+  /** The runtime's violation message when confirmed; otherwise what happened instead. */
+  readonly outcome: string;
+  readonly values?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Limits that affect a verdict; part of the proof-cache key. */

@@ -7,13 +7,18 @@
 import { parseArgs, UsageError } from "../args.js";
 import { ExitCode, type CliIo } from "../io.js";
 import { loadDocument } from "../../spec/load.js";
-import { buildReport, documentReport, formatPretty } from "../../spec/report.js";
+import { buildReport, clean, documentReport, formatPretty } from "../../spec/report.js";
 import { obligationIds, verifyDocument } from "../../verifier/index.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
 import { runtimeConsequence } from "./explain-runtime.js";
 import { CACHE_FLAGS, CACHE_HELP, openCacheFromFlags } from "./verify-cache-options.js";
 import { formatCounterexample, obligationJson } from "./verify-format.js";
 import { DEFAULT_TIMEOUT_MS } from "./verify.js";
+import { confirmDocuments } from "../report/confirm.js";
+import { whereIs } from "../report/pretty.js";
+import { resolve } from "node:path";
+import { DEFAULT_MAX_BYTES } from "../../spec/load.js";
+import { readBounded } from "../../spec/read-file.js";
 
 export const EXPLAIN_USAGE = `usage: anrf explain <document> <obligation-id> [options]
 
@@ -21,6 +26,7 @@ Shows one obligation (ids as printed by 'anrf verify', e.g. sum/bounds/4:12), it
 the verdict, the counterexample and what the runtime will do about it.
 
   --format pretty|json   output format (default pretty)
+  --no-confirm           do not run an unknown obligation's candidate values in the sandbox
   --timeout MS           solver timeout (default ${DEFAULT_TIMEOUT_MS}); --rlimit N (default 0)
 ${CACHE_HELP}
 `;
@@ -31,6 +37,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     timeout: { kind: "number", min: 1, integer: true },
     rlimit: { kind: "number", min: 0, integer: true },
     help: { kind: "boolean" },
+    "no-confirm": { kind: "boolean" },
     ...CACHE_FLAGS,
   });
   if (flags["help"]) {
@@ -48,15 +55,21 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { cache, memo } = await openCacheFromFlags(flags, io);
   let result;
   try {
-    result = await verifyDocument(loaded, {
+    const options = {
       cwd: io.cwd,
       timeoutMs: (flags["timeout"] as number | undefined) ?? DEFAULT_TIMEOUT_MS,
       rlimit: (flags["rlimit"] as number | undefined) ?? 0,
       jobs: 1,
       cache,
       memo,
-      only: new Set([id]),
-    });
+    };
+    result = await verifyDocument(loaded, { ...options, only: new Set([id]) });
+    // An unknown with a candidate model: confirming it runs the entity with the document's real
+    // verdicts (so the other sites' checks are placed as `anrf verify` places them).
+    if (!flags["no-confirm"] && result.obligations.some((o) => o.id === id && o.candidate !== undefined)) {
+      const [confirmed] = await confirmDocuments([await verifyDocument(loaded, options)], { cwd: io.cwd });
+      result = confirmed!;
+    }
   } finally {
     await cache?.close();
   }
@@ -70,23 +83,36 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const runtime = runtimeConsequence(obligation);
   if (flags["format"] === "json") io.stdout(`${JSON.stringify({ obligation: obligationJson(obligation), runtime }, null, 2)}\n`);
-  else io.stdout(explainPretty(obligation, runtime));
+  else {
+    const texts = new Map<string, string>();
+    for (const f of new Set([loaded.absoluteFile, resolve(io.cwd, obligation.location.file)])) {
+      const read = await readBounded(f, DEFAULT_MAX_BYTES);
+      if (read.ok) texts.set(f, read.text);
+    }
+    io.stdout(explainPretty(obligation, runtime, whereIs(file, obligation, { cwd: io.cwd, texts })));
+  }
   return ExitCode.ok;
 }
 
-function explainPretty(o: ObligationResult, runtime: readonly string[]): string {
+function explainPretty(o: ObligationResult, runtime: readonly string[], where: string): string {
   const lines = [
     `obligation  ${o.id}`,
     `entity      ${o.entity}`,
     `kind        ${o.kind}${o.clause ? ` (clause ${o.clause})` : ""}`,
-    `location    ${o.location.file}:${o.location.line}:${o.location.column}`,
+    `location    ${where}${where.endsWith(`:${o.location.line}:${o.location.column}`) ? "" : ` (line ${o.location.line}, column ${o.location.column} of execution.code)`}`,
     `claim       ${o.description}`,
     `verdict     ${o.status} — ${o.reason}${o.source ? ` [${o.source}]` : ""}`,
   ];
   if (o.counterexample !== null) lines.push(`counterexample  ${formatCounterexample(o.counterexample) || "(no source-level values)"}`);
+  if (o.candidate !== undefined) lines.push(`candidate   ${formatCounterexample(o.candidate) || "(no source-level values)"} (z3's model through an abstraction: not evidence by itself)`);
+  if (o.confirmation !== undefined) {
+    const args = o.confirmation.args.length > 0 ? ` with ${o.confirmation.args.join(", ")}` : "";
+    lines.push(o.confirmation.confirmed ? `execution   refuted (confirmed by execution): ran in the sandbox${args}: ${o.confirmation.outcome}` : `execution   not confirmed: ${o.confirmation.outcome}${args}`);
+  }
   lines.push("", "SMT query (unsat = the obligation holds):");
   lines.push(o.smt === null ? "  (none: not encodable — the reason above says why)" : o.smt.trimEnd().split("\n").map((l) => `  ${l}`).join("\n"));
   lines.push("", "runtime:");
   for (const r of runtime) lines.push(`  - ${r}`);
-  return `${lines.join("\n")}\n`;
+  // Ids, claims, reasons, values and the query come from the document and its code: no control characters reach the terminal.
+  return `${clean(lines.join("\n"))}\n`;
 }

@@ -2,7 +2,8 @@
  * Text forms of a verification report. JSON = the validate report (spec/report.ts builder)
  * plus `documents[].obligations[]` and per-status counts in `summary`.
  */
-import { buildReport, clean, documentReport, formatFinding, paint, type PrettyOptions } from "../../spec/report.js";
+import { buildReport, documentReport, type PrettyOptions } from "../../spec/report.js";
+import { prettyReport } from "../report/pretty.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
 import type { VerifyReport } from "../../verifier/index.js";
 
@@ -15,17 +16,11 @@ export function verifyJsonValue(report: VerifyReport) {
   const base = buildReport(report.documents.map((d) => documentReport(d.file, d.findings)));
   const s = report.summary;
   return {
-    documents: base.documents.map((d, i) => {
-      // Honoured overrides (approvals/apply.ts): covered findings and obligations carry `overridden`.
-      const overrides = report.documents[i]!.overrides;
-      return {
-        ...d,
-        findings: overrides === undefined ? d.findings : d.findings.map((f, k) => (overrides.findings[k] === undefined ? f : { ...f, overridden: overrides.findings[k] })),
-        obligations: report.documents[i]!.obligations.map((o) => (overrides?.obligations[o.id] === undefined ? obligationJson(o) : { ...obligationJson(o), overridden: overrides.obligations[o.id] })),
-        skippedByShard: report.documents[i]!.skippedByShard,
-        ...(overrides === undefined ? {} : { overrides: { subject: overrides.subject, honoured: overrides.honoured } }),
-      };
-    }),
+    documents: base.documents.map((d, i) => ({
+      ...d,
+      obligations: report.documents[i]!.obligations.map(obligationJson),
+      skippedByShard: report.documents[i]!.skippedByShard,
+    })),
     summary: {
       ...base.summary,
       proved: s.proved,
@@ -51,12 +46,12 @@ export function obligationJson(o: ObligationResult) {
     ...(o.clause === undefined ? {} : { clause: o.clause }),
     reason: o.reason,
     counterexample: o.counterexample,
+    ...(o.candidate === undefined ? {} : { candidate: o.candidate }),
+    ...(o.confirmation === undefined ? {} : { confirmation: o.confirmation }),
     smt: o.smt,
     source: o.source ?? null,
   };
 }
-
-const STATUS_COLOR: Record<ObligationResult["status"], string> = { proved: "32", refuted: "31", unknown: "33", unsupported: "33", informal: "36" };
 
 export function formatCounterexample(cx: ObligationResult["counterexample"]): string {
   if (cx === null) return "";
@@ -66,49 +61,11 @@ export function formatCounterexample(cx: ObligationResult["counterexample"]): st
     .join(", ");
 }
 
-const overrideNote = (o: { readonly scope: string; readonly approvers: readonly string[]; readonly expires: string; readonly justification: string }): string =>
-  `by approved override ${o.scope} (${o.approvers.join(", ")}, until ${o.expires}): ${o.justification}`;
-
-export function verifyPretty(report: VerifyReport, options: PrettyOptions & { readonly strict: boolean }): string {
-  let out = "";
-  for (const d of report.documents) {
-    const refuted = d.obligations.some((o) => o.status === "refuted" && d.overrides?.obligations[o.id] === undefined);
-    const status = !d.valid ? paint(options.color, "31", "invalid") : refuted ? paint(options.color, "31", "refuted") : paint(options.color, "32", "valid");
-    const proved = d.obligations.filter((o) => o.status === "proved").length;
-    out += `${clean(d.file)}: ${status} (${proved}/${d.obligations.length} obligations proved)\n`;
-    d.findings.forEach((f, i) => {
-      out += formatFinding(f, options);
-      const by = d.overrides?.findings[i];
-      if (by !== undefined) out += `      ${paint(options.color, "36", "overridden")} ${clean(overrideNote(by))}\n`;
-    });
-    const skipped = new Set(d.skippedByShard);
-    for (const o of d.obligations) {
-      if (o.status === "proved" || skipped.has(o.id)) continue;
-      const where = `${clean(o.location.file)}:${o.location.line}:${o.location.column}`;
-      const by = d.overrides?.obligations[o.id];
-      const word = by === undefined ? paint(options.color, STATUS_COLOR[o.status], o.status.padEnd(11)) : paint(options.color, "36", "overridden".padEnd(11));
-      out += `  ${word} ${paint(options.color, "1", clean(o.id))}  ${where}\n`;
-      out += `      ${clean(o.description)} — ${by === undefined ? "" : `${o.status}: `}${clean(o.reason)}\n`;
-      if (by !== undefined) out += `      ${clean(overrideNote(by))}; still checked at run time\n`;
-      if (o.counterexample !== null) out += `      ${paint(options.color, "31", "counterexample:")} ${clean(formatCounterexample(o.counterexample))}\n`;
-    }
-    if (skipped.size > 0) out += `  ${skipped.size} obligation(s) left to other shards (${report.run.shard?.index}/${report.run.shard?.count} ran here)\n`;
-  }
-  const s = report.summary;
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  out += `\n${plural(s.documents, "document")}, ${s.valid} valid, ${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}\n`;
-  out += `obligations: ${s.proved} proved, ${s.refuted} refuted, ${s.unknown} unknown, ${s.unsupported} unsupported, ${s.informal} informal`;
-  const overridden = report.documents.reduce((n, d) => n + Object.keys(d.overrides?.obligations ?? {}).length, 0);
-  if (overridden > 0) out += ` (${overridden} overridden by approval)`;
-  if (s.skippedByShard > 0) out += ` (${s.skippedByShard} skipped by shard)`;
-  out += `\n`;
-  const r = report.run;
-  // In a --watch, z3 may solve without an init of this run: it was started by an earlier one.
-  const z3 = r.solverInitMs.length > 0 ? `${r.solverInitMs.length} z3 init` : r.solved > 0 ? "z3 already running" : "z3 not needed";
-  out += `${r.queries} distinct queries: ${r.cacheHits} from cache, ${r.solved} solved (${r.solverVersion}, ${z3})\n`;
-  const x = r.extraction;
-  if (x.entitiesReused > 0) out += `extraction: ${x.entitiesExtracted} function(s) analysed again, ${x.entitiesReused} reused\n`;
-  if (options.strict && s.unknown + s.unsupported + s.informal - s.skippedByShard > 0) out += `--strict: unknown, unsupported and informal obligations count as failures\n`;
-  for (const w of r.cacheWarnings) out += `${paint(options.color, "33", "warning")} cache: ${clean(w)}\n`;
-  return out;
+/**
+ * The pretty report (cli/report/pretty.ts). With `texts` (verifyPrettyOutput reads them) positions
+ * point into the real files and refuted/unknown obligations get code frames; without, positions
+ * are the verifier's own.
+ */
+export function verifyPretty(report: VerifyReport, options: PrettyOptions & { readonly strict: boolean; readonly cwd?: string | undefined; readonly texts?: ReadonlyMap<string, string> | undefined }): string {
+  return prettyReport(report, options);
 }

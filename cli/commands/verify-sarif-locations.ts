@@ -2,8 +2,8 @@
  * SARIF physical locations for anrf results: artifact URIs relative to the working directory
  * (the repository root in CI) and 1-based regions. Findings point at their JSON Pointer in the
  * document; obligations in a module file at their site; obligations in inline code
- * (`execution.code`) at that string in the document, since the code's own line/column are
- * positions inside the string, not inside the JSON file.
+ * (`execution.code`) at the site's characters inside that JSON string (the code's own
+ * line/column are positions inside the decoded string, not inside the JSON file).
  */
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,6 +11,7 @@ import { parentPointer } from "../../spec/json-pointer.js";
 import { pointerSpan, type TextSpan } from "../../spec/json-pointer-position.js";
 import { lineColumnAt, parseJsonText } from "../../spec/json-position.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
+import { codeRegion, inlineCode } from "../report/source-position.js";
 
 export const SRCROOT = "%SRCROOT%";
 
@@ -113,7 +114,12 @@ export function obligationPlace(ctx: LocationContext, documentFile: string, o: O
   if (text === undefined) return { location: location(ctx, file, FIRST) };
   const code = pointerSpan(text, "/execution/code");
   if (code !== undefined && parseJsonText(text).ok) {
-    return { location: location(ctx, file, regionOf(text, code)), inCode: `execution.code line ${o.location.line}, column ${o.location.column}` };
+    // The site's characters inside the JSON string (offsets mapped through its escapes); the
+    // whole string when the offsets no longer fit (the file changed since verification).
+    const map = inlineCode(text);
+    const site = map === undefined ? undefined : codeRegion(text, map, o.site.start, o.site.end);
+    const region = site === undefined ? regionOf(text, code) : { startLine: site.start.line, startColumn: site.start.column, endLine: site.end.line, endColumn: Math.max(site.end.column, site.start.column + 1) };
+    return { location: location(ctx, file, region), inCode: `execution.code line ${o.location.line}, column ${o.location.column}` };
   }
   // No code in the document (an unverifiable guarantee): the entity that makes the claim.
   return { location: location(ctx, file, pointerRegion(text, entityPointer(text, o.entity))) };

@@ -1,8 +1,10 @@
 /**
- * SARIF reportingDescriptors: one rule per obligation kind (`anrf/bounds`, …) and one per
- * validation rule id (`V6.1.5`, `schema`, …). Obligation rule ids carry a `/`, finding rule
- * ids never do, so the two sets cannot collide. Texts only change with anrf itself, so code
- * scanning sees a stable rule set (it keys alerts by rule id).
+ * SARIF reportingDescriptors, one namespaced id scheme: `anrf/<kind>` per obligation kind
+ * (`anrf/bounds`, …), `anrf/rule/<id>` per validation rule of docs/rules.md (`anrf/rule/V6.1.5`,
+ * `anrf/rule/schema`), `anrf/verifier/<id>` for verifier findings outside the catalogue
+ * (`anrf/verifier/extract`). Each has a helpUri to its own docs section (anchors checked by
+ * test/cli/sarif-multitool.test.ts). Texts only change with anrf itself, so code scanning sees a
+ * stable rule set (it keys alerts by rule id).
  */
 import { RULE_CATALOG } from "../../spec/rule-catalog.js";
 import type { ObligationKind } from "../../verifier/obligation.js";
@@ -17,8 +19,16 @@ export interface SarifRule {
   readonly properties: { readonly tags: readonly string[] };
 }
 
-/** Absolute URL of anrf's docs/ folder, when anrf has a public home; helpUri must be absolute. */
+/** Absolute URL of anrf's docs/ folder (ends in `/`); helpUri must be absolute. */
 export type DocsBase = string | undefined;
+
+/** The docs anchor of a validation rule in docs/rules.md: `rule-v6-1-5`, `rule-unique-id`. */
+export const ruleAnchor = (id: string): string => `rule-${id.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+/** The docs anchor of an obligation kind in docs/verification.md. */
+export const kindAnchor = (kind: ObligationKind): string => `obligation-${kind}`;
+export const VERIFIER_FINDINGS_ANCHOR = "verifier-findings";
+
+export const findingRuleId = (id: string): string => (RULE_CATALOG.some((r) => r.id === id) ? `anrf/rule/${id}` : `anrf/verifier/${id}`);
 
 const KINDS: Record<ObligationKind, { readonly short: string; readonly full: string }> = {
   bounds: {
@@ -60,6 +70,7 @@ const VERIFIER_FINDINGS: Record<string, string> = {
   unverifiable: "a code-level guarantee of a document without checkable code cannot be verified",
   extract: "obligation extraction failed (a bug in anrf): the module is not verified",
   override: "an override the document requests is not honoured (no valid signed approval) or is malformed",
+  syntax: "the module does not parse (a TypeScript syntax error): it cannot run and the document is invalid",
 };
 
 const STATUSES =
@@ -70,6 +81,9 @@ const pascal = (word: string): string => word.charAt(0).toUpperCase() + word.sli
 
 const helpUri = (docs: DocsBase, page: string): { helpUri?: string } => (docs === undefined ? {} : { helpUri: new URL(page, docs).href });
 
+/** Every obligation kind, in rule order (for docs checks). */
+export const OBLIGATION_KINDS = (): readonly ObligationKind[] => Object.keys(KINDS) as ObligationKind[];
+
 export const obligationRuleId = (kind: ObligationKind): string => `anrf/${kind}`;
 
 export function obligationRule(kind: ObligationKind, docs: DocsBase): SarifRule {
@@ -77,13 +91,13 @@ export function obligationRule(kind: ObligationKind, docs: DocsBase): SarifRule 
   return {
     id: obligationRuleId(kind),
     name: `${pascal(kind)}Obligation`,
-    shortDescription: { text: short },
+    shortDescription: { text: `${short}.` },
     fullDescription: { text: full },
     help: {
       text: `${full} ${STATUSES} See docs/verification.md in anrf's documentation ('Obligations').`,
       markdown: `${full}\n\n${STATUSES}\n\nSee \`docs/verification.md\` in anrf's documentation (section *Obligations*); \`anrf explain <document> <obligation-id>\` shows the query, the verdict and the runtime consequence.`,
     },
-    ...helpUri(docs, "verification.md#obligations"),
+    ...helpUri(docs, `verification.md#${kindAnchor(kind)}`),
     properties: { tags: ["security", "anrf", "verification", kind] },
   };
 }
@@ -91,16 +105,16 @@ export function obligationRule(kind: ObligationKind, docs: DocsBase): SarifRule 
 export function findingRule(id: string, docs: DocsBase): SarifRule {
   const catalogued = RULE_CATALOG.find((r) => r.id === id);
   const title = catalogued?.title ?? VERIFIER_FINDINGS[id] ?? `verifier problem ${id}: part of the module is not verified`;
-  const page = catalogued === undefined ? "verification.md" : "rules.md";
+  const page = catalogued === undefined ? `sarif.md#${VERIFIER_FINDINGS_ANCHOR}` : `rules.md#${ruleAnchor(id)}`;
   const what = catalogued === undefined ? "verifier finding" : "validation rule";
   return {
-    id,
-    name: id,
-    shortDescription: { text: `${what} ${id}: ${title}` },
+    id: findingRuleId(id),
+    name: `${catalogued === undefined ? "Verifier" : "Rule"}${id.replace(/[^A-Za-z0-9]+/g, "_").replace(/^([a-z])/, (c) => c.toUpperCase())}`,
+    shortDescription: { text: `${pascal(what)} ${id}: ${title}.` },
     fullDescription: { text: `ANRF ${what} ${id}: ${title}. Each finding names the JSON Pointer into the document it is about and a hint how to fix it.` },
     help: {
-      text: `ANRF ${what} ${id}: ${title}. See docs/${page} in anrf's documentation.`,
-      markdown: `ANRF ${what} \`${id}\`: ${title}.\n\nSee \`docs/${page}\` in anrf's documentation.`,
+      text: `ANRF ${what} ${id}: ${title}. See docs/${page.split("#")[0]} in anrf's documentation.`,
+      markdown: `ANRF ${what} \`${id}\`: ${title}.\n\nSee \`docs/${page.split("#")[0]}\` in anrf's documentation.`,
     },
     ...helpUri(docs, page),
     properties: { tags: catalogued === undefined ? ["anrf", "verification"] : ["anrf", "validation", catalogued.kind] },
@@ -114,5 +128,8 @@ const CATALOG_ORDER = new Map(RULE_CATALOG.map((r, i) => [r.id, i]));
 export function ruleTable(kinds: ReadonlySet<ObligationKind>, findingIds: ReadonlySet<string>, docs: DocsBase): { rules: SarifRule[]; index: ReadonlyMap<string, number> } {
   const ids = [...findingIds].sort((a, b) => (CATALOG_ORDER.get(a) ?? Infinity) - (CATALOG_ORDER.get(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0));
   const rules = [...KIND_ORDER.filter((k) => kinds.has(k)).map((k) => obligationRule(k, docs)), ...ids.map((id) => findingRule(id, docs))];
-  return { rules, index: new Map(rules.map((r, i) => [r.id, i])) };
+  // Indexed by obligation rule id (`anrf/bounds`) and by a finding's own rule id (`V6.1.5`).
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  ids.forEach((id, i) => index.set(id, KIND_ORDER.filter((k) => kinds.has(k)).length + i));
+  return { rules, index };
 }

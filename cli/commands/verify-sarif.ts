@@ -17,7 +17,7 @@ import type { VerifyReport } from "../../verifier/pipeline/report-types.js";
 import { runtimeConsequence } from "./explain-runtime.js";
 import { formatCounterexample } from "./verify-format.js";
 import { artifactLocation, baseUri, findingLocation, obligationPlace, SRCROOT, type LocationContext, type SarifLocation } from "./verify-sarif-locations.js";
-import { obligationRuleId, ruleTable, type DocsBase } from "./verify-sarif-rules.js";
+import { findingRuleId, obligationRuleId, ruleTable, type DocsBase } from "./verify-sarif-rules.js";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -45,8 +45,29 @@ export interface SarifDocument {
 
 type Level = "error" | "warning" | "note";
 const FINDING_LEVEL: Record<Severity, Level> = { error: "error", warning: "warning", info: "note" };
-const OBLIGATION_LEVEL: Record<Exclude<ObligationStatus, "proved">, Level> = { refuted: "error", unknown: "warning", unsupported: "note", informal: "note" };
-const STATUS_WORD: Record<Exclude<ObligationStatus, "proved">, string> = { refuted: "Refuted", unknown: "Not proved (unknown)", unsupported: "Not verified (unsupported)", informal: "Informal, not verified" };
+/** Reported statuses; `overridden` (an approved override, from the policy work) is accepted when present. */
+type Reported = Exclude<ObligationStatus, "proved"> | "overridden";
+const OBLIGATION_LEVEL: Record<Reported, Level> = { refuted: "error", unknown: "warning", unsupported: "note", informal: "note", overridden: "warning" };
+const STATUS_WORD: Record<Reported, string> = { refuted: "Refuted", unknown: "Not proved (unknown)", unsupported: "Not verified (unsupported)", informal: "Informal, not verified", overridden: "Not proved, overridden by approval" };
+
+interface ThreadFlowLocation {
+  readonly location: SarifLocation & { readonly message: { readonly text: string } };
+  readonly state?: Readonly<Record<string, { readonly text: string }>>;
+  readonly kinds?: readonly string[];
+}
+
+interface CodeFlow {
+  readonly message: { readonly text: string };
+  readonly threadFlows: readonly [{ readonly locations: readonly ThreadFlowLocation[] }];
+}
+
+/** SARIF suppression (3.35): an approved override of the finding, decided outside the log. */
+export interface SarifSuppression {
+  readonly kind: "external";
+  readonly status: "accepted";
+  readonly justification: string;
+  readonly properties?: { readonly scope: string; readonly approvers: readonly string[]; readonly expires: string };
+}
 
 interface SarifResult {
   readonly ruleId: string;
@@ -54,21 +75,39 @@ interface SarifResult {
   readonly level: Level;
   readonly message: { readonly text: string };
   readonly locations: readonly SarifLocation[];
+  readonly codeFlows?: readonly CodeFlow[];
+  readonly suppressions?: readonly SarifSuppression[];
   readonly partialFingerprints: Readonly<Record<string, string>>;
   readonly properties: Readonly<Record<string, unknown>>;
-  readonly suppressions?: readonly SarifSuppression[];
-}
-
-interface SarifSuppression {
-  readonly kind: "external";
-  readonly status: "accepted";
-  readonly justification: string;
-  readonly properties: { readonly scope: string; readonly approvers: readonly string[]; readonly expires: string };
 }
 
 /** An approved override is an external suppression (the approval lives outside the source). */
 const suppression = (o: import("../../approvals/overrides.js").AppliedOverride | undefined): { suppressions?: readonly SarifSuppression[] } =>
   o === undefined ? {} : { suppressions: [{ kind: "external", status: "accepted", justification: o.justification, properties: { scope: o.scope, approvers: o.approvers, expires: o.expires } }] };
+
+/** A model value as SARIF state text (strings quoted as in source, specials spelled out). */
+const stateText = (value: unknown): string => (typeof value === "string" && !/^(NaN|-?Infinity|-0)$/.test(value) ? JSON.stringify(value) : String(value));
+
+/**
+ * The counterexample (refuted) or the unconfirmed candidate (unknown) as a code flow: one
+ * thread-flow location at the site whose `state` holds every value; a confirmation by
+ * execution adds the run's outcome as a second step.
+ */
+function codeFlowsOf(o: ObligationResult, location: SarifLocation): CodeFlow[] | undefined {
+  const values = o.counterexample ?? o.candidate;
+  if (values === null || values === undefined) return undefined;
+  const state = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { text: stateText(value) }]));
+  const what = o.counterexample !== null ? "Counterexample" : "Candidate values (z3's model through an abstraction, not confirmed)";
+  const shown = formatCounterexample(values);
+  const steps: ThreadFlowLocation[] = [{ location: { ...location, message: { text: sentence(`${what}: ${shown}`) } }, state, kinds: ["acquire"] }];
+  if (o.confirmation !== undefined) {
+    const args = o.confirmation.args.length > 0 ? ` with ${o.confirmation.args.join(", ")}` : "";
+    const text = o.confirmation.confirmed ? `Confirmed by execution in the sandbox${args}: ${o.confirmation.outcome}` : `Not confirmed by execution: ${o.confirmation.outcome}${args}`;
+    steps.push({ location: { ...location, message: { text: sentence(text) } }, kinds: ["exit"] });
+  }
+  return [{ message: { text: sentence(`${what} for obligation ${o.id}`) }, threadFlows: [{ locations: steps }] }];
+}
+
 
 /** Ends a piece of text with exactly one full stop (document text may carry its own). */
 const sentence = (text: string): string => {
@@ -95,9 +134,11 @@ function fingerprinter(): (document: string, parts: readonly unknown[]) => Recor
   };
 }
 
-function obligationMessage(o: ObligationResult, status: Exclude<ObligationStatus, "proved">, place: string, inCode: string | undefined, document: string): string {
-  const parts = [`${STATUS_WORD[status]}${inCode === undefined ? "" : ` at ${inCode}`}: ${sentence(o.description)}`];
+function obligationMessage(o: ObligationResult, status: Reported, place: string, inCode: string | undefined, document: string): string {
+  const word = o.confirmation?.confirmed ? "Refuted (confirmed by execution)" : STATUS_WORD[status];
+  const parts = [`${word}${inCode === undefined ? "" : ` at ${inCode}`}: ${sentence(o.description)}`];
   if (o.counterexample !== null) parts.push(`Counterexample: ${sentence(formatCounterexample(o.counterexample))}`);
+  else if (o.candidate !== undefined) parts.push(`Candidate values (not confirmed): ${sentence(formatCounterexample(o.candidate))}`);
   parts.push(`Reason: ${sentence(o.reason)}`);
   // The runtime consequence as `anrf explain` states it, with a path that means something here.
   const runtime = runtimeConsequence({ ...o, location: { ...o.location, file: place } }).slice(0, 2);
@@ -122,7 +163,7 @@ export function sarifLog(documents: readonly SarifDocument[], properties: Readon
     const document = artifactLocation(options, path.resolve(options.cwd, d.file)).uri;
     for (const [i, f] of d.findings.entries()) {
       results.push({
-        ruleId: f.ruleId,
+        ruleId: findingRuleId(f.ruleId),
         ruleIndex: index.get(f.ruleId)!,
         level: FINDING_LEVEL[f.severity],
         message: { text: `${sentence(f.message)} Hint: ${sentence(f.hint)}${f.path === "" ? "" : ` (at ${f.path})`}` },
@@ -138,14 +179,25 @@ export function sarifLog(documents: readonly SarifDocument[], properties: Readon
       const { location, inCode } = obligationPlace(options, d.file, o);
       const place = inCode === undefined ? location.physicalLocation.artifactLocation.uri : "execution.code";
       const ruleId = obligationRuleId(o.kind);
+      const status = o.status as Reported;
+      const codeFlows = codeFlowsOf(o, location);
       results.push({
         ruleId,
         ruleIndex: index.get(ruleId)!,
-        level: OBLIGATION_LEVEL[o.status],
-        message: { text: obligationMessage(o, o.status, place, inCode, d.file) },
+        level: OBLIGATION_LEVEL[status] ?? "warning",
+        message: { text: obligationMessage(o, status, place, inCode, d.file) },
         locations: [location],
+        ...(codeFlows === undefined ? {} : { codeFlows }),
         partialFingerprints: fingerprint(document, ["obligation", o.entity, o.kind, withoutPositions(o.description), o.clause ?? null]),
-        properties: { document, obligationId: o.id, entity: o.entity, status: o.status, ...(o.counterexample === null ? {} : { counterexample: o.counterexample }) },
+        properties: {
+          document,
+          obligationId: o.id,
+          entity: o.entity,
+          status: o.status,
+          ...(o.counterexample === null ? {} : { counterexample: o.counterexample }),
+          ...(o.candidate === undefined ? {} : { candidate: o.candidate }),
+          ...(o.confirmation === undefined ? {} : { confirmation: o.confirmation }),
+        },
         ...suppression(d.overrides?.obligations[o.id]),
       });
     }

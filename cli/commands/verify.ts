@@ -11,8 +11,8 @@ import { ExitCode, type CliIo } from "../io.js";
 import { collectDocumentFiles } from "../../spec/load.js";
 import { summarise, verifyDocuments } from "../../verifier/index.js";
 import { CACHE_FLAGS, CACHE_HELP, openCacheFromFlags, shardFromFlag } from "./verify-cache-options.js";
-import { verifyJson, verifyPretty } from "./verify-format.js";
-import { verifySarifOutput } from "./verify-sarif-read.js";
+import { verifyJson } from "./verify-format.js";
+import { verifyPrettyOutput, verifySarifOutput } from "./verify-sarif-read.js";
 import { openPolicyFromFlags, POLICY_FLAGS, POLICY_HELP, PolicyProblemsError, type OpenedPolicy } from "./policy-options.js";
 import { auditFileFromFlags, auditSignerFromFlags, registryFromFlags, TRUST_FLAGS, TRUST_HELP } from "./trust-options.js";
 
@@ -28,6 +28,9 @@ Validates ANRF documents, then proves every security obligation of their code wi
   --jobs N               solver worker threads (default ${availableParallelism()}, the available cores)
   --strict               unknown, unsupported and informal obligations fail the run
   --shard I/N            solve only this machine's share of the cache misses (1 <= I <= N)
+  --no-confirm           do not run the code: by default an unknown obligation with a candidate model is
+                         confirmed by running the entity on those values in the sandbox (no capabilities,
+                         small limits); a run that violates it makes it 'refuted (confirmed by execution)'
   --watch                verify, then re-verify whatever changes (documents, modules, new documents in
                          the given folders) until Ctrl-C; z3, TypeScript and the caches stay warm.
                          With --format json: one report per line (without SMT text; see anrf explain).
@@ -49,6 +52,7 @@ export const VERIFY_FLAGS = {
   strict: { kind: "boolean" },
   shard: { kind: "string" },
   watch: { kind: "boolean" },
+  "no-confirm": { kind: "boolean" },
   help: { kind: "boolean" },
   ...CACHE_FLAGS,
   ...POLICY_FLAGS,
@@ -119,11 +123,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       });
       report = { ...report, documents, summary: summarise(documents) };
     }
+    if (!flags["no-confirm"] && !controller.signal.aborted) report = await (await import("../report/confirm.js")).confirmByExecution(report, { cwd: io.cwd });
     const { settleVerify } = await import("./verify-overrides.js");
     const settled = await settleVerify(report, trust, io);
     report = settled.report;
     const passed = settled.passed;
-    io.stdout(flags["format"] === "json" ? verifyJson(report) : flags["format"] === "sarif" ? await verifySarifOutput(report, io.cwd) : verifyPretty(report, { color: io.isTTY, strict }));
+    io.stdout(flags["format"] === "json" ? verifyJson(report) : flags["format"] === "sarif" ? await verifySarifOutput(report, io.cwd) : await verifyPrettyOutput(report, { cwd: io.cwd, color: io.isTTY, strict }));
     return passed ? ExitCode.ok : ExitCode.findings;
   } finally {
     process.off("SIGINT", cancel);

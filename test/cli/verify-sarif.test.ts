@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../cli/main.js";
 import { projectRoot } from "../../support/compiled-path.js";
 import { captureIo } from "./validate-io.js";
+import { findingRuleId } from "../../cli/commands/verify-sarif-rules.js";
 
 const root = projectRoot();
 const scratch = mkdtempSync(join(tmpdir(), "anrf-sarif-"));
@@ -43,6 +44,8 @@ interface SarifResult {
 }
 interface SarifRule {
   id: string;
+  name?: string;
+  helpUri?: string;
   shortDescription: { text: string };
   fullDescription: { text: string };
   help: { text: string };
@@ -51,7 +54,7 @@ interface SarifLog {
   $schema: string;
   version: string;
   runs: Array<{
-    tool: { driver: { name: string; version: string; semanticVersion: string; rules: SarifRule[] } };
+    tool: { driver: { name: string; version: string; semanticVersion: string; informationUri?: string; rules: SarifRule[] } };
     originalUriBaseIds: Record<string, { uri: string }>;
     columnKind: string;
     results: SarifResult[];
@@ -150,14 +153,21 @@ describe("anrf verify --format sarif", () => {
     for (const r of run().results) expect(driver.rules[r.ruleIndex]?.id, r.message.text).toBe(r.ruleId);
     // Every obligation kind of the run and every finding rule id has its descriptor.
     const kinds = new Set(report.documents.flatMap((d) => d.obligations.map((o) => `anrf/${o.kind}`)));
-    const findingRules = new Set(report.documents.flatMap((d) => d.findings.map((f) => f.ruleId)));
+    const findingRules = new Set(report.documents.flatMap((d) => d.findings.map((f) => findingRuleId(f.ruleId))));
     expect(new Set(ids)).toEqual(new Set([...kinds, ...findingRules]));
+    // One namespaced scheme; a name that is not the id; a helpUri to a docs section for every rule.
+    for (const rule of driver.rules) {
+      expect(rule.id).toMatch(/^anrf\/([a-z]+|rule\/[A-Za-z0-9.-]+|verifier\/[a-z-]+)$/);
+      expect(rule.name).not.toBe(rule.id);
+      expect(rule.helpUri).toMatch(/^(https?|file):\/\/\S+\/docs\/[a-z]+\.md#[a-z0-9-]+$/);
+    }
+    expect(driver.informationUri).toMatch(/^(https?|file):\/\//);
   });
 
   it("reports every obligation that is not proved, once, with the level of its status; proved ones only as counts", () => {
     const expected = report.documents.flatMap((d) => d.obligations.filter((o) => o.status !== "proved").map((o) => `${d.file} ${o.id} anrf/${o.kind} ${LEVEL_OF_STATUS[o.status]}`));
     const actual = run()
-      .results.filter((r) => r.ruleId.startsWith("anrf/"))
+      .results.filter((r) => r.properties["obligationId"] !== undefined)
       .map((r) => `${r.properties["document"]} ${r.properties["obligationId"]} ${r.ruleId} ${r.level}`);
     expect(actual.sort()).toEqual(expected.sort());
     expect(actual.some((a) => a.endsWith(" error"))).toBe(true);
@@ -168,15 +178,15 @@ describe("anrf verify --format sarif", () => {
   });
 
   it("reports every finding with its rule id and level, located at its JSON pointer", () => {
-    const expected = report.documents.flatMap((d) => d.findings.map((f) => `${d.file} ${f.ruleId} ${LEVEL_OF_SEVERITY[f.severity]} ${f.path}`));
+    const expected = report.documents.flatMap((d) => d.findings.map((f) => `${d.file} ${findingRuleId(f.ruleId)} ${LEVEL_OF_SEVERITY[f.severity]} ${f.path}`));
     const actual = run()
-      .results.filter((r) => !r.ruleId.startsWith("anrf/"))
+      .results.filter((r) => r.properties["obligationId"] === undefined)
       .map((r) => `${r.locations[0]!.physicalLocation.artifactLocation.uri} ${r.ruleId} ${r.level} ${r.properties["jsonPointer"]}`);
     expect(actual.sort()).toEqual(expected.sort());
 
     // V6.1.5 points at the value of override_justification in the file.
     const [v615] = resultsOf(OVERRIDE);
-    expect(v615?.ruleId).toBe("V6.1.5");
+    expect(v615?.ruleId).toBe("anrf/rule/V6.1.5");
     const file = artifactPath(log, v615!.locations[0]!);
     const document = JSON.parse(readFileSync(file, "utf8")) as { security: { override_justification: unknown } };
     const region = v615!.locations[0]!.physicalLocation.region;
@@ -219,14 +229,16 @@ describe("anrf verify --format sarif", () => {
     expect(missing!.message.text).toContain("a check is inserted");
   });
 
-  it("inline code: the location is the execution.code string in the document; the message says where in the code", () => {
+  it("inline code: the location is the site's characters inside the execution.code string of the document; the message says where in the code", () => {
     const result = resultsOf(MISSING_PRECONDITION).find((r) => r.ruleId === "anrf/bounds");
     const location = result!.locations[0]!;
     expect(location.physicalLocation.artifactLocation.uri).toBe(MISSING_PRECONDITION);
     const file = artifactPath(log, location);
     const code = (JSON.parse(readFileSync(file, "utf8")) as { execution: { code: string } }).execution.code;
     expect(lineAt(file, location.physicalLocation.region.startLine)).toMatch(/^\s*"code":/);
-    expect(JSON.parse(regionText(file, location.physicalLocation.region))).toBe(code);
+    // The code string has escapes (\n) before the site: the column is the file's, not the code's.
+    expect(regionText(file, location.physicalLocation.region)).toBe("buffer[(head + offset) % buffer.length]");
+    expect(code).toContain("\n");
     const lines = code.split("\n");
     const line = lines.findIndex((l) => l.includes("buffer[(head")) + 1;
     const column = lines[line - 1]!.indexOf("buffer[(head") + 1;
@@ -297,10 +309,10 @@ describe("anrf validate --format sarif", () => {
     const log = JSON.parse(sarif.out) as SarifLog;
     expectSchemaValid(log);
     const findings = (JSON.parse(json.out) as JsonReport).documents.flatMap((d) => d.findings.map((f) => `${d.file} ${f.ruleId} ${LEVEL_OF_SEVERITY[f.severity]}`));
-    const results = log.runs[0]!.results.map((r) => `${r.locations[0]!.physicalLocation.artifactLocation.uri} ${r.ruleId} ${r.level}`);
+    const results = log.runs[0]!.results.map((r) => `${r.locations[0]!.physicalLocation.artifactLocation.uri} ${r.ruleId.replace(/^anrf\/(rule|verifier)\//, "")} ${r.level}`);
     expect(results.sort()).toEqual(findings.sort());
     const rules = log.runs[0]!.tool.driver.rules.map((r) => r.id);
-    expect(rules.some((id) => id.startsWith("anrf/"))).toBe(false);
+    expect(rules.every((id) => /^anrf\/(rule|verifier)\//.test(id))).toBe(true);
     for (const r of log.runs[0]!.results) expect(rules[r.ruleIndex]).toBe(r.ruleId);
   });
 });

@@ -116,3 +116,25 @@ describe("solveObligations: cache, dedup, shards", () => {
     await cache.close();
   });
 });
+
+describe("solveObligations: candidates of abstraction-sat verdicts", () => {
+  const abstracted = `${satBounds.replace("(check-sat)", "")}\n; anrf: counterexample depends on an abstraction\n(check-sat)`;
+  it("keeps z3's model as a renamed candidate (unknown, no counterexample), stores it, and re-solves a stored verdict that lacks one", async () => {
+    const cache = (await openVerdictCache({ dir: join(scratch, "c-candidate"), env: {} }))!;
+    const pools: SolverPool[] = [];
+    const target = [obligation("C/bounds/1:1", abstracted, { p0: "data.length", v0: "i (loop at 1:1)" })];
+    const cold = await solveObligations(target, settings({ cache, pools }));
+    expect(cold.verdicts[0]!.verdict).toMatchObject({ status: "unknown", counterexample: null });
+    expect(Object.keys(cold.verdicts[0]!.verdict.candidate ?? {}).sort()).toEqual(["data.length", "i (loop at 1:1)"]);
+    // A warm run reads the candidate from the cache.
+    const warm = await solveObligations(target, settings({ cache, pools }));
+    expect(warm.stats).toMatchObject({ cacheHits: 1, solved: 0 });
+    expect(warm.verdicts[0]!.verdict.candidate).toEqual(cold.verdicts[0]!.verdict.candidate);
+    // A verdict stored without a candidate (before candidates were kept) is solved again.
+    const old = { lookup: async () => ({ verdict: { status: "unknown" as const, reason: "counterexample depends on a loop abstraction; not confirmed", counterexample: null }, source: "cache-local" as const }), store: async () => {} };
+    const again = await solveObligations(target, settings({ cache: old as never, pools }));
+    await Promise.all(pools.map((p) => p.close()));
+    expect(again.stats).toMatchObject({ cacheHits: 0, solved: 1 });
+    expect(again.verdicts[0]!.verdict.candidate).toBeDefined();
+  });
+});

@@ -74,7 +74,7 @@ describe("anrf verify: seeded bugs are caught end to end", () => {
   it("prints refutations with location, reason and counterexample in pretty form", async () => {
     const { code, stdout } = await anrf("verify", seeded("off-by-one-loop"), "--no-cache");
     expect(code).toBe(1);
-    expect(stdout).toMatch(/refuted\s+ENT-ADLER\/bounds\/\d+:\d+\s+\S+off-by-one-loop\.anrf\.json:\d+:\d+/);
+    expect(stdout).toMatch(/\S*off-by-one-loop\.anrf\.json:\d+:\d+\s+refuted\s+ENT-ADLER\/bounds\/\d+:\d+/);
     expect(stdout).toMatch(/counterexample: .*data\.length = \d+/);
     expect(stdout).toMatch(/obligations: \d+ proved, [1-9]\d* refuted/);
   });

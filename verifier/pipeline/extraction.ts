@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { ExtractionMemo } from "../../proofs-cache/api.js";
 import { sha256Hex } from "../../proofs-cache/key.js";
 import type { AnrfDocument } from "../../spec/document.js";
-import { warning, type Finding } from "../../spec/finding.js";
+import { error, warning, type Finding } from "../../spec/finding.js";
 import type { ModuleSource } from "../../spec/load.js";
 import type { ExtractionProblem } from "../extract/input.js";
 import { obligationsByEntity } from "./incremental-obligations.js";
@@ -80,7 +80,7 @@ export async function extractDocument(document: AnrfDocument, module: ModuleSour
     encodingVersion: extractor.ENCODING_VERSION,
     obligations: extracted.obligations,
     typeResults,
-    problems: extracted.problems.map(problemToFinding),
+    problems: [...(await syntaxFindings(document, module)), ...extracted.problems.map(problemToFinding)],
   };
   if (stats) stats.documentsExtracted++;
   await memo?.put(hash, extraction);
@@ -110,6 +110,26 @@ export function extractorFingerprint(): string {
   }
   fingerprint = sha256Hex(parts.join("\n"));
   return fingerprint;
+}
+
+/**
+ * TypeScript syntax errors of the module: the document is invalid (error `syntax`), whatever its
+ * entities claim (`type_safe` or not) — code that does not parse cannot run, and every verdict
+ * computed on it means nothing. One finding per diagnostic (at most 5), with the code's line and
+ * column. Computed on a memo miss only (memoised with the extraction).
+ */
+async function syntaxFindings(document: AnrfDocument, module: ModuleSource): Promise<Finding[]> {
+  const { ts } = await import("ts-morph");
+  const javascript = document.execution.format === "javascript";
+  const sf = ts.createSourceFile(module.file, module.text, ts.ScriptTarget.ES2022, true, javascript ? ts.ScriptKind.JS : ts.ScriptKind.TS);
+  const diagnostics = ((sf as unknown as { parseDiagnostics?: readonly import("ts-morph").ts.DiagnosticWithLocation[] }).parseDiagnostics ?? []).slice(0, 5);
+  const where = module.fromInline ? "/execution/code" : "/execution/source";
+  const place = module.fromInline ? "execution.code" : module.file;
+  return diagnostics.map((d) => {
+    const at = sf.getLineAndCharacterOfPosition(d.start);
+    const text = ts.flattenDiagnosticMessageText(d.messageText, " ");
+    return error("syntax", where, `TS${d.code} at ${place} line ${at.line + 1}, column ${at.character + 1}: ${text}`, "fix the syntax: code that does not parse cannot run, and no verdict on it means anything");
+  });
 }
 
 function problemToFinding(problem: ExtractionProblem): Finding {

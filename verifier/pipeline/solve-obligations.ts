@@ -3,7 +3,7 @@ import { cacheKey } from "../../proofs-cache/key.js";
 import { selectShard, type Shard } from "../../proofs-cache/shard.js";
 import type { Obligation, ObligationResult, SolverLimits, Verdict } from "../obligation.js";
 import type { SolverPool } from "../solver/pool.js";
-import { verdictFromOutcome } from "../solver/verdict.js";
+import { UNCONFIRMED_REASON, verdictFromOutcome } from "../solver/verdict.js";
 
 const IN_FLIGHT = 64;
 
@@ -70,7 +70,10 @@ export async function solveObligations(
   const resolveKey = async (key: string): Promise<Solved> => {
     const query = queries.get(key)!;
     const hit = await settings.cache?.lookup(query);
-    if (hit !== undefined) {
+    // An abstraction-sat verdict stored before candidates were kept has nothing to confirm by
+    // execution: solve it again (and store it with its candidate) rather than hide a real bug.
+    const stale = hit !== undefined && hit.verdict.status === "unknown" && hit.verdict.reason === UNCONFIRMED_REASON && hit.verdict.candidate === undefined;
+    if (hit !== undefined && !stale) {
       cacheHits++;
       return { verdict: hit.verdict, source: hit.source };
     }
@@ -119,15 +122,21 @@ export async function solveObligations(
  * them into its own source terms through its `symbols`.
  */
 function inSourceTerms(solved: Solved, obligation: Obligation): Solved {
-  const raw = solved.verdict.counterexample;
-  if (raw === null) return solved;
+  const { counterexample, candidate } = solved.verdict;
+  if (counterexample === null && candidate === undefined) return solved;
   const symbols = obligation.symbols;
-  const renamed: Record<string, string | number | boolean | null> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (symbols === undefined) renamed[name] = value;
-    else if (symbols[name] !== undefined) renamed[symbols[name]] = value;
-  }
-  return { ...solved, verdict: { ...solved.verdict, counterexample: renamed } };
+  const rename = (raw: Readonly<Record<string, string | number | boolean | null>>) => {
+    const renamed: Record<string, string | number | boolean | null> = {};
+    for (const [name, value] of Object.entries(raw)) {
+      if (symbols === undefined) renamed[name] = value;
+      else if (symbols[name] !== undefined) renamed[symbols[name]] = value;
+    }
+    return renamed;
+  };
+  return {
+    ...solved,
+    verdict: { ...solved.verdict, counterexample: counterexample === null ? null : rename(counterexample), ...(candidate === undefined ? {} : { candidate: rename(candidate) }) },
+  };
 }
 
 /**

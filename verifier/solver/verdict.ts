@@ -28,7 +28,11 @@ export function verdictFromOutcome(outcome: SolveOutcome, obligation: Pick<Oblig
     case "unsat":
       return { status: "proved", reason: "unsat", counterexample: null, cost };
     case "sat":
-      if (obligation.smt?.includes(ABSTRACTION_MARKER)) return { status: "unknown", reason: UNCONFIRMED_REASON, counterexample: null, cost };
+      // The model is kept as a *candidate* (not a counterexample): `anrf verify` may confirm it
+      // by running the entity on those values in the sandbox (cli/report/confirm.ts).
+      if (obligation.smt?.includes(ABSTRACTION_MARKER)) {
+        return { status: "unknown", reason: UNCONFIRMED_REASON, counterexample: null, candidate: counterexampleFromModel(outcome.model ?? {}, obligation.symbols), cost };
+      }
       return {
         status: "refuted",
         reason: "sat: z3 found a counterexample",
