@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run, SandboxPool, type RunResult } from "../../runtime/index.js";
 import type { LoadedDocument } from "../../spec/load.js";
 import { auditedAs, makeDocument, tempDir } from "./fixtures.js";
+import { noSandboxLeft } from "./proc-tree.js";
 
 const code = String.raw`
 export function ok(): number { return 7; }
@@ -95,6 +96,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await pool.close();
+  expect(await noSandboxLeft(), "sandbox processes left after the pool closed").toEqual([]);
 });
 
 async function exhaust(entry: string, timeoutMs?: number): Promise<RunResult> {
