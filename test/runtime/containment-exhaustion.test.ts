@@ -133,21 +133,21 @@ describe("containment: exhaustion", () => {
     expect((await exhaust("arrayFromBomb", 60_000)).status).toBe("out-of-memory");
   });
   it("ArrayBuffer bomb (2 GiB buffers, filled) → out-of-memory from the byte budget", async () => {
-    const r = await exhaust("arrayBufferBomb");
+    const r = await exhaust("arrayBufferBomb", 20_000);
     expect(r.status).toBe("out-of-memory");
     expect(r.error?.message).toMatch(/ANRF_ALLOC_BUDGET/);
   });
   it("ArrayBuffer bomb with the RangeError caught → still out-of-memory", async () => {
-    expect((await exhaust("arrayBufferBombCaught")).status).toBe("out-of-memory");
+    expect((await exhaust("arrayBufferBombCaught", 20_000)).status).toBe("out-of-memory");
   });
   it("the real constructor is not reachable through .buffer.constructor", async () => {
-    expect((await exhaust("bombViaBufferConstructor")).status).toBe("out-of-memory");
+    expect((await exhaust("bombViaBufferConstructor", 20_000)).status).toBe("out-of-memory");
   });
   it("typed-array species copies (slice) are charged", async () => {
-    expect((await exhaust("bombViaTypedArraySpecies")).status).toBe("out-of-memory");
+    expect((await exhaust("bombViaTypedArraySpecies", 20_000)).status).toBe("out-of-memory");
   });
   it("resizable ArrayBuffer is charged its maxByteLength", async () => {
-    expect((await exhaust("bombViaResizable")).status).toBe("out-of-memory");
+    expect((await exhaust("bombViaResizable", 20_000)).status).toBe("out-of-memory");
   });
   it("array-like with a huge length is charged before allocation", async () => {
     const r = await exhaust("bombViaArrayLike", 20_000);
@@ -155,7 +155,7 @@ describe("containment: exhaustion", () => {
     expect(r.error?.message).toMatch(/ANRF_ALLOC_BUDGET/);
   });
   it("TextEncoder output is charged", async () => {
-    expect((await exhaust("bombViaTextEncoder")).status).toBe("out-of-memory");
+    expect((await exhaust("bombViaTextEncoder", 20_000)).status).toBe("out-of-memory");
   });
   it("no shared memory: SharedArrayBuffer and Atomics are absent", async () => {
     const r = await exhaust("sharedMemory");
