@@ -37,6 +37,7 @@ beforeAll(async () => {
     code,
     filesystem: "ReadWrite",
     mounts: { "/data": data },
+    timeMs: 30_000, // a loaded machine must not turn a quota verdict into a timeout
     functions: ["ok", "writeBytes", "appendTwice", "createFiles", "deepDirs", "readLink", "writeLink"],
   });
 });
