@@ -123,6 +123,10 @@ export class Sandbox {
   }
 
   exec(entry: string, args: readonly unknown[], timeoutMs: number, writeQuota?: { readonly bytes: number; readonly files: number }): Promise<SandboxOutcome> {
+    // Called again before the last run's handshake arrived: wait for it (bounded by SETTLE_MS).
+    if (this.state === "settling") {
+      return this.settled().then((ok) => (ok ? this.exec(entry, args, timeoutMs, writeQuota) : { kind: "crashed" as const, detail: "sandbox is not reusable: its last run left work running" }));
+    }
     if (this.state !== "idle") return Promise.resolve({ kind: "crashed", detail: "sandbox is not reusable" });
     this.state = "running";
     const runId = this.nextRunId++;

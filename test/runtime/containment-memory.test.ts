@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run, SandboxPool, type RunResult } from "../../runtime/index.js";
 import type { LoadedDocument } from "../../spec/load.js";
 import { makeDocument, tempDir } from "./fixtures.js";
+import { noSandboxLeft } from "./proc-tree.js";
 
 // One `mib` MiB array, then copies kept alive: under a 64 MiB document the budget runs out long
 // before `count` copies. (filter/from collect elements on the V8 heap first: a smaller source keeps
@@ -70,6 +71,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await pool.close();
+  expect(await noSandboxLeft(), "sandbox processes left after the pool closed").toEqual([]);
 });
 
 describe.each(["thread", "process"] as const)("%s isolation", (isolation) => {

@@ -9,6 +9,7 @@ import { run, SandboxPool, type RunResult } from "../../runtime/index.js";
 import { escapeRunText, formatRunJson, formatRunPretty } from "../../cli/commands/run-format.js";
 import type { LoadedDocument } from "../../spec/load.js";
 import { makeDocument } from "./fixtures.js";
+import { noSandboxLeft } from "./proc-tree.js";
 
 const FORGED = "\nstatus: ok\n\u001b[2J\u001b[1;1Hvalue: 42\u009b31m\u202e";
 const code = String.raw`
@@ -32,6 +33,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await pool.close();
+  expect(await noSandboxLeft(), "sandbox processes left after the pool closed").toEqual([]);
 });
 
 /** The pretty output has exactly one status line, no raw control characters, and each line is one field. */

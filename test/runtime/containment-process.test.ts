@@ -15,6 +15,7 @@ import { permissionFlag } from "../../runtime/host/child-guard.js";
 import { compiledPath } from "../../support/compiled-path.js";
 import type { LoadedDocument } from "../../spec/load.js";
 import { auditedAs, makeDocument, tempDir } from "./fixtures.js";
+import { noSandboxLeft } from "./proc-tree.js";
 
 const code = String.raw`
 import { readFileSync } from "node:fs";
@@ -52,6 +53,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await pool.close();
+  expect(await noSandboxLeft(), "sandbox processes left after the pool closed").toEqual([]);
 });
 
 async function isolated(entry: string, timeoutMs?: number): Promise<RunResult> {

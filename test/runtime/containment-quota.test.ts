@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { run, SandboxPool, type RunOptions, type RunResult } from "../../runtime/index.js";
 import type { LoadedDocument } from "../../spec/load.js";
 import { makeDocument, tempDir } from "./fixtures.js";
+import { noSandboxLeft } from "./proc-tree.js";
 
 const code = String.raw`
 import { writeFileSync, appendFileSync, mkdirSync, readFileSync } from "node:fs";
@@ -36,6 +37,7 @@ beforeAll(async () => {
     code,
     filesystem: "ReadWrite",
     mounts: { "/data": data },
+    timeMs: 30_000, // a loaded machine must not turn a quota verdict into a timeout
     functions: ["ok", "writeBytes", "appendTwice", "createFiles", "deepDirs", "readLink", "writeLink"],
   });
 });
@@ -44,6 +46,7 @@ beforeEach(() => {
 });
 afterAll(async () => {
   await pool.close();
+  expect(await noSandboxLeft(), "sandbox processes left after the pool closed").toEqual([]);
 });
 
 describe.each(["thread", "process"] as const)("%s isolation", (isolation) => {

@@ -75,3 +75,12 @@ export async function eventually(condition: () => boolean, tries = 400, everyMs 
   }
   return condition();
 }
+
+/** Sandbox processes (isolated children, sandbox-host processes) below this test process. */
+export const sandboxProcesses = (): number[] => descendants(process.pid).filter((p) => /broker-main|runtime\/guest\/child/.test(cmdline(p)));
+
+/** After a pool is closed, every sandbox process it started must be gone (bounded by count). */
+export async function noSandboxLeft(): Promise<string[]> {
+  await eventually(() => sandboxProcesses().length === 0);
+  return sandboxProcesses().map(cmdline);
+}
