@@ -12,8 +12,6 @@ const { isArray } = Array;
 const { isInteger } = Number;
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const typedLength = Object.getOwnPropertyDescriptor(typedArrayProto, "length")!.get!;
-/** The intrinsic %TypedArray%.prototype.length getter as a plain function of the receiver (throws on anything but a typed array). */
-const intrinsicTypedLength = Function.prototype.call.bind(typedLength) as (o: unknown) => number;
 
 function lengthOfIndexable(value: unknown): number | undefined {
   if (typeof value === "string") return value.length;
@@ -135,7 +133,7 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     isArray,
     tl(o: unknown): number {
       try {
-        return intrinsicTypedLength(o);
+        return Reflect.apply(typedLength, o, []) as number;
       } catch {
         return -1;
       }
