@@ -37,6 +37,7 @@ describe("A: exotic objects built in the module reach a proved site", () => {
     ["f passed as a callback (unknown callers)", `export function g(): number {\n  return [[1, 2]].map(f).length;\n}\n`],
     ["f stored in a variable", `const h = f;\nexport function g(): number {\n  return h([1, 2]);\n}\n`],
     ["a fresh array that escaped before the call", `function leak(a: number[]): void { Object.defineProperty(a, 0, { get() { a.length = 0; return 0; } }); }\nexport function g(): number {\n  const a = [1, 2, 3];\n  leak(a);\n  return f(a);\n}\n`],
+    ["a second var declaration re-initializing the array", `export function g(): number {\n  var a = [1, 2, 3];\n  var a = new Proxy([1, 2, 3], { get: (t, k) => (k === "length" ? 5 : Reflect.get(t, k)) });\n  return f(a);\n}\n`],
     ["an object with valueOf stored as an element", `export function g(): number {\n  const a = [1, 2, 3];\n  a[0] = { valueOf: () => 1 } as unknown as number;\n  return f(a);\n}\n`],
   ])("%s: f's site is not proved", async (_what, caller) => {
     const r = await v.verify(F_GETTER + caller, ents("f", "g"));

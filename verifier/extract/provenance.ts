@@ -130,7 +130,8 @@ export function analyseProvenance(sf: ts.SourceFile, checker: ts.TypeChecker, en
     if (seen.has(sym)) return true; // coinductive: a cycle of number writes stays a number
     const d = sym.valueDeclaration;
     if (d && ts.isParameter(d)) return forwardedParam(sym, "number") !== undefined;
-    if (!d || !ts.isVariableDeclaration(d) || !ts.isIdentifier(d.name)) return false;
+    // One declaration only: a second `var x = …` initializes without being a write target.
+    if (!d || !ts.isVariableDeclaration(d) || !ts.isIdentifier(d.name) || (sym.declarations ?? []).length !== 1) return false;
     if (ts.isForOfStatement(d.parent.parent) || ts.isForInStatement(d.parent.parent)) return false;
     const next = new Set(seen).add(sym);
     if (!d.initializer || !numberExpr(d.initializer, next)) return false;
@@ -213,7 +214,7 @@ export function analyseProvenance(sf: ts.SourceFile, checker: ts.TypeChecker, en
       const p = forwardedParam(sym, "array");
       return p !== undefined && plain.get(p.fn)?.[p.i] === true;
     }
-    if (!d || !ts.isVariableDeclaration(d) || !ts.isIdentifier(d.name) || !d.initializer || !freshArray(d.initializer)) return false;
+    if (!d || !ts.isVariableDeclaration(d) || !ts.isIdentifier(d.name) || !d.initializer || !freshArray(d.initializer) || (sym.declarations ?? []).length !== 1) return false;
     if (ts.isForOfStatement(d.parent.parent) || ts.isForInStatement(d.parent.parent)) return false;
     const typed = ts.isNewExpression(unwrap(d.initializer)) && (unwrap(d.initializer) as ts.NewExpression).expression.getText(sf) !== "Array";
     void id;
