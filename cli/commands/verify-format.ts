@@ -27,6 +27,7 @@ export function verifyJsonValue(report: VerifyReport) {
       unknown: s.unknown,
       unsupported: s.unsupported,
       informal: s.informal,
+      vacuous: s.vacuous,
       skippedByShard: s.skippedByShard,
     },
     run: report.run,
@@ -47,6 +48,7 @@ export function obligationJson(o: ObligationResult) {
     counterexample: o.counterexample,
     smt: o.smt,
     source: o.source ?? null,
+    ...(o.vacuous === undefined ? {} : { vacuous: o.vacuous }),
   };
 }
 
@@ -70,8 +72,12 @@ export function verifyPretty(report: VerifyReport, options: PrettyOptions & { re
     for (const f of d.findings) out += formatFinding(f, options);
     const skipped = new Set(d.skippedByShard);
     for (const o of d.obligations) {
-      if (o.status === "proved" || skipped.has(o.id)) continue;
+      if ((o.status === "proved" && o.vacuous === undefined) || skipped.has(o.id)) continue;
       const where = `${clean(o.location.file)}:${o.location.line}:${o.location.column}`;
+      if (o.status === "proved") {
+        out += `  ${paint(options.color, "33", "proved (vacuous)")} ${paint(options.color, "1", clean(o.id))}  ${where}\n      ${clean(o.description)} — ${clean(o.vacuous ?? "")}\n`;
+        continue;
+      }
       out += `  ${paint(options.color, STATUS_COLOR[o.status], o.status.padEnd(11))} ${paint(options.color, "1", clean(o.id))}  ${where}\n`;
       out += `      ${clean(o.description)} — ${clean(o.reason)}\n`;
       if (o.counterexample !== null) out += `      ${paint(options.color, "31", "counterexample:")} ${clean(formatCounterexample(o.counterexample))}\n`;
@@ -82,6 +88,7 @@ export function verifyPretty(report: VerifyReport, options: PrettyOptions & { re
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   out += `\n${plural(s.documents, "document")}, ${s.valid} valid, ${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}\n`;
   out += `obligations: ${s.proved} proved, ${s.refuted} refuted, ${s.unknown} unknown, ${s.unsupported} unsupported, ${s.informal} informal`;
+  if (s.vacuous > 0) out += ` (${s.vacuous} of the proofs vacuous)`;
   if (s.skippedByShard > 0) out += ` (${s.skippedByShard} skipped by shard)`;
   out += `\n`;
   const r = report.run;

@@ -12,7 +12,8 @@ import type { RawObligation } from "./positions.js";
 import { firstClosure, shapeOf, type FunctionLike } from "./program.js";
 import { Abort, Sink, type SiteKey } from "./sink.js";
 import { bounded, newRefId, State, strLen } from "./state.js";
-import { freshConst } from "./terms.js";
+import { canonicalQuery } from "./smt-text.js";
+import { FALSE, freshConst } from "./terms.js";
 import { MAX_STRING_LENGTH, maxLengthOf, TWO_53, type Val } from "./values.js";
 
 /**
@@ -66,7 +67,9 @@ export function extractEntity(m: ModuleAnalysis, entityId: string): RawObligatio
       sink.add(site, [], { kind: "lit", text: "false", sort: "Bool" });
     }
   }
-  return assemble({ entityId: e.id, declared, entries: sink.entries, aborts: sink.aborts });
+  const formalPre = c.pre.some(({ clause }) => clause.kind === "formal");
+  const preconditionsSmt = formalPre && ctx.entry !== undefined ? canonicalQuery(ctx.entry.pc, FALSE).smt : undefined;
+  return assemble({ entityId: e.id, declared, entries: sink.entries, aborts: sink.aborts, preconditionsSmt });
 }
 
 function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract): void {

@@ -2,6 +2,7 @@ import { ts } from "ts-morph";
 import { where, type ExecCtx } from "./context.js";
 import { isWriteTarget } from "./bindings.js";
 import { builtinClassName, isBuiltinIdentifier, isLibSymbol } from "./builtins.js";
+import { appendingWrite } from "./append.js";
 import { evalCall, evalNew } from "./exec-call.js";
 import { requireBounds, elementValue } from "./exec-bounds.js";
 import { receiverShape } from "./program.js";
@@ -445,7 +446,7 @@ function sameKind(a: Val, b: Val): boolean {
 
 export function writeElement(ctx: ExecCtx, site: ts.ElementAccessExpression, recv: Val, index: Val, v: Val, st: State): void {
   if (recv.k === "arr") {
-    requireBounds(ctx, site, recv, index, st);
+    if (!appendingWrite(ctx, site, recv, index, st)) requireBounds(ctx, site, recv, index, st);
     escape(v, st);
     return;
   }
