@@ -77,6 +77,8 @@ function globalCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: Sta
     networkUse(ctx, node, st);
     return unknownCall(ctx, node, "fetch", st);
   }
+  // `Array(n)` / `Array<T>(n)` without `new` is `new Array(n)` (ECMA-262 Array(...values): NewTarget undefined → the same construction).
+  if (name === "Array") return evalNew(ctx, node, st);
   if (name === "isNaN" || name === "isFinite") {
     const [x] = args(ctx, node, st).map(asNumVal);
     if (!x) return { k: "opaque", why: `${name} of a non-number` };
@@ -301,7 +303,7 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
 }
 
 /** `new Array(n)`, `new Uint8Array(n | array)`. */
-export function evalNew(ctx: ExecCtx, node: ts.NewExpression, st: State): Val {
+export function evalNew(ctx: ExecCtx, node: ts.NewExpression | ts.CallExpression, st: State): Val {
   // Only the built-in constructors: a module's own `function Array()` or `class Uint8Array` is an unknown call.
   // Network constructors are not in the ES lib: an undeclared WebSocket/EventSource/XMLHttpRequest is the global.
   const undeclared = ts.isIdentifier(node.expression) && ctx.checker.getSymbolAtLocation(node.expression) === undefined;

@@ -3,6 +3,7 @@ import { where, type ExecCtx } from "./context.js";
 import { isWriteTarget } from "./bindings.js";
 import { builtinClassName, isBuiltinIdentifier, isLibSymbol } from "./builtins.js";
 import { appendingWrite } from "./append.js";
+import { parallelAssignment } from "./destructuring.js";
 import { evalCall, evalNew } from "./exec-call.js";
 import { requireBounds, elementValue } from "./exec-bounds.js";
 import { receiverShape } from "./program.js";
@@ -328,6 +329,7 @@ function isCompoundAssignment(k: ts.SyntaxKind): boolean {
 function evalBinary(ctx: ExecCtx, node: ts.BinaryExpression, st: State): Val {
   const op = node.operatorToken.kind;
   if (op === ts.SyntaxKind.EqualsToken) {
+    if (ts.isArrayLiteralExpression(node.left)) return parallelAssignment(ctx, node, st);
     if (ts.isElementAccessExpression(node.left)) {
       const recv = evalExpr(ctx, node.left.expression, st);
       const index = evalExpr(ctx, node.left.argumentExpression, st);
