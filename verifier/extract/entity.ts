@@ -9,7 +9,8 @@ import { ENTRY_PARAMS, emitReturn, execStatements, recordAbort } from "./exec-st
 import { evalExpr } from "./exec-expr.js";
 import { paramNames, type ModuleAnalysis } from "./module-analysis.js";
 import type { RawObligation } from "./positions.js";
-import { firstClosure, shapeOf, type FunctionLike } from "./program.js";
+import { firstUnmodelledClosure } from "./callbacks.js";
+import { shapeOf, type FunctionLike } from "./program.js";
 import { Abort, Sink, type SiteKey } from "./sink.js";
 import { bounded, newRefId, State, strLen } from "./state.js";
 import { canonicalQuery } from "./smt-text.js";
@@ -73,7 +74,7 @@ export function extractEntity(m: ModuleAnalysis, entityId: string): RawObligatio
 }
 
 function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract): void {
-  const closure = firstClosure(fn);
+  const closure = firstUnmodelledClosure(fn.body, ctx.checker);
   if (closure) {
     ctx.sink.aborts.push({ start: 0, loops: [], reason: `closure at ${where(ctx, closure)} is not modelled` });
     return;

@@ -3,6 +3,7 @@ import { where, type ExecCtx } from "./context.js";
 import { isBuiltinIdentifier } from "./builtins.js";
 import { requireBounds } from "./exec-bounds.js";
 import { entityCall } from "./exec-entity-call.js";
+import { arrayFrom, callbackMethod, callbackOf } from "./callbacks.js";
 import { capabilityCall, networkUse } from "./capability.js";
 import { escape, evalExpr, freshOfKind, newArray } from "./exec-expr.js";
 import { asNumVal, floorDiv, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toInt32 } from "./numbers.js";
@@ -96,6 +97,7 @@ function globalCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: Sta
 }
 
 function builtinCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: State): Val | undefined {
+  if (name === "Array.from") return arrayFrom(ctx, node, st);
   const known = ["Math.floor", "Math.ceil", "Math.trunc", "Math.abs", "Math.min", "Math.max", "Math.round", "Math.sqrt", "Math.random", "Number.isInteger", "Number.isSafeInteger", "Number.isFinite", "Number.isNaN", "String.fromCharCode", "Array.isArray"];
   if (!known.includes(name)) return undefined;
   // Math.floor(a / k) on integers is floor division (see numbers.floorDiv).
@@ -238,6 +240,8 @@ function indexResult(st: State, len: Term, source: string, upToLength = false): 
 
 function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, { k: "arr" }>, method: string, st: State): Val {
   const typed = recv.cls in TYPED_ARRAY_ELEMS;
+  const callback = callbackOf(ctx, node);
+  if (callback !== undefined) return callbackMethod(ctx, node, callback, recv, method, st);
   const len = st.lengthOf(recv.ref);
   const here = `${method} at ${where(ctx, node)}`;
   switch (method) {

@@ -163,6 +163,11 @@ function elemFromType(ctx: ExecCtx, t: ts.Type): Extract<Val, { k: "arr" }>["ele
   if (flags & ts.TypeFlags.NumberLike) return { k: "num" };
   if (flags & ts.TypeFlags.StringLike) return { k: "str" };
   if (flags & ts.TypeFlags.BooleanLike) return { k: "bool" };
+  // Rows of a 2-D array: each an Array of unknown length that may alias any other (valueOfElem).
+  if (ctx.checker.isArrayType(t)) {
+    const inner = ctx.checker.getTypeArguments(t as ts.TypeReference)[0];
+    return { k: "arr", cls: "Array", elem: inner ? elemFromType(ctx, inner) : { k: "opaque", why: "element type unknown" } };
+  }
   return { k: "opaque", why: `element of type '${ctx.checker.typeToString(t)}'` };
 }
 
