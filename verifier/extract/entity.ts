@@ -10,6 +10,7 @@ import { evalExpr } from "./exec-expr.js";
 import { paramNames, type ModuleAnalysis } from "./module-analysis.js";
 import type { RawObligation } from "./positions.js";
 import { firstUnmodelledClosure } from "./callbacks.js";
+import { hostGlobalUses } from "./host-globals.js";
 import { shapeOf, type FunctionLike } from "./program.js";
 import { Abort, Sink, type SiteKey } from "./sink.js";
 import { bounded, newRefId, State, strLen } from "./state.js";
@@ -47,6 +48,7 @@ export function extractEntity(m: ModuleAnalysis, entityId: string): RawObligatio
     pathBudget: 0,
   };
   runEntity(ctx, fn, c);
+  hostGlobalUses(ctx, fn);
   const declared = declaredSites(ctx, fn, c.post);
   // Informal clauses: reported, never proved.
   c.informal.forEach(({ clause, id }, i) => {
