@@ -120,6 +120,33 @@ const FIXTURES: Fixture[] = [
 `,
   },
   {
+    name: "shuffle",
+    params: ["a: number[]"],
+    pre: [],
+    minProved: 4,
+    code: `export function shuffle(a: number[]): number[] {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+`,
+  },
+  {
+    name: "sqrtStep",
+    params: ["a: number[]"],
+    pre: [],
+    minProved: 2,
+    code: `export function sqrtStep(a: number[]): number {
+  const n = a.length;
+  const step = Math.floor(Math.sqrt(n));
+  if (n === 0) return 0;
+  return a[step - 1] + a[Math.min(step * step, n) - 1];
+}
+`,
+  },
+  {
     name: "fromTooLong",
     params: ["xs: number[]", "n: number"],
     pre: ["Number.isInteger(n) && n >= 0 && n < 8"],

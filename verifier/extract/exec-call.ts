@@ -4,6 +4,7 @@ import { isBuiltinIdentifier } from "./builtins.js";
 import { requireBounds } from "./exec-bounds.js";
 import { entityCall } from "./exec-entity-call.js";
 import { arrayFrom, callbackMethod, callbackOf } from "./callbacks.js";
+import { floorIdiom } from "./floor-patterns.js";
 import { capabilityCall, networkUse } from "./capability.js";
 import { escape, evalExpr, freshOfKind, newArray } from "./exec-expr.js";
 import { asNumVal, floorDiv, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toInt32 } from "./numbers.js";
@@ -102,6 +103,10 @@ function builtinCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: St
   if (!known.includes(name)) return undefined;
   // Math.floor(a / k) on integers is floor division (see numbers.floorDiv).
   const first = node.arguments[0];
+  if (name === "Math.floor" && node.arguments.length === 1 && first && !ts.isSpreadElement(first)) {
+    const idiom = floorIdiom(ctx, first, st);
+    if (idiom) return idiom;
+  }
   if (name === "Math.floor" && node.arguments.length === 1 && first && ts.isBinaryExpression(first) && first.operatorToken.kind === ts.SyntaxKind.SlashToken) {
     const a = asNumVal(evalExpr(ctx, first.left, st));
     const b = asNumVal(evalExpr(ctx, first.right, st));
