@@ -6,7 +6,7 @@ import { asAssumption, clauseTerm } from "./contract-eval.js";
 import { declaredSites } from "./declared.js";
 import type { EntityContract } from "./entity-contract.js";
 import { ENTRY_PARAMS, emitReturn, execStatements, recordAbort } from "./exec-stmt.js";
-import { evalExpr } from "./exec-expr.js";
+import { evalExpr, hasEffects } from "./exec-expr.js";
 import { paramNames, type ModuleAnalysis } from "./module-analysis.js";
 import type { RawObligation } from "./positions.js";
 import { firstUnmodelledClosure } from "./callbacks.js";
@@ -125,7 +125,18 @@ function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract): void {
 /** A parameter's value at entry, with canonical constant names p<i> (and p<i>_len for arrays). */
 function paramValue(ctx: ExecCtx, p: ts.ParameterDeclaration, i: number, c: EntityContract, st: State): Val {
   const name = ts.isIdentifier(p.name) ? p.name.text : `#${i}`;
-  if (p.questionToken || p.initializer || p.dotDotDotToken) return { k: "opaque", why: `optional or rest parameter '${name}'` };
+  if (p.dotDotDotToken) return { k: "opaque", why: `rest parameter '${name}'` };
+  // A default parameter is the caller's argument or, when that is undefined, the default: either
+  // way a value of the parameter's type, so (when the default has no effects) it is modelled like
+  // any parameter of that type — the default is one of the values a caller may pass anyway.
+  if (p.initializer && hasEffects(p.initializer, ctx.checker)) return { k: "opaque", why: `default parameter '${name}' with effects` };
+  if (p.questionToken && !p.initializer) {
+    // Optional: a number or undefined (a hole-like value: `??` and `=== undefined` tell them apart).
+    const t = ctx.checker.getNonNullableType(ctx.checker.getTypeAtLocation(p));
+    const inner = shapeOf(ctx.checker, t);
+    if (inner?.k === "number") return { k: "num", t: freshConst("FP", name, `p${i}`), hole: true };
+    return { k: "opaque", why: `optional parameter '${name}'` };
+  }
   const shape = shapeOf(ctx.checker, ctx.checker.getTypeAtLocation(p));
   if (!shape) return { k: "opaque", why: `parameter '${name}' of type '${ctx.checker.typeToString(ctx.checker.getTypeAtLocation(p))}'` };
   const canon = `p${i}`;
