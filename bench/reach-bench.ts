@@ -93,6 +93,7 @@ function runChild(dist: string, variant: Variant, scratch: string, label: string
 export function normaliseReason(reason: string): string {
   return reason
     .replace(/ \(a path reaching this site was not analysed\)/, "")
+    .replace(/assignment to \[.*\] at/, "assignment to [destructuring pattern] at")
     .replace(/\b\d+:\d+\b/g, "…")
     .replace(/'[^']*'/g, "'…'")
     .replace(/after \d+ ms/, "after … ms")
