@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../support/compiled-path.js";
 
-const benches = ["verifier", "cache", "runtime", "soundness", "containment", "policy", "approvals"] as const;
+const benches = ["verifier", "cache", "runtime", "soundness", "containment", "policy", "approvals", "reach"] as const;
 
 const root = projectRoot();
 const onlyIndex = process.argv.indexOf("--only");

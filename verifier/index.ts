@@ -15,6 +15,7 @@ import { unverifiableGuarantees } from "./pipeline/no-code.js";
 import { emptyCounts, type DocumentVerification, type VerifyReport, type VerifySummary } from "./pipeline/report-types.js";
 import { solveObligations, type Solved, type SolveStats } from "./pipeline/solve-obligations.js";
 import { SolverPool } from "./solver/pool.js";
+import { vacuousProofs, type VacuityVerdict } from "./pipeline/vacuity.js";
 import { solverVersion } from "./solver/solver-version.js";
 
 export type { DocumentVerification, RunFacts, StatusCounts, VerifyReport, VerifySummary } from "./pipeline/report-types.js";
@@ -149,16 +150,23 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
   let pool: SolverPool | undefined;
   const initsBefore = options.pool?.stats().initMs.length ?? 0;
   let solved: { verdicts: Solved[]; stats: SolveStats };
+  let vacuous = new Map<Obligation, VacuityVerdict>();
   try {
-    solved = await solveObligations(withSmt, {
-      limits,
-      solverVersion: solverVersion(),
-      encodingVersion,
-      cache: options.cache,
-      shard: options.shard,
-      signal: options.signal,
-      pool: () => options.pool ?? (pool = new SolverPool({ size: options.jobs })),
-    });
+    const solve = (list: ReadonlyArray<Obligation & { readonly smt: string }>) =>
+      solveObligations(list, {
+        limits,
+        solverVersion: solverVersion(),
+        encodingVersion,
+        cache: options.cache,
+        shard: options.shard,
+        signal: options.signal,
+        pool: () => options.pool ?? pool ?? (pool = new SolverPool({ size: options.jobs })),
+      });
+    solved = await solve(withSmt);
+    const proved = withSmt.filter((_, i) => solved.verdicts[i]?.verdict.status === "proved");
+    const v = await vacuousProofs(proved, solve);
+    vacuous = v.vacuous;
+    solved = { verdicts: solved.verdicts, stats: { queries: solved.stats.queries + v.stats.queries, cacheHits: solved.stats.cacheHits + v.stats.cacheHits, solved: solved.stats.solved + v.stats.solved } };
   } finally {
     await pool?.close();
   }
@@ -169,17 +177,22 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
 
   const documents = pending.map((p): DocumentVerification => {
     const skippedByShard: string[] = [];
+    const contradictory = new Set<string>();
     const results: ObligationResult[] = [...p.fixed];
     for (const obligation of p.extraction?.obligations ?? []) {
       const solvedOne = verdictOf.get(obligation);
       if (solvedOne?.otherShard !== undefined) skippedByShard.push(obligation.id);
-      results.push(resultOf(obligation, solvedOne));
+      const result = resultOf(obligation, solvedOne);
+      const why = vacuous.get(obligation);
+      results.push(why === undefined ? result : { ...result, vacuous: why.reason });
+      if (why?.contradictoryPreconditions && !contradictory.has(obligation.entity)) contradictory.add(obligation.entity);
     }
     for (const { obligation, verdict } of p.extraction?.typeResults ?? []) {
       results.push(toResult(obligation, verdict.status, verdict.reason, verdict.counterexample, "static"));
     }
     const findings = [...p.findings];
     if (p.loaded.document !== undefined && p.loaded.valid) findings.push(...verifiedClaimFindings(p.loaded.document, results));
+    if (p.loaded.document !== undefined) findings.push(...contradictoryPreconditionFindings(p.loaded.document, contradictory));
     return { file: p.loaded.file, valid: !hasErrors(findings), findings, obligations: results, skippedByShard };
   });
 
@@ -200,6 +213,15 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
       cacheWarnings: options.cache?.warnings() ?? [],
     },
   };
+}
+
+/** An entity whose formal preconditions contradict each other can never be called legally: an error finding. */
+function contradictoryPreconditionFindings(document: NonNullable<LoadedDocument["document"]>, entities: ReadonlySet<string>): Finding[] {
+  return [...entities].map((id) => {
+    const index = document.semantics.security_contracts.findIndex((c) => (c.applies_to ?? []).includes(id) && c.preconditions.length > 0);
+    const pointer = index === -1 ? "/semantics/security_contracts" : `/semantics/security_contracts/${index}/preconditions`;
+    return error("vacuous-preconditions", pointer, `the preconditions of entity ${id} contradict each other: no input meets them, so every proof about it is vacuous`, "fix the preconditions so that some input satisfies all of them");
+  });
 }
 
 function hasSmt(o: Obligation): o is Obligation & { readonly smt: string } {
@@ -243,11 +265,15 @@ function toResult(
 export function summarise(documents: readonly DocumentVerification[]): VerifySummary {
   const counts = emptyCounts();
   let skippedByShard = 0;
+  let vacuous = 0;
   for (const d of documents) {
-    for (const o of d.obligations) counts[o.status]++;
+    for (const o of d.obligations) {
+      counts[o.status]++;
+      if (o.status === "proved" && o.vacuous !== undefined) vacuous++;
+    }
     skippedByShard += d.skippedByShard.length;
   }
   // Document/valid/error/warning counts exactly as `anrf validate` counts them.
   const { summary } = buildReport(documents.map((d) => documentReport(d.file, d.findings)));
-  return { ...summary, skippedByShard, ...counts };
+  return { ...summary, skippedByShard, ...counts, vacuous };
 }

@@ -66,6 +66,13 @@ export interface Obligation {
   readonly unsupportedReason?: string | undefined;
   /** Source-level names of the SMT constants, so a model can be turned back into source terms. */
   readonly symbols?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Vacuity queries (SMT-LIB, unsat = unsatisfiable): `path` is the obligation's path
+   * conditions without its goal (every path that reaches the site); `preconditions` the entity's
+   * entry facts with its formal preconditions (present only when it has some). A proof whose
+   * path query is unsat is `proved (vacuous)`: the site is unreachable (ObligationResult.vacuous).
+   */
+  readonly vacuity?: { readonly path: string; readonly preconditions?: string | undefined } | undefined;
 }
 
 /** A counterexample in source terms: parameter values, array lengths, the failing index. */
@@ -105,6 +112,12 @@ export interface ObligationResult {
   readonly smt: string | null;
   /** Where the verdict came from: solved now, or a cache hit (local/remote). */
   readonly source?: "solver" | "cache-local" | "cache-remote" | "static" | undefined;
+  /**
+   * Only on `proved`: the proof is vacuous — no input meeting the preconditions reaches the site
+   * (the path condition is unsatisfiable), and this says why. Reporters print `proved (vacuous)`;
+   * summaries count these apart (VerifySummary.vacuous).
+   */
+  readonly vacuous?: string | undefined;
 }
 
 /**

@@ -28,6 +28,7 @@ export function verifyJsonValue(report: VerifyReport) {
       unknown: s.unknown,
       unsupported: s.unsupported,
       informal: s.informal,
+      vacuous: s.vacuous,
       skippedByShard: s.skippedByShard,
     },
     run: report.run,
@@ -50,6 +51,7 @@ export function obligationJson(o: ObligationResult) {
     ...(o.confirmation === undefined ? {} : { confirmation: o.confirmation }),
     smt: o.smt,
     source: o.source ?? null,
+    ...(o.vacuous === undefined ? {} : { vacuous: o.vacuous }),
   };
 }
 

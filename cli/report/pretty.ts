@@ -206,7 +206,12 @@ export function prettyReport(report: VerifyReport, options: PrettyReportOptions)
       const rest = d.obligations.filter((o) => !shown.includes(o) && o.status !== "proved").length;
       if (rest > 0) out += `  ${paint(c, "2", `${rest} other obligation(s) not shown: fix the syntax error first`)}\n`;
     } else {
-      for (const o of d.obligations) if (o.status !== "proved" && !skipped.has(o.id)) out += obligationBlock(d, o, options);
+      for (const o of d.obligations) {
+        if (skipped.has(o.id)) continue;
+        if (o.status !== "proved") out += obligationBlock(d, o, options);
+        // Proved only because the site cannot be reached: shown, counted apart (issue 12).
+        else if (o.vacuous !== undefined) out += `  ${clean(whereIs(d.file, o, options))}  ${paint(c, "33", "proved (vacuous)")}  ${paint(c, "1", clean(o.id))}\n    ${clean(o.description)} — ${clean(o.vacuous)}\n`;
+      }
     }
     if (skipped.size > 0) out += `  ${skipped.size} obligation(s) left to other shards (${report.run.shard?.index}/${report.run.shard?.count} ran here)\n`;
     out += "\n";
@@ -221,6 +226,7 @@ export function prettyReport(report: VerifyReport, options: PrettyReportOptions)
   out += `documents: ${s.documents} (${statuses.passed} passed, ${statuses.failed} failed, ${statuses.invalid} invalid)\n`;
   const confirmed = report.documents.reduce((n, d) => n + d.obligations.filter((o) => o.confirmation?.confirmed).length, 0);
   out += `obligations: ${s.proved} proved, ${s.refuted} refuted${confirmed > 0 ? ` (${confirmed} confirmed by execution)` : ""}, ${s.unknown} unknown, ${s.unsupported} unsupported, ${s.informal} informal`;
+  if (s.vacuous > 0) out += ` (${s.vacuous} of the proofs vacuous)`;
   const overridden = report.documents.reduce((n, d) => n + Object.keys(d.overrides?.obligations ?? {}).length, 0);
   if (overridden > 0) out += ` (${overridden} overridden by approval)`;
   if (s.skippedByShard > 0) out += ` (${s.skippedByShard} skipped by shard)`;

@@ -1,7 +1,7 @@
 import { positionToken, type RawObligation } from "./positions.js";
 import { siteId, type AbortRecord, type Contribution, type SiteKey } from "./sink.js";
 import { canonicalQueryPaths } from "./smt-text.js";
-import type { Term } from "./terms.js";
+import { FALSE, type Term } from "./terms.js";
 
 /**
  * Turns the executor's contributions into Obligations. Every declared site (found
@@ -16,6 +16,8 @@ export interface AssembleInput {
   readonly declared: readonly SiteKey[];
   readonly entries: readonly Contribution[];
   readonly aborts: readonly AbortRecord[];
+  /** The entity's entry facts and formal preconditions with goal false (absent: no formal preconditions). */
+  readonly preconditionsSmt?: string | undefined;
 }
 
 export function assemble(input: AssembleInput): RawObligation[] {
@@ -58,7 +60,10 @@ export function assemble(input: AssembleInput): RawObligation[] {
     }
     const paths = contributions.filter((c): c is Extract<Contribution, { goal: Term }> => "goal" in c).map((c) => ({ assumptions: c.assumptions, goal: c.goal }));
     const q = canonicalQueryPaths(paths);
-    out.push({ ...common, smt: q.smt, symbols: q.symbols });
+    // The same paths with goal false: unsat iff no path condition is satisfiable (a vacuous proof).
+    const path = canonicalQueryPaths(paths.map((p) => ({ assumptions: p.assumptions, goal: FALSE }))).smt;
+    const vacuity = input.preconditionsSmt === undefined ? { path } : { path, preconditions: input.preconditionsSmt };
+    out.push({ ...common, smt: q.smt, symbols: q.symbols, vacuity });
   }
   return out;
 }

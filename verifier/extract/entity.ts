@@ -6,13 +6,16 @@ import { asAssumption, clauseTerm } from "./contract-eval.js";
 import { declaredSites } from "./declared.js";
 import type { EntityContract } from "./entity-contract.js";
 import { ENTRY_PARAMS, emitReturn, execStatements, recordAbort } from "./exec-stmt.js";
-import { evalExpr } from "./exec-expr.js";
+import { evalExpr, hasEffects } from "./exec-expr.js";
 import { paramNames, type ModuleAnalysis } from "./module-analysis.js";
 import type { RawObligation } from "./positions.js";
-import { firstClosure, shapeOf, type FunctionLike } from "./program.js";
+import { firstUnmodelledClosure } from "./callbacks.js";
+import { hostGlobalUses } from "./host-globals.js";
+import { shapeOf, type FunctionLike } from "./program.js";
 import { Abort, Sink, type SiteKey } from "./sink.js";
 import { bounded, newRefId, State, strLen } from "./state.js";
-import { freshConst } from "./terms.js";
+import { canonicalQuery } from "./smt-text.js";
+import { FALSE, freshConst } from "./terms.js";
 import { MAX_STRING_LENGTH, maxLengthOf, TWO_53, type Val } from "./values.js";
 
 /**
@@ -45,6 +48,7 @@ export function extractEntity(m: ModuleAnalysis, entityId: string): RawObligatio
     pathBudget: 0,
   };
   runEntity(ctx, fn, c, m.provenance.whyUntrusted(fn));
+  hostGlobalUses(ctx, fn);
   const declared = declaredSites(ctx, fn, c.post);
   // Informal clauses: reported, never proved.
   c.informal.forEach(({ clause, id }, i) => {
@@ -66,11 +70,13 @@ export function extractEntity(m: ModuleAnalysis, entityId: string): RawObligatio
       sink.add(site, [], { kind: "lit", text: "false", sort: "Bool" });
     }
   }
-  return assemble({ entityId: e.id, declared, entries: sink.entries, aborts: sink.aborts });
+  const formalPre = c.pre.some(({ clause }) => clause.kind === "formal");
+  const preconditionsSmt = formalPre && ctx.entry !== undefined ? canonicalQuery(ctx.entry.pc, FALSE).smt : undefined;
+  return assemble({ entityId: e.id, declared, entries: sink.entries, aborts: sink.aborts, preconditionsSmt });
 }
 
 function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract, untrusted: string | undefined): void {
-  const closure = firstClosure(fn);
+  const closure = firstUnmodelledClosure(fn.body, ctx.checker);
   if (closure) {
     ctx.sink.aborts.push({ start: 0, loops: [], reason: `closure at ${where(ctx, closure)} is not modelled` });
     return;
@@ -120,7 +126,18 @@ function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract, untrusted:
 /** A parameter's value at entry, with canonical constant names p<i> (and p<i>_len for arrays). */
 function paramValue(ctx: ExecCtx, p: ts.ParameterDeclaration, i: number, c: EntityContract, st: State): Val {
   const name = ts.isIdentifier(p.name) ? p.name.text : `#${i}`;
-  if (p.questionToken || p.initializer || p.dotDotDotToken) return { k: "opaque", why: `optional or rest parameter '${name}'` };
+  if (p.dotDotDotToken) return { k: "opaque", why: `rest parameter '${name}'` };
+  // A default parameter is the caller's argument or, when that is undefined, the default: either
+  // way a value of the parameter's type, so (when the default has no effects) it is modelled like
+  // any parameter of that type — the default is one of the values a caller may pass anyway.
+  if (p.initializer && hasEffects(p.initializer, ctx.checker)) return { k: "opaque", why: `default parameter '${name}' with effects` };
+  if (p.questionToken && !p.initializer) {
+    // Optional: a number or undefined (a hole-like value: `??` and `=== undefined` tell them apart).
+    const t = ctx.checker.getNonNullableType(ctx.checker.getTypeAtLocation(p));
+    const inner = shapeOf(ctx.checker, t);
+    if (inner?.k === "number") return { k: "num", t: freshConst("FP", name, `p${i}`), hole: true };
+    return { k: "opaque", why: `optional parameter '${name}'` };
+  }
   const shape = shapeOf(ctx.checker, ctx.checker.getTypeAtLocation(p));
   if (!shape) return { k: "opaque", why: `parameter '${name}' of type '${ctx.checker.typeToString(ctx.checker.getTypeAtLocation(p))}'` };
   const canon = `p${i}`;

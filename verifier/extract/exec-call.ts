@@ -3,6 +3,8 @@ import { where, type ExecCtx } from "./context.js";
 import { isBuiltinIdentifier } from "./builtins.js";
 import { requireBounds } from "./exec-bounds.js";
 import { entityCall } from "./exec-entity-call.js";
+import { arrayFrom, callbackMethod, callbackOf } from "./callbacks.js";
+import { floorIdiom } from "./floor-patterns.js";
 import { capabilityCall, networkUse } from "./capability.js";
 import { converts, escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
 import { asNumVal, floorDiv, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toInt32 } from "./numbers.js";
@@ -81,6 +83,8 @@ function globalCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: Sta
     // ToNumber / ToString of an object runs its valueOf / toString.
     for (const a of node.arguments) if (ts.isSpreadElement(a)) throw new Abort(a, `spread argument at ${where(ctx, a)} is not modelled`);
   }
+  // `Array(n)` / `Array<T>(n)` without `new` is `new Array(n)` (ECMA-262 Array(...values): NewTarget undefined → the same construction).
+  if (name === "Array") return evalNew(ctx, node, st);
   if (name === "isNaN" || name === "isFinite") {
     const vals = args(ctx, node, st);
     for (const v of vals) converts(st, v, `${name} at ${where(ctx, node)}`);
@@ -102,10 +106,15 @@ function globalCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: Sta
 }
 
 function builtinCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: State): Val | undefined {
+  if (name === "Array.from") return arrayFrom(ctx, node, st);
   const known = ["Math.floor", "Math.ceil", "Math.trunc", "Math.abs", "Math.min", "Math.max", "Math.round", "Math.sqrt", "Math.random", "Number.isInteger", "Number.isSafeInteger", "Number.isFinite", "Number.isNaN", "String.fromCharCode", "Array.isArray"];
   if (!known.includes(name)) return undefined;
   // Math.floor(a / k) on integers is floor division (see numbers.floorDiv).
   const first = node.arguments[0];
+  if (name === "Math.floor" && node.arguments.length === 1 && first && !ts.isSpreadElement(first)) {
+    const idiom = floorIdiom(ctx, first, st);
+    if (idiom) return idiom;
+  }
   if (name === "Math.floor" && node.arguments.length === 1 && first && ts.isBinaryExpression(first) && first.operatorToken.kind === ts.SyntaxKind.SlashToken) {
     const av = evalExpr(ctx, first.left, st);
     const bv = evalExpr(ctx, first.right, st);
@@ -250,6 +259,8 @@ function indexResult(st: State, len: Term, source: string, upToLength = false): 
 
 function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, { k: "arr" }>, method: string, st: State): Val {
   const typed = recv.cls in TYPED_ARRAY_ELEMS;
+  const callback = callbackOf(ctx, node);
+  if (callback !== undefined) return callbackMethod(ctx, node, callback, recv, method, st);
   const len = st.lengthOf(recv.ref);
   const here = `${method} at ${where(ctx, node)}`;
   switch (method) {
@@ -319,7 +330,7 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
 }
 
 /** `new Array(n)`, `new Uint8Array(n | array)`. */
-export function evalNew(ctx: ExecCtx, node: ts.NewExpression, st: State): Val {
+export function evalNew(ctx: ExecCtx, node: ts.NewExpression | ts.CallExpression, st: State): Val {
   // Only the built-in constructors: a module's own `function Array()` or `class Uint8Array` is an unknown call.
   // Network constructors are not in the ES lib: an undeclared WebSocket/EventSource/XMLHttpRequest is the global.
   const undeclared = ts.isIdentifier(node.expression) && ctx.checker.getSymbolAtLocation(node.expression) === undefined;

@@ -2,6 +2,8 @@ import { ts } from "ts-morph";
 import { where, type ExecCtx } from "./context.js";
 import { isWriteTarget } from "./bindings.js";
 import { builtinClassName, isBuiltinIdentifier, isLibSymbol } from "./builtins.js";
+import { appendingWrite } from "./append.js";
+import { parallelAssignment } from "./destructuring.js";
 import { evalCall, evalNew } from "./exec-call.js";
 import { requireBounds, elementValue } from "./exec-bounds.js";
 import { receiverShape } from "./program.js";
@@ -180,6 +182,11 @@ function elemFromType(ctx: ExecCtx, t: ts.Type): Extract<Val, { k: "arr" }>["ele
   if (flags & ts.TypeFlags.NumberLike) return { k: "num" };
   if (flags & ts.TypeFlags.StringLike) return { k: "str" };
   if (flags & ts.TypeFlags.BooleanLike) return { k: "bool" };
+  // Rows of a 2-D array: each an Array of unknown length that may alias any other (valueOfElem).
+  if (ctx.checker.isArrayType(t)) {
+    const inner = ctx.checker.getTypeArguments(t as ts.TypeReference)[0];
+    return { k: "arr", cls: "Array", elem: inner ? elemFromType(ctx, inner) : { k: "opaque", why: "element type unknown" } };
+  }
   return { k: "opaque", why: `element of type '${ctx.checker.typeToString(t)}'` };
 }
 
@@ -393,6 +400,7 @@ function isCompoundAssignment(k: ts.SyntaxKind): boolean {
 function evalBinary(ctx: ExecCtx, node: ts.BinaryExpression, st: State): Val {
   const op = node.operatorToken.kind;
   if (op === ts.SyntaxKind.EqualsToken) {
+    if (ts.isArrayLiteralExpression(node.left)) return parallelAssignment(ctx, node, st);
     if (ts.isElementAccessExpression(node.left)) {
       const recv = evalExpr(ctx, node.left.expression, st);
       const index = evalExpr(ctx, node.left.argumentExpression, st);
@@ -519,7 +527,7 @@ export function writeElement(ctx: ExecCtx, site: ts.ElementAccessExpression, rec
   const recv = modelled(st, recv0);
   converts(st, index, `the property key conversion at ${where(ctx, site)}`);
   if (recv.k === "arr") {
-    requireBounds(ctx, site, recv, index, st);
+    if (!appendingWrite(ctx, site, recv, index, st)) requireBounds(ctx, site, recv, index, st);
     escape(v, st);
     // A typed array converts what it stores; a plain Array keeps it (an object typed as number,
     // a string): its later element reads would not be what the model assumes.

@@ -188,7 +188,7 @@ function execTry(ctx: ExecCtx, stmt: ts.TryStatement, st: State): Flow {
 }
 
 /** Variables assigned anywhere in a block (assignment targets, ++/--, var declarations), by symbol. */
-function assignedIn(ctx: ExecCtx, block: ts.Node): ts.Symbol[] {
+export function assignedIn(ctx: ExecCtx, block: ts.Node): ts.Symbol[] {
   const out: ts.Symbol[] = [];
   const add = (e: ts.Node): void => {
     if (ts.isIdentifier(e)) {

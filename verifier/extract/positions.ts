@@ -90,6 +90,7 @@ export function finalize(raw: RawObligation, file: string, lines: LineTable): Ob
     smt: raw.smt,
     ...(raw.unsupportedReason === undefined ? {} : { unsupportedReason: resolveTokens(raw.unsupportedReason, lines) }),
     ...(raw.symbols === undefined ? {} : { symbols }),
+    ...(raw.vacuity === undefined ? {} : { vacuity: raw.vacuity }),
   };
 }
 

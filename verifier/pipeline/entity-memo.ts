@@ -13,7 +13,7 @@ import { sha256Hex } from "../../proofs-cache/key.js";
 import type { ObligationKind, SourceSite } from "../obligation.js";
 import { fromSegments, toSegments, tokenOffsets, type RawObligation, type Segments } from "../extract/positions.js";
 
-const FORMAT = "anrf-entity-extraction/1";
+const FORMAT = "anrf-entity-extraction/2";
 
 interface StoredObligation {
   readonly id: Segments;
@@ -25,6 +25,7 @@ interface StoredObligation {
   readonly smt: string | null;
   readonly unsupportedReason?: Segments;
   readonly symbols?: Readonly<Record<string, Segments>>;
+  readonly vacuity?: { readonly path: string; readonly preconditions?: string };
 }
 
 export interface StoredEntity {
@@ -64,6 +65,7 @@ export function toStored(raw: readonly RawObligation[], span: SourceSite): Store
       smt: o.smt,
       ...(o.unsupportedReason === undefined ? {} : { unsupportedReason: rel(o.unsupportedReason) }),
       ...(o.symbols === undefined ? {} : { symbols: Object.fromEntries(Object.entries(o.symbols).map(([k, v]) => [k, rel(v)])) }),
+      ...(o.vacuity === undefined ? {} : { vacuity: o.vacuity.preconditions === undefined ? { path: o.vacuity.path } : { path: o.vacuity.path, preconditions: o.vacuity.preconditions } }),
     })),
   };
 }
@@ -85,6 +87,7 @@ export function fromStored(value: unknown, span: SourceSite, entityId: string): 
       smt: o.smt,
       ...(o.unsupportedReason === undefined ? {} : { unsupportedReason: abs(o.unsupportedReason) }),
       ...(o.symbols === undefined ? {} : { symbols: Object.fromEntries(Object.entries(o.symbols).map(([k, v]) => [k, abs(v)])) }),
+      ...(o.vacuity === undefined ? {} : { vacuity: o.vacuity }),
     });
   }
   return out;
@@ -108,7 +111,8 @@ function isStoredObligation(o: unknown, length: number, entityId: string): o is 
     (o["clause"] === undefined || typeof o["clause"] === "string") &&
     (o["smt"] === null || typeof o["smt"] === "string") &&
     (o["unsupportedReason"] === undefined || isSegments(o["unsupportedReason"], length)) &&
-    (o["symbols"] === undefined || (isRecord(o["symbols"]) && Object.values(o["symbols"]).every((v) => isSegments(v, length))))
+    (o["symbols"] === undefined || (isRecord(o["symbols"]) && Object.values(o["symbols"]).every((v) => isSegments(v, length)))) &&
+    (o["vacuity"] === undefined || (isRecord(o["vacuity"]) && typeof o["vacuity"]["path"] === "string" && (o["vacuity"]["preconditions"] === undefined || typeof o["vacuity"]["preconditions"] === "string")))
   );
 }
 

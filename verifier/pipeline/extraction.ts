@@ -12,7 +12,7 @@ import type { Obligation } from "../obligation.js";
 import type { StaticResult } from "../type-check/type-obligations.js";
 
 /** Bump when type-check obligations change shape or meaning (part of the memo key). */
-export const TYPECHECK_VERSION = "type-check-3";
+export const TYPECHECK_VERSION = "type-check-4";
 
 export interface Extraction {
   /** The extractor's ENCODING_VERSION (part of every proof-cache key), kept so a memo hit needs no extractor. */

@@ -29,6 +29,8 @@ export interface VerifySummary extends StatusCounts {
   readonly errors: number;
   readonly warnings: number;
   readonly skippedByShard: number;
+  /** Proved obligations whose proof is vacuous (counted in `proved` too; ObligationResult.vacuous). */
+  readonly vacuous: number;
 }
 
 export interface VerifyReport {

@@ -2,6 +2,7 @@ import { ts } from "ts-morph";
 import { createInMemoryProgram } from "../extract/compiler-host.js";
 import type { SourceSite } from "../obligation.js";
 import { CAPABILITY_TYPINGS, CAPABILITY_TYPINGS_FILE } from "./capability-typings.js";
+import { HOST_GLOBALS_FILE, HOST_GLOBALS_TYPINGS } from "./host-globals.js";
 
 /** One reason a module does not type-check: a compiler diagnostic, an explicit `any`, a suppression comment. */
 export interface TypeIssue {
@@ -42,6 +43,7 @@ export function checkModuleTypes(text: string): ModuleTypes {
     [
       { name, text },
       { name: CAPABILITY_TYPINGS_FILE, text: CAPABILITY_TYPINGS },
+      { name: HOST_GLOBALS_FILE, text: HOST_GLOBALS_TYPINGS },
     ],
     OPTIONS,
   );

@@ -212,6 +212,19 @@ describe("what is not modelled is unsupported, never proved", () => {
     const code = "export function f(a: number[]): number[] {\n  return a.map((x, i) => a[i] + x);\n}";
     const [o] = only(extract(code), "bounds");
     expect(o?.smt).toBeNull();
+    // A parameter may be a subclass whose map calls the callback with any index (issue 12).
+    expect(o?.unsupportedReason).toMatch(/callback parameter 'i' of a method of an array of unknown construction/);
+  });
+
+  it("element accesses inside a callback on an array the function built: the index is bounded by the iteration", async () => {
+    const code = "export function f(a: number[]): number[] {\n  const b = a.slice();\n  return b.map((x, i) => b[i] + x);\n}";
+    const [o] = only(extract(code), "bounds");
+    expect(await verdict(o)).toBe("proved");
+  });
+
+  it("closures that are not callbacks of modelled array methods stay unmodelled", () => {
+    const code = "export function f(a: number[]): number {\n  const g = (i: number) => a[i];\n  return g(0);\n}";
+    const [o] = only(extract(code), "bounds");
     expect(o?.unsupportedReason).toMatch(/closure/);
   });
 

@@ -1,0 +1,3 @@
+export function sumOf(xs: number[]): number {
+  return xs.reduce((acc, x) => acc + x, 0);
+}

@@ -1,0 +1,3 @@
+export function ringRead(buffer: number[], head: number, offset: number): number {
+  return buffer[(head + offset) % buffer.length];
+}

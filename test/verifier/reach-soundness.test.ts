@@ -1,0 +1,258 @@
+/**
+ * Differential soundness of the reach constructs (issue 12): closures passed to array methods
+ * and Array.from, destructuring swaps, append by index, Array(n) without new, rows of 2-D
+ * arrays. Every element access of each module (local arrays included, not only arguments) is
+ * instrumented to record an index outside [0, length) — for a write to an Array, outside
+ * [0, length], since a write at the length appends — and fast-check runs the function on inputs
+ * that meet its preconditions: no recorded violation may be at a site reported proved. Each
+ * fixture also must have its expected number of proved sites, so the test fails if the reach
+ * is lost as well as if it is unsound.
+ */
+import fc from "fast-check";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ts } from "ts-morph";
+import { afterAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../../support/compiled-path.js";
+import { loadDocument } from "../../spec/load.js";
+import { verifyDocuments } from "../../verifier/index.js";
+import { holds } from "./soundness/contract-eval.js";
+import { entityHarnesses } from "./soundness/entity-harness.js";
+import { inputsFor } from "./soundness/input-gen.js";
+
+const RUNS = Number(process.env["ANRF_SOUNDNESS_RUNS"] ?? 200);
+const root = projectRoot();
+const scratch = mkdtempSync(join(tmpdir(), "anrf-reach-soundness-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Fixture {
+  readonly name: string;
+  readonly code: string;
+  readonly params: string[];
+  readonly pre: string[];
+  /** Bounds sites that must be proved (non-vacuously): the reach this test protects. */
+  readonly minProved: number;
+}
+
+const FIXTURES: Fixture[] = [
+  {
+    name: "swapSort",
+    params: ["a: number[]"],
+    pre: [],
+    minProved: 5,
+    code: `export function swapSort(a: number[]): number[] {
+  for (let i = 0; i < a.length; i++) {
+    for (let j = 0; j + 1 < a.length - i; j++) {
+      if (a[j] > a[j + 1]) [a[j], a[j + 1]] = [a[j + 1], a[j]];
+    }
+  }
+  return a;
+}
+`,
+  },
+  {
+    name: "lcs",
+    params: ["a: string", "b: string"],
+    pre: [],
+    minProved: 8,
+    code: `export function lcs(a: string, b: string): number {
+  const dp = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(0));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      if (a[i - 1] === b[j - 1]) dp[i][j] = dp[i - 1][j - 1] + 1;
+      else dp[i][j] = Math.max(dp[i - 1][j], dp[i][j - 1]);
+    }
+  }
+  return dp[a.length][b.length];
+}
+`,
+  },
+  {
+    name: "appendLoop",
+    params: ["xs: number[]"],
+    pre: [],
+    minProved: 3,
+    code: `export function appendLoop(xs: number[]): number {
+  const out: number[] = [];
+  out[0] = 0;
+  out[out.length] = xs.length;
+  const c = Array(xs.length + 1).fill(0);
+  for (let i = 0; i < xs.length; i++) c[i + 1] = c[i] + xs[i];
+  return out[1] + c[xs.length];
+}
+`,
+  },
+  {
+    name: "callbacks",
+    params: ["xs: number[]", "t: number"],
+    pre: [],
+    minProved: 4,
+    code: `export function callbacks(xs: number[], t: number): number {
+  const copy = Array.from({ length: xs.length }, (_, i) => xs[i]);
+  let total = 0;
+  copy.forEach((v, i) => {
+    total += copy[i] + v;
+  });
+  const order = copy.map((_, i) => i);
+  order.sort((p, q) => copy[p] - copy[q]);
+  const k = copy.findIndex((v) => v > t);
+  if (k >= 0) total += copy[k];
+  return order.length > 0 ? total + copy[0] : total;
+}
+`,
+  },
+  {
+    name: "gcdPairs",
+    params: ["xs: number[]"],
+    pre: [],
+    minProved: 1,
+    code: `export function gcdPairs(xs: number[]): number {
+  let g = 0;
+  for (let i = 0; i < xs.length; i++) {
+    let a = g;
+    let b = Math.abs(xs[i]);
+    while (b > 0) [a, b] = [b, a % b];
+    g = a;
+  }
+  return g;
+}
+`,
+  },
+  {
+    name: "shuffle",
+    params: ["a: number[]"],
+    pre: [],
+    minProved: 4,
+    code: `export function shuffle(a: number[]): number[] {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+`,
+  },
+  {
+    name: "sqrtStep",
+    params: ["a: number[]"],
+    pre: [],
+    minProved: 2,
+    code: `export function sqrtStep(a: number[]): number {
+  const n = a.length;
+  const step = Math.floor(Math.sqrt(n));
+  if (n === 0) return 0;
+  return a[step - 1] + a[Math.min(step * step, n) - 1];
+}
+`,
+  },
+  {
+    name: "fromTooLong",
+    params: ["xs: number[]", "n: number"],
+    pre: ["Number.isInteger(n) && n >= 0 && n < 8"],
+    minProved: 0,
+    code: `export function fromTooLong(xs: number[], n: number): number {
+  const ys = Array.from({ length: n }, (_, i) => xs[i]);
+  let s = 0;
+  ys.forEach((y, i) => {
+    s += xs[i + 1];
+  });
+  return s + ys.length;
+}
+`,
+  },
+];
+
+function documentFor(f: Fixture): string {
+  const t = JSON.parse(readFileSync(join(root, "examples", "binary-search.anrf.json"), "utf8")) as Record<string, any>;
+  t["semantics"]["entities"][0]["name"] = f.name;
+  t["semantics"]["entities"][0]["properties"] = { parameters: f.params, returns: "number" };
+  t["semantics"]["invariants"] = [];
+  t["semantics"]["security_contracts"] = f.pre.length === 0 ? [] : [{ id: "SC-001", description: "pre", preconditions: f.pre, postconditions: [], invariants: [], applies_to: ["ENT-BSEARCH"] }];
+  t["execution"]["code"] = f.code;
+  const file = join(scratch, `${f.name}.anrf.json`);
+  writeFileSync(file, JSON.stringify(t));
+  return file;
+}
+
+/** `E[I]` → `E[__idx(E, I, start, write)]` for every element access (E is side-effect free in the fixtures). */
+function instrument(code: string): string {
+  const sf = ts.createSourceFile("m.ts", code, ts.ScriptTarget.ES2022, true);
+  const transformer: ts.TransformerFactory<ts.SourceFile> = (ctx) => {
+    const visit = (node: ts.Node): ts.Node => {
+      const visited = ts.visitEachChild(node, visit, ctx);
+      if (ts.isElementAccessExpression(node) && ts.isElementAccessExpression(visited) && !ts.isStringLiteral(node.argumentExpression)) {
+        const parent = node.parent;
+        const write =
+          (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) ||
+          (ts.isArrayLiteralExpression(parent) && ts.isBinaryExpression(parent.parent) && parent.parent.left === parent);
+        const f = ctx.factory;
+        const idx = f.createCallExpression(f.createIdentifier("__idx"), undefined, [
+          visited.expression,
+          visited.argumentExpression,
+          f.createNumericLiteral(node.getStart(sf)),
+          write ? f.createTrue() : f.createFalse(),
+        ]);
+        return f.updateElementAccessExpression(visited, visited.expression, idx);
+      }
+      return visited;
+    };
+    return (root) => ts.visitNode(root, visit) as ts.SourceFile;
+  };
+  const out = ts.transform(sf, [transformer]).transformed[0]!;
+  return ts.createPrinter().printFile(out);
+}
+
+const violations: number[] = [];
+function __idx(target: unknown, index: unknown, site: number, write: boolean): unknown {
+  const len = typeof target === "string" || Array.isArray(target) || ArrayBuffer.isView(target) ? (target as { length: number }).length : undefined;
+  if (len !== undefined) {
+    const i = Number(index);
+    const limit = write && Array.isArray(target) ? len : len - 1;
+    if (!(Number.isInteger(i) && i >= 0 && i <= limit)) violations.push(site);
+  }
+  return index;
+}
+
+function load(code: string): Record<string, unknown> {
+  const js = ts.transpileModule(instrument(code), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } }).outputText;
+  const module = { exports: {} as Record<string, unknown> };
+  new Function("exports", "module", "__idx", js)(module.exports, module, __idx);
+  return module.exports;
+}
+
+const files = FIXTURES.map(documentFor);
+const report = await verifyDocuments(files, { cwd: scratch, timeoutMs: 20_000, rlimit: 0, jobs: 2 });
+
+describe("reach constructs are sound: no proved site fails at run time", () => {
+  FIXTURES.forEach((f, n) => {
+    it(`${f.name}: ${RUNS} runs, proved sites never out of bounds`, async () => {
+      const verification = report.documents[n]!;
+      const bounds = verification.obligations.filter((o) => o.kind === "bounds");
+      const proved = bounds.filter((o) => o.status === "proved" && o.vacuous === undefined);
+      expect(proved.length, `${f.name}: ${JSON.stringify(bounds.map((o) => [o.description, o.status, o.reason]))}`).toBeGreaterThanOrEqual(f.minProved);
+      const provedAt = new Set(bounds.filter((o) => o.status === "proved").map((o) => o.site.start));
+      const loaded = await loadDocument(files[n]!, { cwd: scratch });
+      const [harness] = entityHarnesses(loaded.document!, f.code);
+      expect(harness!.unsupported).toBeUndefined();
+      const fn = load(f.code)[f.name] as (...a: unknown[]) => unknown;
+      let sawViolation = false;
+      fc.assert(
+        fc.property(inputsFor(harness!.params, harness!.preconditions), (inputs) => {
+          fc.pre(harness!.preconditions.every((c) => holds(c, { values: inputs }) === true));
+          violations.length = 0;
+          try {
+            fn(...harness!.params.map((p) => (Array.isArray(inputs[p.name]) ? [...(inputs[p.name] as unknown[])] : inputs[p.name])));
+          } catch {
+            // A throw ends the run; sites before it were still checked.
+          }
+          if (violations.length > 0) sawViolation = true;
+          for (const site of violations) expect(provedAt.has(site), `${f.name}: out of bounds at a proved site (offset ${site}: ${f.code.slice(site, site + 20)})`).toBe(false);
+        }),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+      // The buggy fixture must really go out of bounds somewhere (the harness can see violations).
+      if (f.name === "fromTooLong") expect(sawViolation).toBe(true);
+    });
+  });
+});

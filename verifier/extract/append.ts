@@ -1,0 +1,28 @@
+import type { ts } from "ts-morph";
+import { where, type ExecCtx } from "./context.js";
+import { boundsKey } from "./exec-bounds.js";
+import { asNumVal } from "./numbers.js";
+import type { State } from "./state.js";
+import { and, app, eq, intLit, ite, le, lt } from "./terms.js";
+import { MAX_ARRAY_LENGTH, type Val } from "./values.js";
+
+/**
+ * `a[i] = v` on a plain Array the function built itself (not shared: no parameter, nothing that
+ * escaped, no element of another array — so no Proxy, subclass, accessor or frozen object can be
+ * behind it) with an integer index: writing at `i === a.length` is legal JavaScript that appends
+ * (the length becomes i + 1), so the obligation is 0 <= i <= a.length (and i below 2^32 - 1, the
+ * largest array index) and the new length is `i === len ? len + 1 : len`. Writes past the end
+ * (holes) stay violations. Returns false when the write is not of that kind (the caller then
+ * requires the ordinary bounds).
+ */
+export function appendingWrite(ctx: ExecCtx, site: ts.ElementAccessExpression, recv: Val, index: Val, st: State): boolean {
+  if (recv.k !== "arr" || recv.cls !== "Array" || st.shared.has(recv.ref)) return false;
+  const n = asNumVal(index);
+  if (n?.k !== "int") return false;
+  const len = st.lengthOf(recv.ref);
+  const goal = and(le(intLit(0), n.t), le(n.t, len), lt(n.t, intLit(MAX_ARRAY_LENGTH)));
+  ctx.sink.add(boundsKey(ctx, site), st.pc, st.guarded(goal));
+  st.assume(goal);
+  st.lengthChanged(recv.ref, ite(eq(n.t, len), app("+", "Int", len, intLit(1)), len), `the array appended to at ${where(ctx, site)}`);
+  return true;
+}
