@@ -21,6 +21,7 @@ Shows one obligation (ids as printed by 'anrf verify', e.g. sum/bounds/4:12), it
 the verdict, the counterexample and what the runtime will do about it.
 
   --format pretty|json   output format (default pretty)
+  --max-bytes N          largest document or module file read
   --timeout MS           solver timeout (default ${DEFAULT_TIMEOUT_MS}); --rlimit N (default 0)
 ${CACHE_HELP}
 `;
@@ -31,6 +32,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     timeout: { kind: "number", min: 1, integer: true },
     rlimit: { kind: "number", min: 0, integer: true },
     help: { kind: "boolean" },
+    "max-bytes": { kind: "number", min: 1, integer: true },
     ...CACHE_FLAGS,
   });
   if (flags["help"]) {
@@ -40,7 +42,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const [file, id, ...extra] = positionals;
   if (file === undefined || id === undefined) throw new UsageError("need a document and an obligation id (see 'anrf explain --help')");
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-  const loaded = await loadDocument(file, { cwd: io.cwd });
+  const maxBytes = flags["max-bytes"] as number | undefined;
+  const loaded = await loadDocument(file, { cwd: io.cwd, ...(maxBytes !== undefined ? { maxBytes } : {}) });
   if (!loaded.valid) {
     io.stdout(formatPretty(buildReport([documentReport(file, loaded.findings)]), { color: io.isTTY }));
     return ExitCode.findings;

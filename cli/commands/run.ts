@@ -14,7 +14,7 @@ import { formatRunJson, formatRunPretty } from "./run-format.js";
 
 export const RUN_USAGE = `usage: anrf run <doc> --entry NAME [--args JSON] [--mode production|testing|development]
                 [--format pretty|json] [--timeout ms] [--audit FILE] [--policy terminate|degrade]
-                [--isolation thread|process]
+                [--isolation thread|process] [--max-bytes N]
 
 Runs one Function entity of the document in the sandbox (worker thread + SES compartment, or
 an isolated process when the document asks for process isolation), with runtime checks
@@ -39,6 +39,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     audit: { kind: "string" },
     policy: { kind: "string", choices: ["terminate", "degrade"] },
     isolation: { kind: "string", choices: ["thread", "process"] },
+    "max-bytes": { kind: "number", min: 1, integer: true },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "no document given" : "give exactly one document");
   const entry = flags["entry"] as string | undefined;
@@ -46,7 +47,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseJsonArgs(flags["args"] as string | undefined);
   const json = flags["format"] === "json";
 
-  const loaded = await loadDocument(positionals[0]!, { cwd: io.cwd });
+  const maxBytes = flags["max-bytes"] as number | undefined;
+  const loaded = await loadDocument(positionals[0]!, { cwd: io.cwd, ...(maxBytes !== undefined ? { maxBytes } : {}) });
   if (!loaded.valid || loaded.document === undefined) {
     const report = buildReport([documentReport(positionals[0]!, loaded.findings)]);
     io.stdout(json ? formatJson(report) : formatPretty(report, { color: io.isTTY }));
