@@ -62,7 +62,9 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     .allowExcessArguments(true)
     .argument("[arguments...]");
   const names = new Set(Object.keys(spec));
-  const attribute = new Map<string, string>();
+  // Values are collected here as commander meets them (not from commander's opts(), which merges
+  // "--no-X" into X): every flag, negations included, is its own entry; the last occurrence wins.
+  const given: FlagValues = {};
   let invalid: string | undefined;
   const withHelp: Record<string, FlagSpec> = names.has("help") ? { ...spec } : { ...spec, help: { kind: "boolean" } };
   for (const [name, flag] of Object.entries(withHelp)) {
@@ -76,7 +78,8 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
           if (value.startsWith("--") && (names.has(value.slice(2).split("=")[0]!) || value === "--")) {
             throw new InvalidArgumentError(`option '--${name}' needs a value`);
           }
-          return coerce(name, flag, value, previous as FlagValues[string]);
+          given[name] = coerce(name, flag, value, given[name]);
+          return given[name];
         } catch (error) {
           if (error instanceof InvalidArgumentError) invalid = error.message;
           throw error;
@@ -84,7 +87,7 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
       });
     }
     command.addOption(option);
-    attribute.set(name, option.attributeName());
+    if (flag.kind === "boolean") command.on(`option:${option.name()}`, () => void (given[name] = true));
   }
   try {
     command.parse([...argv], { from: "user" });
@@ -94,19 +97,7 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     }
     throw error;
   }
-  const options = command.opts();
-  const flags: FlagValues = {};
-  for (const name of Object.keys(withHelp)) {
-    const value = options[attribute.get(name)!] as FlagValues[string] | false;
-    if (name.startsWith("no-")) {
-      if (value === false) flags[name] = true;
-      continue;
-    }
-    if (value === false || value === undefined) continue;
-    flags[name] = value;
-  }
-  // A commander negation also sets the base attribute to false; "--no-X" alone defaults X to true.
-  for (const name of names) if (name.startsWith("no-") && !names.has(name.slice(3))) delete flags[name.slice(3)];
+  const flags: FlagValues = { ...given };
   applyDefaults(flags, spec);
   return { positionals: [...command.args], flags };
 }
