@@ -50,7 +50,8 @@ export const AnrfConfigSchema = Schema.Struct({
   rlimit: Schema.optionalKey(Count),
   strict: Schema.optionalKey(Schema.Boolean),
   mode: Schema.optionalKey(Schema.Literals(["production", "testing", "development"])),
-  policy: Schema.optionalKey(NonEmpty),
+  // A string is the --policy flag's default; an object is left to the policy room's reader (policy/).
+  policy: Schema.optionalKey(Schema.Union([NonEmpty, Schema.Record(Schema.String, Schema.Unknown)])),
   remote: Schema.optionalKey(NonEmpty),
   keys: Schema.optionalKey(Schema.Struct({ trusted: Schema.optionalKey(Schema.Union([NonEmpty, Strings])) })),
   cache: Schema.optionalKey(
@@ -79,7 +80,7 @@ const FLAG_DEFAULTS: readonly { flag: string; commands: "*" | readonly string[];
   { flag: "rlimit", commands: "*", pointer: "/rlimit", value: (c) => c.rlimit },
   { flag: "strict", commands: "*", pointer: "/strict", value: (c) => c.strict },
   { flag: "mode", commands: "*", pointer: "/mode", value: (c) => c.mode },
-  { flag: "policy", commands: "*", pointer: "/policy", value: (c) => c.policy },
+  { flag: "policy", commands: "*", pointer: "/policy", value: (c) => (typeof c.policy === "string" ? c.policy : undefined) },
   { flag: "remote-cache", commands: "*", pointer: "/remote", value: (c) => c.remote },
 ];
 
