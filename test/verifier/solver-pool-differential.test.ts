@@ -13,7 +13,11 @@ import { buildCorpus, reference, runDifferential, type Answer, type Query, type 
  * 3 and 8 stay), plus every third example query: ~30 queries.
  */
 const slice = (corpus: readonly Query[]): Query[] =>
-  corpus.filter((q, i) => (q.name.includes(".anrf.json:") ? i % 3 === 0 : !/^snippet[4-7]:/.test(q.name)));
+  corpus
+    .filter((q, i) => (q.name.includes(".anrf.json:") ? i % 3 === 0 : !/^snippet[4-7]:/.test(q.name)))
+    // z3 decides every one of these in seconds; a loaded machine must not turn sat into unknown
+    // (the limit queries keep their small limits: they are meant to end unknown).
+    .map((q) => (q.name.startsWith("hard-") ? q : { ...q, timeoutMs: 600_000 }));
 
 describe("solver pool vs a fresh solver per query (differential slice)", () => {
   let full: Query[] = [];
