@@ -57,15 +57,15 @@ fi
 
 # Debian 12's `nginx` package is built --with-http_dav_module (PUT/DELETE/MKCOL); nginx-light
 # only adds the echo module on top, so plain `nginx` is the smallest package that works.
+# Exit 3: nginx is not installed (the caller says how to get it).
 NGINX="$(command -v nginx || true)"
 [[ -z "$NGINX" && -x /usr/sbin/nginx ]] && NGINX=/usr/sbin/nginx
 if [[ -z "$NGINX" ]]; then
-  SUDO=""
-  [[ "$(id -u)" != "0" ]] && SUDO="sudo"
-  log "installing nginx from Debian"
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx >/dev/null
-  NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+  # Never installs anything itself: .ci/run installs nginx (apt-get) before calling this script.
+  log "error: nginx is not installed. Install Debian's nginx (it has the WebDAV module):"
+  log "         sudo apt-get install --no-install-recommends nginx"
+  log "       then run: bash .ci/start-cache-server.sh"
+  exit 3
 fi
 if ! "$NGINX" -V 2>&1 | grep -q -- '--with-http_dav_module'; then
   log "error: $NGINX lacks the WebDAV module (need Debian's nginx package)"

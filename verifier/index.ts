@@ -47,13 +47,26 @@ export interface VerifyOptions {
    * the run neither creates nor closes one then. Default: a pool per run, started only on a miss.
    */
   readonly pool?: SolverPool | undefined;
+  /** Largest document or module file read, in bytes (default spec/load DEFAULT_MAX_BYTES; `--max-bytes`). */
+  readonly maxBytes?: number | undefined;
+  /** Progress for a terminal's progress line (cli/progress.ts): never affects the result. */
+  readonly onProgress?: ((progress: VerifyProgress) => void) | undefined;
+}
+
+export interface VerifyProgress {
+  readonly phase: "load" | "extract" | "solve";
+  readonly done: number;
+  readonly total: number;
 }
 
 /** Files and directories (every `*.anrf.json` below) → one report. Missing paths become `io` findings. */
 export async function verifyDocuments(paths: readonly string[], options: VerifyOptions): Promise<VerifyReport> {
   const { files, problems } = await collectDocumentFiles(paths, options.cwd);
   const loaded: LoadedDocument[] = [];
-  for (const file of files) loaded.push(await loadDocument(file, { cwd: options.cwd }));
+  for (const file of files) {
+    options.onProgress?.({ phase: "load", done: loaded.length, total: files.length });
+    loaded.push(await loadDocument(file, { cwd: options.cwd, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) }));
+  }
   const missing = problems.map(missingDocument);
   const report = await verifyLoaded(loaded, options);
   const documents = [...missing, ...report.documents];
@@ -116,6 +129,7 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
   const extractionStats = emptyExtractionStats();
   const pending: Pending[] = [];
   for (const loaded of loadedDocuments) {
+    options.onProgress?.({ phase: "extract", done: pending.length, total: loadedDocuments.length });
     const findings = [...loaded.findings];
     if (!loaded.valid || loaded.document === undefined) {
       pending.push({ loaded, findings, fixed: [] });
@@ -160,6 +174,7 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
         cache: options.cache,
         shard: options.shard,
         signal: options.signal,
+        onProgress: options.onProgress === undefined ? undefined : (done, total) => options.onProgress?.({ phase: "solve", done, total }),
         pool: () => options.pool ?? pool ?? (pool = new SolverPool({ size: options.jobs })),
       });
     solved = await solve(withSmt);

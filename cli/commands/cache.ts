@@ -15,7 +15,7 @@ const HELP = `usage: anrf cache <stats|prune|verify> [options]
 
 options:
   --cache DIR                the local store (default .anrf/cache; env ANRF_CACHE_DIR)
-  --format text|json         output format (default text)
+  -f, --format pretty|json   output format (default pretty)
   --require-trusted          verify: entries without a signature by a trusted key count as bad
                              (trusted keys: ANRF_TRUSTED_KEYS and the public half of ANRF_SIGNING_KEY)
 
@@ -24,7 +24,7 @@ exit codes: 0 ok, 1 verify found bad entries, 2 usage or internal error
 
 const SPEC: Record<string, FlagSpec> = {
   cache: { kind: "string" },
-  format: { kind: "string", choices: ["text", "json"] },
+  format: { kind: "string", choices: ["pretty", "json"] },
   "max-size": { kind: "string" },
   fix: { kind: "boolean" },
   "require-trusted": { kind: "boolean" },

@@ -27,6 +27,7 @@ the verdict, the counterexample and what the runtime will do about it.
 
   --format pretty|json   output format (default pretty)
   --no-confirm           do not run an unknown obligation's candidate values in the sandbox
+  --max-bytes N          largest document or module file read
   --timeout MS           solver timeout (default ${DEFAULT_TIMEOUT_MS}); --rlimit N (default 0)
 ${CACHE_HELP}
 `;
@@ -38,6 +39,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     rlimit: { kind: "number", min: 0, integer: true },
     help: { kind: "boolean" },
     "no-confirm": { kind: "boolean" },
+    "max-bytes": { kind: "number", min: 1, integer: true },
     ...CACHE_FLAGS,
   });
   if (flags["help"]) {
@@ -47,7 +49,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const [file, id, ...extra] = positionals;
   if (file === undefined || id === undefined) throw new UsageError("need a document and an obligation id (see 'anrf explain --help')");
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-  const loaded = await loadDocument(file, { cwd: io.cwd });
+  const maxBytes = flags["max-bytes"] as number | undefined;
+  const loaded = await loadDocument(file, { cwd: io.cwd, ...(maxBytes !== undefined ? { maxBytes } : {}) });
   if (!loaded.valid) {
     io.stdout(formatPretty(buildReport([documentReport(file, loaded.findings)]), { color: io.isTTY }));
     return ExitCode.findings;

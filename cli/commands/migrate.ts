@@ -17,9 +17,17 @@ import { formatFinding } from "../../spec/report.js";
 export const MIGRATE_USAGE = `usage: anrf migrate <file> [--write] [--max-bytes N]
 
 Upgrades a pre-1.1.0 ANRF document to 1.1.0 and validates the result. Prints the migrated
-JSON on stdout (with --write: replaces the file atomically instead) and every assumption
-made on stderr. Exit 0: valid result; 1: the result still has errors; 2: usage error.
+JSON on stdout and every assumption made on stderr. With --write the result goes to a file
+named *.anrf.json (the name anrf validate/verify look for): x.anrf.json is replaced atomically;
+x.json is left as it was and the result written to x.anrf.json next to it (never over an
+existing file). Exit 0: valid result; 1: the result still has errors; 2: usage error.
 `;
+
+/** Where --write puts the result: documents are found by the name *.anrf.json. */
+export function migratedName(file: string): string {
+  if (file.endsWith(".anrf.json")) return file;
+  return `${file.endsWith(".json") ? file.slice(0, -".json".length) : file}.anrf.json`;
+}
 
 /** Write to a temporary file in the same folder, then rename: readers see old or new, never half. */
 const writeAtomically = async (file: string, text: string): Promise<void> => {
@@ -64,6 +72,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const file = positionals[0]!;
   const absoluteFile = path.resolve(io.cwd, file);
   const maxBytes = (flags["max-bytes"] as number | undefined) ?? DEFAULT_MAX_BYTES;
+  if ((await fs.stat(absoluteFile).catch(() => undefined))?.isDirectory()) {
+    throw new UsageError(`${file} is a folder; migrate takes one document file (e.g. for f in ${file}/*.json; do anrf migrate "$f" --write; done)`);
+  }
+  const target = migratedName(file);
+  const absoluteTarget = path.resolve(io.cwd, target);
   const read = await readBounded(absoluteFile, maxBytes);
   if (!read.ok) {
     if (read.kind === "io" && read.message === "no such file") throw new UsageError(`${file}: no such file`);
@@ -92,7 +105,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let report = `anrf migrate: ${file}: ${result.from} → 1.1.0, ${result.assumptions.length} assumption${result.assumptions.length === 1 ? "" : "s"}:\n`;
   for (const a of result.assumptions) report += `  assumed ${a.path}: ${a.message}\n`;
   // Validate the result where it will live, so execution.source resolves as it will later.
-  const checked = await checkParsedDocument(file, absoluteFile, result.document, maxBytes);
+  const checked = await checkParsedDocument(flags["write"] ? target : file, flags["write"] ? absoluteTarget : absoluteFile, result.document, maxBytes);
   report += checked.findings.length === 0 ? "validation: no findings\n" : "validation of the migrated document:\n";
   for (const f of checked.findings) report += formatFinding(f, { color: false });
   io.stderr(report);
@@ -102,8 +115,16 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stderr(`anrf migrate: not written: the migrated document still has errors (fix them, then migrate again)\n`);
       return ExitCode.findings;
     }
-    await writeAtomically(absoluteFile, text);
-    io.stdout(`wrote ${file} (ANRF 1.1.0)\n`);
+    if (absoluteTarget !== absoluteFile) {
+      if (await fs.stat(absoluteTarget).catch(() => undefined)) {
+        throw new UsageError(`${target} already exists; move it away (or migrate that file instead), then run again`);
+      }
+      await writeAtomically(absoluteTarget, text);
+      io.stdout(`wrote ${target} (ANRF 1.1.0); ${file} left as it was\n`);
+    } else {
+      await writeAtomically(absoluteFile, text);
+      io.stdout(`wrote ${file} (ANRF 1.1.0)\n`);
+    }
   } else {
     io.stdout(text);
   }

@@ -20,7 +20,7 @@ import { clean, formatFinding } from "../../spec/report.js";
 export const RUN_USAGE = `usage: anrf run <doc> --entry NAME [--args JSON] [--mode production|testing|development]
                 [--format pretty|json] [--timeout ms] [--audit-log FILE] [--on-violation terminate|degrade]
                 [--isolation thread|process] [--policy FILE] [--mount NAME=DIR]...
-                [--keys FILE] [--audit-key FILE]
+                [--keys FILE] [--audit-key FILE] [--max-bytes N]
 
 Runs one Function entity of the document in the sandbox (worker thread + SES compartment, or
 an isolated process when the document asks for process isolation), with runtime checks
@@ -49,6 +49,7 @@ export const RUN_FLAGS = {
   audit: { kind: "string" },
   "on-violation": { kind: "string", choices: ["terminate", "degrade"] },
   isolation: { kind: "string", choices: ["thread", "process"] },
+  "max-bytes": { kind: "number", min: 1, integer: true },
   ...POLICY_FLAGS,
   ...TRUST_FLAGS,
 } as const;
@@ -68,7 +69,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const audit = auditFileFromFlags(flags, io, flags["audit"] as string | undefined);
   const auditSigner = auditSignerFromFlags(flags, io);
 
-  const loaded = await loadDocument(positionals[0]!, { cwd: io.cwd });
+  const maxBytes = flags["max-bytes"] as number | undefined;
+  const loaded = await loadDocument(positionals[0]!, { cwd: io.cwd, ...(maxBytes !== undefined ? { maxBytes } : {}) });
   if (!loaded.valid || loaded.document === undefined) {
     const report = buildReport([documentReport(positionals[0]!, loaded.findings)]);
     io.stdout(json ? formatJson(report) : formatPretty(report, { color: io.isTTY }));

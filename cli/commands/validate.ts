@@ -3,7 +3,7 @@
  * Exit 0 when every document is valid (warnings allowed), 1 when any has an error finding,
  * 2 for usage errors (unknown flag, no such path, no paths).
  */
-import { parseArgs, UsageError } from "../args.js";
+import { documentPaths, parseArgs, UsageError } from "../args.js";
 import { ExitCode, type CliIo } from "../io.js";
 import { collectDocumentFiles, DEFAULT_MAX_BYTES, loadDocument } from "../../spec/load.js";
 import { buildReport, documentReport, formatJson, formatPretty } from "../../spec/report.js";
@@ -12,7 +12,12 @@ import { validateSarifOutput } from "./verify-sarif-read.js";
 export const VALIDATE_USAGE = `usage: anrf validate <files|dirs…> [--format pretty|json|sarif] [--max-bytes N]
 
 Checks ANRF 1.1.0 documents against every rule (docs/rules.md). A directory means every
-*.anrf.json below it. Exit 0: all valid (warnings allowed); 1: errors found; 2: usage error.
+*.anrf.json below it; with no paths, anrf.config.json's "include" minus "exclude".
+
+  -f, --format F     pretty (default), json or sarif
+  --max-bytes N      largest file read (default ${DEFAULT_MAX_BYTES} bytes)
+
+Exit 0: all valid (warnings allowed); 1: errors found; 2: usage error (also: no documents found).
 `;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -24,11 +29,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     format: { kind: "string", choices: ["pretty", "json", "sarif"] },
     "max-bytes": { kind: "number", min: 1, integer: true },
   });
-  if (positionals.length === 0) throw new UsageError("no documents given (try 'anrf validate examples')");
-  const { files, problems } = await collectDocumentFiles(positionals, io.cwd);
+  const paths = await documentPaths(positionals);
+  if (paths.length === 0) throw new UsageError("no documents given (try 'anrf validate examples', or set \"include\" in anrf.config.json)");
+  const { files, problems } = await collectDocumentFiles(paths, io.cwd);
   if (problems.length > 0) {
     throw new UsageError(problems.map((p) => `${p.path}: ${p.message}`).join("; "));
   }
+  // Nothing to check is not "all valid" (as ESLint and tsc): a usage error.
+  if (files.length === 0) throw new UsageError(`no ANRF documents (*.anrf.json) found in ${paths.join(", ")}`);
   const maxBytes = (flags["max-bytes"] as number | undefined) ?? DEFAULT_MAX_BYTES;
   const documents = [];
   for (const file of files) {

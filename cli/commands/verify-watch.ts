@@ -1,8 +1,8 @@
 /**
  * `anrf verify --watch`: the thin shell over verifier/watch (the library). Prints one report per
  * run — pretty, or with `--format json` one JSON object per line (the `--format json` report
- * without the obligations' SMT text, plus a `watch` member) — and ends on Ctrl-C or SIGTERM with the exit code of the latest state
- * of every watched document (0 all good, 1 findings).
+ * without the obligations' SMT text, plus a `watch` member) — and ends on SIGTERM with the exit code of the latest state
+ * of every watched document (0 all good, 1 findings), on Ctrl-C with 130 (cli/main.ts).
  */
 import { ExitCode, type CliIo } from "../io.js";
 import { watchDocuments, type WatchOptions, type WatchRun } from "../../verifier/watch/watch-documents.js";
@@ -40,10 +40,14 @@ export async function runWatch(paths: readonly string[], options: WatchOptions, 
     const stop = (): void => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
+      io.signal?.removeEventListener("abort", stop);
       resolve();
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
+    // Ctrl-C reaches the CLI as io.signal (cli/main.ts turns the exit code into 130).
+    if (io.signal?.aborted) stop();
+    else io.signal?.addEventListener("abort", stop);
   });
   await watch.close();
   return watch.passed() ? ExitCode.ok : ExitCode.findings;

@@ -6,12 +6,13 @@
  * 1: an invalid document or a refuted obligation; 2: usage or internal error.
  */
 import { availableParallelism } from "node:os";
-import { parseArgs, UsageError } from "../args.js";
+import { documentPaths, parseArgs, UsageError } from "../args.js";
 import { ExitCode, type CliIo } from "../io.js";
-import { collectDocumentFiles } from "../../spec/load.js";
+import { collectDocumentFiles, DEFAULT_MAX_BYTES } from "../../spec/load.js";
+import { startProgress } from "../progress.js";
 import { summarise, verifyDocuments } from "../../verifier/index.js";
 import { CACHE_FLAGS, CACHE_HELP, openCacheFromFlags, shardFromFlag } from "./verify-cache-options.js";
-import { verifyJson } from "./verify-format.js";
+import { verifyJson, verifyJsonValue } from "./verify-format.js";
 import { verifyPrettyOutput, verifySarifOutput } from "./verify-sarif-read.js";
 import { openPolicyFromFlags, POLICY_FLAGS, POLICY_HELP, PolicyProblemsError, type OpenedPolicy } from "./policy-options.js";
 import { auditFileFromFlags, auditSignerFromFlags, registryFromFlags, TRUST_FLAGS, TRUST_HELP } from "./trust-options.js";
@@ -22,26 +23,31 @@ export const VERIFY_USAGE = `usage: anrf verify <files|dirs…> [options]
 
 Validates ANRF documents, then proves every security obligation of their code with z3.
 
-  --format F             output format: pretty (default), json, or sarif (SARIF 2.1.0 for code scanning)
+  -f, --format F         output format: pretty (default), json, or sarif (SARIF 2.1.0 for code scanning)
   --timeout MS           per-obligation solver timeout (default ${DEFAULT_TIMEOUT_MS})
   --rlimit N             per-obligation z3 resource limit, deterministic across machines (default 0 = none)
-  --jobs N               solver worker threads (default ${availableParallelism()}, the available cores)
+  -j, --jobs N           solver worker threads (default ${availableParallelism()}, the available cores)
   --strict               unknown, unsupported and informal obligations fail the run
   --shard I/N            solve only this machine's share of the cache misses (1 <= I <= N)
   --no-confirm           do not run the code: by default an unknown obligation with a candidate model is
                          confirmed by running the entity on those values in the sandbox (no capabilities,
                          small limits); a run that violates it makes it 'refuted (confirmed by execution)'
-  --watch                verify, then re-verify whatever changes (documents, modules, new documents in
+  -w, --watch                verify, then re-verify whatever changes (documents, modules, new documents in
+  --max-bytes N          largest document or module file read (default ${DEFAULT_MAX_BYTES} bytes)
                          the given folders) until Ctrl-C; z3, TypeScript and the caches stay warm.
                          With --format json: one report per line (without SMT text; see anrf explain).
-                         Exit code: the state of the last reports (0 or 1)
+                         Ctrl-C ends it with 130; SIGTERM with the state of the last reports (0 or 1)
 ${CACHE_HELP}
 ${POLICY_HELP}
                        (with --policy, each document is also decided by the policy as anrf run would
                        decide it, and every refusal is a finding: a policy gate for CI)
 ${TRUST_HELP}
 
-exit codes: 0 verified (warnings allowed), 1 invalid document or refuted obligation, 2 usage or internal error
+With no paths, the documents are anrf.config.json's "include" minus "exclude". Settings in
+anrf.config.json (jobs, timeouts.solverMs, rlimit, strict, remote, cache, keys) are defaults; flags win.
+
+exit codes: 0 verified (warnings allowed), 1 invalid document or refuted obligation, 2 usage or internal
+error (also: no documents found), 130 interrupted (Ctrl-C; the report printed is marked partial)
 `;
 
 export const VERIFY_FLAGS = {
@@ -53,6 +59,7 @@ export const VERIFY_FLAGS = {
   shard: { kind: "string" },
   watch: { kind: "boolean" },
   "no-confirm": { kind: "boolean" },
+  "max-bytes": { kind: "number", min: 1, integer: true },
   help: { kind: "boolean" },
   ...CACHE_FLAGS,
   ...POLICY_FLAGS,
@@ -65,9 +72,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout(VERIFY_USAGE);
     return ExitCode.ok;
   }
-  if (positionals.length === 0) throw new UsageError("no documents given (try 'anrf verify examples')");
-  const { problems } = await collectDocumentFiles(positionals, io.cwd);
+  const paths = await documentPaths(positionals);
+  if (paths.length === 0) throw new UsageError("no documents given (try 'anrf verify examples', or set \"include\" in anrf.config.json)");
+  const { files, problems } = await collectDocumentFiles(paths, io.cwd);
   if (problems.length > 0) throw new UsageError(problems.map((p) => `${p.path}: ${p.message}`).join("; "));
+  // Nothing to verify is not "all good" (as ESLint and tsc): a usage error. A watch waits for new documents.
+  if (files.length === 0 && !flags["watch"]) throw new UsageError(`no ANRF documents (*.anrf.json) found in ${paths.join(", ")}`);
+  const maxBytes = flags["max-bytes"] as number | undefined;
   const shard = shardFromFlag(flags["shard"] as string | undefined);
   const strict = flags["strict"] === true;
   if (flags["watch"] && shard !== undefined) throw new UsageError("--watch cannot be combined with --shard (a watch verifies everything it sees)");
@@ -90,18 +101,20 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (flags["watch"]) {
     try {
       const { runWatch } = await import("./verify-watch.js");
-      return await runWatch(positionals, { cwd: io.cwd, ...limits, jobs: flags["jobs"] as number | undefined, strict, cache, memo }, flags["format"] === "json" ? "json" : "pretty", io);
+      return await runWatch(paths, { cwd: io.cwd, ...limits, maxBytes, jobs: flags["jobs"] as number | undefined, strict, cache, memo }, flags["format"] === "json" ? "json" : "pretty", io);
     } finally {
       await cache?.close();
     }
   }
-  // Ctrl-C cancels solving: the remaining obligations are reported unknown ("cancelled") and
-  // the report is still printed; a second Ctrl-C gets Node's default (exit).
+  // Ctrl-C (io.signal, cli/main.ts) cancels solving: the obligations not decided are reported
+  // unknown ("cancelled"), the report is printed marked partial, and the exit code is 130.
   const controller = new AbortController();
   const cancel = () => controller.abort();
-  process.once("SIGINT", cancel);
+  const signal = io.signal ?? controller.signal;
+  if (io.signal === undefined) process.once("SIGINT", cancel);
+  const progress = startProgress(io, "anrf verify");
   try {
-    let report = await verifyDocuments(positionals, {
+    let report = await verifyDocuments(paths, {
       cwd: io.cwd,
       ...limits,
       jobs: flags["jobs"] as number | undefined,
@@ -109,7 +122,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       cache,
       memo,
       shard,
-      signal: controller.signal,
+      signal,
+      maxBytes,
+      onProgress: (p) => progress.update(p.phase === "solve" ? `solving ${p.done}/${p.total} queries` : `${p.phase === "load" ? "reading" : "extracting"} ${p.done + 1}/${p.total} documents`),
     });
     if (policy !== undefined) {
       const { gateDocuments } = await import("../../policy/verify-gate.js");
@@ -123,14 +138,24 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       });
       report = { ...report, documents, summary: summarise(documents) };
     }
-    if (!flags["no-confirm"] && !controller.signal.aborted) report = await (await import("../report/confirm.js")).confirmByExecution(report, { cwd: io.cwd });
+    if (!flags["no-confirm"] && !signal.aborted) report = await (await import("../report/confirm.js")).confirmByExecution(report, { cwd: io.cwd });
     const { settleVerify } = await import("./verify-overrides.js");
     const settled = await settleVerify(report, trust, io);
     report = settled.report;
     const passed = settled.passed;
-    io.stdout(flags["format"] === "json" ? verifyJson(report) : flags["format"] === "sarif" ? await verifySarifOutput(report, io.cwd) : await verifyPrettyOutput(report, { cwd: io.cwd, color: io.isTTY, strict }));
+    progress.done();
+    const partial = signal.aborted;
+    if (flags["format"] === "json") io.stdout(partial ? `${JSON.stringify({ partial: true, ...verifyJsonValue(report) }, null, 2)}\n` : verifyJson(report));
+    else if (flags["format"] === "sarif") io.stdout(await verifySarifOutput(report, io.cwd));
+    else io.stdout(await verifyPrettyOutput(report, { cwd: io.cwd, color: io.isTTY, strict }));
+    if (partial) {
+      const cancelled = report.documents.flatMap((d) => d.obligations).filter((o) => o.reason === "cancelled").length;
+      io.stderr(`anrf verify: interrupted: PARTIAL report — ${cancelled} obligation${cancelled === 1 ? "" : "s"} not decided (reported unknown, "cancelled")\n`);
+      return ExitCode.interrupted;
+    }
     return passed ? ExitCode.ok : ExitCode.findings;
   } finally {
+    progress.done();
     process.off("SIGINT", cancel);
     await cache?.close();
   }

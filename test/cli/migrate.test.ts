@@ -34,16 +34,30 @@ describe("anrf migrate", () => {
     expect(err).toContain("info mounts");
   });
 
-  it("--write replaces the file atomically and leaves no temporary file behind", async () => {
+  it("--write names the result *.anrf.json (x.json is left as it was), writes atomically, never over an existing file", async () => {
     const file = path.join(tmp, "legacy", "log-writer.json");
+    const original = readFileSync(file, "utf8");
+    const target = path.join(tmp, "legacy", "log-writer.anrf.json");
     const { code, out } = await migrate([file, "--write"], tmp);
     expect(code).toBe(0);
-    expect(out).toBe(`wrote ${file} (ANRF 1.1.0)\n`);
-    expect(JSON.parse(readFileSync(file, "utf8")).anrf_version).toBe("1.1.0");
+    expect(out).toBe(`wrote ${target} (ANRF 1.1.0); ${file} left as it was\n`);
+    expect(JSON.parse(readFileSync(target, "utf8")).anrf_version).toBe("1.1.0");
+    expect(readFileSync(file, "utf8")).toBe(original);
     expect(readdirSync(path.dirname(file)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    // the migrated folder now verifies as one document, not as "nothing, all good"
+    expect(await runCli(["validate", target, "--format", "json"], { stdout: () => {}, stderr: () => {}, cwd: tmp, env: {}, isTTY: false })).toBe(0);
     const again = await migrate([file, "--write"], tmp);
-    expect(again.code).toBe(0);
-    expect(again.err).toContain("already ANRF 1.1.0");
+    expect(again.code).toBe(2);
+    expect(again.err).toContain("already exists");
+    const inPlace = await migrate([target, "--write"], tmp);
+    expect(inPlace.code).toBe(0);
+    expect(inPlace.err).toContain("already ANRF 1.1.0");
+  });
+
+  it("a folder is a usage error (exit 2), not a finding", async () => {
+    const { code, err } = await migrate([path.join(tmp, "legacy")], tmp);
+    expect(code).toBe(2);
+    expect(err).toContain("is a folder");
   });
 
   it("does not write a result that still has errors, and exits 1", async () => {

@@ -141,7 +141,7 @@ describe("anrf verify with the proof cache (end to end)", () => {
     writeFileSync(doc, JSON.stringify(documentValue("", ["a", "b", "c", "d"].map((name) => ({ name, post })), { source: "mod.ts" })));
     writeFileSync(join(dir, "mod.ts"), fn("a", 1) + fn("b", 2) + fn("c", 3) + fn("d", 4));
     const cache = join(dir, "cache");
-    const args = ["verify", doc, "--timeout", "5000", "--format", "json"];
+    const args = ["verify", doc, "--timeout", "60000", "--format", "json"]; // generous: statuses must not depend on machine load
     const cold = await anrf([...args, "--cache", cache], {});
     expect(cold.code).toBe(0);
     // c's guard changes; b grows by two lines, which moves c and d.

@@ -17,25 +17,18 @@ const entities: EntitySpec[] = [{ name: "a", post }, { name: "b", post }, { name
 const fn = (name: string, guard: number, index = guard) => `export function ${name}(data: Uint8Array): number {\n  if (data.length > ${guard}) {\n    return data[${index}]! + 1;\n  }\n  return 0;\n}\n`;
 const write = (file: string, value: unknown) => writeFileSync(file, typeof value === "string" ? value : JSON.stringify(value, null, 2));
 
-/** Runs as they arrive, and a way to wait for the next one that satisfies a test. */
-function recorder() {
+/** Runs as they arrive, and a way to wait for the next one (by count: no clock involved; the test timeout bounds a hang). */
+export function recorder() {
   const runs: WatchRun[] = [];
-  let wake: (() => void) | undefined;
+  const waiting: (() => void)[] = [];
   return {
     runs,
     onRun: (run: WatchRun) => {
       runs.push(run);
-      wake?.();
+      for (const wake of waiting.splice(0)) wake();
     },
-    async next(after: number, timeoutMs = 60_000): Promise<WatchRun> {
-      const deadline = Date.now() + timeoutMs;
-      while (runs.length <= after) {
-        if (Date.now() > deadline) throw new Error(`no run after run ${after} within ${timeoutMs} ms`);
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 200);
-        });
-      }
+    async next(after: number): Promise<WatchRun> {
+      while (runs.length <= after) await new Promise<void>((resolve) => waiting.push(resolve));
       return runs[after]!;
     },
   };
@@ -60,7 +53,7 @@ describe("watchDocuments", () => {
     const cache = await openVerdictCache(options);
     const memo = openExtractionMemo(options);
     const rec = recorder();
-    watch = await watchDocuments(["."], { cwd: dir, timeoutMs: 10_000, rlimit: 0, jobs: 1, cache, memo, debounceMs: 10 }, rec.onRun);
+    watch = await watchDocuments(["."], { cwd: dir, timeoutMs: 60_000, rlimit: 0, jobs: 1, cache, memo, debounceMs: 10 }, rec.onRun);
 
     const first = await rec.next(0);
     expect(first.report.documents.map((d) => d.file).sort()).toEqual(["main.anrf.json", "other.anrf.json"]);
@@ -75,7 +68,7 @@ describe("watchDocuments", () => {
     expect(edit.report.run.solved).toBeGreaterThan(0);
     expect(edit.report.run.solved).toBeLessThan(edit.report.run.queries);
     expect(edit.report.run.solverInitMs).toEqual([]); // the pool stayed warm
-    const oneShot = await verifyDocuments(["main.anrf.json"], { cwd: dir, timeoutMs: 10_000, rlimit: 0, jobs: 1 });
+    const oneShot = await verifyDocuments(["main.anrf.json"], { cwd: dir, timeoutMs: 60_000, rlimit: 0, jobs: 1 });
     expect(statuses(edit.report)).toEqual(statuses(oneShot));
 
     // A read beyond the guard: refuted, and the watch as a whole now fails.
@@ -113,7 +106,7 @@ describe("watchDocuments", () => {
     watch = undefined;
     await cache?.close();
     // Everything the watch learnt reached the disk: a one-shot run is all hits, without extraction.
-    const again = await verifyDocuments(["."], { cwd: dir, timeoutMs: 10_000, rlimit: 0, jobs: 1, cache: await openVerdictCache(options), memo: openExtractionMemo(options) });
+    const again = await verifyDocuments(["."], { cwd: dir, timeoutMs: 60_000, rlimit: 0, jobs: 1, cache: await openVerdictCache(options), memo: openExtractionMemo(options) });
     expect(again.run.solved).toBe(0);
     expect(again.run.extraction).toMatchObject({ documentsMemoised: 2, documentsExtracted: 0 });
   });
@@ -121,7 +114,7 @@ describe("watchDocuments", () => {
   it("a named document in a folder that does not exist yet: reported missing, then verified when it appears (the watch polls)", async () => {
     const dir = tempDir("anrf-watch-");
     const rec = recorder();
-    const polled = await watchDocuments(["later/doc.anrf.json"], { cwd: dir, timeoutMs: 10_000, rlimit: 0, jobs: 1, debounceMs: 10, pollMs: 100 }, rec.onRun);
+    const polled = await watchDocuments(["later/doc.anrf.json"], { cwd: dir, timeoutMs: 60_000, rlimit: 0, jobs: 1, debounceMs: 10, pollMs: 100 }, rec.onRun);
     try {
       const first = await rec.next(0);
       expect(first.passed).toBe(false);

@@ -16,6 +16,8 @@ export interface SolveSettings {
   readonly signal?: AbortSignal | undefined;
   /** Called at most once, only when some query misses the cache in this shard: z3 stays unloaded otherwise. */
   readonly pool: () => SolverPool;
+  /** Called after each distinct query is decided (cache hit, answer or failure): `done` of `total`. For progress lines only. */
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 export interface Solved {
@@ -108,6 +110,7 @@ export async function solveObligations(
     while (next < distinct.length) {
       const key = distinct[next++]!;
       perKey.set(key, await resolveKey(key));
+      settings.onProgress?.(perKey.size, distinct.length);
     }
   };
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, distinct.length) }, runner));

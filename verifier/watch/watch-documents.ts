@@ -66,7 +66,7 @@ export async function watchDocuments(paths: readonly string[], options: WatchOpt
     const started = performance.now();
     const { files, problems } = await collectDocumentFiles(paths, options.cwd);
     const loaded: LoadedDocument[] = [];
-    for (const file of files) loaded.push(await loadDocument(file, { cwd: options.cwd }));
+    for (const file of files) loaded.push(await loadDocument(file, { cwd: options.cwd, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) }));
     // A named file that is missing is a document too (an io finding), with its message as digest.
     const missing = problems.map(missingDocument);
     const previous = digests;
@@ -79,6 +79,8 @@ export async function watchDocuments(paths: readonly string[], options: WatchOpt
     });
     const removed = changes.removed.filter((file) => !next.has(file));
     targetsChanged(await targets(loaded));
+    // Changes made after this look's report must be seen: wait for the watchers' initial scans.
+    await watchers.ready();
     if (runs > 0 && changes.changed.length === 0 && missingNow.length === 0 && removed.length === 0) return;
 
     const verified = await verifyLoaded(changes.changed, { ...options, cache, memo, pool });
@@ -149,8 +151,8 @@ export async function watchDocuments(paths: readonly string[], options: WatchOpt
       closed = true;
       if (debounce !== undefined) clearTimeout(debounce);
       if (poll !== undefined) clearInterval(poll);
-      watchers.close();
       await running;
+      await watchers.close();
       await memo.flush();
       await cache.close();
       await pool.close();

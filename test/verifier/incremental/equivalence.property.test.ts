@@ -106,7 +106,10 @@ async function reference(code: string, specs: readonly EntitySpec[]) {
   return { loaded, obligations: extractObligations({ document, module }).obligations, typeResults };
 }
 
-test.prop([historyArb], { numRuns: 80 })("incremental = plain on every version of a random edit history", async ({ n, start, edits }) => {
+/** 30 histories per suite run (each run draws new ones); ANRF_PROPERTY_RUNS=200 for a soak. Bounded by count, not time. */
+const RUNS = Number(process.env["ANRF_PROPERTY_RUNS"] ?? 30);
+
+test.prop([historyArb], { numRuns: RUNS })("incremental = plain on every version of a random edit history", async ({ n, start, edits }) => {
   const specs = entities(n);
   const memo = new MemoryExtractionMemo(undefined);
   let version: { fns: readonly Fn[]; header: number } = start;
