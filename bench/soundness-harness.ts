@@ -22,6 +22,7 @@ function flag(name: string, fallback: number): number {
 const programs = flag("programs", 60);
 const inputs = flag("inputs", 10);
 const seed = flag("seed", 1);
+const loadAtStart = loadavg()[0]?.toFixed(2);
 const started = performance.now();
 const cpuStart = process.cpuUsage();
 const report = await runHarness({
@@ -32,7 +33,7 @@ const report = await runHarness({
 });
 const wallS = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuStart);
-const machine = `${cpus()[0]?.model ?? "unknown CPU"}, nproc ${execFileSync("nproc", { encoding: "utf8" }).trim()}, node ${process.version}, load average at start ${loadavg()[0]?.toFixed(2)}`;
+const machine = `${cpus()[0]?.model ?? "unknown CPU"}, nproc ${execFileSync("nproc", { encoding: "utf8" }).trim()}, node ${process.version}, load average at start ${loadAtStart}`;
 const lines = [
   "# Differential soundness harness (long run)",
   "",

@@ -126,3 +126,18 @@ describe("C: -0 behind Number.isInteger", () => {
     expect(at(await v.verify(code, [{ name: "f", pre: ["Number.isInteger(x)"] }]), "bounds", 2, "f")).toBe("proved");
   });
 });
+
+describe("exactness of integer arithmetic under a condition that uses the inexact result (found by the harness)", () => {
+  it("x + 1 === x holds for x = 2^53: the branch is live", async () => {
+    const code = (pre: string) => `export function f(x: number, a: number[]): number {\n  if (x > 9007199254740990 && x + 1 === x) return a[104];\n  return 0;\n}\n`;
+    expect(at(await v.verify(code(""), [{ name: "f", pre: ["Number.isInteger(x)"] }]), "bounds", 2, "f")).not.toBe("proved");
+    // Control: with safe integers the sum is exact and the branch really is dead.
+    expect(at(await v.verify(code(""), [{ name: "f", pre: ["Number.isSafeInteger(x) && x < 9007199254740000"] }]), "bounds", 2, "f")).toBe("proved");
+  });
+  it("x % y !== x % y holds for y = 0 (NaN): the branch is live", async () => {
+    const code = `export function f(x: number, y: number, a: number[]): number {\n  const r = x % y;\n  if (r !== r) return a[100];\n  return 0;\n}\n`;
+    expect(at(await v.verify(code, [{ name: "f", pre: ["Number.isSafeInteger(x) && Number.isSafeInteger(y)"] }]), "bounds", 3, "f")).not.toBe("proved");
+    expect(at(await v.verify(code, [{ name: "f", pre: ["Number.isSafeInteger(x) && Number.isSafeInteger(y) && y > 0"] }]), "bounds", 3, "f")).toBe("proved");
+  });
+});
+

@@ -41,6 +41,7 @@ export function capabilityCall(ctx: ExecCtx, node: ts.CallExpression, fn: Facade
     ctx.sink.unsupported(site, `the path argument is ${vals[0]?.k === "opaque" ? vals[0].why : "not a string"}`);
   } else {
     ctx.sink.add(site, st.pc, st.guarded(goal));
+    for (const e of st.exactAt) ctx.sink.add(site, e.pc, e.cond);
     // The facade throws when the path is not allowed, so execution continues only when it is.
     st.assume(goal);
   }

@@ -25,6 +25,7 @@ export function requireBounds(ctx: ExecCtx, site: ts.Node, recv: Val, index: Val
     return;
   }
   ctx.sink.add(key, st.pc, st.guarded(goal));
+  for (const e of st.exactAt) ctx.sink.add(key, e.pc, e.cond);
   st.assume(goal);
 }
 

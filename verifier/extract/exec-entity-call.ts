@@ -35,6 +35,7 @@ export function entityCall(ctx: ExecCtx, node: ts.CallExpression, info: CalleeIn
     }
     for (const d of c.defs) st.assume(d);
     ctx.sink.add(site, st.pc, st.guarded(asGoal(c)));
+    for (const e of st.exactAt) ctx.sink.add(site, e.pc, e.cond);
     st.assume(c.term);
   });
   const before = st.clone();

@@ -592,6 +592,8 @@ export function underCondition(ctx: ExecCtx, node: ts.Expression, cond: Term, st
   const v = evalExpr(ctx, node, branch);
   for (const fact of branch.pc.slice(pcBefore)) st.assume(implies(cond, fact));
   for (const e of branch.exact.slice(exactBefore)) st.exact.push(implies(cond, e));
+  // Their push-time path conditions already include `cond`.
+  for (const e of branch.exactAt) if (!st.exactAt.includes(e)) st.exactAt.push(e);
   for (const [ref, len] of branch.lens) {
     const old = st.lens.get(ref);
     if (old === undefined) {

@@ -272,6 +272,7 @@ export function emitReturn(ctx: ExecCtx, start: number, end: number, value: Val,
     const withDefs = st.clone();
     for (const d of c.defs) withDefs.assume(d);
     ctx.sink.add(site, withDefs.pc, st.guarded(asGoal(c)));
+    for (const e of st.exactAt) ctx.sink.add(site, e.pc, e.cond);
   });
 }
 

@@ -121,7 +121,10 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
       if (!site || clause.kind === "informal") return;
       const c = clauseTerm(clause.expr, clauseEnv(ctx, loop, s));
       if (!c.ok) ctx.sink.unsupported(site, c.reason);
-      else ctx.sink.add(site, [...s.pc, ...c.defs], s.guarded(asGoal(c)));
+      else {
+        ctx.sink.add(site, [...s.pc, ...c.defs], s.guarded(asGoal(c)));
+        for (const e of s.exactAt) ctx.sink.add(site, e.pc, e.cond);
+      }
     });
   };
   const checkIntervals = (s: State, phase: "entry" | "back"): void => {
@@ -133,6 +136,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
       else if (phase === "back") return; // kinds are widened before this round is kept
     }
     ctx.sink.add(safeSite, s.pc, s.guarded(and(...goals)));
+    for (const e of s.exactAt) ctx.sink.add(safeSite, e.pc, e.cond);
   };
   check(pre, "entry");
   for (const { sym, lo, hi } of safeInts) {

@@ -30,7 +30,7 @@ function within(v: IntVal, lo: bigint, hi: bigint): boolean {
 
 function exactInt(st: State, t: Term, lo: bigint | undefined, hi: bigint | undefined, negZero: boolean): IntVal {
   if (lo === undefined || hi === undefined || lo < -TWO_53 || hi > TWO_53) {
-    st.exact.push(and(le(intLit(-TWO_53), t), le(t, intLit(TWO_53))));
+    st.pushExact(and(le(intLit(-TWO_53), t), le(t, intLit(TWO_53))));
     const clampedLo = lo === undefined || lo < -TWO_53 ? -TWO_53 : lo;
     const clampedHi = hi === undefined || hi > TWO_53 ? TWO_53 : hi;
     return { k: "int", t, lo: clampedLo, hi: clampedHi, negZero };
@@ -97,7 +97,7 @@ export function intNeg(v: IntVal): IntVal {
 export function intRem(st: State, a: IntVal, b: IntVal): Val {
   if (a.mayBeInfinite || b.mayBeInfinite) return { k: "opaque", why: "% on a value that may be Infinity" };
   const absB = ite(lt(b.t, intLit(0)), app("-", "Int", b.t), b.t);
-  if (!(b.lo !== undefined && b.lo > 0n) && !(b.hi !== undefined && b.hi < 0n)) st.exact.push(not(eq(b.t, intLit(0))));
+  if (!(b.lo !== undefined && b.lo > 0n) && !(b.hi !== undefined && b.hi < 0n)) st.pushExact(not(eq(b.t, intLit(0))));
   const t = ite(le(intLit(0), a.t), app("mod", "Int", a.t, absB), app("-", "Int", app("mod", "Int", app("-", "Int", a.t), absB)));
   const bMax = b.lo !== undefined && b.hi !== undefined ? maxBig(absBig(b.lo), absBig(b.hi)) - 1n : undefined;
   const lo = a.lo !== undefined && a.lo >= 0n ? 0n : bMax === undefined ? a.lo : -bMax;
@@ -185,7 +185,7 @@ export function mathRound(fn: "floor" | "ceil" | "trunc", v: NumVal): NumVal {
 /** Math.floor(a / b) for an integer a with |a| ≤ 2^53 and a positive integer literal b equals floor division (the quotient cannot round up to the next integer below 2^53). */
 export function floorDiv(st: State, a: IntVal, divisor: bigint): Val {
   if (a.mayBeInfinite) return { k: "opaque", why: "division of a value that may be Infinity" };
-  if (!within(a, -TWO_53, TWO_53)) st.exact.push(and(le(intLit(-TWO_53), a.t), le(a.t, intLit(TWO_53))));
+  if (!within(a, -TWO_53, TWO_53)) st.pushExact(and(le(intLit(-TWO_53), a.t), le(a.t, intLit(TWO_53))));
   const lo = a.lo === undefined ? undefined : floorBig(a.lo, divisor);
   const hi = a.hi === undefined ? undefined : floorBig(a.hi, divisor);
   // Math.floor(-0 / k) is -0; a negative dividend never floors to zero, but stay conservative.

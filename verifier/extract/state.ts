@@ -29,6 +29,21 @@ export class State {
    */
   exotic = new Set<number>();
 
+  /**
+   * Each exactness condition with the path condition at the point it arose. A later site's
+   * goal includes the conditions (guarded), but under the *site's* path condition, which may
+   * contain facts computed from the inexact value (`x + 1 === x` at x = 2^53 is true in doubles,
+   * false over Int): the branch would look dead and its sites be proved vacuously. So every
+   * later site also gets one entry per condition under the path condition where it arose
+   * (issue 9, found by the differential harness).
+   */
+  exactAt: Array<{ readonly pc: readonly Term[]; readonly cond: Term }> = [];
+
+  pushExact(cond: Term): void {
+    this.exact.push(cond);
+    this.exactAt.push({ pc: [...this.pc], cond });
+  }
+
   static empty(): State {
     return new State(new Map(), new Map(), new Map(), new Set(), [], []);
   }
@@ -36,6 +51,7 @@ export class State {
   clone(): State {
     const c = new State(new Map(this.env), new Map(this.lens), new Map(this.refClass), new Set(this.shared), [...this.pc], [...this.exact]);
     c.exotic = new Set(this.exotic);
+    c.exactAt = [...this.exactAt];
     return c;
   }
 
