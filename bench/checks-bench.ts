@@ -234,7 +234,7 @@ Where: ${values["in-process"] ? "in this process (instrumented JavaScript + the 
 Machine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}; run ${started}.
 1-minute load average at start / end: ${loadBefore} / ${loadavg()[0]!.toFixed(1)} (a shared machine: ratios come from interleaved runs in one process, absolute times drift).
 
-Per-call guest time, minimum of ${REPS} interleaved runs (the least-disturbed run; the medians follow below), each variant in its own warm worker
+Per-call guest time, minimum of ${REPS} interleaved runs (the least-disturbed run; the medians follow below), each variant its own module instance (own worker when sandboxed)
 (N calls per run, N calibrated to ≈ ${TARGET_MS} ms uninstrumented: short runs, many repetitions — on a loaded machine a short run has a fair chance of not being preempted). Ratios are ÷ uninstrumented.
 *before* = the generic check call \`C.b(o, i, k)\` at every bounds site (the previous
 instrumentation); *after* = the inline guards. Production keeps the checks whose obligation the
