@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../support/compiled-path.js";
 
-const benches = ["verifier", "cache", "runtime", "soundness", "containment", "policy", "approvals", "reach"] as const;
+const benches = ["verifier", "cache", "runtime", "soundness", "containment", "policy", "approvals", "reach", "checks"] as const;
 
 const root = projectRoot();
 const onlyIndex = process.argv.indexOf("--only");
@@ -26,7 +26,8 @@ for (const name of benches) {
   }
 }
 
-const sections = benches
+// Results written by a bench that run-all does not start (npm run bench:solver-pool) come last.
+const sections = [...benches, "dxcli"]
   .map((name) => join(root, "bench", "results", `${name}.md`))
   .filter((file) => existsSync(file))
   .map((file) => readFileSync(file, "utf8").trim().replace(/^(#+) /gm, "#$1 "));
