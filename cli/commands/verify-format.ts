@@ -16,11 +16,17 @@ export function verifyJsonValue(report: VerifyReport) {
   const base = buildReport(report.documents.map((d) => documentReport(d.file, d.findings)));
   const s = report.summary;
   return {
-    documents: base.documents.map((d, i) => ({
-      ...d,
-      obligations: report.documents[i]!.obligations.map(obligationJson),
-      skippedByShard: report.documents[i]!.skippedByShard,
-    })),
+    documents: base.documents.map((d, i) => {
+      // Honoured overrides (approvals/apply.ts): covered findings and obligations carry `overridden`.
+      const overrides = report.documents[i]!.overrides;
+      return {
+        ...d,
+        findings: overrides === undefined ? d.findings : d.findings.map((f, k) => (overrides.findings[k] === undefined ? f : { ...f, overridden: overrides.findings[k] })),
+        obligations: report.documents[i]!.obligations.map((o) => (overrides?.obligations[o.id] === undefined ? obligationJson(o) : { ...obligationJson(o), overridden: overrides.obligations[o.id] })),
+        skippedByShard: report.documents[i]!.skippedByShard,
+        ...(overrides === undefined ? {} : { overrides: { subject: overrides.subject, honoured: overrides.honoured } }),
+      };
+    }),
     summary: {
       ...base.summary,
       proved: s.proved,
