@@ -28,6 +28,8 @@ const { defineProperty } = Object;
 const construct = Reflect.construct;
 const RealTypeError = TypeError;
 
+import { asToolError } from "./tool-errors.js";
+
 const BufferCtor = ArrayBuffer; // alloc-budget.ts's charging wrapper
 const proto = BufferCtor.prototype as unknown as Record<string, unknown>;
 
@@ -38,7 +40,7 @@ function ArrayBufferFixed(this: unknown, length?: unknown, options?: unknown): A
   if (typeof options === "object" && options !== null && (options as { maxByteLength?: unknown }).maxByteLength !== undefined) {
     const error = new RealTypeError(`${FIXED_BUFFERS_CODE}: resizable ArrayBuffers (maxByteLength) are not available in the sandbox; allocate a buffer of the size you need`);
     defineProperty(error, "code", { value: FIXED_BUFFERS_CODE, enumerable: false });
-    throw error;
+    throw asToolError(error, FIXED_BUFFERS_CODE);
   }
   return construct(BufferCtor, [length], new.target) as ArrayBuffer;
 }
@@ -47,7 +49,7 @@ let installed = false;
 function refuseImmutable(): never {
   const error = new RealTypeError(`${FIXED_BUFFERS_CODE}: immutable ArrayBuffers (sliceToImmutable / transferToImmutable) are not available in the sandbox`);
   defineProperty(error, "code", { value: FIXED_BUFFERS_CODE, enumerable: false });
-  throw error;
+  throw asToolError(error, FIXED_BUFFERS_CODE);
 }
 
 /** Idempotent; runs after alloc-budget.ts and before "ses" is evaluated. */

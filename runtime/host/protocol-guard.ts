@@ -73,6 +73,7 @@ const GUEST_SIDE_CODES = new Set([
   "ANRF_RESULT_NOT_DATA",
   "ANRF_CAPABILITY_REVOKED",
   "ANRF_SANDBOX_PROTOCOL",
+  "ANRF_FIXED_BUFFERS",
 ]);
 
 function guestError(e: Record<string, unknown>): { code: string; message: string; guestCode?: string } {

@@ -55,7 +55,10 @@ const FIXTURES: Fixture[] = [
     name: "lcs",
     params: ["a: string", "b: string"],
     pre: [],
-    minProved: 8,
+    // 0 since the soundness work (issue 9): rows taken out of another array are of unknown
+    // provenance (a row may be a Proxy or an accessor-bearing array put there by other code),
+    // so no dp[i][j] site is proved; this case still checks that nothing proved here fails.
+    minProved: 0,
     code: `export function lcs(a: string, b: string): number {
   const dp = Array.from({ length: a.length + 1 }, () => new Array(b.length + 1).fill(0));
   for (let i = 1; i <= a.length; i++) {
