@@ -166,20 +166,22 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
   let solved: { verdicts: Solved[]; stats: SolveStats };
   let vacuous = new Map<Obligation, VacuityVerdict>();
   try {
-    const solve = (list: ReadonlyArray<Obligation & { readonly smt: string }>) =>
+    const solve = (list: ReadonlyArray<Obligation & { readonly smt: string }>, shard: typeof options.shard) =>
       solveObligations(list, {
         limits,
         solverVersion: solverVersion(),
         encodingVersion,
         cache: options.cache,
-        shard: options.shard,
+        shard,
         signal: options.signal,
         onProgress: options.onProgress === undefined ? undefined : (done, total) => options.onProgress?.({ phase: "solve", done, total }),
         pool: () => options.pool ?? pool ?? (pool = new SolverPool({ size: options.jobs })),
       });
-    solved = await solve(withSmt);
+    solved = await solve(withSmt, options.shard);
     const proved = withSmt.filter((_, i) => solved.verdicts[i]?.verdict.status === "proved");
-    const v = await vacuousProofs(proved, solve);
+    // Vacuity queries are not sharded: whether a proof is vacuous is only asked once the proof is
+    // known, which may be in either shard's run, so a partition could leave one to neither.
+    const v = await vacuousProofs(proved, (list) => solve(list, undefined));
     vacuous = v.vacuous;
     solved = { verdicts: solved.verdicts, stats: { queries: solved.stats.queries + v.stats.queries, cacheHits: solved.stats.cacheHits + v.stats.cacheHits, solved: solved.stats.solved + v.stats.solved } };
   } finally {
