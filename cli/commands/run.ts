@@ -105,6 +105,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     overrides,
     onViolation: flags["on-violation"] as "terminate" | "degrade" | undefined,
     isolation: flags["isolation"] as "thread" | "process" | undefined,
+    signal: io.signal,
     operatorPolicy: {
       source: policy.source,
       cache: policy.cache,

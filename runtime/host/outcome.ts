@@ -68,6 +68,8 @@ export function outcomeToResult(outcome: SandboxOutcome, ctx: OutcomeContext): R
       return violated([outcome.violation.violation], outcome.violation.checksExecuted, outcome.violation.counters);
     case "timeout":
       return { ...base, status: "timeout", value: undefined, violations: [], error: { code: "ANRF_TIMEOUT", message: `the run exceeded its wall-time limit of ${ctx.security.limits.timeMs} ms and was stopped` }, security: security(0), timing: timing(null) };
+    case "interrupted":
+      return { ...base, status: "error", value: undefined, violations: [], error: { code: "ANRF_INTERRUPTED", message: "the run was interrupted by its caller and its sandbox was stopped" }, security: security(0), timing: timing(null) };
     case "out-of-memory":
       return { ...base, status: "out-of-memory", value: undefined, violations: [], error: { code: "ANRF_OUT_OF_MEMORY", message: outcome.detail }, security: security(0), timing: timing(null) };
     case "crashed":

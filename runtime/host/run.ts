@@ -233,7 +233,7 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
   } catch (error) {
     return fail("ANRF_SANDBOX_START", (error as Error).message, security);
   }
-  const outcome = await acquired.sandbox.exec(entry, args, limits.timeMs, limits.writeQuota);
+  const outcome = await acquired.sandbox.exec(entry, args, limits.timeMs, limits.writeQuota, options.signal);
   pool.release(acquired.key, acquired.sandbox);
   const result = outcomeToResult(outcome, {
     entity: entity.id,

@@ -21,6 +21,7 @@ export type SandboxOutcome = (
   | { readonly kind: "done"; readonly done: DoneMessage }
   | { readonly kind: "violation"; readonly violation: ViolationMessage }
   | { readonly kind: "timeout" }
+  | { readonly kind: "interrupted" }
   | { readonly kind: "out-of-memory"; readonly detail: string }
   | { readonly kind: "crashed"; readonly detail: string }
 ) & { readonly memory?: MemoryReading | undefined };
@@ -122,12 +123,14 @@ export class Sandbox {
     );
   }
 
-  exec(entry: string, args: readonly unknown[], timeoutMs: number, writeQuota?: { readonly bytes: number; readonly files: number }): Promise<SandboxOutcome> {
+  exec(entry: string, args: readonly unknown[], timeoutMs: number, writeQuota?: { readonly bytes: number; readonly files: number }, signal?: AbortSignal): Promise<SandboxOutcome> {
     // Called again before the last run's handshake arrived: wait for it (bounded by SETTLE_MS).
     if (this.state === "settling") {
-      return this.settled().then((ok) => (ok ? this.exec(entry, args, timeoutMs, writeQuota) : { kind: "crashed" as const, detail: "sandbox is not reusable: its last run left work running" }));
+      return this.settled().then((ok) => (ok ? this.exec(entry, args, timeoutMs, writeQuota, signal) : { kind: "crashed" as const, detail: "sandbox is not reusable: its last run left work running" }));
     }
     if (this.state !== "idle") return Promise.resolve({ kind: "crashed", detail: "sandbox is not reusable" });
+    // Aborted before the run began: the container is stopped all the same (never left to the pool).
+    if (signal?.aborted) return new Promise((resolve) => this.stopAndAnswer(() => resolve({ kind: "interrupted" })));
     this.state = "running";
     const runId = this.nextRunId++;
     this.channel.ref();
@@ -137,15 +140,22 @@ export class Sandbox {
         const reading = memory.stop();
         resolve(reading === undefined ? outcome : { ...outcome, memory: reading });
       };
-      const timer = setTimeout(() => {
+      // The time limit and the caller's abort end a run the same way: the container is killed.
+      const stop = (kind: "timeout" | "interrupted") => {
         if (this.pending?.runId !== runId) return;
         this.pending = undefined;
-        this.stopAndAnswer(() => answer({ kind: "timeout" }));
-      }, timeoutMs);
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        this.stopAndAnswer(() => answer({ kind }));
+      };
+      const onAbort = () => stop("interrupted");
+      const timer = setTimeout(() => stop("timeout"), timeoutMs);
+      signal?.addEventListener("abort", onAbort, { once: true });
       this.pending = {
         runId,
         settle: (outcome) => {
           clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
           if (outcome.kind === "done" && this.state === "running") {
             this.state = "settling";
             this.settleRunId = runId;

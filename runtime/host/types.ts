@@ -171,6 +171,11 @@ export interface RunOptions {
    */
   readonly overrideRemovesChecks?: boolean | undefined;
   /**
+   * Aborting stops the run: its container is killed (as at the time limit) and the result is
+   * status "error" with code ANRF_INTERRUPTED, audited like any other run.
+   */
+  readonly signal?: AbortSignal | undefined;
+  /**
    * Records the caller wants in the same append as the run's (e.g. the policy's `policy`
    * decisions), written first, in one chain with the run's records.
    */

@@ -57,7 +57,9 @@ describe.each(["process", "thread"] as const)("%s isolation", (isolation) => {
     ["spin", "SIGINT"],
   ] as const)("CLI running %s killed with %s mid-run: no sandbox process is left", async (entry, signal) => {
     const cli = startCli(entry, isolation);
-    const exited = new Promise<void>((resolve) => cli.once("exit", () => resolve()));
+    let out = "";
+    cli.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.once("exit", (c) => resolve(c)));
     let sandboxes: number[] = [];
     const started = await eventually(() => {
       sandboxes = descendants(cli.pid!).filter(isSandbox);
@@ -65,7 +67,18 @@ describe.each(["process", "thread"] as const)("%s isolation", (isolation) => {
     });
     expect(started, "the sandbox process started").toBe(true);
     cli.kill(signal);
-    await exited;
+    // The document's own limit is 600 s: a CLI that ignored the signal would still be running long
+    // after this generous bound (a liveness guard, not a speed measure). Never leave it behind.
+    const guard = setTimeout(() => cli.kill("SIGKILL"), 120_000);
+    const code = await exited;
+    clearTimeout(guard);
+    if (signal === "SIGINT") {
+      // Ctrl-C stops the run (its sandbox killed, the run reported and audited) and exits 130.
+      expect(code, out).toBe(130);
+      expect(out).toMatch(/ANRF_INTERRUPTED/);
+      const audit = readFileSync(join(dir, "audit.jsonl"), "utf8");
+      expect(audit).toMatch(/ANRF_INTERRUPTED/);
+    }
     const allGone = await eventually(() => sandboxes.every(gone));
     if (!allGone) for (const p of sandboxes) if (!gone(p)) process.kill(p, "SIGKILL"); // never leave one behind ourselves
     expect(allGone, `still alive: ${sandboxes.filter((p) => !gone(p)).map(cmdline).join("; ")}`).toBe(true);
