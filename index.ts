@@ -18,7 +18,7 @@ import { collectDocumentFiles, DEFAULT_MAX_BYTES, loadDocument, type LoadedDocum
 import { buildReport, documentReport } from "./spec/report.js";
 import { obligationIds, verificationPassed, verifyDocument, verifyDocuments } from "./verifier/index.js";
 import type { ObligationResult, VerifyReport } from "./verifier/index.js";
-import { openExtractionMemo, openVerdictCache } from "./proofs-cache/open.js";
+import { openExtractionMemo, openVerdictCache, resolveCacheDir } from "./proofs-cache/open.js";
 import { runtimeConsequence } from "./cli/commands/explain-runtime.js";
 import type { RunMode, RunResult, ViolationPolicy } from "./runtime/index.js";
 
@@ -64,6 +64,15 @@ export interface RunOptions {
   readonly audit?: string | false;
   /** Force process isolation (recommended for untrusted code). */
   readonly isolation?: "thread" | "process";
+  /**
+   * The operator's Cedar policy file (docs/policy.md). Default: the built-in secure-by-default
+   * policy — the document's own limits, mounts and overrides are requests, never grants.
+   */
+  readonly policyFile?: string;
+  /** The operator's mount bindings, as `--mount NAME=DIR`: { "/data": "./data" } (relative to cwd). */
+  readonly mounts?: Readonly<Record<string, string>>;
+  /** Abort to stop the run: its sandbox is killed and the result is error ANRF_INTERRUPTED. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExplainOptions {
@@ -127,19 +136,22 @@ export async function run(document: string, entry: string, args: readonly unknow
   if (typeof document !== "string" || document === "") throw new TypeError(`anrf.run: the first argument must be the path of an ANRF document (a string), got ${describe(document)}`);
   if (typeof entry !== "string" || entry === "") throw new TypeError(`anrf.run: the second argument must be the name of a Function entity (a string), got ${describe(entry)}`);
   if (!Array.isArray(args)) throw new TypeError(`anrf.run: the third argument must be an array of arguments, got ${describe(args)}`);
-  checkOptions("run", options, { cwd: "string", mode: ["production", "testing", "development"], timeoutMs: "count", policy: ["terminate", "degrade"], audit: "audit", isolation: ["thread", "process"] });
+  checkOptions("run", options, { cwd: "string", mode: ["production", "testing", "development"], timeoutMs: "count", policy: ["terminate", "degrade"], audit: "audit", isolation: ["thread", "process"], policyFile: "string", mounts: "mounts", signal: "signal" });
   const cwd = options.cwd ?? process.cwd();
   const loaded = await loadValid("run", document, cwd);
   const names = loaded.document!.semantics.entities.filter((e) => e.type === "Function").map((e) => e.name);
   if (!names.includes(entry)) throw new RangeError(`anrf.run: no Function entity named '${entry}' in ${document} (entities: ${names.join(", ") || "none"})`);
+  const audit = options.audit === false ? false : resolve(cwd, options.audit ?? ".anrf/audit.jsonl");
+  const operatorPolicy = await operatorPolicyFor(options, cwd, audit === false ? undefined : audit);
   const runtime = await import("./runtime/index.js");
   return runtime.run(loaded, entry, args, {
     mode: options.mode,
     timeoutMs: options.timeoutMs,
-    policy: options.policy,
+    onViolation: options.policy,
     isolation: options.isolation,
-    audit: options.audit === false ? false : resolve(cwd, options.audit ?? ".anrf/audit.jsonl"),
-    baseDir: undefined,
+    audit,
+    signal: options.signal,
+    operatorPolicy,
   });
 }
 
@@ -167,7 +179,7 @@ export async function explain(document: string, obligationId: string, options: E
 
 // ---- run-time checks of the call shape ----
 
-type Check = "string" | "count" | "boolean" | "cache" | "signal" | "audit" | readonly string[];
+type Check = "string" | "count" | "boolean" | "cache" | "signal" | "audit" | "mounts" | readonly string[];
 
 function pathList(fn: string, paths: unknown): string[] {
   const list = typeof paths === "string" ? [paths] : paths;
@@ -192,9 +204,29 @@ function checkOptions(fn: string, options: unknown, shape: Readonly<Record<strin
     else if (check === "count" && !(typeof value === "number" && Number.isInteger(value) && value >= 0)) throw fail("a whole number >= 0");
     else if (check === "boolean" && typeof value !== "boolean") throw fail("true or false");
     else if (check === "signal" && !(value instanceof AbortSignal)) throw fail("an AbortSignal");
+    else if (check === "mounts" && !(typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((d) => typeof d === "string" && d !== ""))) throw fail('an object of mount name → directory, e.g. { "/data": "./data" }');
     else if (check === "audit" && value !== false && typeof value !== "string") throw fail("a file path or false");
     else if (check === "cache" && value !== false && (typeof value !== "object" || value === null)) throw fail("false or { dir?, remoteUrl? }");
   }
+}
+
+/** The operator's policy and bindings from `policyFile`/`mounts` (undefined: the runtime's built-in default). */
+async function operatorPolicyFor(options: RunOptions, cwd: string, auditFile: string | undefined): Promise<import("./policy/run-policy.js").RunPolicy | undefined> {
+  if (options.policyFile === undefined && options.mounts === undefined) return undefined;
+  const [policy, { toolStatePaths }] = await Promise.all([import("./policy/index.js"), import("./policy/tool-state.js")]);
+  let source;
+  try {
+    source = policy.loadPolicy(options.policyFile, cwd);
+  } catch (error) {
+    if (error instanceof policy.PolicyFileError) throw new Error(`anrf.run: ${error.message}`);
+    throw error;
+  }
+  const cacheDir = resolveCacheDir({ cwd });
+  const cache = new policy.DecisionCache(cacheDir);
+  const problems = await policy.checkPolicy(source, cache);
+  if (problems.length > 0) throw new Error(`anrf.run: the policy has problems:\n${policy.formatPolicyProblems(source, problems)}`);
+  const mounts = new Map(Object.entries(options.mounts ?? {}).map(([name, dir]) => [name, resolve(cwd, dir)] as const));
+  return { source, cache, operatorMounts: mounts, toolState: toolStatePaths({ cwd, cacheDir, auditFile, policyFile: options.policyFile }) };
 }
 
 function describe(value: unknown): string {

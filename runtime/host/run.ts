@@ -4,7 +4,7 @@
  * built from checked plain data → one audit record, fsync'ed, for every run.
  */
 import { createHash } from "node:crypto";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { LoadedDocument } from "../../spec/load.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
 import type { CheckLocation, LoadMessage } from "../guest/protocol.js";
@@ -15,7 +15,7 @@ import { subjectDigest } from "../../approvals/digest.js";
 import { clausesFor, entityPolicy, fallbackOf, functionEntities } from "./document-view.js";
 import { instrument, type Instrumented } from "./instrument.js";
 import { deriveLimits } from "./limits.js";
-import { resolveGrants } from "./mounts.js";
+import type { Grants } from "../guest/grants.js";
 import { defaultPool, sandboxKey } from "./pool.js";
 import { outcomeToResult } from "./outcome.js";
 import type { RunLimits, RunOptions, RunPolicyReport, RunResult, RunSecurity } from "./types.js";
@@ -82,6 +82,19 @@ function instrumentMemo(key: string, make: () => Instrumented): Instrumented {
   return made;
 }
 
+let builtIn: Promise<import("../../policy/run-policy.js").RunPolicy> | undefined;
+/**
+ * The built-in secure-by-default policy, for callers that give none (one per process; its
+ * decisions are kept in memory, so only the first run of a shape pays Cedar).
+ */
+function builtInRunPolicy(): Promise<import("../../policy/run-policy.js").RunPolicy> {
+  builtIn ??= (async () => {
+    const [{ DEFAULT_POLICY, DEFAULT_POLICY_NAME }, { readPolicySource }, { DecisionCache }] = await Promise.all([import("../../policy/default-policy.js"), import("../../policy/source.js"), import("../../policy/cache.js")]);
+    return { source: readPolicySource(DEFAULT_POLICY_NAME, DEFAULT_POLICY), cache: new DecisionCache() };
+  })();
+  return builtIn;
+}
+
 /** Verdicts from the verifier's library API, loaded lazily (z3 only if something must be solved). */
 async function verdictsFor(loaded: LoadedDocument, cwd: string): Promise<{ obligations: readonly ObligationResult[]; note?: string }> {
   try {
@@ -134,18 +147,18 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
   }
   const documentHash = hashOf(loaded, document, loaded.module.text);
   let limits = deriveLimits(document, { timeMs: options.timeoutMs, isolation: options.isolation, writeQuota: options.writeQuota });
-  // With an operator policy, mounts come from the operator's bindings (policy/), never from the
-  // document's paths; without one (library callers that are their own operator), as declared.
-  // The tool's own state is out of every mount's reach, with or without a policy.
+  // The operator's policy decides every capability, limit, mount and override; a caller that gives
+  // none gets the built-in secure default (policy/default-policy.ts), never the document's asks.
+  // Mounts come from the operator's bindings only. The tool's own state is out of every mount's reach.
   const ownState = [{ what: "state folder (.anrf)", path: resolve(cwd, ".anrf") }, ...(auditFile !== undefined ? [{ what: "audit log", path: auditFile }] : [])];
-  let { grants, problems, unsupported } = options.operatorPolicy !== undefined ? operatorGrants(document) : resolveGrants(document, options.baseDir ?? dirname(loaded.absoluteFile), ownState);
-  if (problems.length > 0) return fail(problems[0]!.code, problems.map((p) => p.message).join("; "), { limits });
+  const operatorPolicy = options.operatorPolicy ?? (await builtInRunPolicy());
+  let { grants, unsupported } = operatorGrants(document);
 
   // The operator's policy decides before anything of the document runs: first everything but
   // the verification (so a refused document costs no proof), then with the obligations' statuses.
   const decide = async (statuses: readonly string[] | undefined) => {
     const { resolveRunPolicy, refusalSummary } = await import("../../policy/run-policy.js");
-    const policy = options.operatorPolicy!;
+    const policy = operatorPolicy;
     // The approvals the caller verified (approvals/) are the policy's evidence; the policy decides.
     const evidence = { approvals: policy.approvals ?? options.overrides?.check, overrideRequests: policy.overrideRequests ?? options.overrides?.requests };
     const resolution = await resolveRunPolicy(loaded, { ...policy, ...evidence, toolState: [...(policy.toolState ?? []), ...ownState] }, { cwd, mode, statuses, operatorTimeMs: options.timeoutMs, isolation: options.isolation });
@@ -157,31 +170,19 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
     const honouredScopes = new Set(resolution.overrides.flatMap((o) => (o.honoured ? [o.scope.kind === "document" ? "document" : `${o.scope.kind}:${o.scope.id}`] : [])));
     return { grant: resolution.grant, refusal, removed, honouredScopes };
   };
-  if (options.operatorPolicy !== undefined) {
-    const early = await decide(undefined);
-    if (early.refusal !== undefined) return fail("ANRF_POLICY_DENIED", early.refusal, { limits });
-  }
+  const early = await decide(undefined);
+  if (early.refusal !== undefined) return fail("ANRF_POLICY_DENIED", early.refusal, { limits });
   let verification: { obligations: readonly ObligationResult[]; note?: string } = options.verification !== undefined ? { obligations: options.verification } : await verdictsFor(loaded, cwd);
   const decided = verification.obligations;
-  let policyDefault: "terminate" | "degrade" | undefined;
-  // Honoured overrides (checked by the caller against signed approvals) are reported; they remove
-  // a check only when the operator's policy explicitly says so.
-  let honoured = options.overrides?.honoured ?? [];
-  if (options.operatorPolicy !== undefined) {
-    const { grant: g, refusal, removed, honouredScopes } = await decide(verification.obligations.map((o) => o.status));
-    // With an operator policy, the policy's decision is the one that counts (approvals/decide.ts's
-    // registry rule is the fallback for library callers without a policy).
-    honoured = honoured.filter((h) => honouredScopes.has(h.scope));
-    if (removed.size > 0) verification = { ...verification, obligations: verification.obligations.map((o) => (removed.has(o.id) ? { ...o, status: "proved" as const, reason: `check removed by an approved override (${o.status})` } : o)) };
-    if (refusal !== undefined) return fail("ANRF_POLICY_DENIED", refusal, { limits });
-    limits = deriveLimits(document, { timeMs: g.timeMs, isolation: g.isolation, writeQuota: g.quota ?? options.writeQuota });
-    grants = { ...grants, mounts: g.mounts.map((m) => ({ mount: m.mount, root: m.root })) };
-    policyDefault = g.onViolation;
-  }
-  if (options.operatorPolicy === undefined && options.overrideRemovesChecks === true) {
-    const covered = new Set(verification.obligations.filter((o) => overrideFor(honoured, { obligation: o }) !== undefined).map((o) => o.id));
-    if (covered.size > 0) verification = { ...verification, obligations: verification.obligations.map((o) => (covered.has(o.id) ? { ...o, status: "proved" as const, reason: "overridden (approved; the policy removes the check)" } : o)) };
-  }
+  // Honoured overrides (checked by the caller against signed approvals) are reported; the policy's
+  // decision is the one that counts, and only it may remove a check.
+  const { grant: g, refusal, removed, honouredScopes } = await decide(verification.obligations.map((o) => o.status));
+  const honoured = (options.overrides?.honoured ?? []).filter((h) => honouredScopes.has(h.scope));
+  if (removed.size > 0) verification = { ...verification, obligations: verification.obligations.map((o) => (removed.has(o.id) ? { ...o, status: "proved" as const, reason: `check removed by an approved override (${o.status})` } : o)) };
+  if (refusal !== undefined) return fail("ANRF_POLICY_DENIED", refusal, { limits });
+  limits = deriveLimits(document, { timeMs: g.timeMs, isolation: g.isolation, writeQuota: options.writeQuota ?? g.quota ?? undefined });
+  grants = { ...grants, mounts: g.mounts.map((m) => ({ mount: m.mount, root: m.root })) };
+  const policyDefault: "terminate" | "degrade" | undefined = g.onViolation;
   const overridden = decided.filter((o) => overrideFor(honoured, { obligation: o }) !== undefined).map((o) => o.id);
   const instrumentStarted = performance.now();
   const visitorEntities = [...entities.values()].map((e) => ({ id: e.id, name: e.name, clauses: clausesFor(document, e.id) }));
@@ -248,11 +249,10 @@ export async function run(doc: LoadedDocument | string, entry: string, args: rea
   return finish(withPolicy, loaded, entry, auditFile, options);
 }
 /** Grants before the operator's bindings are known: the document's filesystem level, no mount yet. */
-function operatorGrants(document: import("../../spec/document.js").AnrfDocument): ReturnType<typeof resolveGrants> {
+function operatorGrants(document: import("../../spec/document.js").AnrfDocument): { grants: Grants; unsupported: string[] } {
   const rl = document.security.isolation_requirements.resource_limits;
   return {
     grants: { filesystem: rl.filesystem, mounts: [], network: false },
-    problems: [],
     unsupported: rl.network ? ["network: true is not endowed (no attenuated network facade in this version)"] : [],
   };
 }

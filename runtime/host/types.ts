@@ -135,16 +135,15 @@ export interface RunOptions {
   /** @deprecated use onViolation (the CLI's `--policy` now names the operator's policy file). */
   readonly policy?: ViolationPolicy | undefined;
   /**
-   * The operator's policy (policy/): when given, the run is decided before anything executes —
-   * a denied document is refused (status error, ANRF_POLICY_DENIED, audited), and a granted one
-   * runs with the granted limits and the operator-bound mounts only (the document's mount paths
-   * are ignored). The CLI always gives one (the built-in default when no --policy is given).
+   * The operator's policy (policy/): the run is decided before anything executes — a denied
+   * document is refused (status error, ANRF_POLICY_DENIED, audited), and a granted one runs with
+   * the granted limits and the operator-bound mounts only (the document's mount paths are never
+   * used). Absent: the built-in secure-by-default policy (policy/default-policy.ts) — the document
+   * alone never obtains a capability, limit, mount or override.
    */
   readonly operatorPolicy?: import("../../policy/run-policy.js").RunPolicy | undefined;
   /** Audit trail file (JSON lines); `false` disables auditing (library use only). */
   readonly audit?: string | false | undefined;
-  /** Base directory for relative mount paths (the document's folder). */
-  readonly baseDir?: string | undefined;
   readonly pool?: import("./pool.js").SandboxPool | undefined;
   /**
    * Force process isolation for this run even when the document does not require it (never
@@ -165,11 +164,6 @@ export interface RunOptions {
    * document: reported in `security.overrides` and audited. Covered obligations keep their checks.
    */
   readonly overrides?: import("../../approvals/overrides.js").OverrideOutcome | undefined;
-  /**
-   * Seam for the policy: only when the operator's policy explicitly allows it may an honoured
-   * override remove the runtime check of what it covers. Default false: the check stays.
-   */
-  readonly overrideRemovesChecks?: boolean | undefined;
   /**
    * Aborting stops the run: its container is killed (as at the time limit) and the result is
    * status "error" with code ANRF_INTERRUPTED, audited like any other run.

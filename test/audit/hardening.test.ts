@@ -7,10 +7,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { run, SandboxPool } from "../../runtime/index.js";
+import { SandboxPool } from "../../runtime/index.js";
 import { runCli } from "../../cli/main.js";
 import type { CliIo } from "../../cli/io.js";
-import { makeDocument, tempDir } from "../runtime/fixtures.js";
+import { makeDocument, tempDir, runGranted as run } from "../runtime/fixtures.js";
 
 const pool = new SandboxPool();
 afterAll(() => pool.close());
@@ -87,13 +87,16 @@ describe("audit log hardening", () => {
     const log = join(dir, "audit.jsonl");
     const r = await run(doc, "at", [[1], 4], { verification: [], audit: log, pool, mode: "development" });
     expect(r.status).toBe("violation");
-    expect(r.audit).toMatchObject({ ok: true, seq: 2 });
+    expect(r.audit).toMatchObject({ ok: true, seq: 3 });
     const records = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    // The operator policy's decisions, the run, its violation: one chain.
     expect(records.map((x) => [x.seq, x.event])).toEqual([
-      [1, "run"],
-      [2, "violation"],
+      [1, "policy"],
+      [2, "run"],
+      [3, "violation"],
     ]);
     expect(records[1].prev).toBe(records[0].hash);
-    expect(records[0].subject).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(records[2].prev).toBe(records[1].hash);
+    expect(records[1].subject).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 });

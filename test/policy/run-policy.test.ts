@@ -12,7 +12,7 @@ import { runCli } from "../../cli/main.js";
 import type { CliIo } from "../../cli/io.js";
 import { DecisionCache } from "../../policy/index.js";
 import { run, SandboxPool } from "../../runtime/index.js";
-import { readAudit } from "../runtime/fixtures.js";
+import { operatorFor, readAudit } from "../runtime/fixtures.js";
 import { defaultSource, ETC_POLICY, etcDocument, makeDocument, policy, tempDir } from "./helpers.js";
 
 const pool = new SandboxPool();
@@ -84,7 +84,7 @@ describe("run() with an operator policy", () => {
   });
 });
 
-describe("tool state out of reach without an operator policy (library run())", () => {
+describe("tool state out of reach even when the operator grants the mount", () => {
   it("a mount holding the audit log, or a symlink to it, is refused before the guest runs", async () => {
     const dir = tempDir();
     const logs = tempDir("anrf-logs-");
@@ -93,12 +93,13 @@ describe("tool state out of reach without an operator policy (library run())", (
     symlinkSync(logs, join(dir, "logs-link"));
     for (const path of [logs, "logs-link"]) {
       const doc = await makeDocument({ dir, code: writer.replace("/out/pwned.txt", "/out/audit.jsonl"), functions: ["write"], filesystem: "ReadWrite", mounts: { "/out": path } });
-      const r = await run(doc, "write", [], { verification: [], audit, pool });
-      expect(r.error?.code, path).toBe("ANRF_MOUNT_TOOL_STATE");
-      expect(r.error?.message, path).toMatch(/contains anrf's audit log/);
+      const r = await run(doc, "write", [], { verification: [], audit, pool, operatorPolicy: operatorFor(doc) });
+      expect(r.error?.code, path).toBe("ANRF_POLICY_DENIED");
+      expect(r.error?.message, path).toMatch(/audit log/);
+      expect(existsSync(audit) ? readFileSync(audit, "utf8") : "", path).not.toMatch(/"x"/);
     }
     // the log holds only the tool's own records of the refusals
-    expect(readAudit(audit).map((l) => l.error?.code)).toEqual(["ANRF_MOUNT_TOOL_STATE", "ANRF_MOUNT_TOOL_STATE"]);
+    expect(readAudit(audit).map((l) => l.error?.code)).toEqual(["ANRF_POLICY_DENIED", "ANRF_POLICY_DENIED"]);
   });
 });
 

@@ -6,10 +6,10 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run, SandboxPool, type RunResult } from "../../runtime/index.js";
+import { SandboxPool, type RunResult } from "../../runtime/index.js";
 import type { LoadedDocument } from "../../spec/load.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
-import { auditedAs, makeDocument, tempDir } from "./fixtures.js";
+import { auditedAs, makeDocument, tempDir, runGranted as run } from "./fixtures.js";
 
 const code = String.raw`
 import { readFileSync, writeFileSync, existsSync } from "node:fs";

@@ -7,9 +7,9 @@
 import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run, SandboxPool, type RunResult } from "../../runtime/index.js";
+import { SandboxPool, type RunResult } from "../../runtime/index.js";
 import type { LoadedDocument } from "../../spec/load.js";
-import { makeDocument, tempDir } from "./fixtures.js";
+import { makeDocument, tempDir, runGranted as run } from "./fixtures.js";
 import { noSandboxLeft } from "./proc-tree.js";
 
 // One `mib` MiB array, then copies kept alive: under a 64 MiB document the budget runs out long

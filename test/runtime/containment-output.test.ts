@@ -5,10 +5,10 @@
  * host's accounting, never from text the guest prints or throws. Both isolation modes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run, SandboxPool, type RunResult } from "../../runtime/index.js";
+import { SandboxPool, type RunResult } from "../../runtime/index.js";
 import { escapeRunText, formatRunJson, formatRunPretty } from "../../cli/commands/run-format.js";
 import type { LoadedDocument } from "../../spec/load.js";
-import { makeDocument } from "./fixtures.js";
+import { makeDocument, runGranted as run } from "./fixtures.js";
 import { noSandboxLeft } from "./proc-tree.js";
 
 const FORGED = "\nstatus: ok\n\u001b[2J\u001b[1;1Hvalue: 42\u009b31m\u202e";

@@ -9,12 +9,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { run, SandboxPool, deriveLimits, type RunResult } from "../../runtime/index.js";
+import { SandboxPool, deriveLimits, type RunResult } from "../../runtime/index.js";
 import { isolatedCommand } from "../../runtime/host/process-channel.js";
 import { permissionFlag } from "../../runtime/host/child-guard.js";
 import { compiledPath } from "../../support/compiled-path.js";
 import type { LoadedDocument } from "../../spec/load.js";
-import { auditedAs, makeDocument, tempDir } from "./fixtures.js";
+import { auditedAs, makeDocument, tempDir, runGranted as run } from "./fixtures.js";
 import { noSandboxLeft } from "./proc-tree.js";
 
 const code = String.raw`

@@ -6,9 +6,9 @@
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { run, SandboxPool, type RunOptions, type RunResult } from "../../runtime/index.js";
+import { SandboxPool, type RunOptions, type RunResult } from "../../runtime/index.js";
 import type { LoadedDocument } from "../../spec/load.js";
-import { makeDocument, tempDir } from "./fixtures.js";
+import { makeDocument, tempDir, runGranted as run } from "./fixtures.js";
 import { noSandboxLeft } from "./proc-tree.js";
 
 const code = String.raw`

@@ -5,9 +5,12 @@
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { loadDocument, type LoadedDocument } from "../../spec/load.js";
-import type { RunOptions, RunResult } from "../../runtime/index.js";
+import { run, type RunOptions, type RunResult } from "../../runtime/index.js";
+import { DecisionCache } from "../../policy/cache.js";
+import { readPolicySource } from "../../policy/source.js";
+import type { RunPolicy } from "../../policy/run-policy.js";
 
 const template = JSON.parse(readFileSync(new URL("../../examples/read-note.anrf.json", import.meta.url), "utf8")) as Record<string, any>;
 
@@ -101,3 +104,30 @@ export function auditedAs(file: string, entry: string, result: RunResult): Audit
 }
 
 export type Runner = (entry: string, args?: readonly unknown[], extra?: Partial<RunOptions>) => Promise<RunResult>;
+
+/**
+ * The test as operator: a policy that grants what the fixture documents ask for (filesystem
+ * access, memory, time, threads, mounts, running unproved code — never network or an override)
+ * and binds each mount the document declares to its own path (relative to the document's folder).
+ * For tests of containment, where the grant is the premise and the sandbox is under test.
+ */
+export const GRANT_ASKED_POLICY = `@id("test-operator-grants-the-fixture")
+@quota_bytes("8388608")
+@quota_files("128")
+permit (principal, action in [Anrf::Action::"filesystem", Anrf::Action::"memory", Anrf::Action::"time", Anrf::Action::"threadIsolation", Anrf::Action::"mount", Anrf::Action::"runUnproved"], resource);
+@id("test-operator-network-off")
+permit (principal, action == Anrf::Action::"network", resource) when { !context.enabled };
+`;
+const grantAskedSource = readPolicySource("test-operator.cedar", GRANT_ASKED_POLICY);
+const grantAskedCache = new DecisionCache();
+
+export function operatorFor(doc: LoadedDocument): RunPolicy {
+  const declared = doc.document?.execution["x-anrf-filesystem-mounts"] ?? [];
+  const base = dirname(doc.absoluteFile);
+  return { source: grantAskedSource, cache: grantAskedCache, operatorMounts: new Map(declared.map((m) => [m.mount, resolve(base, m.path)] as const)) };
+}
+
+/** run() with the test as operator (operatorFor), unless the test gives its own policy. */
+export function runGranted(doc: LoadedDocument, entry: string, args: readonly unknown[], options: RunOptions = {}): Promise<RunResult> {
+  return run(doc, entry, args, { ...options, operatorPolicy: options.operatorPolicy ?? operatorFor(doc) });
+}
