@@ -22,7 +22,6 @@ import type { ObligationResult } from "../verifier/obligation.js";
 import { instrument } from "../runtime/host/instrument.js";
 import { clausesFor, functionEntities } from "../runtime/host/document-view.js";
 import { deriveLimits } from "../runtime/host/limits.js";
-import { resolveGrants } from "../runtime/host/mounts.js";
 import { Sandbox } from "../runtime/host/sandbox.js";
 import { startThreadChannel } from "../runtime/host/thread-channel.js";
 import { run, SandboxPool } from "../runtime/index.js";
@@ -77,7 +76,8 @@ async function sandboxFor(loaded: LoadedDocument, obligations: readonly Obligati
     bare: variant === "uninstrumented",
   });
   const limits = { ...deriveLimits(doc, { timeMs: 120_000 }), maxOldGenerationSizeMb: 256, arrayBufferBytes: 1 << 30 };
-  const { grants } = resolveGrants(doc, join(loaded.absoluteFile, ".."));
+  // Kernels touch no files: no mount is granted (mounts come from the operator only).
+  const grants = { filesystem: doc.security.isolation_requirements.resource_limits.filesystem, mounts: [], network: false };
   const load: LoadMessage = {
     type: "load",
     js: inst.js,
