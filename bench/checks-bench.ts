@@ -105,7 +105,7 @@ async function sandboxFor(loaded: LoadedDocument, obligations: readonly Obligati
   if (inst.diagnostics.length > 0) throw new Error(inst.diagnostics.join("\n"));
   const limits = { ...deriveLimits(doc, { timeMs: 120_000 }), maxOldGenerationSizeMb: 256, arrayBufferBytes: 1 << 30 };
   // Kernels touch no files: no mount is granted (mounts come from the operator only).
-  const grants = { filesystem: doc.security.isolation_requirements.resource_limits.filesystem, mounts: [], network: false };
+  const grants = { filesystem: doc.security.isolation_requirements.resource_limits.filesystem, mounts: [], network: false as const };
   const load: LoadMessage = { type: "load", js: inst.js, checkParam: inst.checkParam, checks: inst.checks, grants, mode, allocBytes: limits.arrayBufferBytes, resultBytes: limits.resultBytes, entities: {}, moduleFile: loaded.module!.file };
   // Checks in the kernel's own function (the module holds other kernels; entry argument checks not counted).
   const inserted = inst.checks.filter((c) => c.entity === entityId && c.status !== "entry").length;

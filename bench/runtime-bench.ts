@@ -77,7 +77,7 @@ async function sandboxFor(loaded: LoadedDocument, obligations: readonly Obligati
   });
   const limits = { ...deriveLimits(doc, { timeMs: 120_000 }), maxOldGenerationSizeMb: 256, arrayBufferBytes: 1 << 30 };
   // Kernels touch no files: no mount is granted (mounts come from the operator only).
-  const grants = { filesystem: doc.security.isolation_requirements.resource_limits.filesystem, mounts: [], network: false };
+  const grants = { filesystem: doc.security.isolation_requirements.resource_limits.filesystem, mounts: [], network: false as const };
   const load: LoadMessage = {
     type: "load",
     js: inst.js,
