@@ -49,6 +49,8 @@ export interface InvocationDefaults {
   readonly flags: Readonly<Record<string, FlagDefault>>;
   /** Document paths to use when a command that takes paths is given none (config include/exclude). */
   readonly paths?: (() => Promise<string[]>) | undefined;
+  /** anrf.config.json's "policy" object: the operator's policy file and mount bindings (policy/config.ts). */
+  readonly policy?: import("../policy/config.js").PolicyConfig | undefined;
 }
 
 export const invocationDefaults = new AsyncLocalStorage<InvocationDefaults>();

@@ -11,7 +11,9 @@
  *     "rlimit": 0,                             --rlimit
  *     "strict": false,                         --strict
  *     "mode": "production",                    --mode of run
- *     "policy": "ops/anrf.cedar",              --policy FILE (the operator's Cedar policy) of verify and run
+ *     "policy": "ops/anrf.cedar",              --policy FILE (the operator's Cedar policy) of verify and run, or
+ *     "policy": { "file": "ops/anrf.cedar",    the same, with the operator's mount bindings
+ *                 "mounts": { "/data": "/srv/data" } }   (--mount NAME=DIR; a flag replaces that NAME only)
  *     "remote": "https://cache.example/anrf",  --remote-cache
  *     "keys": { "trusted": ["keys/ci.pub.pem"] },  public keys trusted for cache entries (ANRF_TRUSTED_KEYS)
  *     "cache": { "dir": …, "remoteUrl": …, "trustedKeys": …, "timeoutMs": …, "retries": …, "maxFailures": … }
@@ -25,7 +27,7 @@
  * To map a new setting onto a flag: add it to the schema and one line to FLAG_DEFAULTS.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import * as Cause from "effect/Cause";
 import * as Exit from "effect/Exit";
 import * as Schema from "effect/Schema";
@@ -33,6 +35,7 @@ import { lineColumnAt, parseJsonText } from "../spec/json-position.js";
 import { pointerSpan } from "../spec/json-pointer-position.js";
 import { schemaIssueToFindings } from "../spec/schema-findings.js";
 import { UsageError, type FlagDefault, type InvocationDefaults } from "./args.js";
+import { parsePolicyConfig, type PolicyConfig } from "../policy/config.js";
 
 export const CONFIG_FILE = "anrf.config.json";
 
@@ -50,7 +53,7 @@ export const AnrfConfigSchema = Schema.Struct({
   rlimit: Schema.optionalKey(Count),
   strict: Schema.optionalKey(Schema.Boolean),
   mode: Schema.optionalKey(Schema.Literals(["production", "testing", "development"])),
-  // A string is the --policy flag's default; an object is left to the policy room's reader (policy/).
+  // A string is the --policy flag's default; an object ({ file, mounts }) is read by policy/config.ts.
   policy: Schema.optionalKey(Schema.Union([NonEmpty, Schema.Record(Schema.String, Schema.Unknown)])),
   remote: Schema.optionalKey(NonEmpty),
   keys: Schema.optionalKey(Schema.Struct({ trusted: Schema.optionalKey(Schema.Union([NonEmpty, Strings])) })),
@@ -87,6 +90,8 @@ const FLAG_DEFAULTS: readonly { flag: string; commands: "*" | readonly string[];
 export interface LoadedConfig {
   readonly file: string;
   readonly config: AnrfConfig;
+  /** The text, for line:column of problems found after the schema (the policy section). */
+  readonly text?: string;
 }
 
 /** Reads `<cwd>/anrf.config.json`; undefined when there is none. Throws UsageError with line:column when it is wrong. */
@@ -99,7 +104,7 @@ export function loadConfig(cwd: string): LoadedConfig | undefined {
   } catch (error) {
     throw new UsageError(`${CONFIG_FILE}: cannot read (${error instanceof Error ? error.message : String(error)})`);
   }
-  return { file, config: parseConfig(text) };
+  return { file, config: parseConfig(text), text };
 }
 
 /** The pure core: text → config, or a UsageError naming `anrf.config.json:line:column` and the JSON pointer of each problem. */
@@ -122,12 +127,14 @@ export function parseConfig(text: string): AnrfConfig {
 export function invocationFromConfig(loaded: LoadedConfig | undefined, command: string, cwd: string): InvocationDefaults & { readonly env: Record<string, string> } {
   if (loaded === undefined) return { flags: {}, env: {} };
   const { config } = loaded;
+  const policy = policySection(loaded);
   const flags: Record<string, FlagDefault> = {};
   for (const mapping of FLAG_DEFAULTS) {
     if (mapping.commands !== "*" && !mapping.commands.includes(command)) continue;
     const value = mapping.value(config);
     if (value !== undefined) flags[mapping.flag] = { value, origin: `${CONFIG_FILE} ${mapping.pointer}` };
   }
+  if (policy?.file !== undefined) flags["policy"] = { value: policy.file, origin: `${CONFIG_FILE} /policy/file` };
   const env: Record<string, string> = {};
   const trusted = config.keys?.trusted;
   if (trusted !== undefined) {
@@ -137,7 +144,18 @@ export function invocationFromConfig(loaded: LoadedConfig | undefined, command: 
   }
   const include = config.include;
   const paths = include === undefined ? undefined : () => expandIncludes(include, config.exclude ?? [], cwd);
-  return { flags, env, paths };
+  return { flags, env, paths, ...(policy !== undefined ? { policy } : {}) };
+}
+
+/** The object form of "policy": the operator's file and mount bindings, paths relative to the config's folder. */
+function policySection(loaded: LoadedConfig): PolicyConfig | undefined {
+  const section = loaded.config.policy;
+  if (typeof section !== "object") return undefined;
+  const parsed = parsePolicyConfig(section, dirname(loaded.file));
+  if (parsed.ok) return parsed.config;
+  const span = loaded.text === undefined ? undefined : pointerSpan(loaded.text, parsed.pointer);
+  const at = span === undefined || loaded.text === undefined ? { line: 1, column: 1 } : lineColumnAt(loaded.text, span.start);
+  throw new UsageError(`${CONFIG_FILE}:${at.line}:${at.column}: ${parsed.pointer}: ${parsed.message}`);
 }
 
 /** Globs (tinyglobby; a plain folder means every *.anrf.json below it) minus the exclude globs, sorted. */

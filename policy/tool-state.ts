@@ -14,6 +14,8 @@ export interface ToolStateInputs {
   readonly keysDir?: string | undefined;
   /** default <cwd>/anrf.config.json */
   readonly configFile?: string | undefined;
+  /** Key files the operator named (--keys registry, --audit-key, ANRF_SIGNING_KEY as a path). */
+  readonly keyFiles?: readonly { readonly what: string; readonly path: string }[] | undefined;
 }
 
 export function toolStatePaths(i: ToolStateInputs): ToolStatePath[] {
@@ -26,5 +28,6 @@ export function toolStatePaths(i: ToolStateInputs): ToolStatePath[] {
   if (i.cacheDir !== undefined) out.push({ what: "proof cache", path: at(i.cacheDir) });
   if (i.auditFile !== undefined) out.push({ what: "audit log", path: at(i.auditFile) });
   if (i.policyFile !== undefined) out.push({ what: "policy file", path: at(i.policyFile) });
+  for (const k of i.keyFiles ?? []) out.push({ what: k.what, path: at(k.path) });
   return out;
 }

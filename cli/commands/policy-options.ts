@@ -5,7 +5,8 @@
  * in the decision cache, then Cedar is not loaded at all). A broken policy file is a usage
  * error (exit 2) with file:line:column for each problem.
  */
-import { UsageError, type FlagSpec, type FlagValues } from "../args.js";
+import { resolve } from "node:path";
+import { invocationDefaults, UsageError, type FlagSpec, type FlagValues } from "../args.js";
 import type { CliIo } from "../io.js";
 import { resolveCacheDir } from "../../proofs-cache/open.js";
 import type { PolicyConfig } from "../../policy/config.js";
@@ -39,6 +40,12 @@ export interface OpenedPolicy {
   readonly cacheDir: string | undefined;
 }
 
+/** Whether the operator configured a policy or a mount (flags or anrf.config.json): `anrf verify` then gates. */
+export function policyConfigured(flags: FlagValues): boolean {
+  const config = invocationDefaults.getStore()?.policy;
+  return flags["policy"] !== undefined || flags["mount"] !== undefined || config?.file !== undefined || Object.keys(config?.mounts ?? {}).length > 0;
+}
+
 /**
  * `options.config`: the anrf.config.json "policy" section (policy/config.ts parses it; the
  * config loader passes it here). Flags win: --policy replaces the file, --mount NAME replaces NAME.
@@ -48,16 +55,17 @@ export async function openPolicyFromFlags(
   io: CliIo,
   options: { readonly cacheDir?: string | undefined; readonly noCache?: boolean; readonly config?: PolicyConfig | undefined } = {},
 ): Promise<OpenedPolicy> {
-  const mounts = new Map<string, string>(Object.entries(options.config?.mounts ?? {}));
+  const config = options.config ?? invocationDefaults.getStore()?.policy;
+  const mounts = new Map<string, string>(Object.entries(config?.mounts ?? {}));
   const fromFlags = new Set<string>();
   for (const value of (flags["mount"] as string[] | undefined) ?? []) {
     const m = parseMountFlag(value);
     if (m === undefined) throw new UsageError(`--mount needs NAME=DIR (got '${value}')`);
     if (fromFlags.has(m.name)) throw new UsageError(`--mount ${m.name} is given twice`);
     fromFlags.add(m.name);
-    mounts.set(m.name, m.dir);
+    mounts.set(m.name, resolve(io.cwd, m.dir));
   }
-  const policyFile = (flags["policy"] as string | undefined) ?? options.config?.file;
+  const policyFile = (flags["policy"] as string | undefined) ?? config?.file;
   let source: PolicySource;
   try {
     source = loadPolicy(policyFile, io.cwd);

@@ -14,7 +14,7 @@ import { formatRunJson, formatRunPretty } from "./run-format.js";
 import { openPolicyFromFlags, POLICY_FLAGS, POLICY_HELP, PolicyProblemsError } from "./policy-options.js";
 import { toolStatePaths } from "../../policy/tool-state.js";
 import { escapeTerminal } from "../../policy/escape.js";
-import { auditFileFromFlags, auditSignerFromFlags, overridesFor, registryFromFlags, TRUST_FLAGS, TRUST_HELP } from "./trust-options.js";
+import { auditFileFromFlags, keyFilesFromFlags, auditSignerFromFlags, overridesFor, registryFromFlags, TRUST_FLAGS, TRUST_HELP } from "./trust-options.js";
 import { clean, formatFinding } from "../../spec/report.js";
 
 export const RUN_USAGE = `usage: anrf run <doc> --entry NAME [--args JSON] [--mode production|testing|development]
@@ -110,7 +110,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       source: policy.source,
       cache: policy.cache,
       operatorMounts: policy.mounts,
-      toolState: toolStatePaths({ cwd: io.cwd, cacheDir: policy.cacheDir, auditFile: audit, policyFile: policy.policyFile }),
+      toolState: toolStatePaths({ cwd: io.cwd, cacheDir: policy.cacheDir, auditFile: audit, policyFile: policy.policyFile, keyFiles: keyFilesFromFlags(flags, io) }),
     },
   });
   io.stdout(json ? formatRunJson(result) : formatRunPretty(result) + policyLines(result.policy?.findings ?? []));

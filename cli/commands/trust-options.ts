@@ -42,6 +42,16 @@ export function registryFromFlags(flags: Flags, io: CliIo): KeyRegistry {
   }
 }
 
+/** The key files this invocation names: tool state no mount may reach (policy/tool-state.ts). */
+export function keyFilesFromFlags(flags: Flags, io: CliIo): { what: string; path: string }[] {
+  const out: { what: string; path: string }[] = [];
+  if (typeof flags["keys"] === "string") out.push({ what: "key registry (--keys)", path: resolve(io.cwd, flags["keys"]) });
+  if (typeof flags["audit-key"] === "string") out.push({ what: "audit signing key (--audit-key)", path: resolve(io.cwd, flags["audit-key"]) });
+  const signing = io.env["ANRF_SIGNING_KEY"];
+  if (signing !== undefined && signing !== "" && !signing.includes("-----BEGIN") && !/^[A-Za-z0-9+/=\s]{40,}$/.test(signing)) out.push({ what: "cache signing key (ANRF_SIGNING_KEY)", path: resolve(io.cwd, signing) });
+  return out;
+}
+
 export function auditFileFromFlags(flags: Flags, io: CliIo, legacy?: string): string {
   return resolve(io.cwd, (flags["audit-log"] as string | undefined) ?? legacy ?? DEFAULT_AUDIT_LOG);
 }

@@ -25,10 +25,22 @@ export interface TrustContext {
 }
 
 export async function settleVerify(report: VerifyReport, ctx: TrustContext, io: CliIo): Promise<{ report: VerifyReport; passed: boolean }> {
+  const documents = await settleDocuments(report.documents, report.run.strict, ctx, io);
+  return { report: { ...report, documents, summary: { ...report.summary, ...countFindings(documents) } }, passed: documents.every((d) => passedWithOverrides(d, report.run.strict)) };
+}
+
+/** Error/warning/valid counts without the findings honoured overrides cover. */
+function countFindings(documents: readonly DocumentVerification[]): { valid: number; errors: number; warnings: number } {
+  const count = (severity: string) => documents.reduce((n, d) => n + d.findings.filter((f, i) => f.severity === severity && d.overrides?.findings[i] === undefined).length, 0);
+  return { valid: documents.filter((d) => d.valid).length, errors: count("error"), warnings: count("warning") };
+}
+
+/** The per-document part (also each run of `anrf verify --watch`): overrides applied, audit records appended. */
+export async function settleDocuments(verified: readonly DocumentVerification[], strict: boolean, ctx: TrustContext, io: CliIo): Promise<DocumentVerification[]> {
   const now = ctx.now ?? new Date();
   const entries: AuditEntry[] = [];
   const documents: DocumentVerification[] = [];
-  for (const d of report.documents) {
+  for (const d of verified) {
     const loaded = await loadDocument(d.file, { cwd: io.cwd });
     const subject = loaded.document === undefined ? null : subjectDigest(loaded.document, loaded.module?.text);
     const outcome = overridesFor(loaded, ctx.registry, now);
@@ -42,16 +54,10 @@ export async function settleVerify(report: VerifyReport, ctx: TrustContext, io: 
     entries.push({
       event: "verify",
       subject,
-      details: { document: d.file, passed: passedWithOverrides(settled, report.run.strict), obligations: counts, overridden: Object.keys(settled.overrides?.obligations ?? {}).length, strict: report.run.strict },
+      details: { document: d.file, passed: passedWithOverrides(settled, strict), obligations: counts, overridden: Object.keys(settled.overrides?.obligations ?? {}).length, strict },
     });
   }
-  const count = (severity: string) => documents.reduce((n, d) => n + d.findings.filter((f, i) => f.severity === severity && d.overrides?.findings[i] === undefined).length, 0);
-  const settledReport: VerifyReport = {
-    ...report,
-    documents,
-    summary: { ...report.summary, valid: documents.filter((d) => d.valid).length, errors: count("error"), warnings: count("warning") },
-  };
   const status = writeAudit(ctx.auditFile, entries, ctx.auditSigner);
   if (!status.ok) io.stderr(`anrf verify: audit log not written (${status.code}): ${clean(status.message)}\n`);
-  return { report: settledReport, passed: documents.every((d) => passedWithOverrides(d, report.run.strict)) };
+  return documents;
 }

@@ -11,11 +11,12 @@ import { ExitCode, type CliIo } from "../io.js";
 import { collectDocumentFiles, DEFAULT_MAX_BYTES } from "../../spec/load.js";
 import { startProgress } from "../progress.js";
 import { summarise, verifyDocuments } from "../../verifier/index.js";
+import type { DocumentVerification } from "../../verifier/pipeline/report-types.js";
 import { CACHE_FLAGS, CACHE_HELP, openCacheFromFlags, shardFromFlag } from "./verify-cache-options.js";
 import { verifyJson, verifyJsonValue } from "./verify-format.js";
 import { verifyPrettyOutput, verifySarifOutput } from "./verify-sarif-read.js";
-import { openPolicyFromFlags, POLICY_FLAGS, POLICY_HELP, PolicyProblemsError, type OpenedPolicy } from "./policy-options.js";
-import { auditFileFromFlags, auditSignerFromFlags, registryFromFlags, TRUST_FLAGS, TRUST_HELP } from "./trust-options.js";
+import { openPolicyFromFlags, POLICY_FLAGS, POLICY_HELP, policyConfigured, PolicyProblemsError, type OpenedPolicy } from "./policy-options.js";
+import { auditFileFromFlags, keyFilesFromFlags, auditSignerFromFlags, registryFromFlags, TRUST_FLAGS, TRUST_HELP } from "./trust-options.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -85,9 +86,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (flags["watch"] && flags["format"] === "sarif") throw new UsageError("--watch prints pretty or json reports (one per line), not sarif");
   // Trusted configuration first: a bad registry or key is a usage error before any work.
   const trust = { registry: registryFromFlags(flags, io), auditFile: auditFileFromFlags(flags, io), auditSigner: auditSignerFromFlags(flags, io) };
-  if (flags["watch"] && flags["policy"] !== undefined) throw new UsageError("--policy is not applied in --watch mode yet; run anrf verify --policy FILE without --watch");
   let policy: OpenedPolicy | undefined;
-  if (flags["policy"] !== undefined || flags["mount"] !== undefined) {
+  if (policyConfigured(flags)) {
     try {
       policy = await openPolicyFromFlags(flags, io, { cacheDir: flags["cache"] as string | undefined, noCache: flags["no-cache"] === true });
     } catch (error) {
@@ -98,10 +98,26 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const { cache, memo } = await openCacheFromFlags(flags, io);
   const limits = { timeoutMs: (flags["timeout"] as number | undefined) ?? DEFAULT_TIMEOUT_MS, rlimit: (flags["rlimit"] as number | undefined) ?? 0 };
+  // After verifying, one-shot and watch alike: the policy's gate, then signed overrides and the audit.
+  const gate = async (documents: readonly DocumentVerification[]): Promise<DocumentVerification[]> => {
+    if (policy === undefined) return [...documents];
+    const { gateDocuments } = await import("../../policy/verify-gate.js");
+    const { toolStatePaths } = await import("../../policy/tool-state.js");
+    return gateDocuments(documents, {
+      cwd: io.cwd,
+      source: policy.source,
+      cache: policy.cache,
+      operatorMounts: policy.mounts,
+      toolState: toolStatePaths({ cwd: io.cwd, cacheDir: policy.cacheDir, auditFile: trust.auditFile, policyFile: policy.policyFile, keyFiles: keyFilesFromFlags(flags, io) }),
+    });
+  };
   if (flags["watch"]) {
     try {
       const { runWatch } = await import("./verify-watch.js");
-      return await runWatch(paths, { cwd: io.cwd, ...limits, maxBytes, jobs: flags["jobs"] as number | undefined, strict, cache, memo }, flags["format"] === "json" ? "json" : "pretty", io);
+      const { settleDocuments } = await import("./verify-overrides.js");
+      const { passedWithOverrides } = await import("../../approvals/apply.js");
+      const settle = async (documents: readonly DocumentVerification[]) => settleDocuments(await gate(documents), strict, trust, io);
+      return await runWatch(paths, { cwd: io.cwd, ...limits, maxBytes, jobs: flags["jobs"] as number | undefined, strict, cache, memo, settle, passes: passedWithOverrides }, flags["format"] === "json" ? "json" : "pretty", io);
     } finally {
       await cache?.close();
     }
@@ -127,15 +143,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       onProgress: (p) => progress.update(p.phase === "solve" ? `solving ${p.done}/${p.total} queries` : `${p.phase === "load" ? "reading" : "extracting"} ${p.done + 1}/${p.total} documents`),
     });
     if (policy !== undefined) {
-      const { gateDocuments } = await import("../../policy/verify-gate.js");
-      const { toolStatePaths } = await import("../../policy/tool-state.js");
-      const documents = await gateDocuments(report.documents, {
-        cwd: io.cwd,
-        source: policy.source,
-        cache: policy.cache,
-        operatorMounts: policy.mounts,
-        toolState: toolStatePaths({ cwd: io.cwd, cacheDir: policy.cacheDir, policyFile: policy.policyFile }),
-      });
+      const documents = await gate(report.documents);
       report = { ...report, documents, summary: summarise(documents) };
     }
     if (!flags["no-confirm"] && !signal.aborted) report = await (await import("../report/confirm.js")).confirmByExecution(report, { cwd: io.cwd });

@@ -26,6 +26,14 @@ export interface WatchOptions extends Omit<VerifyOptions, "pool" | "shard" | "on
   readonly pollMs?: number | undefined;
   /** An unexpected failure of one look (the watch goes on); default: rethrown nowhere, ignored. */
   readonly onError?: ((error: unknown) => void) | undefined;
+  /**
+   * What the caller does with each run's verified documents before they are reported and kept
+   * (the CLI: the operator policy's gate, signed overrides, the audit records) — exactly what a
+   * one-shot `anrf verify` does after verifying. Default: nothing.
+   */
+  readonly settle?: ((documents: readonly DocumentVerification[]) => Promise<readonly DocumentVerification[]>) | undefined;
+  /** Whether a settled document passes; default: verifier/index.ts documentPassed. */
+  readonly passes?: ((document: DocumentVerification, strict: boolean) => boolean) | undefined;
 }
 
 export interface WatchRun {
@@ -84,20 +92,22 @@ export async function watchDocuments(paths: readonly string[], options: WatchOpt
     if (runs > 0 && changes.changed.length === 0 && missingNow.length === 0 && removed.length === 0) return;
 
     const verified = await verifyLoaded(changes.changed, { ...options, cache, memo, pool });
-    // Only now are these contents done: if verifying threw, the next look tries them again.
-    digests = next;
     const documents = [...missingNow, ...verified.documents];
+    const settled = options.settle === undefined ? documents : [...(await options.settle(documents))];
+    // Only now are these contents done: if verifying or settling threw, the next look tries them again.
+    digests = next;
     for (const file of removed) latest.delete(file);
-    for (const d of documents) latest.set(d.file, d);
+    for (const d of settled) latest.set(d.file, d);
     runs++;
-    const report: VerifyReport = { ...verified, documents, summary: summarise(documents) };
+    const report: VerifyReport = { ...verified, documents: settled, summary: summarise(settled) };
     await onRun({ run: runs, report, removed, elapsedMs: performance.now() - started, passed: passed() });
     // Memo entries and verdicts reach the disk after the report, not before it.
     memo.drain();
     cache.drain();
   };
 
-  const passed = (): boolean => [...latest.values()].every((d) => documentPassed(d, strict));
+  const passes = options.passes ?? documentPassed;
+  const passed = (): boolean => [...latest.values()].every((d) => passes(d, strict));
 
   /** One look at a time; events during a look ask for another one right after it. */
   const schedule = (): void => {
