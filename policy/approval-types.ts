@@ -1,23 +1,6 @@
 /**
- * The seam with the approvals room (approvals/verify.ts): what verified approvals look like
- * when they reach the policy. Identical to their declaration; the lead points this file at
- * theirs at merge. Until then the policy is tested with hand-built ApprovalCheck values.
+ * What verified approvals look like when they reach the policy: the approvals room's own types
+ * (approvals/verify.ts checks signatures, digests and expiry; the policy decides roles and counts).
  */
-export type OverrideScope = { kind: "document" } | { kind: "obligation"; id: string } | { kind: "rule"; id: string };
-export interface VerifiedApproval {
-  keyId: string;
-  roles: readonly string[];
-  scope: OverrideScope;
-  justification: string;
-  expires: string;
-}
-export interface ApprovalRejection {
-  code: string;
-  message: string;
-  keyId?: string;
-  envelopeIndex?: number;
-}
-export interface ApprovalCheck {
-  approved: readonly VerifiedApproval[];
-  rejected: readonly ApprovalRejection[];
-}
+export type { OverrideScope } from "../approvals/statement.js";
+export type { ApprovalCheck, ApprovalRejection, VerifiedApproval } from "../approvals/verify.js";

@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 function approvals(n: number): ApprovalCheck {
   return {
-    approved: Array.from({ length: n }, (_, i) => ({ keyId: `lead-${i}`, roles: ["security-lead"], scope: { kind: "obligation" as const, id: bounds.id }, justification: "callers pass valid indexes", expires: "2999-01-01T00:00:00Z" })),
+    approved: Array.from({ length: n }, (_, i) => ({ keyId: `lead-${i}`, roles: ["security-lead"], scope: { kind: "obligation" as const, id: bounds.id }, justification: "callers pass valid indexes", expires: "2999-01-01T00:00:00Z", fingerprint: `sha256:lead-${i}`, approvedAt: "2026-01-01T00:00:00Z", envelopeIndex: i })),
     rejected: [],
   };
 }

@@ -31,7 +31,7 @@ when { resource.kind == "obligation" && context.approvers >= 2 };
 `;
 
 const obligation: OverrideRequest = { scope: { kind: "obligation", id: "OB-7" }, path: "/security/x-anrf-overrides/0", justification: "bounded by the caller" };
-const approval = (keyId: string, roles: string[], over: Partial<VerifiedApproval> = {}): VerifiedApproval => ({ keyId, roles, scope: { kind: "obligation", id: "OB-7" }, justification: "checked by hand", expires: later, ...over });
+const approval = (keyId: string, roles: string[], over: Partial<VerifiedApproval> = {}): VerifiedApproval => ({ keyId, roles, scope: { kind: "obligation", id: "OB-7" }, justification: "checked by hand", expires: later, fingerprint: `sha256:${keyId}`, approvedAt: now, envelopeIndex: 0, ...over });
 const check = (approved: VerifiedApproval[], rejected: ApprovalCheck["rejected"] = []): ApprovalCheck => ({ approved, rejected });
 const ctx = (text?: string) => ({ source: text === undefined ? defaultSource() : policy(text), cache: new DecisionCache(), document: doc, now });
 
