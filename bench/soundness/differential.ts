@@ -30,6 +30,10 @@ export interface HarnessReport {
   readonly runs: number;
   readonly provedSites: number;
   readonly obligations: number;
+  /** Obligations the solver left unknown (time-outs at `timeoutMs` among them). */
+  readonly unknown: number;
+  /** Time spent verifying (the rest is running: two runs per input). */
+  readonly verifyMs: number;
   readonly disagreements: readonly Disagreement[];
 }
 
@@ -80,10 +84,15 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessReport
   let runs = 0;
   let provedSites = 0;
   let obligations = 0;
+  let verifyMs = 0;
+  let unknown = 0;
   try {
     for (const [i, program] of programs.entries()) {
       const doc = await documentFor(dir, program);
+      const verifyStarted = performance.now();
       const verification = await verifyDocument(doc, { cwd: dir, timeoutMs: options.timeoutMs ?? 5000, rlimit: 0, jobs: 1 });
+      verifyMs += performance.now() - verifyStarted;
+      unknown += verification.obligations.filter((o) => o.status === "unknown").length;
       const proved = new Set(verification.obligations.filter((o) => o.status === "proved").map((o) => o.id));
       provedSites += proved.size;
       obligations += verification.obligations.length;
@@ -101,11 +110,11 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessReport
           if (whys.length > 0) disagreements.push({ code: program.code, entry: entity.name, args: describeArgs(args), why: whys.join("; ") });
         }
       }
-      options.onProgram?.(i + 1, { programs: i + 1, runs, provedSites, obligations, disagreements });
+      options.onProgram?.(i + 1, { programs: i + 1, runs, provedSites, obligations, unknown, verifyMs, disagreements });
     }
   } finally {
     await pool.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { programs: programs.length, runs, provedSites, obligations, disagreements };
+  return { programs: programs.length, runs, provedSites, obligations, unknown, verifyMs, disagreements };
 }
