@@ -48,7 +48,9 @@ export function keyFilesFromFlags(flags: Flags, io: CliIo): { what: string; path
   if (typeof flags["keys"] === "string") out.push({ what: "key registry (--keys)", path: resolve(io.cwd, flags["keys"]) });
   if (typeof flags["audit-key"] === "string") out.push({ what: "audit signing key (--audit-key)", path: resolve(io.cwd, flags["audit-key"]) });
   const signing = io.env["ANRF_SIGNING_KEY"];
-  if (signing !== undefined && signing !== "" && !signing.includes("-----BEGIN") && !/^[A-Za-z0-9+/=\s]{40,}$/.test(signing)) out.push({ what: "cache signing key (ANRF_SIGNING_KEY)", path: resolve(io.cwd, signing) });
+  // A path (proofs-cache/keys.ts reads a file when one is there); treating base64 key text as a
+  // path that does not exist costs nothing, so anything but PEM text is kept out of reach.
+  if (signing !== undefined && signing !== "" && !signing.includes("-----BEGIN")) out.push({ what: "cache signing key (ANRF_SIGNING_KEY)", path: resolve(io.cwd, signing) });
   return out;
 }
 
