@@ -56,7 +56,7 @@ export interface RunOptions {
   readonly cwd?: string;
   /** production (checks only where unproved, the default), testing, or development. */
   readonly mode?: RunMode;
-  /** Wall time of the run in ms (overrides the document's limit). */
+  /** Wall time of the run in ms: lowers the document's limit, never raises it (the policy decides the rest). */
   readonly timeoutMs?: number;
   /** What a failed runtime check does (default: the document's/operator's, else terminate). */
   readonly policy?: ViolationPolicy;

@@ -26,7 +26,8 @@ Runs one Function entity of the document in the sandbox (worker thread + SES com
 an isolated process when the document asks for process isolation), with runtime checks
 wherever the verifier did not prove the obligation. --args is a JSON array of arguments.
 --isolation process runs in an isolated child process even when the document does not ask
-for it (recommended for untrusted code). Every run is appended to the audit trail
+for it (recommended for untrusted code); --timeout lowers the document's time limit, never
+raises it. Every run is appended to the audit trail
 (default .anrf/audit.jsonl; --audit FILE is the old name of --audit-log).
 The document only requests; the operator's policy grants (docs/policy.md). A document the
 policy refuses does not run (exit 1, audited); granted limits and operator-bound mounts apply.

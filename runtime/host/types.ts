@@ -128,7 +128,7 @@ export interface RunOptions {
   readonly mode?: RunMode | undefined;
   /** Verdicts to instrument from; when absent, `run` asks the verifier (verifier/index.ts). */
   readonly verification?: readonly ObligationResult[] | undefined;
-  /** Override the document's wall-time limit (ms). */
+  /** The caller's wall-time limit (ms): lowers the document's limit, never raises it (the policy decides the rest). */
   readonly timeoutMs?: number | undefined;
   /** What a violation does (`--on-violation`); `policy` is its former name, still accepted. */
   readonly onViolation?: ViolationPolicy | undefined;
