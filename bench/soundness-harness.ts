@@ -7,7 +7,7 @@
  *   npm run build && node dist/bench/soundness-harness.js --programs 60 --inputs 10 --seed 1
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../support/compiled-path.js";
@@ -34,14 +34,12 @@ const report = await runHarness({
 const wallS = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuStart);
 const machine = `${cpus()[0]?.model ?? "unknown CPU"}, nproc ${execFileSync("nproc", { encoding: "utf8" }).trim()}, node ${process.version}, load average at start ${loadAtStart}`;
-const lines = [
-  "# Differential soundness harness (long run)",
+const section = [
+  `## Long run of ${new Date().toISOString().slice(0, 10)}`,
   "",
   `Command: \`npm run build && node dist/bench/soundness-harness.js --programs ${programs} --inputs ${inputs} --seed ${seed}\``,
   "",
   `Machine: ${machine}. Date: ${new Date().toISOString()}.`,
-  "",
-  "Each generated program is verified for real (extraction, z3, 5 s per obligation); every entity then runs in production and in development mode on generated inputs (±0, NaN, ±Infinity, 2^53 ± 1, empty / small / 5000-element arrays). A disagreement is a development violation at a proved obligation, or any difference between the two modes' outcomes (status, violated obligation, value).",
   "",
   "| programs | entity runs (each in both modes) | obligations | proved sites exercised | disagreements | wall s | CPU s (this process, incl. worker threads) |",
   "|---|---|---|---|---|---|---|",
@@ -49,9 +47,14 @@ const lines = [
   "",
   ...(report.disagreements.length === 0
     ? ["No disagreement."]
-    : ["## Disagreements", "", ...report.disagreements.slice(0, 20).flatMap((d) => [`- ${d.entry}(${d.args}): ${d.why}`, "", "```ts", d.code, "```", ""])]),
+    : ["### Disagreements", "", ...report.disagreements.slice(0, 20).flatMap((d) => [`- ${d.entry}(${d.args}): ${d.why}`, "", "```ts", d.code, "```", ""])]),
   "",
-];
-writeFileSync(join(projectRoot(), "bench", "results", "soundness.md"), lines.join("\n"));
+  "",
+].join("\n");
+// The results file keeps its history: the new run goes first, above the earlier runs.
+const file = join(projectRoot(), "bench", "results", "soundness.md");
+const previous = existsSync(file) ? readFileSync(file, "utf8") : "# Differential soundness harness\n\n";
+const at = previous.indexOf("\n## ");
+writeFileSync(file, at === -1 ? `${previous.trimEnd()}\n\n${section}` : `${previous.slice(0, at + 1)}${section}${previous.slice(at + 1)}`);
 process.stderr.write(`soundness: ${report.runs} runs, ${report.disagreements.length} disagreements, ${wallS.toFixed(1)} s — wrote bench/results/soundness.md\n`);
 if (report.disagreements.length > 0) process.exitCode = 1;
