@@ -9,8 +9,9 @@ export default defineConfig({
     hookTimeout: 600_000,
     // Starts the real remote cache (nginx) when it is not running, and stops what it started.
     globalSetup: ["test/support/global-setup.ts"],
-    // Tests start worker threads, child processes and z3 instances of their own;
-    // two cores in CI, so keep file-level parallelism modest.
-    maxWorkers: 2,
+    // Tests start worker threads, child processes and z3 instances of their own, and many wait
+    // (process starts, time limits): four files at a time on two cores measured 403 s next to two
+    // CPU hogs against 451–471 s with two (bench/results/dxcli.md), green both ways.
+    maxWorkers: 4,
   },
 });

@@ -22,7 +22,7 @@ interface Ent {
 }
 
 /** Verdict per obligation id (`<entity name>/<kind>/<line>:<col>`), entities named by their function. */
-async function verify(code: string, ents: readonly Ent[] = [{ name: "f" }]): Promise<Record<string, ObligationStatus>> {
+async function verify(code: string, ents: readonly Ent[] = [{ name: "f" }], timeoutMs = 20_000): Promise<Record<string, ObligationStatus>> {
   const { obligations } = extractObligations({
     documentFile: "doc.anrf.json",
     moduleFile: "mod.ts",
@@ -36,7 +36,7 @@ async function verify(code: string, ents: readonly Ent[] = [{ name: "f" }]): Pro
   });
   const withSmt = obligations.filter((o): o is typeof o & { smt: string } => o.smt !== null);
   const { verdicts } = await solveObligations(withSmt, {
-    limits: { timeoutMs: 20_000, rlimit: 0 },
+    limits: { timeoutMs, rlimit: 0 },
     solverVersion: "test",
     encodingVersion: "test",
     pool: () => (pool ??= new SolverPool({ size: 1 })),
@@ -250,7 +250,8 @@ describe("C: a guarded Math.floor index is proved (it timed out), a non-integral
     const code = (j: string) => `export function f(a: number[], x: number): number {\n  const j = ${j};\n  if (j >= 0 && j < a.length) return a[j];\n  return 0;\n}`;
     expect(at(await verify(code("Math.floor(x)")), "bounds", 3)).toBe("proved");
     expect(at(await verify(code("Math.trunc(x / 2)")), "bounds", 3)).toBe("proved");
-    expect(at(await verify(code("x / 2")), "bounds", 3)).not.toBe("proved");
+    // Expected not proved: z3 may time out on it (unknown) — a short limit cannot turn that into a proof.
+    expect(at(await verify(code("x / 2"), [{ name: "f" }], 2000), "bounds", 3)).not.toBe("proved");
   });
 });
 
