@@ -12,6 +12,15 @@ const { isArray } = Array;
 const { isInteger } = Number;
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const typedLength = Object.getOwnPropertyDescriptor(typedArrayProto, "length")!.get!;
+/** %TypedArray%.prototype[@@toStringTag]: the class name for a genuine typed array, undefined for anything else (never throws). */
+const typedTag = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag)!.get!;
+/**
+ * What `ta` returns for anything that is not a genuine typed array: an object that is never a
+ * guard's receiver on its fast path (null prototype, no properties, frozen — even if module
+ * code obtains it, `NOT_TYPED[j]` is undefined, so a guard comparing a receiver with it still
+ * takes the generic path).
+ */
+const NOT_TYPED: object = Object.freeze(Object.create(null) as object);
 
 function lengthOfIndexable(value: unknown): number | undefined {
   if (typeof value === "string") return value.length;
@@ -127,7 +136,12 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
      *   tl      — the intrinsic typed-array length, or -1 when `o` is not a typed array (a proxy
      *             of one, a DataView, anything else: `b` then classifies it);
      *   oob     — the failure of `b` for an index already known to be an integral number >= 0
-     *             and a length already read (so a proxy's `length` trap runs once, as in `b`).
+     *             and a length already read (so a proxy's `length` trap runs once, as in `b`);
+     *   ta      — `o` itself when it is a genuine typed array (it has [[TypedArrayName]]: the
+     *             intrinsic @@toStringTag getter, no user code, no throw), else `nota`. A typed
+     *             guard caches the result per site: being a genuine typed array never changes.
+     *   nota    — the frozen, empty, null-prototype object `ta` returns otherwise (a cache's
+     *             initial value).
      * Not counted: counting is the testing mode's job, and testing mode calls `b` at every site.
      */
     isArray,
@@ -138,6 +152,10 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
         return -1;
       }
     },
+    ta(o: unknown): unknown {
+      return Reflect.apply(typedTag, o, []) === undefined ? NOT_TYPED : o;
+    },
+    nota: NOT_TYPED,
     oob(k: number, i: unknown, length: number): never {
       count(k);
       throw outOfBounds(k, i, length);

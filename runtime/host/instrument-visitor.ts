@@ -43,7 +43,7 @@ const FS_WRITE = new Set(["writeFileSync", "appendFileSync", "mkdirSync", "rmSyn
 const STRING_INDEXERS = new Set(["charCodeAt", "charAt", "codePointAt"]);
 const RESULT = "__anrf_r";
 /** Check-object helpers read into module constants when checks are inline (guards, then the contract language's). */
-const FAST_HELPERS = ["isArray", "tl", "isInteger", "isFinite", "isNaN", "isSafeInteger", "floor", "ceil", "trunc", "abs", "min", "max", "len", "at"] as const;
+const FAST_HELPERS = ["isArray", "ta", "nota", "isInteger", "isFinite", "isNaN", "isSafeInteger", "floor", "ceil", "trunc", "abs", "min", "max", "len", "at"] as const;
 const FAST_SET: ReadonlySet<string> = new Set(FAST_HELPERS);
 
 interface FnScope {
@@ -160,6 +160,13 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       scopes[i]!.temps.push(name);
       return f.createIdentifier(name);
     };
+    /** A temp initialised to the check object's `nota` (a typed guard's per-site receiver cache). */
+    const cache = () => {
+      const t = temp();
+      const temps = scopes.find((s) => s.temps.includes(t.text))!.temps;
+      temps[temps.indexOf(t.text)] = `${t.text} = ${checks}_nota`;
+      return t;
+    };
     /** `recv` evaluated once: identifiers and `this` as they are, anything else through a temp. */
     const once = (recv: ts.Expression): { first: ts.Expression; again: ts.Expression } => {
       if (ts.isIdentifier(recv) || recv.kind === ts.SyntaxKind.ThisKeyword) return { first: recv, again: recv };
@@ -183,7 +190,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const direct = recv.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(recv) && kindHint === undefined && isInertIndex(idx0));
       const { first, again } = direct ? { first: recv, again: recv } : viaTemp(recv);
       const kind = kindHint ?? guessKind(recv0, recv0.pos, kinds);
-      return { first, again, index: inlineGuard({ f, checks, kind, receiver: again, index: idx, check: k, temp }) };
+      return { first, again, index: inlineGuard({ f, checks, kind, receiver: again, index: idx, check: k, temp, cache }) };
     };
     const viaTemp = (recv: ts.Expression): { first: ts.Expression; again: ts.Expression } => {
       const t = temp();

@@ -27,8 +27,19 @@ export function bump(a: number[], i: any): unknown { return a[i]++; }
 export function put(a: number[], i: any): unknown { a[i] = 7; return a[i]; }
 export function opt(a: number[] | undefined, i: any): unknown { return a?.[i]; }
 export function computed(a: number[], i: any): unknown { let k = i; return a[(k = k, k)]; }
+export function putTyped(a: Float64Array, i: any): unknown { a[i] = 7; return a[i]; }
+export function bumpTyped(a: Int32Array, i: any): unknown { a[i] += 2; return a[i]++; }
+export function many(rs: any[], is: any[]): unknown[] {
+  const out: unknown[] = [];
+  for (let n = 0; n < rs.length; n++) {
+    const r: Uint8Array = rs[n];
+    try { out.push(r[is[n]]); } catch (e) { out.push(e instanceof Error ? "E " + e.message : "thrown"); }
+    try { r[is[n]] = 1; out.push(r[is[n]]); } catch (e) { out.push(e instanceof Error ? "E " + e.message : "thrown"); }
+  }
+  return out;
+}
 `;
-const ENTRIES = ["arr", "typed", "str", "anyKind", "code", "bump", "put", "opt", "computed"] as const;
+const ENTRIES = ["arr", "typed", "str", "anyKind", "code", "bump", "put", "opt", "computed", "putTyped", "bumpTyped"] as const;
 
 class Violation extends Error {}
 
@@ -60,7 +71,9 @@ type Desc =
   | { t: "stringObject"; s: string }
   | { t: "object"; length: number }
   | { t: "nullish"; v: null | undefined }
-  | { t: "prim"; v: number | boolean };
+  | { t: "prim"; v: number | boolean }
+  /** The check object's `nota` (what the typed guards' receiver caches start with; module code can reach the check object). */
+  | { t: "nota" };
 
 function build(d: Desc, log: Log): unknown {
   switch (d.t) {
@@ -154,6 +167,8 @@ function build(d: Desc, log: Log): unknown {
       return d.v;
     case "prim":
       return d.v;
+    case "nota":
+      return inline.rt.api["nota" as keyof typeof inline.rt.api];
   }
 }
 
@@ -172,6 +187,7 @@ const desc: fc.Arbitrary<Desc> = fc.oneof(
   fc.record({ t: fc.constant("object" as const), length: fc.integer({ min: -1, max: 9 }) }),
   fc.record({ t: fc.constant("nullish" as const), v: fc.constantFrom(null, undefined) }),
   fc.record({ t: fc.constant("prim" as const), v: fc.oneof(fc.integer(), fc.boolean()) }),
+  fc.constant({ t: "nota" as const }),
 );
 
 type IndexDesc = { k: "value"; v: unknown } | { k: "object" } | { k: "symbol" };
@@ -217,10 +233,36 @@ describe("inline guards = the generic check, on any receiver", () => {
     expect(a).toEqual(b);
   });
 
+  // One site, one call, a sequence of receivers: the typed guard's per-site cache (a genuine
+  // typed array seen before) must never let a different receiver through.
+  propTest.prop([fc.array(fc.tuple(desc, index), { minLength: 1, maxLength: 6 })], { numRuns: process.env["CI"] ? 600 : 300 })("typed guard cache: same outcomes over a sequence of receivers at one site", (pairs) => {
+    const run = (m: ReturnType<typeof load>) => {
+      const log: Log = [];
+      // The same receiver object may recur (cache hit), so build each distinct descriptor once.
+      const built = pairs.map(([d]) => {
+        try {
+          return build(d, log);
+        } catch {
+          return "unbuildable"; // e.g. a resize past the maximum: the same on both sides
+        }
+      });
+      const rs = pairs.map((_, n) => built[n % 2 === 0 ? n : Math.max(0, n - 1)]);
+      const is = pairs.map(([, i]) => buildIndex(i, log));
+      let result: string;
+      try {
+        result = (m.exports["many"]!(rs, is) as unknown[]).map(show).join(",");
+      } catch (error) {
+        result = `throws ${(error as Error)?.constructor?.name}`;
+      }
+      return { result, log };
+    };
+    expect(run(inline)).toEqual(run(generic));
+  });
+
   it("the generated receivers cover every fast path and its fallback (the property is not vacuous)", () => {
     // Sanity: the inline module really contains the three guard kinds and the generic call.
     expect(inline.js).toMatch(/_isArray\(/);
-    expect(inline.js).toMatch(/_tl\(/);
+    expect(inline.js).toMatch(/_ta\(/);
     expect(inline.js).toMatch(/typeof __anrf_t\d+ === "string"/);
     expect(generic.js).not.toMatch(/isArray/);
     // Hand-picked cases where a wrong guard would differ: a lying typed-array subclass, a
