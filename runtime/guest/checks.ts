@@ -21,6 +21,27 @@ const typedTag = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStrin
  * takes the generic path).
  */
 const NOT_TYPED: object = Object.freeze(Object.create(null) as object);
+const typedBuffer = Object.getOwnPropertyDescriptor(typedArrayProto, "buffer")!.get!;
+/** ArrayBuffer.prototype.resizable (absent where resizable buffers do not exist); throws for a SharedArrayBuffer. */
+const bufferResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "resizable")?.get;
+
+/**
+ * The length a versioned loop may rely on for the whole loop (instrument-hoist.ts): a string's,
+ * or a genuine typed array's over a fixed-length, non-shared ArrayBuffer (in the sandbox no
+ * buffer can be resized, transferred or detached: fixed-buffers.ts); −1 for anything else.
+ * Intrinsic getters only: no user code runs.
+ */
+function rangeLength(o: unknown): number {
+  if (typeof o === "string") return o.length;
+  if (Reflect.apply(typedTag, o, []) === undefined) return -1;
+  try {
+    const buffer = Reflect.apply(typedBuffer, o, []) as ArrayBuffer;
+    if (bufferResizable !== undefined && Reflect.apply(bufferResizable, buffer, []) !== false) return -1;
+    return Reflect.apply(typedLength, o, []) as number;
+  } catch {
+    return -1; // a SharedArrayBuffer (the ArrayBuffer getter refuses it)
+  }
+}
 
 function lengthOfIndexable(value: unknown): number | undefined {
   if (typeof value === "string") return value.length;
@@ -156,6 +177,8 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
       return Reflect.apply(typedTag, o, []) === undefined ? NOT_TYPED : o;
     },
     nota: NOT_TYPED,
+    /** rl — the length a versioned loop relies on (see rangeLength), read once before the loop. */
+    rl: rangeLength,
     oob(k: number, i: unknown, length: number): never {
       count(k);
       throw outOfBounds(k, i, length);

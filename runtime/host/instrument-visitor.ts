@@ -12,6 +12,7 @@ import type { CheckTable } from "./check-table.js";
 import { clauseSets, type ClauseSets } from "./clause-sets.js";
 import type { EntityClauses } from "./document-view.js";
 import { guessKind, inlineGuard, isInertIndex, receiverKinds, type ReceiverKind, type ReceiverKinds } from "./instrument-guards.js";
+import { planLoop, type HoistPlan } from "./instrument-hoist.js";
 import { topLevelFunction } from "./param-shapes.js";
 
 export interface VisitorEntity {
@@ -139,6 +140,20 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
   const setsOf = (e: VisitorEntity): ClauseSets => sets.get(e.name)!;
 
   const loc = (node: ts.Node) => ({ start: node.getStart(sf0), end: node.getEnd() });
+  let forMap: Map<string, ts.ForStatement> | undefined;
+  /** The module's `for` statements as parsed with parent pointers (sf0), by position. */
+  const forStatements0 = (): Map<string, ts.ForStatement> => {
+    if (forMap === undefined) {
+      const map = new Map<string, ts.ForStatement>();
+      const walk = (n: ts.Node): void => {
+        if (ts.isForStatement(n)) map.set(posKey(n), n);
+        ts.forEachChild(n, walk);
+      };
+      walk(sf0);
+      forMap = map;
+    }
+    return forMap;
+  };
   const kinds: ReceiverKinds = input.inlineChecks === true ? receiverKinds(sf0) : { at: () => undefined };
 
   return (ctx) => (sf) => {
@@ -199,6 +214,32 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     const checkCall = (method: string, args: ts.Expression[]) => f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(checks), method), undefined, args);
     const num = (k: number) => f.createNumericLiteral(k);
 
+    /**
+     * One decision per check: a versioned loop visits its body twice (fast and checked copies),
+     * and both copies must carry the same check (same index, id, location) — never a second one.
+     */
+    const decisions = new Map<string, number | undefined>();
+    const decide = (kind: Parameters<CheckTable["decide"]>[0], entity: string, start: number, end: number, description: string, match?: Parameters<CheckTable["decide"]>[5], discriminator = ""): number | undefined => {
+      const key = JSON.stringify([kind, entity, start, end, description, discriminator]);
+      if (!decisions.has(key)) decisions.set(key, table.decide(kind, entity, start, end, description, match));
+      return decisions.get(key);
+    };
+    const unplacedDone = new Set<number>();
+    const unplaced = (k: number, why: string): void => {
+      if (unplacedDone.has(k)) return;
+      unplacedDone.add(k);
+      table.unplaced(k, why);
+    };
+    /** The bounds check of an element access or string-method site (either tree: positions are the module text's). */
+    const boundsCheck = (node: ts.ElementAccessExpression | ts.CallExpression): number | undefined => {
+      const site = loc(node);
+      return decide("bounds", entityName(), site.start, site.end, `0 <= index < length at ${node.getText(sf0).slice(0, 80)}`);
+    };
+    /** Sites whose guard is dropped: in bounds for every iteration of an enclosing versioned loop's fast copy. */
+    let hoisted: ReadonlySet<string> = new Set<string>();
+    /** > 0 inside the checked copy of a versioned loop: its inner loops are not versioned again (code size stays linear in the depth). */
+    let noVersion = 0;
+
     /** Compile a clause or record why it cannot be checked at run time (once per function scope). */
     const compiledIn = new WeakMap<object, Map<string, string | undefined>>();
     const compile = (text: string, scope: FnScope | undefined, withResult: boolean): string | undefined => {
@@ -254,10 +295,10 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const e = scope.entity!;
       let out = value;
       setsOf(e).post.forEach(({ key, text }, i) => {
-        const k = table.decide("postcondition", e.id, site.start, site.end, `postcondition ${text}`, (o, n) => (o.clause !== undefined ? o.clause === key : n === i));
+        const k = decide("postcondition", e.id, site.start, site.end, `postcondition ${text}`, (o, n) => (o.clause !== undefined ? o.clause === key : n === i), String(i));
         if (k === undefined) return;
         const js = compile(text, scope, true);
-        if (js === undefined) return table.unplaced(k, "the clause cannot be evaluated at run time");
+        if (js === undefined) return unplaced(k, "the clause cannot be evaluated at run time");
         out = checkCall("post", [num(k), out, raw(f, `(${RESULT}) => ${js}`)]);
       });
       return out;
@@ -270,12 +311,12 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const site = loc(node);
       const out: ts.Expression[] = [];
       const emit = (inv: { key: string; text: string }, match?: (o: { clause?: string | undefined }) => boolean) => {
-        const k = table.decide("invariant", e.id, site.start, site.end, `loop invariant ${inv.text}`, match);
+        const k = decide("invariant", e.id, site.start, site.end, `loop invariant ${inv.text}`, match, inv.key);
         if (k === undefined) return;
         const js = compile(inv.text, undefined, false);
         // Inline: the runtime is called only when the clause does not hold (testing mode counts every evaluation).
         if (js !== undefined) out.push(input.inlineChecks === true ? f.createParenthesizedExpression(f.createLogicalOr(f.createStrictEquality(raw(f, `(${js})`), f.createTrue()), checkCall("inv", [num(k), f.createFalse()]))) : checkCall("inv", [num(k), raw(f, js)]));
-        else table.unplaced(k, "the clause cannot be evaluated at run time");
+        else unplaced(k, "the clause cannot be evaluated at run time");
       };
       const here = table.obligationsAt("invariant", site.start, site.end);
       if (input.invariantObligations) {
@@ -330,9 +371,9 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         return ts.visitEachChild(node, visit, ctx); // a property name, not an element
       }
       const site = loc(node);
-      const k = table.decide("bounds", entityName(), site.start, site.end, `0 <= index < length at ${node.getText(sf0).slice(0, 80)}`);
+      const k = boundsCheck(node);
       const visited = ts.visitEachChild(node, visit, ctx) as ts.ElementAccessExpression;
-      if (k === undefined) return visited;
+      if (k === undefined || hoisted.has(posKey(node))) return visited; // proved, or in bounds by a versioned loop's range check
       const { first, again, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined);
       return ts.isElementAccessChain(visited)
         ? f.createElementAccessChain(first, visited.questionDotToken, index)
@@ -350,10 +391,10 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         let args: ts.Expression = f.createArrayLiteralExpression([...visited.arguments]);
         let any = false;
         setsOf(e).pre.forEach(({ text }, i) => {
-          const k = table.decide("precondition", e.id, site.start, site.end, `precondition ${text}`, (o, n) => (o.clause !== undefined ? o.clause === text : n === i));
+          const k = decide("precondition", e.id, site.start, site.end, `precondition ${text}`, (o, n) => (o.clause !== undefined ? o.clause === text : n === i), String(i));
           if (k === undefined) return;
           const js = compile(text, { temps: [], entity: e, params, olds: [], declared: new Set() }, false);
-          if (js === undefined) return table.unplaced(k, "the clause cannot be evaluated at run time");
+          if (js === undefined) return unplaced(k, "the clause cannot be evaluated at run time");
           args = checkCall("pre", [num(k), args, raw(f, `(${params.join(", ")}) => ${js}`)]);
           any = true;
         });
@@ -362,7 +403,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       // Filesystem capability at the call that hands the path to the facade.
       const fsName = ts.isIdentifier(callee) ? fsNamed.get(callee.text) : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && fsNamespaces.has(callee.expression.text) ? callee.name.text : undefined;
       if (fsName !== undefined && (FS_READ.has(fsName) || FS_WRITE.has(fsName)) && node.arguments.length > 0) {
-        const k = table.decide("capability", entityName(), site.start, site.end, `${fsName} path under a declared mount`);
+        const k = decide("capability", entityName(), site.start, site.end, `${fsName} path under a declared mount`);
         const visited = ts.visitEachChild(node, visit, ctx) as ts.CallExpression;
         if (k === undefined) return visited;
         const [first, ...rest] = visited.arguments;
@@ -370,9 +411,9 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       }
       // String element reads through a method: s.charCodeAt(i) and friends.
       if (ts.isPropertyAccessExpression(callee) && STRING_INDEXERS.has(callee.name.text) && node.arguments.length > 0 && !ts.isSpreadElement(node.arguments[0]!)) {
-        const k = table.decide("bounds", entityName(), site.start, site.end, `0 <= index < length at ${node.getText(sf0).slice(0, 80)}`);
+        const k = boundsCheck(node);
         const visited = ts.visitEachChild(node, visit, ctx) as ts.CallExpression;
-        if (k === undefined) return visited;
+        if (k === undefined || hoisted.has(posKey(node))) return visited;
         const access = visited.expression as ts.PropertyAccessExpression;
         const [i0, ...rest] = visited.arguments;
         // The receiver always through a temp here: reading `s.charCodeAt` may run a getter.
@@ -395,6 +436,10 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const init = ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) ? node.initializer : undefined;
       if (init && ts.isVariableDeclarationList(init)) for (const d of init.declarations) if (ts.isIdentifier(d.name)) top().declared.add(d.name.text);
       const invs = invariantChecks(node);
+      if (ts.isForStatement(node)) {
+        const versioned = versionedLoop(node, invs);
+        if (versioned !== undefined) return versioned;
+      }
       const visited = ts.visitEachChild(node, visit, ctx) as ts.IterationStatement;
       if (invs.length === 0) return visited;
       const all = invs.reduce((a, b) => f.createLogicalAnd(a, b));
@@ -409,6 +454,111 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       if (ts.isForOfStatement(visited)) return f.updateForOfStatement(visited, visited.awaitModifier, visited.initializer, visited.expression, body);
       if (ts.isForInStatement(visited)) return f.updateForInStatement(visited, visited.initializer, visited.expression, body);
       return visited;
+    };
+
+    /**
+     * A counting loop with hoistable sites (instrument-hoist.ts) as a versioned loop:
+     *   L: { INIT; if (PRE) for (; i < LIM; INC) { if (!(COND)) break L; BODY_fast } for (; COND; INC) BODY_checked }
+     */
+    const versionedLoop = (node: ts.ForStatement, invs: readonly ts.Expression[]): ts.Node | undefined => {
+      const scope = top();
+      if (input.inlineChecks !== true || noVersion > 0 || scopes.length === 1 || scope.inParameters === true || (scope.shared ?? 0) > 0) return undefined;
+      const loop0 = forStatements0().get(posKey(node));
+      if (loop0 === undefined) return undefined;
+      const plan = planLoop({
+        loop: loop0,
+        sf: sf0,
+        kindOf: (r) => guessKind(r, r.pos, kinds),
+        checked: (site) => boundsCheck(site) !== undefined,
+        alreadyHoisted: hoisted,
+        stringIndexers: STRING_INDEXERS,
+      });
+      if (plan === undefined) return undefined;
+      const init = ts.visitNode(node.initializer, visit) as ts.VariableDeclarationList;
+      const inc = ts.visitNode(node.incrementor, visit) as ts.Expression;
+      const condition = (c: ts.Expression | undefined): ts.Expression | undefined => {
+        const all = invs.length > 0 ? invs.reduce((a, b) => f.createLogicalAnd(a, b)) : undefined;
+        if (all === undefined) return c;
+        return c === undefined ? all : f.createLogicalAnd(all, f.createParenthesizedExpression(c));
+      };
+      const outer = hoisted;
+      hoisted = new Set([...outer, ...plan.sites.map((x) => x.key)]);
+      const condFast = condition(node.condition ? (ts.visitNode(node.condition, visit) as ts.Expression) : undefined);
+      const bodyFast = ts.visitNode(node.statement, visit) as ts.Statement;
+      hoisted = outer;
+      noVersion++;
+      const condChecked = condition(node.condition ? (ts.visitNode(node.condition, visit) as ts.Expression) : undefined);
+      const bodyChecked = ts.visitNode(node.statement, visit) as ts.Statement;
+      noVersion--;
+      const label = f.createIdentifier(`__anrf_L${++tempCounter}`);
+      const { test, limit } = rangeCheck(plan);
+      const first: ts.Statement[] = condFast === undefined ? [] : [f.createIfStatement(f.createLogicalNot(f.createParenthesizedExpression(condFast)), f.createBreakStatement(label))];
+      const fastLoop = f.createForStatement(undefined, limit === undefined ? undefined : f.createLessThan(f.createIdentifier(plan.variable), limit), inc, f.createBlock([...first, breaksTo(bodyFast, label)], true));
+      // The fast loop counts with its own `let` of the same name (handed over through a temp
+      // when it reaches LIM): V8 optimises a loop whose counter is not live after it far better.
+      const handover = temp();
+      const i = f.createIdentifier(plan.variable);
+      const fast = f.createBlock(
+        [
+          f.createBlock([f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(i, undefined, undefined, handover)], ts.NodeFlags.Let)), fastLoop, f.createExpressionStatement(f.createAssignment(handover, i))], true),
+          f.createExpressionStatement(f.createAssignment(i, handover)),
+        ],
+        true,
+      );
+      return f.createLabeledStatement(
+        label,
+        f.createBlock([f.createVariableStatement(undefined, init), f.createIfStatement(raw(f, `${test} && ((${handover.text} = ${plan.variable}), true)`), fast), f.createForStatement(undefined, condChecked, inc, bodyChecked)], true),
+      );
+    };
+    /** PRE (JavaScript, side-effect free) and the temp holding LIM (undefined when no site depends on the loop variable). */
+    const rangeCheck = (plan: HoistPlan): { test: string; limit: ts.Identifier | undefined } => {
+      const i = plan.variable;
+      const int32 = (x: string) => `(${x} | 0) === ${x}`;
+      const parts = [`typeof ${i} === "number"`, int32(i)];
+      for (const n of plan.numeric) parts.push(`typeof ${n} === "number"`, int32(n));
+      if (typeof plan.stride === "string") parts.push(`${plan.stride} >= 1`);
+      const lengths = new Map<string, string>();
+      for (const r of plan.receivers) {
+        // A string's length directly; a typed array's through a per-loop cache of the last
+        // receiver (a genuine typed array's length never changes in the sandbox, and an object
+        // that is not one never becomes one), so a loop entered often calls C.rl once.
+        const t = temp().text;
+        const seen = cache().text;
+        const seenLength = temp().text;
+        lengths.set(r, t);
+        parts.push(`(${t} = typeof ${r} === "string" ? ${r}.length : ${r} === ${seen} ? ${seenLength} : (${seenLength} = ${checks}.rl(${seen} = ${r}))) >= 0`);
+      }
+      const limits: string[] = [];
+      const seenSites = new Set<string>();
+      for (const site of plan.sites) {
+        const same = JSON.stringify([site.receiver, site.affine, site.units]);
+        if (seenSites.has(same)) continue; // the same range (x[i] read and written): one test
+        seenSites.add(same);
+        const units = site.units.map((u) => {
+          const t = temp().text;
+          parts.push(`((${t} = ${u}) | 0) === ${t}`);
+          return t;
+        });
+        const sum = units.length === 0 ? "0" : units.join(" + ");
+        const length = lengths.get(site.receiver)!;
+        if (site.affine) {
+          parts.push(`${i} + ${sum} >= 0`);
+          limits.push(`${length} - (${sum})`);
+        } else parts.push(`${sum} >= 0 && ${sum} < ${length}`);
+      }
+      if (limits.length === 0) return { test: `(${parts.join(" && ")})`, limit: undefined };
+      const limit = temp();
+      parts.push(`((${limit.text} = ${limits.length === 1 ? limits[0] : `${checks}_min(${limits.join(", ")})`}), true)`);
+      return { test: `(${parts.join(" && ")})`, limit };
+    };
+    /** Unlabelled `break`s of this loop's body (not of a nested loop or switch) leave the whole versioned block. */
+    const breaksTo = (body: ts.Statement, label: ts.Identifier): ts.Statement => {
+      const rewrite = (n: ts.Node): ts.Node => {
+        if (ts.isBreakStatement(n) && n.label === undefined) return f.createBreakStatement(label);
+        if (ts.isIterationStatement(n, false) || ts.isSwitchStatement(n) || isFunctionLike(n) || ts.isClassLike(n)) return n;
+        return ts.visitEachChild(n, rewrite, ctx);
+      };
+      return rewrite(body) as ts.Statement;
     };
 
     const visitFunction = (node: FunctionLike): ts.Node => {
