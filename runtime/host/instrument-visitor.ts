@@ -36,6 +36,8 @@ export interface VisitorInput {
    * mode, whose per-check counters need the call.
    */
   readonly inlineChecks?: boolean | undefined;
+  /** Versioned counting loops (instrument-hoist.ts) when checks are inline; default true. */
+  readonly hoistLoops?: boolean | undefined;
 }
 
 const FS_MODULES = new Set(["fs", "node:fs", "fs/promises", "node:fs/promises"]);
@@ -462,7 +464,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
      */
     const versionedLoop = (node: ts.ForStatement, invs: readonly ts.Expression[]): ts.Node | undefined => {
       const scope = top();
-      if (input.inlineChecks !== true || noVersion > 0 || scopes.length === 1 || scope.inParameters === true || (scope.shared ?? 0) > 0) return undefined;
+      if (input.inlineChecks !== true || input.hoistLoops === false || noVersion > 0 || scopes.length === 1 || scope.inParameters === true || (scope.shared ?? 0) > 0) return undefined;
       const loop0 = forStatements0().get(posKey(node));
       if (loop0 === undefined) return undefined;
       const plan = planLoop({

@@ -28,6 +28,11 @@ export interface InstrumentInput {
    */
   readonly inlineChecks?: boolean | undefined;
   /**
+   * Versioned counting loops (instrument-hoist.ts) where checks are inline (default true); false
+   * keeps every guard in every iteration (the tests' and benchmarks' comparison). run() never sets it.
+   */
+  readonly hoistLoops?: boolean | undefined;
+  /**
    * False: skip no check even in production (run() sets it when the entry's argument types
    * cannot be checked at entry, so no proof's assumptions are known to hold). Default true.
    */
@@ -91,6 +96,7 @@ export function instrument(input: InstrumentInput): Instrumented {
       entryLocation,
       // Testing mode counts every check execution per check: the generic call at every site.
       inlineChecks: input.inlineChecks ?? input.mode !== "testing",
+      hoistLoops: input.hoistLoops ?? true,
     },
     sf,
   );
@@ -150,7 +156,7 @@ export function instrument(input: InstrumentInput): Instrumented {
     uncheckedEntries,
     skippedByProof: table.skippedByProof,
     uncovered: table.uncovered(),
-    notCheckable,
+    notCheckable: [...new Set(notCheckable)], // a versioned loop visits its body twice
     diagnostics,
   };
 }
