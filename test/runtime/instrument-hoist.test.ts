@@ -137,10 +137,11 @@ function build(d: Desc, log: Log): unknown {
     }
     case "lying": {
       const C = TYPED[d.cls]! as unknown as new (n: number) => object;
+      const claims = d.claims;
       class Lying extends C {
         get length(): number {
           log.push("lying length");
-          return d.claims;
+          return claims;
         }
       }
       return new Lying(d.n);
