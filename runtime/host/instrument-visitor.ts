@@ -254,8 +254,10 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       cache.set(key, js);
       return js;
     };
-    const compileOnce = (text: string, scope: FnScope | undefined, withResult: boolean): string | undefined => {
-      const parsed = parseClause(text);
+    const compileOnce = (text: string, scope: FnScope | undefined, withResult: boolean, reduce?: (e: ClauseExpr) => ClauseExpr | undefined): string | undefined => {
+      const parsed0 = parseClause(text);
+      const reduced = reduce !== undefined && parsed0.kind !== "informal" ? reduce(parsed0.expr) : undefined;
+      const parsed = reduced !== undefined ? { ...parsed0, expr: reduced } : parsed0;
       if (parsed.kind === "informal") {
         input.notCheckable.push(`${text} (${parsed.reason})`);
         return undefined;
@@ -306,7 +308,29 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       return out;
     };
 
-    const invariantChecks = (node: ts.IterationStatement): ts.Expression[] => {
+    /**
+     * `invariantChecks` for the fast copy of a versioned loop: there the counter is an int32
+     * below LIM at every evaluation of the invariants (PRE and the fast loop's test), so
+     * `Number.isSafeInteger(counter)` / `Number.isInteger(counter)` conjuncts (the verifier's
+     * safe-integer invariants) are true; they are dropped, and a clause made only of them is
+     * not evaluated. The check keeps its index: the checked copy evaluates it in full.
+     */
+    const counterFacts = (counter: string) => (e: ClauseExpr): ClauseExpr | undefined => {
+      const known = (x: ClauseExpr): boolean => x.tag === "call" && (x.fn === "Number.isSafeInteger" || x.fn === "Number.isInteger") && x.args.length === 1 && x.args[0]!.tag === "name" && x.args[0]!.name === counter;
+      const conjuncts: ClauseExpr[] = [];
+      const split = (x: ClauseExpr): void => {
+        if (x.tag === "bin" && x.op === "&&") {
+          split(x.left);
+          split(x.right);
+        } else conjuncts.push(x);
+      };
+      split(e);
+      const rest = conjuncts.filter((x) => !known(x));
+      if (rest.length === conjuncts.length) return undefined; // nothing known: the clause as written
+      if (rest.length === 0) return { tag: "bool", value: true };
+      return rest.reduce((a, b) => ({ tag: "bin", op: "&&", left: a, right: b }));
+    };
+    const invariantChecks = (node: ts.IterationStatement, counter?: string): ts.Expression[] => {
       const scope = top();
       const e = scope.entity;
       if (e === undefined) return [];
@@ -315,7 +339,13 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const emit = (inv: { key: string; text: string }, match?: (o: { clause?: string | undefined }) => boolean) => {
         const k = decide("invariant", e.id, site.start, site.end, `loop invariant ${inv.text}`, match, inv.key);
         if (k === undefined) return;
-        const js = compile(inv.text, undefined, false);
+        const reduce = counter === undefined ? undefined : counterFacts(counter);
+        const reduced = reduce === undefined ? undefined : (() => {
+          const parsed = parseClause(inv.text);
+          return parsed.kind === "informal" ? undefined : reduce(parsed.expr);
+        })();
+        if (reduced?.tag === "bool" && reduced.value === true) return; // true at every evaluation in the fast copy
+        const js = (reduced === undefined ? undefined : compileOnce(inv.text, undefined, false, reduce)) ?? compile(inv.text, undefined, false);
         // Inline: the runtime is called only when the clause does not hold (testing mode counts every evaluation).
         if (js !== undefined) out.push(input.inlineChecks === true ? f.createParenthesizedExpression(f.createLogicalOr(f.createStrictEquality(raw(f, `(${js})`), f.createTrue()), checkCall("inv", [num(k), f.createFalse()]))) : checkCall("inv", [num(k), raw(f, js)]));
         else unplaced(k, "the clause cannot be evaluated at run time");
@@ -478,18 +508,19 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       if (plan === undefined) return undefined;
       const init = ts.visitNode(node.initializer, visit) as ts.VariableDeclarationList;
       const inc = ts.visitNode(node.incrementor, visit) as ts.Expression;
-      const condition = (c: ts.Expression | undefined): ts.Expression | undefined => {
+      const invsFast = invariantChecks(node, plan.variable);
+      const condition = (c: ts.Expression | undefined, invs: readonly ts.Expression[]): ts.Expression | undefined => {
         const all = invs.length > 0 ? invs.reduce((a, b) => f.createLogicalAnd(a, b)) : undefined;
         if (all === undefined) return c;
         return c === undefined ? all : f.createLogicalAnd(all, f.createParenthesizedExpression(c));
       };
       const outer = hoisted;
       hoisted = new Set([...outer, ...plan.sites.map((x) => x.key)]);
-      const condFast = condition(node.condition ? (ts.visitNode(node.condition, visit) as ts.Expression) : undefined);
+      const condFast = condition(node.condition ? (ts.visitNode(node.condition, visit) as ts.Expression) : undefined, invsFast);
       const bodyFast = ts.visitNode(node.statement, visit) as ts.Statement;
       hoisted = outer;
       noVersion++;
-      const condChecked = condition(node.condition ? (ts.visitNode(node.condition, visit) as ts.Expression) : undefined);
+      const condChecked = condition(node.condition ? (ts.visitNode(node.condition, visit) as ts.Expression) : undefined, invs);
       const bodyChecked = ts.visitNode(node.statement, visit) as ts.Statement;
       noVersion--;
       const label = f.createIdentifier(`__anrf_L${++tempCounter}`);

@@ -375,6 +375,55 @@ export function labelled(x: Uint8Array, n: number): number { let s = 0; l: for (
     expect(script.js).not.toMatch(/\.rl\(/);
   });
 
+  describe("loop invariants in a versioned loop", () => {
+    // The verifier's safe-integer invariants name the counter; in the fast copy the counter is an
+    // int32 below LIM, so that conjunct is dropped there — the rest of the clause is still checked
+    // at every evaluation, and the checked copy checks it in full.
+    const src = `
+export function acc(x: Uint8Array, a: any, b: any, limit: any, log: string[]): unknown {
+  let s = 0;
+  for (let i = a; i < b; i++) { log.push("a" + i); s += x[i]!; }
+  return s;
+}
+`;
+    const clauses = { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [{ id: "INV-1", text: "Number.isSafeInteger(i) && s <= limit" }] };
+    const mk = (mode: RunMode, hoistLoops: boolean) => {
+      const out = instrument({ source: src, file: "m.ts", obligations: [], mode, entities: [{ id: "ACC", name: "acc", clauses }], hoistLoops });
+      const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => new Violation(`${v.id} ${v.message}`) });
+      const exports: Record<string, (...a: unknown[]) => unknown> = {};
+      new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
+      return { exports, js: out.js, checks: out.checks };
+    };
+    const h = mk("development", true);
+    const p = mk("development", false);
+    const g = mk("testing", false);
+    const once = (m: ReturnType<typeof mk>, cells: number[], a: unknown, b: unknown, limit: unknown) => {
+      const log = boundedLog();
+      try {
+        return { r: `ok ${show(m.exports["acc"]!(new Uint8Array(cells), a, b, limit, log))}`, log: [...log] };
+      } catch (error) {
+        return { r: error instanceof Violation ? `violation ${error.message}` : `throws ${(error as Error)?.constructor?.name}`, log: [...log] };
+      }
+    };
+
+    it("the fast copy drops only the counter's conjunct", () => {
+      const fn = /function acc\([\s\S]*$/.exec(h.js)![0];
+      expect(fn).toMatch(/\.rl\(/);
+      expect((fn.match(/isSafeInteger\(i\)/g) ?? []).length).toBe(1); // the checked copy only
+      expect((fn.match(/s <= limit/g) ?? []).length).toBe(2); // both copies
+      expect(h.checks).toEqual(p.checks);
+    });
+
+    propTest.prop([fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 10 }), num, num, fc.oneof(fc.integer({ min: -1, max: 40 }), fc.constantFrom(NaN, Infinity))], { numRuns: 400 })("same outcome as per-iteration checks", (cells, a, b, limit) => {
+      const log: Log = [];
+      const av = buildNum(a, log);
+      const bv = buildNum(b, log);
+      const x = once(h, cells, av, bv, limit);
+      expect(x).toEqual(once(p, cells, av, bv, limit));
+      expect(x).toEqual(once(g, cells, av, bv, limit));
+    });
+  });
+
   it("both copies carry the same check: one spec per site, never a second one", () => {
     const a = instrument({ source, file: "m.ts", obligations: [], mode: "development", entities: [], hoistLoops: true });
     const b = instrument({ source, file: "m.ts", obligations: [], mode: "development", entities: [], hoistLoops: false });
