@@ -3,7 +3,8 @@
  * realistic kernels (bench/checks-kernels.ts), per-call guest time of
  *   uninstrumented · production before/after · development before/after
  * where "before" is the generic call `C.b(o, i, k)` at every bounds site and "after" the inline
- * guards (runtime/host/instrument-guards.ts); production keeps only the checks whose
+ * guards (runtime/host/instrument-guards.ts) and versioned counting loops
+ * (runtime/host/instrument-hoist.ts); production keeps only the checks whose
  * obligation the real verifier did not prove. Each variant runs in its own warm worker, N calls
  * per guest run (timed by the guest), repetitions interleaved so drift hits all variants alike.
  * Check counts: executions per call in testing mode (every check, counted), and calls into the
@@ -237,11 +238,13 @@ Machine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB
 Per-call guest time, minimum of ${REPS} interleaved runs (the least-disturbed run; the medians follow below), each variant its own module instance (own worker when sandboxed)
 (N calls per run, N calibrated to ≈ ${TARGET_MS} ms uninstrumented: short runs, many repetitions — on a loaded machine a short run has a fair chance of not being preempted). Ratios are ÷ uninstrumented.
 *before* = the generic check call \`C.b(o, i, k)\` at every bounds site (the previous
-instrumentation); *after* = the inline guards. Production keeps the checks whose obligation the
+instrumentation); *after* = the inline guards and versioned counting loops (one range check
+before a \`for (let i …; …; i++)\` loop over strings/typed arrays replaces the per-iteration guards
+of its \`x[i + E]\` sites). Production keeps the checks whose obligation the
 real verifier (\`verifyDocument\`) did not prove; development keeps every check.
 ‡ = a kernel from examples/ (its contracts as written there); the others are bench/checks-kernels.ts
-(no contracts). Checks executed: per call in testing mode (every check, counted — the same
-before and after: no check is hoisted); check-runtime calls: per call in development after
+(no contracts). Checks executed: per call in testing mode (every check at every evaluation,
+counted; testing mode neither inlines nor hoists); check-runtime calls: per call in development after
 (the guards' slow path; 0 = every check took the inline fast path).
 
 | kernel | bounds proved | checks prod / dev | uninstr. µs | prod before | **prod after** | dev before | **dev after** | checks executed / call | check-runtime calls / call (dev after) |

@@ -141,6 +141,8 @@ interface FunctionFacts {
   readonly decls: Map<string, ts.Node[]>;
   /** Names assigned inside any nested function. */
   readonly nestedAssigned: Set<string>;
+  /** A call of something named `eval` (a direct eval can assign the function's variables even in strict code). */
+  readonly eval: boolean;
 }
 
 const factsCache = new WeakMap<ts.Node, FunctionFacts>();
@@ -150,6 +152,12 @@ function factsOf(fn: FunctionLike): FunctionFacts {
   if (cached) return cached;
   const decls = new Map<string, ts.Node[]>();
   const nestedAssigned = new Set<string>();
+  let hasEval = false;
+  const findEval = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && n.text === "eval") hasEval = true;
+    else ts.forEachChild(n, findEval);
+  };
+  findEval(fn);
   const add = (name: string, node: ts.Node) => decls.set(name, [...(decls.get(name) ?? []), node]);
   for (const p of fn.parameters) {
     if (ts.isIdentifier(p.name)) add(p.name.text, p);
@@ -169,7 +177,7 @@ function factsOf(fn: FunctionLike): FunctionFacts {
     ts.forEachChild(n, walk);
   };
   if (fn.body) walk(fn.body);
-  const facts = { decls, nestedAssigned };
+  const facts = { decls, nestedAssigned, eval: hasEval };
   factsCache.set(fn, facts);
   return facts;
 }
@@ -223,6 +231,7 @@ export function planLoop(input: PlanInput): HoistPlan | undefined {
   }
   if (variable === undefined || !initNames.has(variable)) return undefined;
   const facts = factsOf(fn);
+  if (facts.eval) return undefined;
   const inLoop = [loop.condition, loop.incrementor, loop.statement];
   const declaredInLoop = new Set<string>();
   inLoop.forEach((n) => declaredIn(n, declaredInLoop));

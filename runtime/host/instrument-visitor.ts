@@ -523,7 +523,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const condChecked = condition(node.condition ? (ts.visitNode(node.condition, visit) as ts.Expression) : undefined, invs);
       const bodyChecked = ts.visitNode(node.statement, visit) as ts.Statement;
       noVersion--;
-      const label = f.createIdentifier(`__anrf_L${++tempCounter}`);
+      const label = f.createIdentifier(`${checks}_L${++tempCounter}`); // fresh: extends the check parameter's name
       const { test, limit } = rangeCheck(plan);
       const first: ts.Statement[] = condFast === undefined ? [] : [f.createIfStatement(f.createLogicalNot(f.createParenthesizedExpression(condFast)), f.createBreakStatement(label))];
       const fastLoop = f.createForStatement(undefined, limit === undefined ? undefined : f.createLessThan(f.createIdentifier(plan.variable), limit), inc, f.createBlock([...first, breaksTo(bodyFast, label)], true));

@@ -367,6 +367,8 @@ export function counterWritten(x: Uint8Array, n: number): number { let s = 0; fo
 export function captured(x: Uint8Array, n: number): number { let s = 0; const f = () => { x = new Uint8Array(0); }; for (let i = 0; i < n; i++) { s += x[i]!; if (i === 1) f(); } return s; }
 export function anArray(x: number[], n: number): number { let s = 0; for (let i = 0; i < n; i++) s += x[i]!; return s; }
 export function labelled(x: Uint8Array, n: number): number { let s = 0; l: for (let i = 0; i < n; i++) s += x[i]!; return s; }
+export function direct(x: Uint8Array, n: number): number { let s = 0; for (let i = 0; i < n; i++) { s += x[i]!; eval("x = new Uint8Array(0)"); } return s; }
+export function tdz(n: number): number { let s = 0; for (let i = 0; i < n; i++) s += late[i]!; const late = new Uint8Array(4); return s; }
 `;
     const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "development", entities: [] });
     expect(out.js).not.toMatch(/\.rl\(/);
