@@ -182,6 +182,25 @@ function factsOf(fn: FunctionLike): FunctionFacts {
   return facts;
 }
 
+/** Where a declaration of the function `fn` is visible (undefined: not a kind the analysis resolves). */
+function scopeOf(d: ts.Node, fn: FunctionLike): ts.Node | undefined {
+  // A destructuring pattern: the scope of the declaration it belongs to.
+  while (ts.isObjectBindingPattern(d) || ts.isArrayBindingPattern(d) || ts.isBindingElement(d)) d = d.parent;
+  if (ts.isParameter(d)) return fn;
+  if (ts.isCatchClause(d)) return d;
+  if (ts.isFunctionDeclaration(d) || ts.isClassDeclaration(d)) return d.parent;
+  if (!ts.isVariableDeclaration(d) || !ts.isVariableDeclarationList(d.parent)) return undefined;
+  const list = d.parent;
+  if ((list.flags & ts.NodeFlags.BlockScoped) === 0) return fn; // var
+  const head = list.parent;
+  if (ts.isForStatement(head) || ts.isForOfStatement(head) || ts.isForInStatement(head)) return head;
+  const statement = list.parent;
+  if (!ts.isVariableStatement(statement)) return undefined;
+  const block = statement.parent;
+  if (ts.isCaseClause(block) || ts.isDefaultClause(block)) return block.parent; // the case block
+  return block;
+}
+
 function enclosingFunction(node: ts.Node): FunctionLike | undefined {
   for (let p: ts.Node | undefined = node.parent; p !== undefined; p = p.parent) {
     if (isFunctionLike(p)) return p;
@@ -240,13 +259,33 @@ export function planLoop(input: PlanInput): HoistPlan | undefined {
   // The loop variable: assigned only by the increment, declared once.
   if (assignedInLoop.has(variable) || declaredInLoop.has(variable) || facts.nestedAssigned.has(variable)) return undefined;
 
+  /**
+   * The declaration of `name` that the loop sees: among the function's own declarations, the
+   * innermost whose scope contains the loop (a function's parameters and `var`s: the function;
+   * a `let`/`const`: its block, or the loop whose head declares it); undefined when there is
+   * none (module-level) or two in the same scope.
+   */
+  const resolve = (name: string): ts.Node | undefined => {
+    let best: { node: ts.Node; scope: ts.Node } | undefined;
+    let tie = false;
+    for (const d of facts.decls.get(name) ?? []) {
+      const scope = scopeOf(d, fn);
+      if (scope === undefined || !(scope.pos <= loop.pos && loop.end <= scope.end)) continue;
+      if (best === undefined || scope.end - scope.pos < best.scope.end - best.scope.pos) {
+        best = { node: d, scope };
+        tie = false;
+      } else if (scope === best.scope) tie = true;
+    }
+    return tie ? undefined : best?.node;
+  };
   /** A local that keeps its value during the loop and is initialised before it. */
   const invariant = (name: string): boolean => {
     if (name === variable || declaredInLoop.has(name) || assignedInLoop.has(name) || facts.nestedAssigned.has(name)) return false;
     if (assignedIn(loop.incrementor).has(name)) return false;
-    const decls = facts.decls.get(name) ?? [];
-    if (decls.length !== 1) return false; // undeclared here (module-level), or ambiguous
-    const d = decls[0]!;
+    const d = resolve(name);
+    // Undeclared here (module-level), ambiguous, or a binding the rules below do not cover
+    // (catch parameter, function/class declaration, destructuring): not invariant.
+    if (d === undefined) return false;
     if (ts.isParameter(d)) return d.parent === fn && ts.isIdentifier(d.name) && d.dotDotDotToken === undefined;
     if (!ts.isVariableDeclaration(d) || !ts.isVariableDeclarationList(d.parent)) return false;
     const list = d.parent;

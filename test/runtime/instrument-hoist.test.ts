@@ -368,6 +368,8 @@ export function captured(x: Uint8Array, n: number): number { let s = 0; const f 
 export function anArray(x: number[], n: number): number { let s = 0; for (let i = 0; i < n; i++) s += x[i]!; return s; }
 export function labelled(x: Uint8Array, n: number): number { let s = 0; l: for (let i = 0; i < n; i++) s += x[i]!; return s; }
 export function direct(x: Uint8Array, n: number): number { let s = 0; for (let i = 0; i < n; i++) { s += x[i]!; eval("x = new Uint8Array(0)"); } return s; }
+export function shadowClass(x: Uint8Array, n: number): number { let s = 0; { for (let i = 0; i < n; i++) s += x[i]!; class x {} void x; } return s; }
+export function shadowCatch(x: Uint8Array, n: number): number { let s = 0; try { throw 1; } catch (x) { for (let i = 0; i < n; i++) s += (x as any)[i]; } return s; }
 export function tdz(n: number): number { let s = 0; for (let i = 0; i < n; i++) s += late[i]!; const late = new Uint8Array(4); return s; }
 `;
     const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "development", entities: [] });
@@ -424,6 +426,20 @@ export function acc(x: Uint8Array, a: any, b: any, limit: any, log: string[]): u
       expect(x).toEqual(once(p, cells, av, bv, limit));
       expect(x).toEqual(once(g, cells, av, bv, limit));
     });
+  });
+
+  it("a name declared in several scopes resolves to the binding the loop sees", () => {
+    const src = `
+export function two(a: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s += a[i * n + j]!;
+  for (let i = 0; i < n; i++) s += a[i]!;
+  return s;
+}
+`;
+    const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "development", entities: [] });
+    // the j loop (i from the enclosing loop's head) and the second i loop are versioned
+    expect((out.js.match(new RegExp(`${out.checkParam}\\.rl\\(`, "g")) ?? []).length).toBe(2);
   });
 
   it("both copies carry the same check: one spec per site, never a second one", () => {
