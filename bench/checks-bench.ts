@@ -86,14 +86,14 @@ function withHarness(source: string, entry: string): string {
   return `${source}\nexport function __bench(n: number, ...args: any[]): unknown {\n  const f: any = ${entry};\n  let r: unknown;\n  for (let k = 0; k < n; k++) r = f(...args);\n  return r;\n}\n`;
 }
 
-type Variant = "uninstrumented" | "production before" | "production" | "development before" | "development" | "testing";
+type Variant = "uninstrumented" | "production before" | "production" | "development before" | "development" | "testing" | "testing hoisted";
 const TIMED: readonly Variant[] = ["uninstrumented", "production before", "production", "development before", "development"];
 
 async function sandboxFor(loaded: LoadedDocument, obligations: readonly ObligationResult[], entry: string, variant: Variant): Promise<{ sandbox: Sandbox; inserted: number }> {
   const entityId = functionEntities(loaded.document!).get(entry)?.id;
   const doc = loaded.document!;
   const entities = [...functionEntities(doc).values()].map((e) => ({ id: e.id, name: e.name, clauses: clausesFor(doc, e.id) }));
-  const mode: RunMode = variant.startsWith("development") ? "development" : variant === "testing" ? "testing" : "production";
+  const mode: RunMode = variant.startsWith("development") ? "development" : variant.startsWith("testing") ? "testing" : "production";
   const inst = instrument({
     source: withHarness(loaded.module!.text, entry),
     file: loaded.module!.file,
@@ -101,7 +101,9 @@ async function sandboxFor(loaded: LoadedDocument, obligations: readonly Obligati
     mode,
     entities,
     bare: variant === "uninstrumented",
-    inlineChecks: variant === "testing" ? false : !variant.endsWith("before"),
+    inlineChecks: variant.startsWith("testing") ? false : !variant.endsWith("before"),
+    // Counted only: every check the versioned loops still execute (generic calls, counted).
+    hoistLoops: variant === "testing hoisted" ? true : undefined,
   });
   if (inst.diagnostics.length > 0) throw new Error(inst.diagnostics.join("\n"));
   const limits = { ...deriveLimits(doc, { timeMs: 120_000 }), maxOldGenerationSizeMb: 256, arrayBufferBytes: 1 << 30 };
@@ -149,12 +151,14 @@ interface Row {
   readonly us: Record<string, number>;
   readonly usMedian: Record<string, number>;
   readonly testingPerCall: number;
+  /** The same count with versioned loops (checks still executed after hoisting). */
+  readonly hoistedPerCall: number;
   readonly slowPerCall: number;
 }
 
 async function measure(k: Kernel, loaded: LoadedDocument, obligations: readonly ObligationResult[]): Promise<Row> {
   const args = k.args();
-  const all: Variant[] = [...TIMED, "testing"];
+  const all: Variant[] = [...TIMED, "testing", "testing hoisted"];
   const boxes = new Map<Variant, { sandbox: Sandbox; inserted: number }>();
   for (const v of all) boxes.set(v, await sandboxFor(loaded, obligations, k.entry, v));
   try {
@@ -165,6 +169,7 @@ async function measure(k: Kernel, loaded: LoadedDocument, obligations: readonly 
       if (got !== reference) throw new Error(`${k.name}: ${v} returned ${got}, uninstrumented ${reference}`);
     }
     const testing = await guest(boxes.get("testing")!.sandbox, 1, args);
+    const testingHoisted = await guest(boxes.get("testing hoisted")!.sandbox, 1, args);
     // Calibrate N on the uninstrumented variant.
     for (let w = 0; w < 3; w++) await guest(boxes.get("uninstrumented")!.sandbox, 1, args);
     const one = (await guest(boxes.get("uninstrumented")!.sandbox, 5, args)).ms / 5;
@@ -194,6 +199,7 @@ async function measure(k: Kernel, loaded: LoadedDocument, obligations: readonly 
       us: Object.fromEntries(TIMED.map((v) => [v, least(perCall.get(v)!)])),
       usMedian: Object.fromEntries(TIMED.map((v) => [v, median(perCall.get(v)!)])),
       testingPerCall: testing.executed,
+      hoistedPerCall: testingHoisted.executed,
       slowPerCall: slow,
     };
   } finally {
@@ -225,7 +231,7 @@ const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const table = rows.map((r) => {
   const u = r.us["uninstrumented"]!;
   const c = (v: Variant) => x(r.us[v]!, u);
-  return `| ${r.kernel.name}${r.kernel.realistic ? "" : " ‡"} | ${r.proved} | ${r.inserted} | ${u.toFixed(2)} | ${c("production before")} | **${c("production")}** | ${c("development before")} | **${c("development")}** | ${r.testingPerCall} | ${r.slowPerCall} |`;
+  return `| ${r.kernel.name}${r.kernel.realistic ? "" : " ‡"} | ${r.proved} | ${r.inserted} | ${u.toFixed(2)} | ${c("production before")} | **${c("production")}** | ${c("development before")} | **${c("development")}** | ${r.testingPerCall} | ${r.hoistedPerCall} | ${r.slowPerCall} |`;
 });
 const cpu = cpus()[0]?.model ?? "unknown cpu";
 const report = `# Checks benchmark (issue 14)
@@ -243,12 +249,14 @@ before a \`for (let i …; …; i++)\` loop over strings/typed arrays replaces t
 of its \`x[i + E]\` sites). Production keeps the checks whose obligation the
 real verifier (\`verifyDocument\`) did not prove; development keeps every check.
 ‡ = a kernel from examples/ (its contracts as written there); the others are bench/checks-kernels.ts
-(no contracts). Checks executed: per call in testing mode (every check at every evaluation,
-counted; testing mode neither inlines nor hoists); check-runtime calls: per call in development after
+(no contracts). Checks executed: per call, counted in testing mode (every check at every
+evaluation; *before* = every site at every evaluation, as development before and testing mode
+run; *after* = the same module with versioned loops — the checks a hoisted run still executes:
+development and production after skip the others); check-runtime calls: per call in development after
 (the guards' slow path; 0 = every check took the inline fast path).
 
-| kernel | bounds proved | checks prod / dev | uninstr. µs | prod before | **prod after** | dev before | **dev after** | checks executed / call | check-runtime calls / call (dev after) |
-|---|---|---|---|---|---|---|---|---|---|
+| kernel | bounds proved | checks prod / dev | uninstr. µs | prod before | **prod after** | dev before | **dev after** | checks executed / call before | after | check-runtime calls / call (dev after) |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${table.join("\n")}
 
 Medians of the same runs (÷ uninstrumented median): noisier on a loaded machine.

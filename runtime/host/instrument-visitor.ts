@@ -36,7 +36,7 @@ export interface VisitorInput {
    * mode, whose per-check counters need the call.
    */
   readonly inlineChecks?: boolean | undefined;
-  /** Versioned counting loops (instrument-hoist.ts) when checks are inline; default true. */
+  /** Versioned counting loops (instrument-hoist.ts): undefined — where checks are inline; false — never; true — also with generic calls. */
   readonly hoistLoops?: boolean | undefined;
 }
 
@@ -156,7 +156,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     }
     return forMap;
   };
-  const kinds: ReceiverKinds = input.inlineChecks === true ? receiverKinds(sf0) : { at: () => undefined };
+  const kinds: ReceiverKinds = input.inlineChecks === true || input.hoistLoops === true ? receiverKinds(sf0) : { at: () => undefined };
 
   return (ctx) => (sf) => {
     const f = ctx.factory;
@@ -181,7 +181,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     const cache = () => {
       const t = temp();
       const temps = scopes.find((s) => s.temps.includes(t.text))!.temps;
-      temps[temps.indexOf(t.text)] = `${t.text} = ${checks}_nota`;
+      temps[temps.indexOf(t.text)] = `${t.text} = ${input.inlineChecks === true ? `${checks}_nota` : `${checks}.nota`}`;
       return t;
     };
     /** `recv` evaluated once: identifiers and `this` as they are, anything else through a temp. */
@@ -494,7 +494,8 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
      */
     const versionedLoop = (node: ts.ForStatement, invs: readonly ts.Expression[]): ts.Node | undefined => {
       const scope = top();
-      if (input.inlineChecks !== true || input.hoistLoops === false || noVersion > 0 || scopes.length === 1 || scope.inParameters === true || (scope.shared ?? 0) > 0) return undefined;
+      const enabled = input.hoistLoops ?? input.inlineChecks === true;
+      if (!enabled || noVersion > 0 || scopes.length === 1 || scope.inParameters === true || (scope.shared ?? 0) > 0) return undefined;
       const loop0 = forStatements0().get(posKey(node));
       if (loop0 === undefined) return undefined;
       const plan = planLoop({
@@ -581,7 +582,9 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       }
       if (limits.length === 0) return { test: `(${parts.join(" && ")})`, limit: undefined };
       const limit = temp();
-      parts.push(`((${limit.text} = ${limits.length === 1 ? limits[0] : `${checks}_min(${limits.join(", ")})`}), true)`);
+      // Math.min: the module constant where checks are inline, else through the check object.
+      const min = input.inlineChecks === true ? `${checks}_min` : `${checks}.min`;
+      parts.push(`((${limit.text} = ${limits.length === 1 ? limits[0] : `${min}(${limits.join(", ")})`}), true)`);
       return { test: `(${parts.join(" && ")})`, limit };
     };
     /** Unlabelled `break`s of this loop's body (not of a nested loop or switch) leave the whole versioned block. */

@@ -28,8 +28,11 @@ export interface InstrumentInput {
    */
   readonly inlineChecks?: boolean | undefined;
   /**
-   * Versioned counting loops (instrument-hoist.ts) where checks are inline (default true); false
-   * keeps every guard in every iteration (the tests' and benchmarks' comparison). run() never sets it.
+   * Versioned counting loops (instrument-hoist.ts). Default: where checks are inline
+   * (development, production). False: never (every guard in every iteration — the tests' and
+   * benchmarks' comparison). True: also with the generic call at every site, so that testing
+   * mode counts the checks a versioned loop still executes (the benchmark's count "after
+   * hoisting"). run() never sets it.
    */
   readonly hoistLoops?: boolean | undefined;
   /**
@@ -96,7 +99,7 @@ export function instrument(input: InstrumentInput): Instrumented {
       entryLocation,
       // Testing mode counts every check execution per check: the generic call at every site.
       inlineChecks: input.inlineChecks ?? input.mode !== "testing",
-      hoistLoops: input.hoistLoops ?? true,
+      hoistLoops: input.hoistLoops,
     },
     sf,
   );
