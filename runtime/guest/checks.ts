@@ -4,11 +4,13 @@
  * before throwing, so guest code that catches the exception cannot hide it: the run is already
  * marked violated and the host stops it.
  */
+import { types as utilTypes } from "node:util";
 import { conform } from "./arg-shapes.js";
 import type { CheckSpec, EntryShapes, RunMode, ViolationData } from "./protocol.js";
 
 const RealString = String;
 const { isArray } = Array;
+const { isProxy } = utilTypes;
 const { isInteger } = Number;
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const typedLength = Object.getOwnPropertyDescriptor(typedArrayProto, "length")!.get!;
@@ -177,6 +179,15 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
       return Reflect.apply(typedTag, o, []) === undefined ? NOT_TYPED : o;
     },
     nota: NOT_TYPED,
+    /**
+     * pa — `o` is an array that is not a proxy (so Array.isArray(o) is true for its whole
+     * lifetime): read once before a loop whose array guards then skip Array.isArray
+     * (instrument-hoist.ts planArrayKinds). No user code (isProxy is checked first, so a revoked
+     * proxy does not make isArray throw).
+     */
+    pa(o: unknown): boolean {
+      return !isProxy(o) && isArray(o);
+    },
     /** rl — the length a versioned loop relies on (see rangeLength), read once before the loop. */
     rl: rangeLength,
     oob(k: number, i: unknown, length: number): never {

@@ -60,6 +60,11 @@ export interface GuardInput {
   readonly temp: () => ts.Identifier;
   /** A fresh temp of the current function initialised to the check object's `nota` (a typed guard's receiver cache). */
   readonly cache: () => ts.Identifier;
+  /**
+   * A temp set before the enclosing loop to `C.pa(receiver)` (instrument-hoist.ts
+   * planArrayKinds): the array guard tests it instead of calling Array.isArray.
+   */
+  readonly knownArray?: ts.Identifier | undefined;
 }
 
 /** The module constant holding a fast-path helper of the check object (declared by the visitor's module prelude). */
@@ -84,7 +89,7 @@ export function inlineGuard(g: GuardInput): ts.Expression {
     case "array": {
       const n = g.temp();
       const within = cond(f.createLessThan(j, paren(f.createAssignment(n, length(t)))), j, call("oob", [k, j, n]));
-      return paren(cond(and(isNumber, isUint32, call("isArray", [t])), paren(within), generic));
+      return paren(cond(and(isNumber, isUint32, g.knownArray ?? call("isArray", [t])), paren(within), generic));
     }
     case "typed": {
       // (t === K || (K = ta(t)) === t) && t[j] !== void 0: K holds a genuine typed array

@@ -201,6 +201,102 @@ function scopeOf(d: ts.Node, fn: FunctionLike): ts.Node | undefined {
   return block;
 }
 
+/**
+ * The declaration of `name` that `loop` sees: among the function's own declarations, the
+ * innermost whose scope contains the loop (a function's parameters and `var`s: the function;
+ * a `let`/`const`: its block, or the loop whose head declares it); undefined when there is
+ * none (module-level) or two in the same scope.
+ */
+function resolve(name: string, loop: ts.Node, fn: FunctionLike, facts: FunctionFacts): ts.Node | undefined {
+  let best: { node: ts.Node; scope: ts.Node } | undefined;
+  let tie = false;
+  for (const d of facts.decls.get(name) ?? []) {
+    const scope = scopeOf(d, fn);
+    if (scope === undefined || !(scope.pos <= loop.pos && loop.end <= scope.end)) continue;
+    if (best === undefined || scope.end - scope.pos < best.scope.end - best.scope.pos) {
+      best = { node: d, scope };
+      tie = false;
+    } else if (scope === best.scope) tie = true;
+  }
+  return tie ? undefined : best?.node;
+}
+
+/**
+ * `name` is a parameter or a variable of the function that is initialised whenever `loop`
+ * starts (no temporal dead zone): a parameter, a `var`, the loop's own head (`ownHead`), an
+ * enclosing loop's head, or a `let`/`const` statement of an enclosing block that ends before
+ * the loop. Catch parameters, function/class declarations and destructuring are not covered.
+ */
+function initialisedBefore(name: string, loop: ts.Node, fn: FunctionLike, facts: FunctionFacts, ownHead?: ts.VariableDeclarationList): boolean {
+  const d = resolve(name, loop, fn, facts);
+  if (d === undefined) return false;
+  if (ts.isParameter(d)) return d.parent === fn && ts.isIdentifier(d.name) && d.dotDotDotToken === undefined;
+  if (!ts.isVariableDeclaration(d) || !ts.isVariableDeclarationList(d.parent)) return false;
+  const list = d.parent;
+  if (list === ownHead) return true; // initialised by the loop's own declaration list, before PRE
+  if ((list.flags & ts.NodeFlags.BlockScoped) === 0) return true; // var: no temporal dead zone (undefined fails PRE's tests)
+  // let/const of an enclosing loop's head (initialised before that loop's body runs).
+  const head = list.parent;
+  if (ts.isForStatement(head) || ts.isForOfStatement(head) || ts.isForInStatement(head)) {
+    for (let p: ts.Node | undefined = loop; p !== undefined && p !== fn; p = p.parent) if (p.parent === head && p === head.statement) return true;
+    return false;
+  }
+  // let/const: a statement of a block that encloses the loop, ending before it.
+  const statement = list.parent;
+  if (!ts.isVariableStatement(statement) || statement.end > loop.pos) return false;
+  const block = statement.parent;
+  if (!ts.isBlock(block)) return false;
+  for (let p: ts.Node | undefined = loop.parent; p !== undefined && p !== fn; p = p.parent) if (p === block) return true;
+  return false;
+}
+
+export interface ArrayKindInput {
+  /** Any loop (for, for-of, for-in, while, do) in the module as parsed with parent pointers. */
+  readonly loop: ts.IterationStatement;
+  readonly sf: ts.SourceFile;
+  readonly kindOf: (receiver: ts.Expression) => "array" | "typed" | "string";
+  readonly checked: (site: ts.ElementAccessExpression) => boolean;
+  /** Sites whose receiver's kind an enclosing loop already established. */
+  readonly alreadyKnown: ReadonlySet<string>;
+}
+
+/**
+ * Array sites whose receiver's kind can be established once per loop entry: receiver name →
+ * site keys. The array guard's `Array.isArray(t)` (a call per evaluation) becomes a test of a
+ * temp set before the loop to `C.pa(x)` — true iff x is an array that is not a proxy (the
+ * intrinsic Array.isArray and util.types.isProxy: no user code, no throw). Exact because x is
+ * the same value at every evaluation in the loop (not assigned in the loop or in any nested
+ * function; initialised before the loop, so reading it there cannot throw), and a non-proxy
+ * array stays one for its lifetime; when the temp is false the guard calls `C.b`, which
+ * classifies as before (proxies of arrays, revoked proxies, anything else).
+ */
+export function planArrayKinds(input: ArrayKindInput): Map<string, string[]> | undefined {
+  const { loop, sf } = input;
+  if (!ts.isExternalModule(sf)) return undefined;
+  if (ts.isLabeledStatement(loop.parent)) return undefined; // the temp's statement cannot go between a label and its loop
+  const fn = enclosingFunction(loop);
+  if (fn === undefined) return undefined;
+  const facts = factsOf(fn);
+  if (facts.eval) return undefined;
+  const declaredInLoop = declaredIn(loop);
+  const assignedInLoop = assignedIn(loop); // the head included: the temp is set before it runs
+  const invariant = (name: string): boolean => !declaredInLoop.has(name) && !assignedInLoop.has(name) && !facts.nestedAssigned.has(name) && initialisedBefore(name, loop, fn, facts);
+  const out = new Map<string, string[]>();
+  const walk = (n: ts.Node): void => {
+    if (isFunctionLike(n) || ts.isClassLike(n)) return; // another function: other temps, other times
+    if (ts.isElementAccessExpression(n) && n.expression.kind !== ts.SyntaxKind.SuperKeyword && !ts.isStringLiteral(n.argumentExpression) && !ts.isNoSubstitutionTemplateLiteral(n.argumentExpression)) {
+      const receiver = strip(n.expression);
+      const key = posKey(n);
+      if (ts.isIdentifier(receiver) && !input.alreadyKnown.has(key) && input.kindOf(n.expression) === "array" && input.checked(n) && invariant(receiver.text)) {
+        out.set(receiver.text, [...(out.get(receiver.text) ?? []), key]);
+      }
+    }
+    ts.forEachChild(n, walk);
+  };
+  ts.forEachChild(loop, walk);
+  return out.size === 0 ? undefined : out;
+}
+
 function enclosingFunction(node: ts.Node): FunctionLike | undefined {
   for (let p: ts.Node | undefined = node.parent; p !== undefined; p = p.parent) {
     if (isFunctionLike(p)) return p;
@@ -259,51 +355,11 @@ export function planLoop(input: PlanInput): HoistPlan | undefined {
   // The loop variable: assigned only by the increment, declared once.
   if (assignedInLoop.has(variable) || declaredInLoop.has(variable) || facts.nestedAssigned.has(variable)) return undefined;
 
-  /**
-   * The declaration of `name` that the loop sees: among the function's own declarations, the
-   * innermost whose scope contains the loop (a function's parameters and `var`s: the function;
-   * a `let`/`const`: its block, or the loop whose head declares it); undefined when there is
-   * none (module-level) or two in the same scope.
-   */
-  const resolve = (name: string): ts.Node | undefined => {
-    let best: { node: ts.Node; scope: ts.Node } | undefined;
-    let tie = false;
-    for (const d of facts.decls.get(name) ?? []) {
-      const scope = scopeOf(d, fn);
-      if (scope === undefined || !(scope.pos <= loop.pos && loop.end <= scope.end)) continue;
-      if (best === undefined || scope.end - scope.pos < best.scope.end - best.scope.pos) {
-        best = { node: d, scope };
-        tie = false;
-      } else if (scope === best.scope) tie = true;
-    }
-    return tie ? undefined : best?.node;
-  };
   /** A local that keeps its value during the loop and is initialised before it. */
   const invariant = (name: string): boolean => {
     if (name === variable || declaredInLoop.has(name) || assignedInLoop.has(name) || facts.nestedAssigned.has(name)) return false;
     if (assignedIn(loop.incrementor).has(name)) return false;
-    const d = resolve(name);
-    // Undeclared here (module-level), ambiguous, or a binding the rules below do not cover
-    // (catch parameter, function/class declaration, destructuring): not invariant.
-    if (d === undefined) return false;
-    if (ts.isParameter(d)) return d.parent === fn && ts.isIdentifier(d.name) && d.dotDotDotToken === undefined;
-    if (!ts.isVariableDeclaration(d) || !ts.isVariableDeclarationList(d.parent)) return false;
-    const list = d.parent;
-    if (list === init) return true; // initialised by the loop's own declaration list, before PRE
-    if ((list.flags & ts.NodeFlags.BlockScoped) === 0) return true; // var: no temporal dead zone (an undefined value fails PRE's typeof)
-    // let/const of an enclosing loop's head (initialised before that loop's body runs).
-    const head = list.parent;
-    if (ts.isForStatement(head) || ts.isForOfStatement(head) || ts.isForInStatement(head)) {
-      for (let p: ts.Node | undefined = loop; p !== undefined && p !== fn; p = p.parent) if (p.parent === head && p === head.statement) return true;
-      return false;
-    }
-    // let/const: a statement of a block that encloses the loop, ending before it.
-    const statement = list.parent;
-    if (!ts.isVariableStatement(statement) || statement.end > loop.pos) return false;
-    const block = statement.parent;
-    if (!ts.isBlock(block)) return false;
-    for (let p: ts.Node | undefined = loop.parent; p !== undefined && p !== fn; p = p.parent) if (p === block) return true;
-    return false;
+    return initialisedBefore(name, loop, fn, facts, init);
   };
 
   let stride: number | string = 1;

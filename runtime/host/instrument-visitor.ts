@@ -12,7 +12,7 @@ import type { CheckTable } from "./check-table.js";
 import { clauseSets, type ClauseSets } from "./clause-sets.js";
 import type { EntityClauses } from "./document-view.js";
 import { guessKind, inlineGuard, isInertIndex, receiverKinds, type ReceiverKind, type ReceiverKinds } from "./instrument-guards.js";
-import { planLoop, type HoistPlan } from "./instrument-hoist.js";
+import { planArrayKinds, planLoop, type HoistPlan } from "./instrument-hoist.js";
 import { topLevelFunction } from "./param-shapes.js";
 
 export interface VisitorEntity {
@@ -196,7 +196,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
      * inline guard. `kindHint` forces the fast path tried (string methods); otherwise the
      * receiver's declared kind picks it.
      */
-    const boundsIndex = (recv: ts.Expression, recv0: ts.Expression, idx: ts.Expression, idx0: ts.Expression, k: number, kindHint: ReceiverKind | undefined): { first: ts.Expression; again: ts.Expression; index: ts.Expression } => {
+    const boundsIndex = (recv: ts.Expression, recv0: ts.Expression, idx: ts.Expression, idx0: ts.Expression, k: number, kindHint: ReceiverKind | undefined, knownArray?: ts.Identifier): { first: ts.Expression; again: ts.Expression; index: ts.Expression } => {
       const scope = top();
       if (input.inlineChecks !== true || scope.inParameters === true || (scope.shared ?? 0) > 0 || scopes.length === 1) {
         const { first, again } = once(recv);
@@ -207,7 +207,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const direct = recv.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(recv) && kindHint === undefined && isInertIndex(idx0));
       const { first, again } = direct ? { first: recv, again: recv } : viaTemp(recv);
       const kind = kindHint ?? guessKind(recv0, recv0.pos, kinds);
-      return { first, again, index: inlineGuard({ f, checks, kind, receiver: again, index: idx, check: k, temp, cache }) };
+      return { first, again, index: inlineGuard({ f, checks, kind, receiver: again, index: idx, check: k, temp, cache, knownArray }) };
     };
     const viaTemp = (recv: ts.Expression): { first: ts.Expression; again: ts.Expression } => {
       const t = temp();
@@ -241,6 +241,22 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     let hoisted: ReadonlySet<string> = new Set<string>();
     /** > 0 inside the checked copy of a versioned loop: its inner loops are not versioned again (code size stays linear in the depth). */
     let noVersion = 0;
+    /** Array sites → the temp holding `C.pa(receiver)`, set before an enclosing loop (planArrayKinds). */
+    let knownArrays: ReadonlyMap<string, ts.Identifier> = new Map();
+    let loopMap: Map<string, ts.IterationStatement> | undefined;
+    /** The module's loops as parsed with parent pointers (sf0), by position. */
+    const loops0 = (): Map<string, ts.IterationStatement> => {
+      if (loopMap === undefined) {
+        const map = new Map<string, ts.IterationStatement>();
+        const walk = (n: ts.Node): void => {
+          if (ts.isIterationStatement(n, false)) map.set(posKey(n), n);
+          ts.forEachChild(n, walk);
+        };
+        walk(sf0);
+        loopMap = map;
+      }
+      return loopMap;
+    };
 
     /** Compile a clause or record why it cannot be checked at run time (once per function scope). */
     const compiledIn = new WeakMap<object, Map<string, string | undefined>>();
@@ -406,7 +422,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const k = boundsCheck(node);
       const visited = ts.visitEachChild(node, visit, ctx) as ts.ElementAccessExpression;
       if (k === undefined || hoisted.has(posKey(node))) return visited; // proved, or in bounds by a versioned loop's range check
-      const { first, again, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined);
+      const { first, again, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined, knownArrays.get(posKey(node)));
       return ts.isElementAccessChain(visited)
         ? f.createElementAccessChain(first, visited.questionDotToken, index)
         : f.createElementAccessExpression(first, index);
@@ -464,7 +480,34 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       return f.updateReturnStatement(visited, postconditions(scope, site, visited.expression ?? f.createVoidZero()));
     };
 
-    const visitLoop = (node: ts.IterationStatement): ts.Node => {
+    /**
+     * A loop whose array sites can test a temp instead of calling Array.isArray: the temps are
+     * set right before the loop (`t = C.pa(x)`), the loop is visited with them known.
+     */
+    const visitLoop = (node: ts.IterationStatement): ts.Node | ts.Node[] => {
+      const scope = top();
+      const loop0 = loops0().get(posKey(node));
+      const plan =
+        input.inlineChecks === true && loop0 !== undefined && scopes.length > 1 && scope.inParameters !== true && (scope.shared ?? 0) === 0
+          ? planArrayKinds({ loop: loop0, sf: sf0, kindOf: (r) => guessKind(r, r.pos, kinds), checked: (site) => boundsCheck(site) !== undefined, alreadyKnown: new Set(knownArrays.keys()) })
+          : undefined;
+      if (plan === undefined) return visitLoopBody(node);
+      const outer = knownArrays;
+      const inner = new Map(outer);
+      const sets: string[] = [];
+      for (const [receiver, keys] of plan) {
+        const t = temp();
+        sets.push(`${t.text} = ${checks}.pa(${receiver})`);
+        for (const key of keys) inner.set(key, t);
+      }
+      knownArrays = inner;
+      try {
+        return [f.createExpressionStatement(raw(f, sets.join(", "))), visitLoopBody(node)];
+      } finally {
+        knownArrays = outer;
+      }
+    };
+    const visitLoopBody = (node: ts.IterationStatement): ts.Node => {
       const init = ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) ? node.initializer : undefined;
       if (init && ts.isVariableDeclarationList(init)) for (const d of init.declarations) if (ts.isIdentifier(d.name)) top().declared.add(d.name.text);
       const invs = invariantChecks(node);

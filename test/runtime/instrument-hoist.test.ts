@@ -86,8 +86,25 @@ export function text(x: string, y: string, cb: (i: any) => void, log: string[]):
   }
   return hits;
 }
+export function arrSum(x: number[], a: any, b: any, cb: (i: any) => void, log: string[]): unknown {
+  let s = 0;
+  for (let i = a; i < b; i++) { log.push("i" + i); s += x[i]!; cb(i); }
+  return s;
+}
+export function arrWhile(x: number[], a: any, cb: (i: any) => void, log: string[]): unknown {
+  let i = a;
+  let s = 0;
+  while (i > 0) { log.push("w" + i); s += x[i]! - x[i - 1]!; cb(i); i--; }
+  return s;
+}
+export function arrDo(x: number[], n: any, cb: (i: any) => void, log: string[]): unknown {
+  let k = 0;
+  do { x[k] = k; log.push("d" + x[k]); cb(k); k++; } while (k < n);
+  return k;
+}
 `;
-const ENTRIES = ["sum", "window", "early", "write", "nested", "cond", "invariantSite", "jumps", "text"] as const;
+const ARRAY_ENTRIES = ["arrSum", "arrWhile", "arrDo"] as const;
+const ENTRIES = ["sum", "window", "early", "write", "nested", "cond", "invariantSite", "jumps", "text", ...ARRAY_ENTRIES] as const;
 
 class Violation extends Error {}
 
@@ -123,9 +140,13 @@ type Desc =
   | { t: "proxyTyped"; n: number }
   | { t: "array"; cells: Array<number | null> }
   | { t: "accessor"; cells: number[]; at: number; shrinkTo: number }
+  | { t: "revocable"; cells: number[] }
+  | { t: "subArray"; cells: number[] }
   | { t: "string"; s: string }
   | { t: "stringObject"; s: string }
   | { t: "nullish" };
+
+const revokers = new WeakMap<object, () => void>();
 
 function build(d: Desc, log: Log): unknown {
   switch (d.t) {
@@ -183,6 +204,22 @@ function build(d: Desc, log: Log): unknown {
       }
       return a;
     }
+    case "revocable": {
+      const { proxy, revoke } = Proxy.revocable([...d.cells], {
+        get(target, key, recv) {
+          log.push(`get ${String(key)}`);
+          return Reflect.get(target, key, recv);
+        },
+      });
+      revokers.set(proxy, revoke);
+      return proxy;
+    }
+    case "subArray": {
+      class Sub extends Array<number> {}
+      const a = new Sub();
+      a.push(...d.cells);
+      return a;
+    }
     case "string":
       return d.s;
     case "stringObject":
@@ -200,6 +237,8 @@ const desc: fc.Arbitrary<Desc> = fc.oneof(
   fc.record({ t: fc.constant("proxyTyped" as const), n: fc.integer({ min: 0, max: 8 }) }),
   fc.record({ t: fc.constant("array" as const), cells: fc.array(fc.option(fc.integer({ min: 0, max: 9 }), { nil: null }), { maxLength: 10 }) }),
   fc.record({ t: fc.constant("accessor" as const), cells: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 10 }), at: fc.integer({ min: 0, max: 9 }), shrinkTo: fc.integer({ min: 0, max: 9 }) }),
+  fc.record({ t: fc.constant("revocable" as const), cells: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 10 }) }),
+  fc.record({ t: fc.constant("subArray" as const), cells: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 10 }) }),
   { weight: 3, arbitrary: fc.record({ t: fc.constant("string" as const), s: fc.string({ maxLength: 12 }) }) },
   fc.record({ t: fc.constant("stringObject" as const), s: fc.string({ maxLength: 8 }) }),
   fc.constant({ t: "nullish" as const }),
@@ -219,8 +258,8 @@ function buildNum(d: NumDesc, log: Log): unknown {
 }
 
 /** What the body's callback does: nothing, or something that changes the world the loop sees. */
-type Effect = "none" | "log" | "shrink" | "shadowLength" | "resize" | "throwAt3" | "poke";
-const effect: fc.Arbitrary<Effect> = fc.constantFrom("none", "log", "shrink", "shadowLength", "resize", "throwAt3", "poke");
+type Effect = "none" | "log" | "shrink" | "shadowLength" | "resize" | "throwAt3" | "poke" | "revoke" | "reproto";
+const effect: fc.Arbitrary<Effect> = fc.constantFrom("none", "log", "shrink", "shadowLength", "resize", "throwAt3", "poke", "revoke", "reproto");
 function callback(e: Effect, receiver: () => unknown, log: Log): (i: unknown) => void {
   return (i) => {
     const x = receiver() as { length?: number; pop?: () => void; buffer?: { resize?: (n: number) => void } } | undefined;
@@ -246,6 +285,16 @@ function callback(e: Effect, receiver: () => unknown, log: Log): (i: unknown) =>
         return;
       case "poke":
         if (x !== null && typeof x === "object") (x as Record<number, unknown>)[0] = 7;
+        return;
+      case "revoke":
+        if (x !== null && typeof x === "object") revokers.get(x)?.();
+        return;
+      case "reproto":
+        // An element getter on a new prototype: holes now run code that shrinks the array.
+        if (Array.isArray(x) && !revokers.has(x)) {
+          const arr = x as unknown[];
+          Object.setPrototypeOf(arr, Object.create(Array.prototype, { 1: { get: () => (log.push("proto getter"), (arr.length = 0), 5) } }));
+        }
         return;
     }
   };
@@ -304,6 +353,9 @@ function run(m: ReturnType<typeof load>, c: Case): { result: string; log: Log; v
       invariantSite: [x, n0, n1, cb, log],
       jumps: [x, n0, n1, cb, log],
       text: [x, y, cb, log],
+      arrSum: [x, n0, n1, cb, log],
+      arrWhile: [x, n0, cb, log],
+      arrDo: [x, n0, cb, log],
     };
     result = `ok ${show(m.exports[c.entry]!(...args[c.entry]))}`;
   } catch (error) {
@@ -332,6 +384,32 @@ describe("versioned loops decide exactly as per-iteration checks", () => {
     expect(run(prodHoisted, c)).toEqual(run(prodPerIteration, c));
   });
 
+  // Array loops (the receiver's kind established once per loop entry): receivers and body
+  // effects biased to what could make a once-per-loop answer stale — a proxy revoked in the
+  // loop, a prototype swapped for one with element getters, a shrinking array.
+  const arrayDesc: fc.Arbitrary<Desc> = fc.oneof(
+    fc.record({ t: fc.constant("revocable" as const), cells: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 6 }) }),
+    fc.record({ t: fc.constant("array" as const), cells: fc.array(fc.option(fc.integer({ min: 0, max: 9 }), { nil: null }), { maxLength: 6 }) }),
+    fc.record({ t: fc.constant("accessor" as const), cells: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 6 }), at: fc.integer({ min: 0, max: 5 }), shrinkTo: fc.integer({ min: 0, max: 5 }) }),
+    fc.record({ t: fc.constant("subArray" as const), cells: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 6 }) }),
+    fc.record({ t: fc.constant("typed" as const), cls: fc.integer({ min: 0, max: 3 }), cells: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 6 }) }),
+    fc.record({ t: fc.constant("string" as const), s: fc.string({ maxLength: 6 }) }),
+  );
+  const arrayCase: fc.Arbitrary<Case> = fc.record({
+    entry: fc.constantFrom(...ARRAY_ENTRIES),
+    x: arrayDesc,
+    y: fc.constant({ t: "nullish" as const }),
+    nums: fc.array(fc.integer({ min: -1, max: 7 }).map((v) => ({ k: "value" as const, v })), { minLength: 4, maxLength: 4 }),
+    effect: fc.constantFrom<Effect>("revoke", "reproto", "shrink", "poke", "none"),
+    limits: fc.constant([0]),
+  });
+  propTest.prop([arrayCase], { numRuns: process.env["CI"] ? 1500 : 600 })("array loops: same outcome and effects when the body revokes, re-prototypes or shrinks the receiver", (c) => {
+    const a = run(hoisted, c);
+    expect(a).toEqual(run(perIteration, c));
+    expect(a).toEqual(run(generic, c));
+    expect(run(prodHoisted, c)).toEqual(run(prodPerIteration, c));
+  });
+
   it("the generated cases reach the range check with a usable receiver often (run after the property)", () => {
     // rl is called only once PRE's cheaper conditions hold (int32 counter, offsets, stride);
     // a typed array or string there means the fast copy was entered or LIM was computed.
@@ -339,7 +417,9 @@ describe("versioned loops decide exactly as per-iteration checks", () => {
   });
 
   it("every entry's loop is versioned, and the fast copy runs on ordinary inputs (the property is not vacuous)", () => {
-    for (const name of ENTRIES) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.rl\\(`));
+    for (const name of ENTRIES.filter((e) => !(ARRAY_ENTRIES as readonly string[]).includes(e))) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.rl\\(`));
+    // array loops: the receiver's kind established once per loop entry
+    for (const name of ARRAY_ENTRIES) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.pa\\(x\\)`));
     expect(perIteration.js).not.toMatch(/\.rl\(/);
     const before = hoisted.rangeChecks();
     const log: Log = [];
