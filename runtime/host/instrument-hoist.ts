@@ -282,6 +282,8 @@ export function planArrayKinds(input: ArrayKindInput): Map<string, string[]> | u
   const assignedInLoop = assignedIn(loop); // the head included: the temp is set before it runs
   const invariant = (name: string): boolean => !declaredInLoop.has(name) && !assignedInLoop.has(name) && !facts.nestedAssigned.has(name) && initialisedBefore(name, loop, fn, facts);
   const out = new Map<string, string[]>();
+  const nested = new Set<string>();
+  let depth = 0;
   const walk = (n: ts.Node): void => {
     if (isFunctionLike(n) || ts.isClassLike(n)) return; // another function: other temps, other times
     if (ts.isElementAccessExpression(n) && n.expression.kind !== ts.SyntaxKind.SuperKeyword && !ts.isStringLiteral(n.argumentExpression) && !ts.isNoSubstitutionTemplateLiteral(n.argumentExpression)) {
@@ -289,11 +291,19 @@ export function planArrayKinds(input: ArrayKindInput): Map<string, string[]> | u
       const key = posKey(n);
       if (ts.isIdentifier(receiver) && !input.alreadyKnown.has(key) && input.kindOf(n.expression) === "array" && input.checked(n) && invariant(receiver.text)) {
         out.set(receiver.text, [...(out.get(receiver.text) ?? []), key]);
+        if (depth > 0) nested.add(receiver.text);
       }
     }
+    const inner = ts.isIterationStatement(n, false);
+    if (inner) depth++;
     ts.forEachChild(n, walk);
+    if (inner) depth--;
   };
   ts.forEachChild(loop, walk);
+  // Cost, not soundness: the test before the loop pays off when the guards run often — two or
+  // more sites of the receiver, or one in an inner loop; a short loop with one site (a binary
+  // search entered once per call) is faster with Array.isArray in its guard.
+  for (const [name, keys] of out) if (keys.length < 2 && !nested.has(name)) out.delete(name);
   return out.size === 0 ? undefined : out;
 }
 

@@ -24,7 +24,7 @@ export function window(u: Float64Array, k: number): number {
 export function arrTotal(a: number[], from: number, to: number): number {
   let s = 0;
   let i = from;
-  while (i < to) { s += a[i]!; i++; }
+  while (i < to) { s += a[i]! + a[i]!; i++; }
   return s;
 }
 // The check object is reachable from module code (the wrapper's 4th argument): used here only
@@ -57,7 +57,7 @@ describe("versioned loops in the sandbox", () => {
   it("the document's loops are versioned (the fast copy exists)", () => {
     const out = instrument({ source: code, file: "m.ts", obligations: [], mode: "development", entities: [] });
     expect((out.js.match(new RegExp(`${out.checkParam}\\.rl\\(`, "g")) ?? []).length).toBe(3);
-    expect(out.js).toContain(`${out.checkParam}.pa(a)`);
+    expect(out.js).toMatch(new RegExp(`${out.checkParam}\\.pa\\(\\w+ = a\\)`));
   });
 
   it("inside the compartment the range check gets the length of a typed array (fixed buffers) and a string, −1 otherwise", async () => {
@@ -69,7 +69,7 @@ describe("versioned loops in the sandbox", () => {
       expect((await run(doc, "total", [[1, 2, 3, 4], 0, 4], opts(mode))).value).toBe(10);
       expect((await run(doc, "window", [[1, 2, 3, 4], 0], opts(mode))).value).toBe(0);
       expect((await run(doc, "scan", ["banana", 0, 6], opts(mode))).value).toBe(3);
-      expect((await run(doc, "arrTotal", [[1, 2, 3], 0, 3], opts(mode))).value).toBe(6);
+      expect((await run(doc, "arrTotal", [[1, 2, 3], 0, 3], opts(mode))).value).toBe(12);
     }
   });
 
