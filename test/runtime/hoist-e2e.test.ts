@@ -57,7 +57,7 @@ describe("versioned loops in the sandbox", () => {
   it("the document's loops are versioned (the fast copy exists)", () => {
     const out = instrument({ source: code, file: "m.ts", obligations: [], mode: "development", entities: [] });
     expect((out.js.match(new RegExp(`${out.checkParam}\\.rl\\(`, "g")) ?? []).length).toBe(3);
-    expect(out.js).toMatch(new RegExp(`${out.checkParam}\\.pa\\(\\w+ = a\\)`));
+    expect(out.js).toContain(`${out.checkParam}.pa(a)`);
   });
 
   it("inside the compartment the range check gets the length of a typed array (fixed buffers) and a string, −1 otherwise", async () => {
