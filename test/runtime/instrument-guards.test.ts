@@ -333,6 +333,29 @@ export function method(s: string, i: number): number { return s.charCodeAt(i) + 
     expect(perLine(m)[7]).toBe(2);
   });
 
+  it("development (inline guards, versioned loops): each site reads the receiver's length once per evaluation", () => {
+    // A proxy's `length` trap is observable: the count of its runs is the count of checks made.
+    const dev = mk("development");
+    const testing = mk("testing");
+    const lengthReads = (m: ReturnType<typeof mk>, name: string, args: (p: unknown) => unknown[]) => {
+      let reads = 0;
+      const target = [5, 6, 0];
+      const p = new Proxy(target, { get: (t, k, r) => (k === "length" && reads++, Reflect.get(t, k, r)) });
+      const value = m.exports[name]!(...args(p));
+      return { value, reads };
+    };
+    for (const [name, args, sites] of [
+      ["compound", (p: unknown) => [p, 1], 4],
+      ["update", (p: unknown) => [p, 0], 3],
+      ["logical", (p: unknown) => [p, 2], 3],
+      ["chain", (p: unknown) => [p, 0], 1],
+    ] as const) {
+      const a = lengthReads(dev, name, args);
+      expect(a).toEqual(lengthReads(testing, name, args));
+      expect(a.reads).toBe(sites);
+    }
+  });
+
   it("inline guards evaluate index and receiver once (same results as the counted form)", () => {
     const dev = mk("development");
     const testing = mk("testing");
