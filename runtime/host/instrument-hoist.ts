@@ -10,9 +10,12 @@
  *
  *   L: {
  *     let i = A;                                  // the loop's own declaration list
- *     if (PRE) for (; i < LIM; INC) { if (!(COND)) break L; BODY_fast }
+ *     if (PRE) { { let i = T; for (; i < LIM; INC) { if (!(COND)) break L; BODY_fast } T = i; } i = T; }
  *     for (; COND; INC) BODY_checked
  *   }
+ *
+ * (T: a temp set to i by PRE; the fast loop counts with its own binding, which V8 optimises
+ * much better than a counter live after the loop.)
  *
  * BODY_fast is BODY without the guards of those sites (every other site keeps its guard) and
  * with its unlabelled `break`s turned into `break L`; BODY_checked is BODY with every guard.
@@ -37,12 +40,18 @@
  * sub-expression of an index is evaluated in PRE as written.
  *
  * What disqualifies a loop (it keeps per-iteration checks): sloppy-mode code (a script, not a
- * module: `arguments` aliases parameters), a label on the loop, a function or class anywhere
+ * module: `arguments` aliases parameters), a direct `eval` in the function, a `var`/`const`
+ * counter, a label on the loop, a function or class anywhere
  * in the loop, a declaration of i or of a variable of E/x inside the loop, any assignment to
  * them inside the loop (i: outside INC) or in a nested function, a `let`/`const` that is not
  * declared before the loop in an enclosing block (it could be in its temporal dead zone — PRE
  * would throw where the loop might not), a module-level variable, arrays as receivers (their
  * length and elements can change under code the loop runs: accessors, proxies, valueOf).
+ * In the fast copy the verifier's `Number.isSafeInteger(i)` invariant conjuncts are dropped
+ * (true there); inner loops of the checked copy are not versioned again.
+ *
+ * planArrayKinds (below) is the array counterpart for any loop: not a range, only the
+ * receiver's kind, established once per loop entry.
  */
 import { ts } from "ts-morph";
 
