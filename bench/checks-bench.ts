@@ -3,7 +3,8 @@
  * realistic kernels (bench/checks-kernels.ts), per-call guest time of
  *   uninstrumented · production before/after · development before/after
  * where "before" is the generic call `C.b(o, i, k)` at every bounds site and "after" the inline
- * guards (runtime/host/instrument-guards.ts); production keeps only the checks whose
+ * guards (runtime/host/instrument-guards.ts) and versioned counting loops
+ * (runtime/host/instrument-hoist.ts); production keeps only the checks whose
  * obligation the real verifier did not prove. Each variant runs in its own warm worker, N calls
  * per guest run (timed by the guest), repetitions interleaved so drift hits all variants alike.
  * Check counts: executions per call in testing mode (every check, counted), and calls into the
@@ -85,14 +86,14 @@ function withHarness(source: string, entry: string): string {
   return `${source}\nexport function __bench(n: number, ...args: any[]): unknown {\n  const f: any = ${entry};\n  let r: unknown;\n  for (let k = 0; k < n; k++) r = f(...args);\n  return r;\n}\n`;
 }
 
-type Variant = "uninstrumented" | "production before" | "production" | "development before" | "development" | "testing";
+type Variant = "uninstrumented" | "production before" | "production" | "development before" | "development" | "testing" | "testing hoisted";
 const TIMED: readonly Variant[] = ["uninstrumented", "production before", "production", "development before", "development"];
 
 async function sandboxFor(loaded: LoadedDocument, obligations: readonly ObligationResult[], entry: string, variant: Variant): Promise<{ sandbox: Sandbox; inserted: number }> {
   const entityId = functionEntities(loaded.document!).get(entry)?.id;
   const doc = loaded.document!;
   const entities = [...functionEntities(doc).values()].map((e) => ({ id: e.id, name: e.name, clauses: clausesFor(doc, e.id) }));
-  const mode: RunMode = variant.startsWith("development") ? "development" : variant === "testing" ? "testing" : "production";
+  const mode: RunMode = variant.startsWith("development") ? "development" : variant.startsWith("testing") ? "testing" : "production";
   const inst = instrument({
     source: withHarness(loaded.module!.text, entry),
     file: loaded.module!.file,
@@ -100,7 +101,9 @@ async function sandboxFor(loaded: LoadedDocument, obligations: readonly Obligati
     mode,
     entities,
     bare: variant === "uninstrumented",
-    inlineChecks: variant === "testing" ? false : !variant.endsWith("before"),
+    inlineChecks: variant.startsWith("testing") ? false : !variant.endsWith("before"),
+    // Counted only: every check the versioned loops still execute (generic calls, counted).
+    hoistLoops: variant === "testing hoisted" ? true : undefined,
   });
   if (inst.diagnostics.length > 0) throw new Error(inst.diagnostics.join("\n"));
   const limits = { ...deriveLimits(doc, { timeMs: 120_000 }), maxOldGenerationSizeMb: 256, arrayBufferBytes: 1 << 30 };
@@ -148,12 +151,14 @@ interface Row {
   readonly us: Record<string, number>;
   readonly usMedian: Record<string, number>;
   readonly testingPerCall: number;
+  /** The same count with versioned loops (checks still executed after hoisting). */
+  readonly hoistedPerCall: number;
   readonly slowPerCall: number;
 }
 
 async function measure(k: Kernel, loaded: LoadedDocument, obligations: readonly ObligationResult[]): Promise<Row> {
   const args = k.args();
-  const all: Variant[] = [...TIMED, "testing"];
+  const all: Variant[] = [...TIMED, "testing", "testing hoisted"];
   const boxes = new Map<Variant, { sandbox: Sandbox; inserted: number }>();
   for (const v of all) boxes.set(v, await sandboxFor(loaded, obligations, k.entry, v));
   try {
@@ -164,6 +169,7 @@ async function measure(k: Kernel, loaded: LoadedDocument, obligations: readonly 
       if (got !== reference) throw new Error(`${k.name}: ${v} returned ${got}, uninstrumented ${reference}`);
     }
     const testing = await guest(boxes.get("testing")!.sandbox, 1, args);
+    const testingHoisted = await guest(boxes.get("testing hoisted")!.sandbox, 1, args);
     // Calibrate N on the uninstrumented variant.
     for (let w = 0; w < 3; w++) await guest(boxes.get("uninstrumented")!.sandbox, 1, args);
     const one = (await guest(boxes.get("uninstrumented")!.sandbox, 5, args)).ms / 5;
@@ -193,6 +199,7 @@ async function measure(k: Kernel, loaded: LoadedDocument, obligations: readonly 
       us: Object.fromEntries(TIMED.map((v) => [v, least(perCall.get(v)!)])),
       usMedian: Object.fromEntries(TIMED.map((v) => [v, median(perCall.get(v)!)])),
       testingPerCall: testing.executed,
+      hoistedPerCall: testingHoisted.executed,
       slowPerCall: slow,
     };
   } finally {
@@ -224,7 +231,7 @@ const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const table = rows.map((r) => {
   const u = r.us["uninstrumented"]!;
   const c = (v: Variant) => x(r.us[v]!, u);
-  return `| ${r.kernel.name}${r.kernel.realistic ? "" : " ‡"} | ${r.proved} | ${r.inserted} | ${u.toFixed(2)} | ${c("production before")} | **${c("production")}** | ${c("development before")} | **${c("development")}** | ${r.testingPerCall} | ${r.slowPerCall} |`;
+  return `| ${r.kernel.name}${r.kernel.realistic ? "" : " ‡"} | ${r.proved} | ${r.inserted} | ${u.toFixed(2)} | ${c("production before")} | **${c("production")}** | ${c("development before")} | **${c("development")}** | ${r.testingPerCall} | ${r.hoistedPerCall} | ${r.slowPerCall} |`;
 });
 const cpu = cpus()[0]?.model ?? "unknown cpu";
 const report = `# Checks benchmark (issue 14)
@@ -237,15 +244,19 @@ Machine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB
 Per-call guest time, minimum of ${REPS} interleaved runs (the least-disturbed run; the medians follow below), each variant its own module instance (own worker when sandboxed)
 (N calls per run, N calibrated to ≈ ${TARGET_MS} ms uninstrumented: short runs, many repetitions — on a loaded machine a short run has a fair chance of not being preempted). Ratios are ÷ uninstrumented.
 *before* = the generic check call \`C.b(o, i, k)\` at every bounds site (the previous
-instrumentation); *after* = the inline guards. Production keeps the checks whose obligation the
+instrumentation); *after* = the inline guards and versioned counting loops (one range check
+before a \`for (let i …; …; i++)\` loop over strings/typed arrays replaces the per-iteration guards
+of its \`x[i + E]\` sites). Production keeps the checks whose obligation the
 real verifier (\`verifyDocument\`) did not prove; development keeps every check.
 ‡ = a kernel from examples/ (its contracts as written there); the others are bench/checks-kernels.ts
-(no contracts). Checks executed: per call in testing mode (every check, counted — the same
-before and after: no check is hoisted); check-runtime calls: per call in development after
+(no contracts). Checks executed: per call, counted in testing mode (every check at every
+evaluation; *before* = every site at every evaluation, as development before and testing mode
+run; *after* = the same module with versioned loops — the checks a hoisted run still executes:
+development and production after skip the others); check-runtime calls: per call in development after
 (the guards' slow path; 0 = every check took the inline fast path).
 
-| kernel | bounds proved | checks prod / dev | uninstr. µs | prod before | **prod after** | dev before | **dev after** | checks executed / call | check-runtime calls / call (dev after) |
-|---|---|---|---|---|---|---|---|---|---|
+| kernel | bounds proved | checks prod / dev | uninstr. µs | prod before | **prod after** | dev before | **dev after** | checks executed / call before | after | check-runtime calls / call (dev after) |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${table.join("\n")}
 
 Medians of the same runs (÷ uninstrumented median): noisier on a loaded machine.

@@ -4,14 +4,46 @@
  * before throwing, so guest code that catches the exception cannot hide it: the run is already
  * marked violated and the host stops it.
  */
+import { types as utilTypes } from "node:util";
 import { conform } from "./arg-shapes.js";
 import type { CheckSpec, EntryShapes, RunMode, ViolationData } from "./protocol.js";
 
 const RealString = String;
 const { isArray } = Array;
+const { isProxy } = utilTypes;
 const { isInteger } = Number;
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const typedLength = Object.getOwnPropertyDescriptor(typedArrayProto, "length")!.get!;
+/** %TypedArray%.prototype[@@toStringTag]: the class name for a genuine typed array, undefined for anything else (never throws). */
+const typedTag = Object.getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag)!.get!;
+/**
+ * What `ta` returns for anything that is not a genuine typed array: an object that is never a
+ * guard's receiver on its fast path (null prototype, no properties, frozen — even if module
+ * code obtains it, `NOT_TYPED[j]` is undefined, so a guard comparing a receiver with it still
+ * takes the generic path).
+ */
+const NOT_TYPED: object = Object.freeze(Object.create(null) as object);
+const typedBuffer = Object.getOwnPropertyDescriptor(typedArrayProto, "buffer")!.get!;
+/** ArrayBuffer.prototype.resizable (absent where resizable buffers do not exist); throws for a SharedArrayBuffer. */
+const bufferResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "resizable")?.get;
+
+/**
+ * The length a versioned loop may rely on for the whole loop (instrument-hoist.ts): a string's,
+ * or a genuine typed array's over a fixed-length, non-shared ArrayBuffer (in the sandbox no
+ * buffer can be resized, transferred or detached: fixed-buffers.ts); −1 for anything else.
+ * Intrinsic getters only: no user code runs.
+ */
+function rangeLength(o: unknown): number {
+  if (typeof o === "string") return o.length;
+  if (Reflect.apply(typedTag, o, []) === undefined) return -1;
+  try {
+    const buffer = Reflect.apply(typedBuffer, o, []) as ArrayBuffer;
+    if (bufferResizable !== undefined && Reflect.apply(bufferResizable, buffer, []) !== false) return -1;
+    return Reflect.apply(typedLength, o, []) as number;
+  } catch {
+    return -1; // a SharedArrayBuffer (the ArrayBuffer getter refuses it)
+  }
+}
 
 function lengthOfIndexable(value: unknown): number | undefined {
   if (typeof value === "string") return value.length;
@@ -127,7 +159,12 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
      *   tl      — the intrinsic typed-array length, or -1 when `o` is not a typed array (a proxy
      *             of one, a DataView, anything else: `b` then classifies it);
      *   oob     — the failure of `b` for an index already known to be an integral number >= 0
-     *             and a length already read (so a proxy's `length` trap runs once, as in `b`).
+     *             and a length already read (so a proxy's `length` trap runs once, as in `b`);
+     *   ta      — `o` itself when it is a genuine typed array (it has [[TypedArrayName]]: the
+     *             intrinsic @@toStringTag getter, no user code, no throw), else `nota`. A typed
+     *             guard caches the result per site: being a genuine typed array never changes.
+     *   nota    — the frozen, empty, null-prototype object `ta` returns otherwise (a cache's
+     *             initial value).
      * Not counted: counting is the testing mode's job, and testing mode calls `b` at every site.
      */
     isArray,
@@ -138,6 +175,21 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
         return -1;
       }
     },
+    ta(o: unknown): unknown {
+      return Reflect.apply(typedTag, o, []) === undefined ? NOT_TYPED : o;
+    },
+    nota: NOT_TYPED,
+    /**
+     * pa — `o` is an array that is not a proxy (so Array.isArray(o) is true for its whole
+     * lifetime): read once before a loop whose array guards then skip Array.isArray
+     * (instrument-hoist.ts planArrayKinds). No user code (isProxy is checked first, so a revoked
+     * proxy does not make isArray throw).
+     */
+    pa(o: unknown): boolean {
+      return !isProxy(o) && isArray(o);
+    },
+    /** rl — the length a versioned loop relies on (see rangeLength), read once before the loop. */
+    rl: rangeLength,
     oob(k: number, i: unknown, length: number): never {
       count(k);
       throw outOfBounds(k, i, length);

@@ -11,7 +11,8 @@
  *
  *   array   typeof (j = I) === "number" && (j >>> 0) === j && C.isArray(t)
  *             ? (j < (n = t.length) ? j : C.oob(k, j, n)) : C.b(t, j, k)
- *   typed   typeof (j = I) === "number" && (j >>> 0) === j && j < C.tl(t) ? j : C.b(t, j, k)
+ *   typed   typeof (j = I) === "number" && (j >>> 0) === j
+ *             && (t === K || (K = C.ta(t)) === t) && t[j] !== void 0 ? j : C.b(t, j, k)
  *   string  typeof (j = I) === "number" && (j >>> 0) === j && typeof t === "string"
  *             ? (j < t.length ? j : C.oob(k, j, t.length)) : C.b(t, j, k)
  *
@@ -20,10 +21,21 @@
  * negatives and 2^32 and above go to `C.b`). `C.b` classifies a receiver as an array by
  * `Array.isArray` (arrays, subclasses, proxies of arrays) and then reads `length` once — the
  * array guard does the same, and on failure hands the length it read to `C.oob`, so a proxy's
- * trap runs once, as in `C.b`. Typed arrays: `C.tl` is the intrinsic length getter (a
- * subclass's `get length()` or an own `length` property is not consulted, as in `C.b`), −1 for
- * anything else; when the index is not below it, `C.b` re-reads the intrinsic length (no user
- * code) and decides. Strings: a primitive's length cannot be redefined.
+ * trap runs once, as in `C.b`. Typed arrays: `K` is a per-site cache (a function temp,
+ * initially `C.nota`) that only ever holds a GENUINE typed array or `C.nota`: `C.ta(t)` is `t`
+ * when `t` has a [[TypedArrayName]] slot (the intrinsic @@toStringTag getter — false for
+ * proxies, DataViews, arrays, plain objects; no user code, no throw), else `C.nota` (frozen,
+ * empty, null prototype, so even module code that obtains it cannot pass it through: its
+ * element is undefined). For a genuine typed array and a number j that is an integer in
+ * [0, 2^32 − 1], `t[j]` is ECMAScript's TypedArrayGetElement (the key ToString(j) is a canonical
+ * numeric string, so [[Get]] never consults own properties, the prototype, a subclass's
+ * `length` getter or user code; −0 reads element 0, as `C.b` accepts it): it is `undefined`
+ * exactly when IsValidIntegerIndex fails — j ≥ the current length, including a detached or
+ * out-of-bounds (shrunk resizable) buffer, where the intrinsic length `C.b` reads is 0 or
+ * shorter — and a Number or BigInt otherwise. So `t[j] !== void 0` is `C.b`'s test
+ * `j < intrinsic length`, at the same moment; for a write site the extra read happens before
+ * the right-hand side, as the check does. Failures go to `C.b`, which re-reads the intrinsic
+ * length (no user code) and reports. Strings: a primitive's length cannot be redefined.
  *
  * Evaluation order: the receiver is evaluated by the access itself, then the index once (into
  * the temp `j`). The guard reads the receiver again, so it must be a temp or an identifier that
@@ -46,16 +58,23 @@ export interface GuardInput {
   readonly check: number;
   /** Fresh temps of the current function. */
   readonly temp: () => ts.Identifier;
+  /** A fresh temp of the current function initialised to the check object's `nota` (a typed guard's receiver cache). */
+  readonly cache: () => ts.Identifier;
+  /**
+   * A temp set before the enclosing loop to `C.pa(receiver)` (instrument-hoist.ts
+   * planArrayKinds): the array guard tests it instead of calling Array.isArray.
+   */
+  readonly knownArray?: ts.Identifier | undefined;
 }
 
 /** The module constant holding a fast-path helper of the check object (declared by the visitor's module prelude). */
-export function helperName(checks: string, helper: "isArray" | "tl"): string {
+export function helperName(checks: string, helper: "isArray" | "ta" | "nota"): string {
   return `${checks}_${helper}`;
 }
 
 export function inlineGuard(g: GuardInput): ts.Expression {
   const { f, checks, receiver: t } = g;
-  const C = (name: string) => (name === "isArray" || name === "tl" ? f.createIdentifier(helperName(checks, name)) : f.createPropertyAccessExpression(f.createIdentifier(checks), name));
+  const C = (name: string) => (name === "isArray" || name === "ta" ? f.createIdentifier(helperName(checks, name)) : f.createPropertyAccessExpression(f.createIdentifier(checks), name));
   const call = (name: string, args: ts.Expression[]) => f.createCallExpression(C(name), undefined, args);
   const k = f.createNumericLiteral(g.check);
   const j = g.temp();
@@ -70,10 +89,16 @@ export function inlineGuard(g: GuardInput): ts.Expression {
     case "array": {
       const n = g.temp();
       const within = cond(f.createLessThan(j, paren(f.createAssignment(n, length(t)))), j, call("oob", [k, j, n]));
-      return paren(cond(and(isNumber, isUint32, call("isArray", [t])), paren(within), generic));
+      return paren(cond(and(isNumber, isUint32, g.knownArray ?? call("isArray", [t])), paren(within), generic));
     }
-    case "typed":
-      return paren(cond(and(isNumber, isUint32, f.createLessThan(j, call("tl", [t]))), j, generic));
+    case "typed": {
+      // (t === K || (K = ta(t)) === t) && t[j] !== void 0: K holds a genuine typed array
+      // (or `nota`); see the header for why the element read decides the bounds exactly.
+      const K = g.cache();
+      const genuine = paren(f.createLogicalOr(f.createStrictEquality(t, K), f.createStrictEquality(paren(f.createAssignment(K, call("ta", [t]))), t)));
+      const present = f.createStrictInequality(f.createElementAccessExpression(t, j), f.createVoidZero());
+      return paren(cond(and(isNumber, isUint32, genuine, present), j, generic));
+    }
     case "string": {
       const isString = f.createStrictEquality(f.createTypeOfExpression(t), f.createStringLiteral("string"));
       const within = cond(f.createLessThan(j, length(t)), j, call("oob", [k, j, length(t)]));

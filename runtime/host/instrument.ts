@@ -28,6 +28,14 @@ export interface InstrumentInput {
    */
   readonly inlineChecks?: boolean | undefined;
   /**
+   * Versioned counting loops (instrument-hoist.ts). Default: where checks are inline
+   * (development, production). False: never (every guard in every iteration — the tests' and
+   * benchmarks' comparison). True: also with the generic call at every site, so that testing
+   * mode counts the checks a versioned loop still executes (the benchmark's count "after
+   * hoisting"). run() never sets it.
+   */
+  readonly hoistLoops?: boolean | undefined;
+  /**
    * False: skip no check even in production (run() sets it when the entry's argument types
    * cannot be checked at entry, so no proof's assumptions are known to hold). Default true.
    */
@@ -91,6 +99,7 @@ export function instrument(input: InstrumentInput): Instrumented {
       entryLocation,
       // Testing mode counts every check execution per check: the generic call at every site.
       inlineChecks: input.inlineChecks ?? input.mode !== "testing",
+      hoistLoops: input.hoistLoops,
     },
     sf,
   );
@@ -150,7 +159,7 @@ export function instrument(input: InstrumentInput): Instrumented {
     uncheckedEntries,
     skippedByProof: table.skippedByProof,
     uncovered: table.uncovered(),
-    notCheckable,
+    notCheckable: [...new Set(notCheckable)], // a versioned loop visits its body twice
     diagnostics,
   };
 }

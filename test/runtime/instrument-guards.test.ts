@@ -27,8 +27,19 @@ export function bump(a: number[], i: any): unknown { return a[i]++; }
 export function put(a: number[], i: any): unknown { a[i] = 7; return a[i]; }
 export function opt(a: number[] | undefined, i: any): unknown { return a?.[i]; }
 export function computed(a: number[], i: any): unknown { let k = i; return a[(k = k, k)]; }
+export function putTyped(a: Float64Array, i: any): unknown { a[i] = 7; return a[i]; }
+export function bumpTyped(a: Int32Array, i: any): unknown { a[i] += 2; return a[i]++; }
+export function many(rs: any[], is: any[]): unknown[] {
+  const out: unknown[] = [];
+  for (let n = 0; n < rs.length; n++) {
+    const r: Uint8Array = rs[n];
+    try { out.push(r[is[n]]); } catch (e) { out.push(e instanceof Error ? "E " + e.message : "thrown"); }
+    try { r[is[n]] = 1; out.push(r[is[n]]); } catch (e) { out.push(e instanceof Error ? "E " + e.message : "thrown"); }
+  }
+  return out;
+}
 `;
-const ENTRIES = ["arr", "typed", "str", "anyKind", "code", "bump", "put", "opt", "computed"] as const;
+const ENTRIES = ["arr", "typed", "str", "anyKind", "code", "bump", "put", "opt", "computed", "putTyped", "bumpTyped"] as const;
 
 class Violation extends Error {}
 
@@ -60,7 +71,9 @@ type Desc =
   | { t: "stringObject"; s: string }
   | { t: "object"; length: number }
   | { t: "nullish"; v: null | undefined }
-  | { t: "prim"; v: number | boolean };
+  | { t: "prim"; v: number | boolean }
+  /** The check object's `nota` (what the typed guards' receiver caches start with; module code can reach the check object). */
+  | { t: "nota" };
 
 function build(d: Desc, log: Log): unknown {
   switch (d.t) {
@@ -154,6 +167,8 @@ function build(d: Desc, log: Log): unknown {
       return d.v;
     case "prim":
       return d.v;
+    case "nota":
+      return inline.rt.api["nota" as keyof typeof inline.rt.api];
   }
 }
 
@@ -172,6 +187,7 @@ const desc: fc.Arbitrary<Desc> = fc.oneof(
   fc.record({ t: fc.constant("object" as const), length: fc.integer({ min: -1, max: 9 }) }),
   fc.record({ t: fc.constant("nullish" as const), v: fc.constantFrom(null, undefined) }),
   fc.record({ t: fc.constant("prim" as const), v: fc.oneof(fc.integer(), fc.boolean()) }),
+  fc.constant({ t: "nota" as const }),
 );
 
 type IndexDesc = { k: "value"; v: unknown } | { k: "object" } | { k: "symbol" };
@@ -217,10 +233,36 @@ describe("inline guards = the generic check, on any receiver", () => {
     expect(a).toEqual(b);
   });
 
+  // One site, one call, a sequence of receivers: the typed guard's per-site cache (a genuine
+  // typed array seen before) must never let a different receiver through.
+  propTest.prop([fc.array(fc.tuple(desc, index), { minLength: 1, maxLength: 6 })], { numRuns: process.env["CI"] ? 600 : 300 })("typed guard cache: same outcomes over a sequence of receivers at one site", (pairs) => {
+    const run = (m: ReturnType<typeof load>) => {
+      const log: Log = [];
+      // The same receiver object may recur (cache hit), so build each distinct descriptor once.
+      const built = pairs.map(([d]) => {
+        try {
+          return build(d, log);
+        } catch {
+          return "unbuildable"; // e.g. a resize past the maximum: the same on both sides
+        }
+      });
+      const rs = pairs.map((_, n) => built[n % 2 === 0 ? n : Math.max(0, n - 1)]);
+      const is = pairs.map(([, i]) => buildIndex(i, log));
+      let result: string;
+      try {
+        result = (m.exports["many"]!(rs, is) as unknown[]).map(show).join(",");
+      } catch (error) {
+        result = `throws ${(error as Error)?.constructor?.name}`;
+      }
+      return { result, log };
+    };
+    expect(run(inline)).toEqual(run(generic));
+  });
+
   it("the generated receivers cover every fast path and its fallback (the property is not vacuous)", () => {
     // Sanity: the inline module really contains the three guard kinds and the generic call.
     expect(inline.js).toMatch(/_isArray\(/);
-    expect(inline.js).toMatch(/_tl\(/);
+    expect(inline.js).toMatch(/_ta\(/);
     expect(inline.js).toMatch(/typeof __anrf_t\d+ === "string"/);
     expect(generic.js).not.toMatch(/isArray/);
     // Hand-picked cases where a wrong guard would differ: a lying typed-array subclass, a
@@ -291,13 +333,40 @@ export function method(s: string, i: number): number { return s.charCodeAt(i) + 
     expect(perLine(m)[7]).toBe(2);
   });
 
+  it("development (inline guards, versioned loops): each site reads the receiver's length once per evaluation", () => {
+    // A proxy's `length` trap is observable: the count of its runs is the count of checks made.
+    const dev = mk("development");
+    const testing = mk("testing");
+    const lengthReads = (m: ReturnType<typeof mk>, name: string, args: (p: unknown) => unknown[]) => {
+      let reads = 0;
+      const target = [5, 6, 0];
+      const p = new Proxy(target, { get: (t, k, r) => (k === "length" && reads++, Reflect.get(t, k, r)) });
+      const value = m.exports[name]!(...args(p));
+      return { value, reads };
+    };
+    for (const [name, args, sites] of [
+      ["compound", (p: unknown) => [p, 1], 4],
+      ["update", (p: unknown) => [p, 0], 3],
+      ["logical", (p: unknown) => [p, 2], 3],
+      ["chain", (p: unknown) => [p, 0], 1],
+    ] as const) {
+      const a = lengthReads(dev, name, args);
+      expect(a).toEqual(lengthReads(testing, name, args));
+      expect(a.reads).toBe(sites);
+    }
+  });
+
   it("inline guards evaluate index and receiver once (same results as the counted form)", () => {
     const dev = mk("development");
     const testing = mk("testing");
     for (const [name, args] of [["compound", () => [[5, 6], 1]], ["update", () => [[5, 6], 0]], ["logical", () => [[0, 6], 0]], ["chain", () => [[7], 0]], ["loop", () => [new Int32Array([4, 5])]], ["method", () => ["xyz", 2]]] as const) {
       expect(dev.exports[name]!(...args())).toEqual(testing.exports[name]!(...args()));
     }
-    // No site's index expression is duplicated by the guard: `i` appears in each guard once, assigned to a temp.
-    expect(dev.out.js).not.toMatch(/\[i\]/);
+    // No site's index expression is duplicated by the guard: `i` appears in each guard once,
+    // assigned to a temp — except in the fast copy of the versioned loop, whose sites are
+    // unguarded (instrument-hoist.ts; test/runtime/instrument-hoist.test.ts).
+    const loopFn = /function loop\([\s\S]*?(?=function method)/.exec(dev.out.js)?.[0] ?? "";
+    expect(loopFn).toMatch(/__anrf_c\.rl\(/);
+    expect(dev.out.js.replace(loopFn, "")).not.toMatch(/\[i\]/);
   });
 });
