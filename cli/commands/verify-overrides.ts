@@ -13,6 +13,7 @@ import { subjectDigest } from "../../approvals/digest.js";
 import type { KeyRegistry } from "../../approvals/registry.js";
 import type { Signer } from "../../proofs-cache/envelope.js";
 import { clean } from "../../spec/report.js";
+import { summarise } from "../../verifier/index.js";
 import type { DocumentVerification, VerifyReport } from "../../verifier/pipeline/report-types.js";
 import { overrideEntries, writeAudit } from "../../runtime/host/audit.js";
 import { overridesFor } from "./trust-options.js";
@@ -26,13 +27,8 @@ export interface TrustContext {
 
 export async function settleVerify(report: VerifyReport, ctx: TrustContext, io: CliIo): Promise<{ report: VerifyReport; passed: boolean }> {
   const documents = await settleDocuments(report.documents, report.run.strict, ctx, io);
-  return { report: { ...report, documents, summary: { ...report.summary, ...countFindings(documents) } }, passed: documents.every((d) => passedWithOverrides(d, report.run.strict)) };
-}
-
-/** Error/warning/valid counts without the findings honoured overrides cover. */
-function countFindings(documents: readonly DocumentVerification[]): { valid: number; errors: number; warnings: number } {
-  const count = (severity: string) => documents.reduce((n, d) => n + d.findings.filter((f, i) => f.severity === severity && d.overrides?.findings[i] === undefined).length, 0);
-  return { valid: documents.filter((d) => d.valid).length, errors: count("error"), warnings: count("warning") };
+  // summarise leaves out the findings honoured overrides cover.
+  return { report: { ...report, documents, summary: summarise(documents) }, passed: documents.every((d) => passedWithOverrides(d, report.run.strict)) };
 }
 
 /** The per-document part (also each run of `anrf verify --watch`): overrides applied, audit records appended. */
