@@ -214,17 +214,16 @@ function checkOptions(fn: string, options: unknown, shape: Readonly<Record<strin
 async function operatorPolicyFor(options: RunOptions, cwd: string, auditFile: string | undefined): Promise<import("./policy/run-policy.js").RunPolicy | undefined> {
   if (options.policyFile === undefined && options.mounts === undefined) return undefined;
   const [policy, { toolStatePaths }] = await Promise.all([import("./policy/index.js"), import("./policy/tool-state.js")]);
-  let source;
+  const cacheDir = resolveCacheDir({ cwd });
+  let opened;
   try {
-    source = policy.loadPolicy(options.policyFile, cwd);
+    opened = await policy.openPolicy(options.policyFile, cwd, cacheDir);
   } catch (error) {
     if (error instanceof policy.PolicyFileError) throw new Error(`anrf.run: ${error.message}`);
+    if (error instanceof policy.PolicyProblemsError) throw new Error(`anrf.run: the policy has problems:\n${error.text}`);
     throw error;
   }
-  const cacheDir = resolveCacheDir({ cwd });
-  const cache = new policy.DecisionCache(cacheDir);
-  const problems = await policy.checkPolicy(source, cache);
-  if (problems.length > 0) throw new Error(`anrf.run: the policy has problems:\n${policy.formatPolicyProblems(source, problems)}`);
+  const { source, cache } = opened;
   const mounts = new Map(Object.entries(options.mounts ?? {}).map(([name, dir]) => [name, resolve(cwd, dir)] as const));
   return { source, cache, operatorMounts: mounts, toolState: toolStatePaths({ cwd, cacheDir, auditFile, policyFile: options.policyFile }) };
 }

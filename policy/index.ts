@@ -52,6 +52,26 @@ export function loadPolicy(file: string | undefined, cwd: string = process.cwd()
   return readPolicySource(file, text);
 }
 
+/** A policy file with problems: `text` has one line per problem with file:line:column. */
+export class PolicyProblemsError extends Error {
+  override readonly name = "PolicyProblemsError";
+  constructor(readonly text: string) {
+    super(text);
+  }
+}
+
+/**
+ * The operator's policy (or the built-in default), read and checked — the one way the CLI and
+ * the library open it. Throws PolicyFileError (unreadable) or PolicyProblemsError.
+ */
+export async function openPolicy(file: string | undefined, cwd: string, cacheDir: string | undefined): Promise<{ source: PolicySource; cache: DecisionCache }> {
+  const source = loadPolicy(file, cwd);
+  const cache = new DecisionCache(cacheDir);
+  const problems = await checkPolicy(source, cache);
+  if (problems.length > 0) throw new PolicyProblemsError(formatPolicyProblems(source, problems));
+  return { source, cache };
+}
+
 /** Parse and validate (only on a cache miss; a policy known good by digest skips Cedar). */
 export async function checkPolicy(source: PolicySource, cache: DecisionCache): Promise<PolicyProblem[]> {
   if (source.settingsProblems.length === 0 && cache.isCompiled(source.digest)) return [];

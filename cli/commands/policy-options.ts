@@ -10,7 +10,7 @@ import { invocationDefaults, UsageError, type FlagSpec, type FlagValues } from "
 import type { CliIo } from "../io.js";
 import { resolveCacheDir } from "../../proofs-cache/open.js";
 import type { PolicyConfig } from "../../policy/config.js";
-import { checkPolicy, DecisionCache, formatPolicyProblems, loadPolicy, parseMountFlag, PolicyFileError, type PolicySource } from "../../policy/index.js";
+import { DecisionCache, openPolicy, parseMountFlag, PolicyFileError, PolicyProblemsError, type PolicySource } from "../../policy/index.js";
 
 export const POLICY_FLAGS: Record<string, FlagSpec> = {
   policy: { kind: "string" },
@@ -25,12 +25,7 @@ export const POLICY_HELP = `  --policy FILE        the operator's Cedar policy (
                        where the policy permits it and it stays inside the document's folder`;
 
 /** A policy file with problems: the caller prints `text` on stderr and exits 2. */
-export class PolicyProblemsError extends Error {
-  override readonly name = "PolicyProblemsError";
-  constructor(readonly text: string) {
-    super(text);
-  }
-}
+export { PolicyProblemsError };
 
 export interface OpenedPolicy {
   readonly source: PolicySource;
@@ -66,16 +61,12 @@ export async function openPolicyFromFlags(
     mounts.set(m.name, resolve(io.cwd, m.dir));
   }
   const policyFile = (flags["policy"] as string | undefined) ?? config?.file;
-  let source: PolicySource;
+  const cacheDir = options.noCache ? undefined : (options.cacheDir ?? resolveCacheDir({ env: io.env, cwd: io.cwd }));
   try {
-    source = loadPolicy(policyFile, io.cwd);
+    const { source, cache } = await openPolicy(policyFile, io.cwd, cacheDir);
+    return { source, cache, mounts, policyFile, cacheDir };
   } catch (error) {
     if (error instanceof PolicyFileError) throw new UsageError(error.message);
     throw error;
   }
-  const cacheDir = options.noCache ? undefined : (options.cacheDir ?? resolveCacheDir({ env: io.env, cwd: io.cwd }));
-  const cache = new DecisionCache(cacheDir);
-  const problems = await checkPolicy(source, cache);
-  if (problems.length > 0) throw new PolicyProblemsError(formatPolicyProblems(source, problems));
-  return { source, cache, mounts, policyFile, cacheDir };
 }
