@@ -210,9 +210,11 @@ function checkOptions(fn: string, options: unknown, shape: Readonly<Record<strin
   }
 }
 
-/** The operator's policy and bindings from `policyFile`/`mounts` (undefined: the runtime's built-in default). */
-async function operatorPolicyFor(options: RunOptions, cwd: string, auditFile: string | undefined): Promise<import("./policy/run-policy.js").RunPolicy | undefined> {
-  if (options.policyFile === undefined && options.mounts === undefined) return undefined;
+/**
+ * The operator's policy and bindings from `policyFile`/`mounts` (none: the built-in default), with
+ * the CLI's on-disk decision cache, so a warm run decides without loading Cedar.
+ */
+async function operatorPolicyFor(options: RunOptions, cwd: string, auditFile: string | undefined): Promise<import("./policy/run-policy.js").RunPolicy> {
   const [policy, { toolStatePaths }] = await Promise.all([import("./policy/index.js"), import("./policy/tool-state.js")]);
   const cacheDir = resolveCacheDir({ cwd });
   let opened;
