@@ -73,7 +73,7 @@ async function child(): Promise<void> {
     documents: report.documents.length,
     invalid: report.documents.filter((d) => !d.valid).map((d) => `${basename(d.file)}: ${d.findings.map((f) => f.message).join("; ")}`),
     obligations: report.documents.flatMap((d) =>
-      d.obligations.map((o) => ({ file: basename(d.file, ".anrf.json"), id: o.id, kind: o.kind, status: o.status, reason: o.reason, smt: o.smt, vacuous: (o as { vacuous?: unknown }).vacuous !== undefined ? true : undefined })),
+      d.obligations.map((o) => ({ file: basename(d.file, ".anrf.json"), id: o.id, kind: o.inferred === true ? "invariant (inferred)" : o.kind, status: o.status, reason: o.reason, smt: o.smt, vacuous: (o as { vacuous?: unknown }).vacuous !== undefined ? true : undefined })),
     ),
   };
   writeFileSync(values["json-out"]!, JSON.stringify(result));

@@ -17,6 +17,10 @@ import { solveObligations, type Solved, type SolveStats } from "./pipeline/solve
 import { SolverPool } from "./solver/pool.js";
 import { vacuousProofs, type VacuityVerdict } from "./pipeline/vacuity.js";
 import { solverVersion } from "./solver/solver-version.js";
+import type { DecideCandidates } from "./pipeline/houdini.js";
+
+/** Longest wait for one inferred loop-invariant candidate (ms); the run's limit when lower. */
+export const CANDIDATE_TIMEOUT_MS = 2000;
 
 export type { DocumentVerification, RunFacts, StatusCounts, VerifyReport, VerifySummary } from "./pipeline/report-types.js";
 export type { Counterexample, Obligation, ObligationKind, ObligationResult, ObligationStatus, SourceLocation, SourceSite, SolverLimits, Verdict } from "./obligation.js";
@@ -126,8 +130,48 @@ interface Pending {
 
 export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], options: VerifyOptions): Promise<VerifyReport> {
   const limits: SolverLimits = { timeoutMs: options.timeoutMs, rlimit: options.rlimit };
+  // Inferred loop invariants are decided with a shorter limit: one that z3 cannot settle quickly
+  // is dropped (houdini.ts), not waited for. They are solved again with the same limit below,
+  // so a verdict from this run (or from the cache) is reused.
+  const candidateLimits: SolverLimits = { timeoutMs: Math.min(options.timeoutMs, CANDIDATE_TIMEOUT_MS), rlimit: options.rlimit };
   const extractionStats = emptyExtractionStats();
   const pending: Pending[] = [];
+  let pool: SolverPool | undefined;
+  const initsBefore = options.pool?.stats().initMs.length ?? 0;
+  const stats = { queries: 0, cacheHits: 0, solved: 0 };
+  const count = (s: SolveStats): void => {
+    stats.queries += s.queries;
+    stats.cacheHits += s.cacheHits;
+    stats.solved += s.solved;
+  };
+  // One encoding version per process: the extractor's (read once it is loaded).
+  let encodingVersion = "none";
+  const solve = (list: ReadonlyArray<Obligation & { readonly smt: string }>, shard: typeof options.shard, withLimits: SolverLimits = limits) =>
+    solveObligations(list, {
+      limits: withLimits,
+      solverVersion: solverVersion(),
+      encodingVersion,
+      cache: options.cache,
+      shard,
+      signal: options.signal,
+      known: withLimits === candidateLimits ? candidateVerdicts : undefined,
+      onProgress: options.onProgress === undefined ? undefined : (done, total) => options.onProgress?.({ phase: "solve", done, total }),
+      pool: () => options.pool ?? pool ?? (pool = new SolverPool({ size: options.jobs })),
+    });
+  const candidateVerdicts = new Map<string, Solved>();
+  const decide: DecideCandidates = async (candidates) => {
+    encodingVersion = (await import("./extract/index.js")).ENCODING_VERSION;
+    // Raw obligations carry no location yet: solving needs only the SMT text and the symbols.
+    const withText = candidates.flatMap((o, i) => (typeof o.smt === "string" ? [{ i, o: { ...o, smt: o.smt, location: { file: "", line: 1, column: 1 } } }] : []));
+    const solvedCandidates = await solve(withText.map((x) => x.o), undefined, candidateLimits);
+    count(solvedCandidates.stats);
+    const proved = candidates.map(() => false);
+    withText.forEach((x, k) => (proved[x.i] = solvedCandidates.verdicts[k]?.verdict.status === "proved"));
+    return proved;
+  };
+  const verdictOf = new Map<Obligation, Solved>();
+  let vacuous = new Map<Obligation, VacuityVerdict>();
+  try {
   for (const loaded of loadedDocuments) {
     options.onProgress?.({ phase: "extract", done: pending.length, total: loadedDocuments.length });
     const findings = [...loaded.findings];
@@ -140,7 +184,7 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
     } else {
       let extraction: Extraction;
       try {
-        extraction = await extractDocument(loaded.document, loaded.module, options.memo, extractionStats);
+        extraction = await extractDocument(loaded.document, loaded.module, options.memo, extractionStats, decide);
       } catch (cause) {
         // No obligations must never read as "nothing to check": the document fails instead.
         const message = cause instanceof Error ? cause.message : String(cause);
@@ -160,37 +204,29 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
 
   const withSmt = pending.flatMap((p) => (p.extraction?.obligations ?? []).filter(hasSmt));
   // One extractor per process, so one encoding version per run ("none" when nothing has code).
-  const encodingVersion = pending.find((p) => p.extraction !== undefined)?.extraction?.encodingVersion ?? "none";
-  let pool: SolverPool | undefined;
-  const initsBefore = options.pool?.stats().initMs.length ?? 0;
-  let solved: { verdicts: Solved[]; stats: SolveStats };
-  let vacuous = new Map<Obligation, VacuityVerdict>();
-  try {
-    const solve = (list: ReadonlyArray<Obligation & { readonly smt: string }>, shard: typeof options.shard) =>
-      solveObligations(list, {
-        limits,
-        solverVersion: solverVersion(),
-        encodingVersion,
-        cache: options.cache,
-        shard,
-        signal: options.signal,
-        onProgress: options.onProgress === undefined ? undefined : (done, total) => options.onProgress?.({ phase: "solve", done, total }),
-        pool: () => options.pool ?? pool ?? (pool = new SolverPool({ size: options.jobs })),
-      });
-    solved = await solve(withSmt, options.shard);
-    const proved = withSmt.filter((_, i) => solved.verdicts[i]?.verdict.status === "proved");
-    // Vacuity queries are not sharded: whether a proof is vacuous is only asked once the proof is
-    // known, which may be in either shard's run, so a partition could leave one to neither.
-    const v = await vacuousProofs(proved, (list) => solve(list, undefined));
-    vacuous = v.vacuous;
-    solved = { verdicts: solved.verdicts, stats: { queries: solved.stats.queries + v.stats.queries, cacheHits: solved.stats.cacheHits + v.stats.cacheHits, solved: solved.stats.solved + v.stats.solved } };
+  encodingVersion = pending.find((p) => p.extraction !== undefined)?.extraction?.encodingVersion ?? "none";
+  // Inferred invariants with the limit they were decided with (their verdicts are known); the
+  // rest with the run's. Neither is sharded away from the other's verdicts: inferred ones are
+  // solved in every shard, like vacuity queries, since the shard's other proofs assume them.
+  const inferred = withSmt.filter((o) => o.inferred === true);
+  const others = withSmt.filter((o) => o.inferred !== true);
+  const main = await solve(others, options.shard);
+  count(main.stats);
+  const ofInferred = await solve(inferred, undefined, candidateLimits);
+  count(ofInferred.stats);
+  others.forEach((o, i) => verdictOf.set(o, main.verdicts[i]!));
+  inferred.forEach((o, i) => verdictOf.set(o, ofInferred.verdicts[i]!));
+  const proved = withSmt.filter((o) => verdictOf.get(o)?.verdict.status === "proved");
+  // Vacuity queries are not sharded: whether a proof is vacuous is only asked once the proof is
+  // known, which may be in either shard's run, so a partition could leave one to neither.
+  const v = await vacuousProofs(proved, (list) => solve(list, undefined));
+  vacuous = v.vacuous;
+  count(v.stats);
   } finally {
     await pool?.close();
   }
   // z3 initialisations this run paid for (a caller's warm pool reports only new ones).
   const solverInitMs = options.pool !== undefined ? options.pool.stats().initMs.slice(initsBefore) : (pool?.stats().initMs ?? []);
-  const verdictOf = new Map<Obligation, Solved>();
-  withSmt.forEach((o, i) => verdictOf.set(o, solved.verdicts[i]!));
 
   const documents = pending.map((p): DocumentVerification => {
     const skippedByShard: string[] = [];
@@ -223,7 +259,7 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
       encodingVersion,
       limits,
       strict: options.strict === true,
-      ...solved.stats,
+      ...stats,
       solverInitMs,
       extraction: extractionStats,
       shard: options.shard,
@@ -276,6 +312,7 @@ function toResult(
     counterexample,
     smt: o.smt,
     source,
+    ...(o.inferred === true ? { inferred: true as const } : {}),
   };
 }
 

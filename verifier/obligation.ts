@@ -73,6 +73,11 @@ export interface Obligation {
    * path query is unsat is `proved (vacuous)`: the site is unreachable (ObligationResult.vacuous).
    */
   readonly vacuity?: { readonly path: string; readonly preconditions?: string | undefined } | undefined;
+  /**
+   * A loop invariant the verifier inferred (not written by anyone): kept only because it was
+   * proved together with the others inferred for the entity (verifier/pipeline/houdini.ts).
+   */
+  readonly inferred?: true | undefined;
 }
 
 /** A counterexample in source terms: parameter values, array lengths, the failing index. */
@@ -118,6 +123,8 @@ export interface ObligationResult {
    * summaries count these apart (VerifySummary.vacuous).
    */
   readonly vacuous?: string | undefined;
+  /** A loop invariant the verifier inferred itself (Obligation.inferred). */
+  readonly inferred?: true | undefined;
 }
 
 /**

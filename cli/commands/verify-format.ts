@@ -58,6 +58,7 @@ export function obligationJson(o: ObligationResult) {
     smt: o.smt,
     source: o.source ?? null,
     ...(o.vacuous === undefined ? {} : { vacuous: o.vacuous }),
+    ...(o.inferred === true ? { inferred: true } : {}),
   };
 }
 

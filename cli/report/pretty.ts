@@ -236,6 +236,8 @@ export function prettyReport(report: VerifyReport, options: PrettyReportOptions)
   out += `${r.queries} distinct queries: ${r.cacheHits} from cache, ${r.solved} solved (${r.solverVersion}, ${z3})\n`;
   const x = r.extraction;
   if (x.entitiesReused > 0) out += `extraction: ${x.entitiesExtracted} function(s) analysed again, ${x.entitiesReused} reused\n`;
+  const h = x.houdini;
+  if (h !== undefined && h.proposed > 0) out += `inferred loop invariants: ${h.kept} of ${h.proposed} candidate(s) proved and used (${h.rounds} extraction round(s))\n`;
   if (options.strict && s.unknown + s.unsupported + s.informal - s.skippedByShard > 0) out += `--strict: unknown, unsupported and informal obligations count as errors\n`;
   for (const w of r.cacheWarnings) out += `${paint(c, "33", "warning")} cache: ${clean(w)}\n`;
   return out;

@@ -52,6 +52,7 @@ export function assemble(input: AssembleInput): RawObligation[] {
       site: { start: site.start, end: site.end },
       description: site.description,
       clause: site.clause,
+      ...(site.inferred === true ? { inferred: true as const } : {}),
     };
     const reason = unsupportedReason(site, contributions, input.aborts);
     if (reason !== undefined) {

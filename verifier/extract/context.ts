@@ -3,6 +3,7 @@ import type { ParsedClause } from "../../spec/contract/index.js";
 import type { FunctionLike, TypeShape } from "./program.js";
 import { positionToken } from "./positions.js";
 import type { Sink } from "./sink.js";
+import type { InferenceState } from "./invariant-candidates.js";
 import type { State } from "./state.js";
 
 /** A Function entity as a callee: its contract, used modularly at call sites. */
@@ -63,6 +64,8 @@ export interface ExecCtx {
   /** Document loop invariants for this entity (names resolved at the loop). */
   readonly documentLoopInvariants: ReadonlyArray<{ readonly id: string; readonly clause: ParsedClause }>;
   pathBudget: number;
+  /** Loop-invariant inference (Houdini): absent = no candidates are proposed. */
+  readonly inference?: InferenceState | undefined;
 }
 
 /**

@@ -18,12 +18,20 @@ import { canonicalQuery } from "./smt-text.js";
 import { FALSE, freshConst } from "./terms.js";
 import { MAX_STRING_LENGTH, maxLengthOf, TWO_53, type Val } from "./values.js";
 
+export interface ExtractEntityOptions {
+  /**
+   * Propose loop-invariant candidates (obligations marked `inferred`), except the rejected ones
+   * (keys from invariant-candidates.ts `candidateKey`). Absent: none are proposed.
+   */
+  readonly infer?: { readonly rejected: ReadonlySet<string> } | undefined;
+}
+
 /**
  * One Function entity's obligations, by symbolic execution of its function with its contract
  * (callees are used through their contracts only). Positions are tokens (positions.ts) until
  * the pipeline finalizes them. The entity must resolve to a function (`m.resolved`).
  */
-export function extractEntity(m: ModuleAnalysis, entityId: string): RawObligation[] {
+export function extractEntity(m: ModuleAnalysis, entityId: string, options: ExtractEntityOptions = {}): RawObligation[] {
   const { sf, input } = m;
   const fn = m.resolved.get(entityId);
   const e = m.functionEntities.find((x) => x.id === entityId);
@@ -46,6 +54,7 @@ export function extractEntity(m: ModuleAnalysis, entityId: string): RawObligatio
     loopStack: [],
     documentLoopInvariants: c.loop,
     pathBudget: 0,
+    ...(options.infer === undefined ? {} : { inference: { rejected: options.infer.rejected, index: new Map<string, number>() } }),
   };
   runEntity(ctx, fn, c, m.provenance.whyUntrusted(fn));
   hostGlobalUses(ctx, fn);

@@ -5,6 +5,7 @@ import { asAssumption, asGoal, clauseTerm } from "./contract-eval.js";
 import { condition, evalExpr, modelled } from "./exec-expr.js";
 import { valueOfElem } from "./exec-bounds.js";
 import { declare, execGuarded, recordAbort } from "./exec-stmt.js";
+import { invariantCandidates, type Candidate } from "./invariant-candidates.js";
 import { Abort, type SiteKey } from "./sink.js";
 import { bounded, strLen, type State } from "./state.js";
 import { print } from "./smt-text.js";
@@ -70,7 +71,8 @@ interface IterationResult {
   readonly exits: State[];
 }
 
-function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, plan: HavocPlan, clauses: ReadonlyArray<{ clause: ParsedClause; id?: string }>, iterable: Val | undefined): IterationResult {
+function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, plan: HavocPlan, written: ReadonlyArray<{ clause: ParsedClause; id?: string }>, iterable: Val | undefined): IterationResult {
+  let clauses: ReadonlyArray<{ clause: ParsedClause; id?: string; inferred?: Candidate }> = written;
   const head = pre.clone();
   const loc = where(ctx, loop);
   // A `var` declared in the loop keeps its value from the previous iteration (function
@@ -112,9 +114,16 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
     else v = { k: "opaque", why: `${name}, changed by the loop at ${loc} in a way that is not modelled` };
     head.env.set(sym, v);
   }
+  // Inferred candidates (Houdini, invariant-candidates.ts) after the written clauses: numbered
+  // after them and the safe-integer clause, so the written ones keep their ids.
+  const userCount = clauses.length;
+  const candidates = invariantCandidates(ctx, loop, head, new Set(plan.vars.keys()), userCount + 2);
+  clauses = [...clauses, ...candidates.map((c) => ({ clause: c.clause, inferred: c }))];
   // Obligations at the loop site: entry (pre state) and preservation (back edges).
-  const sites = clauses.map((c, i) => loopSite(ctx, loop, c, i, clauses.length + (safeInts.length > 0 ? 1 : 0)));
-  const safeSite: SiteKey | undefined = safeInts.length > 0 ? safeIntSite(ctx, loop, safeInts, clauses.length + 1) : undefined;
+  const sites = clauses.map((c, i) =>
+    c.inferred === undefined ? loopSite(ctx, loop, c, i, userCount + (safeInts.length > 0 ? 1 : 0)) : inferredSite(ctx, loop, c.clause, c.inferred.index),
+  );
+  const safeSite: SiteKey | undefined = safeInts.length > 0 ? safeIntSite(ctx, loop, safeInts, userCount + 1) : undefined;
   const check = (s: State, phase: "entry" | "back"): void => {
     clauses.forEach(({ clause }, i) => {
       const site = sites[i];
@@ -326,6 +335,19 @@ function loopSite(ctx: ExecCtx, loop: ts.Node, c: { clause: ParsedClause; id?: s
     clauseCount: count,
     clause: c.id ?? c.clause.text,
     description: `loop invariant ${c.clause.text} on entry and after each iteration of the loop at ${where(ctx, loop)}`,
+  };
+}
+
+function inferredSite(ctx: ExecCtx, loop: ts.Node, clause: ParsedClause, index: number): SiteKey {
+  return {
+    kind: "invariant",
+    start: loop.getStart(ctx.sf),
+    end: loop.getEnd(),
+    clauseIndex: index,
+    clauseCount: index,
+    clause: clause.text,
+    inferred: true,
+    description: `inferred loop invariant ${clause.text} on entry and after each iteration of the loop at ${where(ctx, loop)}`,
   };
 }
 

@@ -91,6 +91,7 @@ export function finalize(raw: RawObligation, file: string, lines: LineTable): Ob
     ...(raw.unsupportedReason === undefined ? {} : { unsupportedReason: resolveTokens(raw.unsupportedReason, lines) }),
     ...(raw.symbols === undefined ? {} : { symbols }),
     ...(raw.vacuity === undefined ? {} : { vacuity: raw.vacuity }),
+    ...(raw.inferred === true ? { inferred: true as const } : {}),
   };
 }
 

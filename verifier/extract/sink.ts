@@ -16,6 +16,8 @@ export interface SiteKey {
   readonly clauseCount?: number | undefined;
   readonly description: string;
   readonly clause?: string | undefined;
+  /** A loop invariant the verifier proposed itself (invariant-candidates.ts). */
+  readonly inferred?: boolean | undefined;
 }
 
 export type Contribution =

@@ -26,6 +26,7 @@ interface StoredObligation {
   readonly unsupportedReason?: Segments;
   readonly symbols?: Readonly<Record<string, Segments>>;
   readonly vacuity?: { readonly path: string; readonly preconditions?: string };
+  readonly inferred?: true;
 }
 
 export interface StoredEntity {
@@ -66,6 +67,7 @@ export function toStored(raw: readonly RawObligation[], span: SourceSite): Store
       ...(o.unsupportedReason === undefined ? {} : { unsupportedReason: rel(o.unsupportedReason) }),
       ...(o.symbols === undefined ? {} : { symbols: Object.fromEntries(Object.entries(o.symbols).map(([k, v]) => [k, rel(v)])) }),
       ...(o.vacuity === undefined ? {} : { vacuity: o.vacuity.preconditions === undefined ? { path: o.vacuity.path } : { path: o.vacuity.path, preconditions: o.vacuity.preconditions } }),
+      ...(o.inferred === true ? { inferred: true as const } : {}),
     })),
   };
 }
@@ -88,6 +90,7 @@ export function fromStored(value: unknown, span: SourceSite, entityId: string): 
       ...(o.unsupportedReason === undefined ? {} : { unsupportedReason: abs(o.unsupportedReason) }),
       ...(o.symbols === undefined ? {} : { symbols: Object.fromEntries(Object.entries(o.symbols).map(([k, v]) => [k, abs(v)])) }),
       ...(o.vacuity === undefined ? {} : { vacuity: o.vacuity }),
+      ...(o.inferred === true ? { inferred: true as const } : {}),
     });
   }
   return out;
@@ -112,6 +115,7 @@ function isStoredObligation(o: unknown, length: number, entityId: string): o is 
     (o["smt"] === null || typeof o["smt"] === "string") &&
     (o["unsupportedReason"] === undefined || isSegments(o["unsupportedReason"], length)) &&
     (o["symbols"] === undefined || (isRecord(o["symbols"]) && Object.values(o["symbols"]).every((v) => isSegments(v, length)))) &&
+    (o["inferred"] === undefined || o["inferred"] === true) &&
     (o["vacuity"] === undefined || (isRecord(o["vacuity"]) && typeof o["vacuity"]["path"] === "string" && (o["vacuity"]["preconditions"] === undefined || typeof o["vacuity"]["preconditions"] === "string")))
   );
 }

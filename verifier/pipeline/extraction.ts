@@ -6,6 +6,7 @@ import type { AnrfDocument } from "../../spec/document.js";
 import { error, warning, type Finding } from "../../spec/finding.js";
 import type { ModuleSource } from "../../spec/load.js";
 import type { ExtractionProblem } from "../extract/input.js";
+import type { DecideCandidates, HoudiniStats } from "./houdini.js";
 import { obligationsByEntity } from "./incremental-obligations.js";
 import { typeResultsByFunction } from "./incremental-types.js";
 import type { Obligation } from "../obligation.js";
@@ -37,9 +38,11 @@ export interface ExtractionStats {
   typeBodiesReused: number;
   /** Function bodies type-checked in this run (the ones the memo could have answered for). */
   typeBodiesChecked: number;
+  /** Loop-invariant inference (houdini.ts) in this run. */
+  houdini: HoudiniStats;
 }
 
-export const emptyExtractionStats = (): ExtractionStats => ({ documentsMemoised: 0, documentsExtracted: 0, entitiesReused: 0, entitiesExtracted: 0, typeBodiesReused: 0, typeBodiesChecked: 0 });
+export const emptyExtractionStats = (): ExtractionStats => ({ documentsMemoised: 0, documentsExtracted: 0, entitiesReused: 0, entitiesExtracted: 0, typeBodiesReused: 0, typeBodiesChecked: 0, houdini: { rounds: 0, proposed: 0, kept: 0 } });
 
 /**
  * Obligations for one document with code, memoised twice:
@@ -49,8 +52,8 @@ export const emptyExtractionStats = (): ExtractionStats => ({ documentsMemoised:
  *    incremental-types.ts): only what changed is analysed and type-checked again.
  * The extractor (which imports TypeScript) is loaded only on a document-level miss.
  */
-export async function extractDocument(document: AnrfDocument, module: ModuleSource, memo: ExtractionMemo | undefined, stats?: ExtractionStats): Promise<Extraction> {
-  const hash = sha256Hex(JSON.stringify(["anrf-extraction", extractorFingerprint(), TYPECHECK_VERSION, module.file, module.text, document]));
+export async function extractDocument(document: AnrfDocument, module: ModuleSource, memo: ExtractionMemo | undefined, stats?: ExtractionStats, decide?: DecideCandidates): Promise<Extraction> {
+  const hash = sha256Hex(JSON.stringify(["anrf-extraction", extractorFingerprint(), TYPECHECK_VERSION, module.file, module.text, document, decide === undefined ? "no-inference" : "houdini"]));
   const memoised = memo === undefined ? undefined : asExtraction(await memo.get(hash));
   if (memoised !== undefined) {
     if (stats) stats.documentsMemoised++;
@@ -61,7 +64,7 @@ export async function extractDocument(document: AnrfDocument, module: ModuleSour
   const input = extractor.toExtractionInput({ document, module });
   const outline = extractor.outlineModule(input);
   const parts = extractor.entityKeyParts(outline);
-  const extracted = await obligationsByEntity(extractor, outline, parts, extractorFingerprint(), memo, stats);
+  const extracted = await obligationsByEntity(extractor, outline, parts, extractorFingerprint(), memo, stats, decide);
   const typeResults = await typeResultsByFunction(
     {
       text: module.text,

@@ -4,6 +4,7 @@ import type { RawObligation } from "../extract/positions.js";
 import type { SourceSite } from "../obligation.js";
 import { entityMemoKey, fromStored, toStored } from "./entity-memo.js";
 import type { ExtractionStats } from "./extraction.js";
+import { extractInferring, type DecideCandidates } from "./houdini.js";
 import { reduceText } from "./reduced-text.js";
 
 type Extractor = typeof import("../extract/index.js");
@@ -29,11 +30,13 @@ export async function obligationsByEntity(
   fingerprint: string,
   memo: ExtractionMemo | undefined,
   stats: ExtractionStats | undefined,
+  decide?: DecideCandidates | undefined,
 ): Promise<ReturnType<Extractor["assembleExtraction"]>> {
   // File names reach obligations only at finalize (assembleExtraction), so they are not part of
   // an entity's key: a moved or renamed document still reuses its entities.
   const { moduleText, moduleFile: _module, documentFile: _document, ...shared } = outline.input;
-  const common = sha256Hex(JSON.stringify(["anrf-entity-extraction", fingerprint, outline.javascript, shared, parts.skeleton]));
+  // With inference the stored result is what Houdini kept: a different entry from one without.
+  const common = sha256Hex(JSON.stringify(["anrf-entity-extraction", fingerprint, outline.javascript, shared, parts.skeleton, decide === undefined ? "no-inference" : "houdini"]));
   const ids = [...outline.resolved.keys()];
   const fnOf = (id: string) => parts.entities.get(id)!;
   const keyOf = (id: string): string => entityMemoKey(common, id, fnOf(id).text);
@@ -66,14 +69,14 @@ export async function obligationsByEntity(
   for (const id of misses) {
     const fn = fnOf(id);
     const inReduced: SourceSite = { start: reduced.fromOriginal(fn.start), end: reduced.fromOriginal(fn.end) };
-    const extracted = extractor.extractEntity(analysis, id);
+    const extracted = await extractInferring(extractor, analysis, id, decide, stats?.houdini);
     // Storable only when every position lies in the entity's own function.
     const stored = toStored(extracted, inReduced);
     // Nothing stubbed: the reduced module is the module, positions are already right.
     const moved = stubs.size === 0 ? extracted : stored === undefined ? undefined : fromStored(stored, fn, id);
     if (moved === undefined) {
       full ??= extractor.analyseModule(outline.input);
-      raw.set(id, extractor.extractEntity(full, id));
+      raw.set(id, await extractInferring(extractor, full, id, decide, stats?.houdini));
       continue;
     }
     raw.set(id, moved);

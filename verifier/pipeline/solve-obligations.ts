@@ -16,6 +16,12 @@ export interface SolveSettings {
   readonly signal?: AbortSignal | undefined;
   /** Called at most once, only when some query misses the cache in this shard: z3 stays unloaded otherwise. */
   readonly pool: () => SolverPool;
+  /**
+   * Verdicts already decided in this run, by cache key: read before the cache, and filled with
+   * every verdict this call decides (so the same query with the same limits is solved once per
+   * run even without a cache).
+   */
+  readonly known?: Map<string, Solved> | undefined;
   /** Called after each distinct query is decided (cache hit, answer or failure): `done` of `total`. For progress lines only. */
   readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }
@@ -71,6 +77,11 @@ export async function solveObligations(
 
   const resolveKey = async (key: string): Promise<Solved> => {
     const query = queries.get(key)!;
+    const seen = settings.known?.get(key);
+    if (seen !== undefined && seen.otherShard === undefined) {
+      cacheHits++;
+      return seen;
+    }
     const hit = await settings.cache?.lookup(query);
     // An abstraction-sat verdict stored before candidates were kept has nothing to confirm by
     // execution: solve it again (and store it with its candidate) rather than hide a real bug.
@@ -109,7 +120,9 @@ export async function solveObligations(
   const runner = async (): Promise<void> => {
     while (next < distinct.length) {
       const key = distinct[next++]!;
-      perKey.set(key, await resolveKey(key));
+      const decided = await resolveKey(key);
+      perKey.set(key, decided);
+      if (decided.source !== undefined && decided.otherShard === undefined) settings.known?.set(key, decided);
       settings.onProgress?.(perKey.size, distinct.length);
     }
   };

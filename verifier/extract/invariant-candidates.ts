@@ -1,0 +1,118 @@
+import { ts } from "ts-morph";
+import { parseClause, type ParsedClause } from "../../spec/contract/index.js";
+import type { ExecCtx } from "./context.js";
+import type { State } from "./state.js";
+
+/**
+ * Candidate loop invariants for Houdini-style inference (verifier/pipeline/houdini.ts).
+ *
+ * At a loop head the extractor proposes simple linear facts about the integers the loop
+ * changes, in the contract language, so each is an ordinary `@anrf-invariant` clause: an
+ * obligation on entry and at every back edge, assumed at the head. The pipeline solves the
+ * candidates, drops every one that is not proved (refuted, unknown, time-out, unsupported)
+ * and extracts again with the rest, until all that remain are proved together. Such a set
+ * is inductive (each holds on entry, and each is preserved by an iteration that starts in a
+ * state where all of them hold), so by induction over the iterations every one of them holds
+ * at the head of every iteration of every real run: assuming them is sound, and a candidate
+ * that is wrong can only be dropped, never make anything proved.
+ *
+ * Templates, for every integer x the loop changes and every name in scope that the loop
+ * reads (a value the model holds as an integer, or an array or string with a length):
+ *   x >= 0, x >= -1; x < len(a), x <= len(a); x <= y, x < y, x >= y, and x <= y + 1 when
+ *   the loop changes y too (two indices that cross by one: lo <= hi + 1).
+ * No solver is involved here: this module only proposes.
+ */
+
+/** Candidates per loop, at most (the ones about lengths first): each is one query per round. */
+export const MAX_CANDIDATES_PER_LOOP = 40;
+
+export interface Candidate {
+  readonly clause: ParsedClause;
+  /** `<loop start>:<clause text>`: what the pipeline rejects. */
+  readonly key: string;
+  /** Stable clause number at this loop (after the user's clauses and the safe-integer one). */
+  readonly index: number;
+}
+
+export interface InferenceState {
+  /** Keys of candidates an earlier round did not prove. */
+  readonly rejected: ReadonlySet<string>;
+  /** Clause numbers by key, assigned in first-seen order (deterministic for one extraction). */
+  readonly index: Map<string, number>;
+}
+
+export function candidateKey(loopStart: number, text: string): string {
+  return `${loopStart}:${text}`;
+}
+
+const referencedCache = new WeakMap<ts.Node, Set<ts.Symbol>>();
+
+/** Symbols of the identifiers the loop mentions (nested functions included: they are analysed in place or make the entity unsupported). */
+function referencedIn(ctx: ExecCtx, loop: ts.Node): Set<ts.Symbol> {
+  let out = referencedCache.get(loop);
+  if (out) return out;
+  out = new Set();
+  const found = out;
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n)) {
+      const sym = ctx.checker.getSymbolAtLocation(n);
+      if (sym) found.add(sym);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(loop);
+  referencedCache.set(loop, out);
+  return out;
+}
+
+/**
+ * The candidates at `loop` given the head state: `changed` are the variables the loop changes
+ * (found by the executor), `head` holds their head values. Names that are shadowed or not
+ * modelled as integers / arrays / strings get no candidate.
+ */
+export function invariantCandidates(ctx: ExecCtx, loop: ts.Node, head: State, changed: ReadonlySet<ts.Symbol>, firstIndex: number): Candidate[] {
+  const inference = ctx.inference;
+  if (inference === undefined) return [];
+  const referenced = referencedIn(ctx, loop);
+  const byName = new Map<string, ts.Symbol | null>();
+  for (const sym of ctx.checker.getSymbolsInScope(loop, ts.SymbolFlags.Variable)) {
+    const name = sym.getName();
+    // The contract language resolves a name to the innermost symbol; skip anything ambiguous.
+    byName.set(name, byName.has(name) ? null : sym);
+  }
+  const ints: Array<{ name: string; changed: boolean }> = [];
+  const lens: string[] = [];
+  for (const [name, sym] of byName) {
+    if (sym === null || !referenced.has(sym) || !/^[A-Za-z_$][\w$]*$/.test(name)) continue;
+    const v = head.env.get(sym);
+    if (v?.k === "int") ints.push({ name, changed: changed.has(sym) });
+    else if (v?.k === "arr" || v?.k === "str") lens.push(name);
+  }
+  ints.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  lens.sort();
+  const texts: string[] = [];
+  const movers = ints.filter((x) => x.changed);
+  for (const x of movers) for (const a of lens) texts.push(`${x.name} < len(${a})`, `${x.name} <= len(${a})`);
+  for (const x of movers) texts.push(`${x.name} >= 0`, `${x.name} >= -1`);
+  for (const x of movers) {
+    for (const y of ints) {
+      if (y.name === x.name) continue;
+      texts.push(`${x.name} <= ${y.name}`, `${x.name} < ${y.name}`);
+      if (!y.changed) texts.push(`${x.name} >= ${y.name}`);
+      else texts.push(`${x.name} <= ${y.name} + 1`);
+    }
+  }
+  const start = loop.getStart(ctx.sf);
+  const out: Candidate[] = [];
+  for (const text of texts.slice(0, MAX_CANDIDATES_PER_LOOP)) {
+    const key = candidateKey(start, text);
+    if (inference.rejected.has(key)) continue;
+    let index = inference.index.get(key);
+    if (index === undefined) {
+      index = firstIndex + inference.index.size;
+      inference.index.set(key, index);
+    }
+    out.push({ clause: parseClause(text), key, index });
+  }
+  return out;
+}
