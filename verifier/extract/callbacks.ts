@@ -5,6 +5,7 @@ import { valueOfElem } from "./exec-bounds.js";
 import { evalExpr, hasEffects, newArray } from "./exec-expr.js";
 import { assignedIn, execStatements, recordAbort } from "./exec-stmt.js";
 import { asNumVal } from "./numbers.js";
+import { isEffectFreeRow } from "./rows.js";
 import { Abort } from "./sink.js";
 import { bounded, strLen, type State } from "./state.js";
 import { abstractConst, and, app, eq, freshConst, intLit, ite, le, lt, or } from "./terms.js";
@@ -164,6 +165,8 @@ function mayChangeLengths(body: ts.Node, checker: ts.TypeChecker): boolean {
   let found = false;
   const visit = (n: ts.Node): void => {
     if (found) return;
+    // A fresh row `new Array(E).fill(0)` (rows.ts) changes no existing array.
+    if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && isEffectFreeRow({ checker }, n)) return;
     if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && hasEffects(n, checker)) found = true;
     else if (ts.isDeleteExpression(n) || ts.isAwaitExpression(n)) found = true;
     else if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && !ts.isIdentifier(n.left)) found = true;

@@ -12,6 +12,7 @@ import type { RawObligation } from "./positions.js";
 import { firstUnmodelledClosure } from "./callbacks.js";
 import { hostGlobalUses } from "./host-globals.js";
 import { shapeOf, type FunctionLike } from "./program.js";
+import { calledFromModule, parameterRowFacts, rowsStayInSight } from "./rows.js";
 import { Abort, Sink, type SiteKey } from "./sink.js";
 import { bounded, newRefId, State, strLen } from "./state.js";
 import { canonicalQuery } from "./smt-text.js";
@@ -111,6 +112,17 @@ function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract, untrusted:
     if (clause.kind !== "formal") continue;
     const t = clauseTerm(clause.expr, { names, current: entryForClauses, entry: entryForClauses });
     if (t.ok) st.assume(asAssumption(t));
+  }
+  // Parameters that are arrays of rows with row lengths in the preconditions (rows.ts): only
+  // when the host builds every argument (no module code calls the function).
+  if (untrusted === undefined && !calledFromModule(ctx, fn)) {
+    const eligible = new Map<string, Val>();
+    fn.parameters.forEach((p) => {
+      const sym = ts.isIdentifier(p.name) ? ctx.checker.getSymbolAtLocation(p.name) : undefined;
+      const v = sym ? st.env.get(sym) : undefined;
+      if (sym && v?.k === "arr" && v.elem.k === "arr" && rowsStayInSight(ctx, sym, fn)) eligible.set(sym.getName(), v);
+    });
+    if (eligible.size > 0) parameterRowFacts(c.pre.map(({ clause }) => clause), eligible, st);
   }
   ctx.entry = st.clone();
   const body = fn.body;

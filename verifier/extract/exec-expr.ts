@@ -6,6 +6,7 @@ import { appendingWrite } from "./append.js";
 import { parallelAssignment } from "./destructuring.js";
 import { evalCall, evalNew } from "./exec-call.js";
 import { requireBounds, elementValue } from "./exec-bounds.js";
+import { rowValue } from "./rows.js";
 import { receiverShape } from "./program.js";
 import { asNumVal, bitNot, bitwise, numberLiteral, shift, toFP, toInt32 } from "./numbers.js";
 import { arith, merge, negate, relational, strictEquals, toStringTerm, truthy, type ArithOp } from "./ops.js";
@@ -333,7 +334,8 @@ export function readElement(ctx: ExecCtx, site: ts.ElementAccessExpression, recv
     return { k: "opaque", why: `dynamic property read at ${where(ctx, site)}` };
   }
   requireBounds(ctx, site, recv, index, st);
-  return elementValue(recv, st);
+  // A row of an array of arrays whose rows are known (rows.ts); otherwise of unknown provenance.
+  return (recv.k === "arr" ? rowValue(st, recv, index) : undefined) ?? elementValue(recv, st);
 }
 
 function evalPrefix(ctx: ExecCtx, node: ts.PrefixUnaryExpression, st: State): Val {
@@ -607,6 +609,8 @@ export function underCondition(ctx: ExecCtx, node: ts.Expression, cond: Term, st
   }
   for (const ref of branch.shared) st.shared.add(ref);
   for (const ref of branch.exotic) st.exotic.add(ref);
+  // Rows the operand may have changed are unknown afterwards (rows.ts).
+  for (const m of [...st.rows.keys()]) if (branch.rows.get(m) !== st.rows.get(m)) st.forgetRows(m, `a conditional operand at ${where(ctx, node)}`);
   return v;
 }
 

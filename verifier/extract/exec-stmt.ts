@@ -4,6 +4,7 @@ import { asGoal, clauseTerm } from "./contract-eval.js";
 import { condition, evalExpr, hasEffects } from "./exec-expr.js";
 import { strictEquals } from "./ops.js";
 import { execLoop } from "./loops.js";
+import { localRowFact, rowsStayInSight } from "./rows.js";
 import { Abort, type SiteKey } from "./sink.js";
 import type { State } from "./state.js";
 import { abstractConst, freshConst, not, type Term } from "./terms.js";
@@ -221,6 +222,11 @@ export function declare(ctx: ExecCtx, list: ts.VariableDeclarationList, st: Stat
       const sym = ctx.checker.getSymbolAtLocation(d.name);
       if (!sym) throw new Abort(d, `declaration without a symbol at ${where(ctx, d)}`);
       st.env.set(sym, v);
+      // A 2-D array built here whose rows stay in sight (rows.ts).
+      if (d.initializer && v.k === "arr" && v.elem.k === "arr" && !st.exotic.has(v.ref) && !st.shared.has(v.ref) && rowsStayInSight(ctx, sym, ctx.fn)) {
+        const fact = localRowFact(ctx, d.initializer, st, (e, s) => evalExpr(ctx, e, s));
+        if (fact !== undefined) st.rows.set(v.ref, fact);
+      }
     } else {
       bindPattern(ctx, d.name, st);
     }

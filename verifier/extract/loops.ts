@@ -39,6 +39,8 @@ interface HavocPlan {
   readonly shared: Set<number>;
   /** References some iteration made exotic (escaped): exotic at the head of every iteration. */
   readonly exotic?: Set<number>;
+  /** Arrays of rows whose RowFact some iteration lost (rows.ts): unknown rows at every head. */
+  readonly unrows?: Set<number>;
   /** Interval assumed at the head for integer variables (grown to the hull of the back edges, widened to safe integers). */
   readonly intervals: Map<ts.Symbol, { lo: bigint; hi: bigint; growth: number }>;
 }
@@ -54,7 +56,7 @@ export function execLoop(ctx: ExecCtx, loop: ts.IterationStatement, st: State): 
   let iterable: Val | undefined;
   if (ts.isForOfStatement(loop)) iterable = evalExpr(ctx, loop.expression, st);
   const clauses = loopInvariants(ctx, loop);
-  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set(), exotic: new Set(), intervals: new Map() };
+  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set(), exotic: new Set(), unrows: new Set(), intervals: new Map() };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const mark = ctx.sink.mark();
     const result = oneIteration(ctx, loop, st, plan, clauses, iterable);
@@ -82,6 +84,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
   }
   for (const ref of plan.shared) head.shared.add(ref);
   for (const ref of plan.exotic ?? []) head.exotic.add(ref);
+  for (const m of plan.unrows ?? []) head.forgetRows(m, `an earlier iteration of the loop at ${where(ctx, loop)}`);
   for (const ref of plan.refs) head.havocLength(ref, `length at the loop at ${loc}`);
   const counters = plan.vars.size > 0 ? inferCounters(ctx, loop, pre, plan) : new Map<ts.Symbol, Term>();
   const safeInts: Array<{ name: string; sym: ts.Symbol; lo: bigint; hi: bigint }> = [];
@@ -287,9 +290,18 @@ function widen(plan: HavocPlan, pre: State, head: State, backEdges: readonly Sta
         grew = true;
       }
     }
+    // Only references that exist at the head: one made inside the body (an element read of an
+    // array of unknown provenance) is a new reference in every round, and the plan would grow
+    // forever ("did not stabilise"); it is not visible at the head anyway.
     for (const ref of s.exotic) {
-      if (!head.exotic.has(ref) && plan.exotic !== undefined && !plan.exotic.has(ref)) {
+      if (!head.exotic.has(ref) && head.lens.has(ref) && plan.exotic !== undefined && !plan.exotic.has(ref)) {
         plan.exotic.add(ref);
+        grew = true;
+      }
+    }
+    for (const [m, fact] of head.rows) {
+      if (s.rows.get(m) !== fact && plan.unrows !== undefined && !plan.unrows.has(m)) {
+        plan.unrows.add(m);
         grew = true;
       }
     }

@@ -27,7 +27,38 @@ export class State {
    * install accessors, change the prototype or store non-numbers in them, or their provenance
    * was never seen. Such a reference is read as an unmodelled value (exec-expr `modelled`).
    */
-  exotic = new Set<number>();
+  exotic: Set<number> = new ExoticRefs(this);
+
+  /**
+   * Arrays of arrays whose every element is, right now, a distinct plain Array of length `len`
+   * (rows.ts: only for arrays used in ways that cannot let a row out of the model's sight).
+   */
+  rows = new Map<number, RowFact>();
+  /** Row references read out of such an array (rows.ts `rowValue`): the array they came from. */
+  rowOf = new Map<number, number>();
+  /** The row reference read at `<array ref>:<index term>` (rows.ts): the same index, the same row. */
+  rowAt = new Map<string, number>();
+
+  /**
+   * The rows of `matrix` may no longer be what its RowFact says (a row's length changed, a row
+   * became exotic, a row was replaced, the array itself changed): the fact goes, and every row
+   * reference already read out of it gets an unknown length — it may be the row that changed.
+   */
+  forgetRows(matrix: number, source: string): void {
+    if (!this.rows.delete(matrix)) return;
+    for (const [row, of] of [...this.rowOf]) {
+      if (of !== matrix) continue;
+      this.rowOf.delete(row);
+      if (this.lens.has(row)) this.havocLength(row, `length of a row of an array whose rows changed (${source})`);
+    }
+  }
+
+  /** Something happened to `ref` that may change an array of rows it is, or is a row of. */
+  private rowsTouched(ref: number, source: string): void {
+    if (this.rows.has(ref)) this.forgetRows(ref, source);
+    const of = this.rowOf.get(ref);
+    if (of !== undefined) this.forgetRows(of, source);
+  }
 
   /**
    * Each exactness condition with the path condition at the point it arose. A later site's
@@ -50,8 +81,11 @@ export class State {
 
   clone(): State {
     const c = new State(new Map(this.env), new Map(this.lens), new Map(this.refClass), new Set(this.shared), [...this.pc], [...this.exact]);
-    c.exotic = new Set(this.exotic);
+    c.exotic = new ExoticRefs(c, this.exotic);
     c.exactAt = [...this.exactAt];
+    c.rows = new Map(this.rows);
+    c.rowOf = new Map(this.rowOf);
+    c.rowAt = new Map(this.rowAt);
     return c;
   }
 
@@ -76,6 +110,7 @@ export class State {
     const len = abstractConst("Int", source);
     this.lens.set(ref, len);
     this.assume(and(le(intLit(0), len), le(len, intLit(maxLengthOf(cls)))));
+    this.rowsTouched(ref, source);
   }
 
   /**
@@ -90,6 +125,7 @@ export class State {
       }
     }
     this.lens.set(ref, newLength);
+    this.rowsTouched(ref, source);
   }
 
   /** An unknown callee may change the length of any reachable array (and detach typed arrays). */
@@ -97,6 +133,42 @@ export class State {
     for (const ref of [...this.lens.keys()]) {
       if (this.shared.has(ref)) this.havocLength(ref, source);
     }
+  }
+}
+
+/** What the rows of an array of arrays are (State.rows). */
+export interface RowFact {
+  /** Every row's length. */
+  readonly len: Term;
+  /** The rows' class (always a plain Array for now). */
+  readonly cls: string;
+}
+
+/**
+ * State.exotic: adding a row reference makes its whole array's rows unknown (the same row may
+ * be held through another reference), and an exotic array of rows has none.
+ */
+class ExoticRefs extends Set<number> {
+  constructor(
+    private readonly owner: State,
+    from?: Iterable<number>,
+  ) {
+    super(from);
+  }
+
+  override add(ref: number): this {
+    // Set's constructor calls add before `owner` is set.
+    if (this.owner !== undefined && !this.has(ref)) {
+      super.add(ref);
+      const of = this.owner.rowOf.get(ref);
+      if (of !== undefined) {
+        for (const [row, m] of this.owner.rowOf) if (m === of && row !== ref) super.add(row);
+        this.owner.forgetRows(of, "a row became exotic");
+      }
+      if (this.owner.rows.has(ref)) this.owner.forgetRows(ref, "the array became exotic");
+      return this;
+    }
+    return super.add(ref);
   }
 }
 
