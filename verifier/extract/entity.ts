@@ -122,7 +122,7 @@ function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract, untrusted:
       const v = sym ? st.env.get(sym) : undefined;
       if (sym && v?.k === "arr" && v.elem.k === "arr" && rowsStayInSight(ctx, sym, fn)) eligible.set(sym.getName(), v);
     });
-    if (eligible.size > 0) parameterRowFacts(c.pre.map(({ clause }) => clause), eligible, st);
+    if (eligible.size > 0) parameterRowFacts(c.pre.map(({ clause }) => clause), eligible, names, st);
   }
   ctx.entry = st.clone();
   const body = fn.body;

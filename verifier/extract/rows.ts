@@ -236,14 +236,15 @@ function simpleLength(e: ts.Expression, withLength: boolean): boolean {
 /**
  * Row facts for parameters `g: T[][]` from top-level precondition conjuncts
  * `forall(i, 0, len(g), len(g[i]) == E && …)`: every row has length E (a fresh length shared by
- * all rows when E is `len(g[0])`). Only for an entity no module code calls (`hostOnly`).
+ * all rows when E is `len(g[0])`), E over the parameters' entry values. Only for the `eligible`
+ * parameters (an entity no module code calls, rows that stay in sight).
  */
-export function parameterRowFacts(pre: readonly ParsedClause[], params: ReadonlyMap<string, Val>, st: State): void {
+export function parameterRowFacts(pre: readonly ParsedClause[], eligible: ReadonlyMap<string, Val>, params: ReadonlyMap<string, Val>, st: State): void {
   for (const clause of pre) {
     if (clause.kind !== "formal") continue;
     for (const c of conjuncts(clause.expr)) {
       if (c.tag !== "forall" || c.lo.tag !== "num" || c.lo.value !== 0 || c.hi.tag !== "len" || c.hi.of.tag !== "name") continue;
-      const g = params.get(c.hi.of.name);
+      const g = eligible.get(c.hi.of.name);
       if (g?.k !== "arr" || g.elem.k !== "arr" || g.elem.cls !== "Array" || st.rows.has(g.ref)) continue;
       const i = c.variable;
       for (const b of conjuncts(c.body)) {
