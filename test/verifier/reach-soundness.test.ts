@@ -272,6 +272,26 @@ const FIXTURES: Fixture[] = [
 }
 `,
   },
+  {
+    // Effects inside a conditional operand, joined (exec-expr underCondition); k == i + j inferred.
+    name: "mergeSorted",
+    params: ["a: number[]", "b: number[]"],
+    pre: [],
+    // out[k++] stays unknown: a write may append (k == out.length), so out's length is havocked at
+    // the loop head and k < out.length is not inductive without naming its entry length.
+    minProved: 6,
+    code: `export function mergeSorted(a: number[], b: number[]): number[] {
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+`,
+  },
   // Arrays of rows (rows.ts): a parameter whose preconditions give the row lengths, a local one.
   {
     name: "matMul",

@@ -581,12 +581,15 @@ export function condition(ctx: ExecCtx, node: ts.Expression, st: State): Term {
 }
 
 /**
- * Evaluates an effect-free expression on a copy of the state where `cond` holds, so
- * obligations inside it see the condition; facts and exactness conditions it adds come back
- * guarded by `cond`.
+ * Evaluates an operand that runs only when `cond` holds (`c ? x : y`, `a && b`, `a ?? b`) on a
+ * copy of the state where `cond` holds, so obligations inside it see the condition; facts and
+ * exactness conditions it adds come back guarded by `cond`. Its effects come back as a join:
+ * a variable it assigned is `cond ? new : old` (`out[k++] = a[i] <= b[j] ? a[i++] : b[j++]`),
+ * a length it changed likewise; a variable whose two values cannot be joined (different kinds,
+ * another array) ends the path as unmodelled.
  */
 export function underCondition(ctx: ExecCtx, node: ts.Expression, cond: Term, st: State): Val {
-  if (hasEffects(node, ctx.checker)) throw new Abort(node, `assignment or call with effects inside a conditional operand at ${where(ctx, node)} is not modelled`);
+  const effects = hasEffects(node, ctx.checker);
   const branch = st.clone();
   branch.assume(cond);
   const pcBefore = branch.pc.length;
@@ -609,6 +612,17 @@ export function underCondition(ctx: ExecCtx, node: ts.Expression, cond: Term, st
   }
   for (const ref of branch.shared) st.shared.add(ref);
   for (const ref of branch.exotic) st.exotic.add(ref);
+  if (effects) {
+    for (const [sym, now] of branch.env) {
+      const before = st.env.get(sym);
+      if (before === now) continue;
+      if (before === undefined) throw new Abort(node, `a declaration inside a conditional operand at ${where(ctx, node)} is not modelled`);
+      const joined = merge(st, cond, now, before);
+      if (joined.k === "opaque" && now.k !== "opaque" && before.k !== "opaque") throw new Abort(node, `assignment inside a conditional operand at ${where(ctx, node)} that the join cannot express (${joined.why})`);
+      const infinite = (now.k === "int" && now.mayBeInfinite) || (before.k === "int" && before.mayBeInfinite);
+      st.env.set(sym, joined.k === "int" && infinite ? { ...joined, mayBeInfinite: true } : joined);
+    }
+  }
   // Rows the operand may have changed are unknown afterwards (rows.ts).
   for (const m of [...st.rows.keys()]) if (branch.rows.get(m) !== st.rows.get(m)) st.forgetRows(m, `a conditional operand at ${where(ctx, node)}`);
   return v;

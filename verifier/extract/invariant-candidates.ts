@@ -19,7 +19,8 @@ import type { State } from "./state.js";
  * Templates, for every integer x the loop changes and every name in scope that the loop
  * reads (a value the model holds as an integer, or an array or string with a length):
  *   x >= 0, x >= -1; x < len(a), x <= len(a); x <= y, x < y, x >= y, and x <= y + 1 when
- *   the loop changes y too (two indices that cross by one: lo <= hi + 1).
+ *   the loop changes y too (two indices that cross by one: lo <= hi + 1); x == y + z for three
+ *   integers the loop changes (a merge's output index).
  * No solver is involved here: this module only proposes.
  */
 
@@ -100,6 +101,14 @@ export function invariantCandidates(ctx: ExecCtx, loop: ts.Node, head: State, ch
       texts.push(`${x.name} <= ${y.name}`, `${x.name} < ${y.name}`);
       if (!y.changed) texts.push(`${x.name} >= ${y.name}`);
       else texts.push(`${x.name} <= ${y.name} + 1`);
+    }
+  }
+  // Three indices that move together (a merge: k == i + j).
+  for (const x of movers) {
+    for (const y of movers) {
+      for (const z of movers) {
+        if (x.name !== y.name && x.name !== z.name && y.name < z.name) texts.push(`${x.name} == ${y.name} + ${z.name}`);
+      }
     }
   }
   const start = loop.getStart(ctx.sf);
