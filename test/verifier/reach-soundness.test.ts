@@ -292,6 +292,36 @@ const FIXTURES: Fixture[] = [
 }
 `,
   },
+  {
+    // Calls to module-local helpers that keep the array plain (helper-summary.ts): the
+    // entity's own sites after them stay modelled. The helpers' sites are checked at run time.
+    name: "heapSort",
+    params: ["a: number[]"],
+    pre: [],
+    minProved: 2,
+    code: `function siftDown(a: number[], n: number, i: number): void {
+  let largest = i;
+  const l = 2 * i + 1;
+  const r = 2 * i + 2;
+  if (l < n && a[l] > a[largest]) largest = l;
+  if (r < n && a[r] > a[largest]) largest = r;
+  if (largest !== i) {
+    [a[i], a[largest]] = [a[largest], a[i]];
+    siftDown(a, n, largest);
+  }
+}
+
+export function heapSort(a: number[]): number[] {
+  const n = a.length;
+  for (let i = Math.floor(n / 2) - 1; i >= 0; i--) siftDown(a, n, i);
+  for (let end = n - 1; end > 0; end--) {
+    [a[0], a[end]] = [a[end], a[0]];
+    siftDown(a, end, 0);
+  }
+  return a;
+}
+`,
+  },
   // Arrays of rows (rows.ts): a parameter whose preconditions give the row lengths, a local one.
   {
     name: "matMul",

@@ -10,7 +10,8 @@ import { converts, escape, evalExpr, freshOfKind, modelled, newArray, storable }
 import { asNumVal, floorDiv, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toInt32 } from "./numbers.js";
 import { bounded, strLen, type State } from "./state.js";
 import { Abort } from "./sink.js";
-import { and, app, eq, freshConst, intLit, ite, le, lt, or, type Term } from "./terms.js";
+import { abstractConst, and, app, eq, freshConst, intLit, ite, le, lt, or, type Term } from "./terms.js";
+import { wellBehavedHelper } from "./helper-summary.js";
 import { MAX_STRING_LENGTH, TWO_53, TYPED_ARRAY_ELEMS, maxLengthOf, type Val } from "./values.js";
 
 /**
@@ -31,6 +32,8 @@ export function evalCall(ctx: ExecCtx, node: ts.CallExpression, st: State): Val 
     const info = target ? ctx.callees.get(target) : undefined;
     if (info) return entityCall(ctx, node, info, st);
     if (sym && ctx.facadeBindings.has(sym)) return capabilityCall(ctx, node, ctx.facadeBindings.get(sym) ?? "readFileSync", st);
+    const helper = wellBehavedHelper(ctx, callee);
+    if (helper) return helperCall(ctx, node, helper, st);
     // `fetch` is not in the ES lib the module is checked against: an undeclared name is the global.
     if (isBuiltinIdentifier(ctx, callee) || (sym === undefined && callee.text === "fetch")) {
       const global = globalCall(ctx, callee.text, node, st);
@@ -66,6 +69,30 @@ function args(ctx: ExecCtx, node: ts.CallExpression | ts.NewExpression, st: Stat
     if (ts.isSpreadElement(a)) throw new Abort(a, `spread argument at ${where(ctx, a)} is not modelled`);
     return evalExpr(ctx, a, st);
   });
+}
+
+/**
+ * A call to a well-behaved module-local helper (helper-summary.ts): no array argument escapes
+ * or changes length. An argument that is not a modelled value (an exotic array, anything
+ * unmodelled) makes it an unknown call after all.
+ */
+function helperCall(ctx: ExecCtx, node: ts.CallExpression, fn: ts.FunctionDeclaration, st: State): Val {
+  const raw = args(ctx, node, st);
+  const vals = raw.map((v) => modelled(st, v));
+  const name = fn.name?.text ?? "a helper";
+  if (vals.some((v) => v.k === "opaque" || v.k === "fn")) {
+    // An exotic array or unmodelled value may run code when the helper touches it: unknown call.
+    for (const v of raw) escape(v, st);
+    st.havocShared(`array lengths after a call to '${name}' with an unmodelled argument at ${where(ctx, node)}`);
+    return { k: "opaque", why: `result of '${name}' at ${where(ctx, node)}` };
+  }
+  const t = ctx.checker.getReturnTypeOfSignature(ctx.checker.getSignatureFromDeclaration(fn)!);
+  const f = t.getFlags();
+  const source = `the result of '${name}' at ${where(ctx, node)}`;
+  if (f & ts.TypeFlags.NumberLike && !(f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return { k: "num", t: abstractConst("FP", source), hole: true };
+  if (f & ts.TypeFlags.BooleanLike && !(f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) return { k: "bool", t: abstractConst("Bool", source) };
+  if (f & ts.TypeFlags.Void) return { k: "undef" };
+  return { k: "opaque", why: source };
 }
 
 export function unknownCall(ctx: ExecCtx, node: ts.CallExpression | ts.NewExpression, why: string, st: State): Val {
