@@ -197,6 +197,7 @@ export function sarifLog(documents: readonly SarifDocument[], properties: Readon
           ...(o.counterexample === null ? {} : { counterexample: o.counterexample }),
           ...(o.candidate === undefined ? {} : { candidate: o.candidate }),
           ...(o.confirmation === undefined ? {} : { confirmation: o.confirmation }),
+          ...(o.inferred === true ? { inferred: true } : {}),
         },
         ...suppression(d.overrides?.obligations[o.id]),
       });
@@ -227,7 +228,8 @@ export function verifySarif(report: VerifyReport, options: SarifOptions): string
   return text(
     sarifLog(report.documents, {
       documents: { total: s.documents, valid: s.valid, errors: s.errors, warnings: s.warnings },
-      obligations: { proved: s.proved, refuted: s.refuted, unknown: s.unknown, unsupported: s.unsupported, informal: s.informal, skippedByShard: s.skippedByShard },
+      obligations: { proved: s.proved, vacuous: s.vacuous, refuted: s.refuted, unknown: s.unknown, unsupported: s.unsupported, informal: s.informal, skippedByShard: s.skippedByShard },
+      inferredInvariants: r.extraction.houdini,
       strict: r.strict,
       solverVersion: r.solverVersion,
       encodingVersion: r.encodingVersion,
