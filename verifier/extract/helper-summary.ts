@@ -1,5 +1,5 @@
 import { ts } from "ts-morph";
-import { isWriteTarget } from "./bindings.js";
+import { isWriteTarget, writtenSymbols } from "./bindings.js";
 import { isBuiltinIdentifier } from "./builtins.js";
 import type { ExecCtx } from "./context.js";
 
@@ -27,12 +27,23 @@ import type { ExecCtx } from "./context.js";
  */
 
 const verdicts = new WeakMap<ts.FunctionDeclaration, boolean>();
+const writtenCache = new WeakMap<ts.SourceFile, Set<ts.Symbol>>();
+
+/** A function binding the module assigns (`g = other`: legal JavaScript) is not the declaration. */
+function rebound(ctx: Pick<ExecCtx, "checker" | "sf">, sym: ts.Symbol): boolean {
+  let written = writtenCache.get(ctx.sf);
+  if (written === undefined) {
+    written = writtenSymbols(ctx.sf, ctx.checker);
+    writtenCache.set(ctx.sf, written);
+  }
+  return written.has(sym);
+}
 
 /** The module-local helper a call targets, if the call can be summarised (see above). */
 export function wellBehavedHelper(ctx: Pick<ExecCtx, "checker" | "sf">, callee: ts.Identifier): ts.FunctionDeclaration | undefined {
   const sym = ctx.checker.getSymbolAtLocation(callee);
   const decl = sym?.valueDeclaration;
-  if (decl === undefined || !ts.isFunctionDeclaration(decl) || decl.getSourceFile() !== ctx.sf) return undefined;
+  if (sym === undefined || decl === undefined || !ts.isFunctionDeclaration(decl) || decl.getSourceFile() !== ctx.sf || rebound(ctx, sym)) return undefined;
   return wellBehaved(ctx, decl, new Set()) ? decl : undefined;
 }
 
@@ -87,7 +98,7 @@ function check(ctx: Pick<ExecCtx, "checker" | "sf">, fn: ts.FunctionDeclaration,
     if (own(sym)) return true;
     if (isBuiltinIdentifier({ checker }, id)) return true;
     const decl = sym.valueDeclaration;
-    if (decl && ts.isFunctionDeclaration(decl) && decl.getSourceFile() === ctx.sf && ts.isCallExpression(p) && p.expression === id) return wellBehaved(ctx, decl, assumed);
+    if (decl && ts.isFunctionDeclaration(decl) && decl.getSourceFile() === ctx.sf && ts.isCallExpression(p) && p.expression === id) return !rebound(ctx, sym) && wellBehaved(ctx, decl, assumed);
     if (decl && ts.isVariableDeclaration(decl) && ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const && decl.initializer && (ts.isNumericLiteral(decl.initializer) || ts.isStringLiteral(decl.initializer))) return true;
     return false;
   };

@@ -6,6 +6,7 @@ import { condition, evalExpr, modelled } from "./exec-expr.js";
 import { valueOfElem } from "./exec-bounds.js";
 import { declare, execGuarded, recordAbort } from "./exec-stmt.js";
 import { invariantCandidates, type Candidate } from "./invariant-candidates.js";
+import { inferredFacts } from "./invariant-facts.js";
 import { Abort, type SiteKey } from "./sink.js";
 import { bounded, strLen, type State } from "./state.js";
 import { print } from "./smt-text.js";
@@ -158,10 +159,13 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
       head.env.set(sym, { ...v, lo, hi });
     }
   }
-  for (const { clause } of clauses) {
+  for (const { clause, inferred } of clauses) {
     if (clause.kind === "informal") continue;
     const c = clauseTerm(clause.expr, clauseEnv(ctx, loop, head));
-    if (c.ok) head.assume(asAssumption(c));
+    if (!c.ok) continue;
+    const fact = asAssumption(c);
+    if (inferred !== undefined) inferredFacts.add(fact);
+    head.assume(fact);
   }
   // Counter variables get the static interval of their inferred bounds, so steps need no exactness condition.
   for (const [sym] of counters) {

@@ -1,5 +1,6 @@
 import { ABSTRACTION_MARKER } from "../solver/verdict.js";
 import { stringLemmas } from "./strings.js";
+import { inferredFacts } from "./invariant-facts.js";
 import { and, constsOf, implies, isAbstraction, isTrue, not, type Const, type Sort, type Term } from "./terms.js";
 
 /**
@@ -35,7 +36,8 @@ export function canonicalQuery(assumptions: readonly Term[], goal: Term): Canoni
  * that is infeasible in reality), so it counts as much as the goal's own constants.
  */
 function dependsOnAbstraction(assumptions: readonly Term[], goal: Term): boolean {
-  return [goal, ...coneOfInfluence(assumptions, goal)].some((t) => constsOf(t).some(isAbstraction));
+  // Inferred invariants hold in every real state (invariant-facts.ts): they make no model less real.
+  return [goal, ...coneOfInfluence(assumptions, goal).filter((t) => !inferredFacts.has(t))].some((t) => constsOf(t).some(isAbstraction));
 }
 
 /**
@@ -139,16 +141,20 @@ function literalBounds(t: Term, id: number): { lo?: bigint; hi?: bigint } | unde
     }
     return out;
   }
-  if (t.op !== "<=" || t.args.length !== 2) return undefined;
-  const [x, y] = t.args;
+  if (!["<=", ">=", "<", ">"].includes(t.op) || t.args.length !== 2) return undefined;
+  // x >= y is y <= x; over Int, x < y is x <= y - 1.
+  const [x, y] = t.op === ">=" || t.op === ">" ? [t.args[1], t.args[0]] : [t.args[0], t.args[1]];
+  const strict = t.op === "<" || t.op === ">";
   const lit = (u: Term | undefined): bigint | undefined => {
     if (u?.kind === "lit" && u.sort === "Int") return BigInt(u.text);
     if (u?.kind === "app" && u.op === "-" && u.args.length === 1 && u.args[0]?.kind === "lit" && u.args[0].sort === "Int") return -BigInt(u.args[0].text);
     return undefined;
   };
   const isC = (u: Term | undefined): boolean => u?.kind === "const" && u.id === id && u.sort === "Int";
-  if (isC(y) && lit(x) !== undefined) return { lo: lit(x) };
-  if (isC(x) && lit(y) !== undefined) return { hi: lit(y) };
+  const lx = lit(x);
+  const ly = lit(y);
+  if (isC(y) && lx !== undefined) return { lo: strict ? lx + 1n : lx };
+  if (isC(x) && ly !== undefined) return { hi: strict ? ly - 1n : ly };
   return undefined;
 }
 
