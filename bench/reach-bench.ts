@@ -15,7 +15,7 @@
  * same way for every build; the current build's own `vacuous` marker is counted separately.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
@@ -37,6 +37,8 @@ const { values } = parseArgs({
     "baseline-dist": { type: "string" },
     "baseline-label": { type: "string", default: "baseline" },
     out: { type: "string", default: join(root, "bench", "results", "reach.md") },
+    /** Keep every run's per-obligation JSON here (for looking into what stays unproved). */
+    "keep-json": { type: "string" },
   },
 });
 
@@ -235,6 +237,7 @@ async function main(): Promise<void> {
     writeFileSync(values.out!, text);
     process.stdout.write(text);
   } finally {
+    if (values["keep-json"]) cpSync(scratch, values["keep-json"], { recursive: true });
     rmSync(scratch, { recursive: true, force: true });
   }
 }

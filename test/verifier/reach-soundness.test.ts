@@ -279,7 +279,7 @@ const FIXTURES: Fixture[] = [
     pre: [],
     // out[k++] stays unknown: a write may append (k == out.length), so out's length is havocked at
     // the loop head and k < out.length is not inductive without naming its entry length.
-    minProved: 6,
+    minProved: 9,
     code: `export function mergeSorted(a: number[], b: number[]): number[] {
   const out = new Array<number>(a.length + b.length);
   let i = 0;

@@ -20,12 +20,15 @@ import type { State } from "./state.js";
  * reads (a value the model holds as an integer, or an array or string with a length):
  *   x >= 0, x >= -1; x < len(a), x <= len(a); x <= y, x < y, x >= y, and x <= y + 1 when
  *   the loop changes y too (two indices that cross by one: lo <= hi + 1); x == y + z for three
- *   integers the loop changes (a merge's output index).
+ *   integers the loop changes (a merge's output index); x == len(a) (an index that follows a
+ *   push); and for an array whose length the loop changes, len(a) == L and len(a) >= L, L its
+ *   length on entry to the loop (a ghost name: not in the contract language, so such a clause
+ *   cannot be checked at run time — it is only ever kept because it was proved).
  * No solver is involved here: this module only proposes.
  */
 
 /** Candidates per loop, at most (the ones about lengths first): each is one query per round. */
-export const MAX_CANDIDATES_PER_LOOP = 40;
+export const MAX_CANDIDATES_PER_LOOP = 48;
 
 export interface Candidate {
   readonly clause: ParsedClause;
@@ -42,11 +45,44 @@ export interface InferenceState {
   readonly index: Map<string, number>;
 }
 
+/** The ghost name for the length of `array` on entry to the loop (loops.ts binds it). */
+export function lengthGhost(array: string): string {
+  return `__anrf_len0_${array}`;
+}
+
 export function candidateKey(loopStart: number, text: string): string {
   return `${loopStart}:${text}`;
 }
 
 const referencedCache = new WeakMap<ts.Node, Set<ts.Symbol>>();
+const indexedCache = new WeakMap<ts.Node, Map<string, Set<string>>>();
+
+/** For each array or string name indexed in the loop (`a[e]`, `s.charCodeAt(e)`, …), the names in its index expressions. */
+function indexedBy(ctx: ExecCtx, loop: ts.Node): Map<string, Set<string>> {
+  let out = indexedCache.get(loop);
+  if (out) return out;
+  const found = new Map<string, Set<string>>();
+  const names = (e: ts.Node, into: Set<string>): void => {
+    if (ts.isIdentifier(e)) into.add(e.text);
+    ts.forEachChild(e, (c) => names(c, into));
+  };
+  const add = (recv: ts.Expression, index: ts.Node): void => {
+    if (!ts.isIdentifier(recv)) return;
+    const set = found.get(recv.text) ?? new Set<string>();
+    names(index, set);
+    found.set(recv.text, set);
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isElementAccessExpression(n)) add(n.expression, n.argumentExpression);
+    else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.arguments[0] !== undefined) add(n.expression.expression, n.arguments[0]);
+    ts.forEachChild(n, visit);
+  };
+  visit(loop);
+  out = found;
+  indexedCache.set(loop, out);
+  void ctx;
+  return out;
+}
 
 /** Symbols of the identifiers the loop mentions (nested functions included: they are analysed in place or make the entity unsupported). */
 function referencedIn(ctx: ExecCtx, loop: ts.Node): Set<ts.Symbol> {
@@ -71,7 +107,7 @@ function referencedIn(ctx: ExecCtx, loop: ts.Node): Set<ts.Symbol> {
  * (found by the executor), `head` holds their head values. Names that are shadowed or not
  * modelled as integers / arrays / strings get no candidate.
  */
-export function invariantCandidates(ctx: ExecCtx, loop: ts.Node, head: State, changed: ReadonlySet<ts.Symbol>, firstIndex: number): Candidate[] {
+export function invariantCandidates(ctx: ExecCtx, loop: ts.Node, head: State, changed: ReadonlySet<ts.Symbol>, firstIndex: number, ghosts: ReadonlyMap<string, unknown> = new Map()): Candidate[] {
   const inference = ctx.inference;
   if (inference === undefined) return [];
   const referenced = referencedIn(ctx, loop);
@@ -83,32 +119,47 @@ export function invariantCandidates(ctx: ExecCtx, loop: ts.Node, head: State, ch
   }
   const ints: Array<{ name: string; changed: boolean }> = [];
   const lens: string[] = [];
+  // Integers in scope that the loop does not read: only the third name of `x == y + z`.
+  const others: string[] = [];
   for (const [name, sym] of byName) {
-    if (sym === null || !referenced.has(sym) || !/^[A-Za-z_$][\w$]*$/.test(name)) continue;
+    if (sym === null || !/^[A-Za-z_$][\w$]*$/.test(name)) continue;
     const v = head.env.get(sym);
+    if (!referenced.has(sym)) {
+      if (v?.k === "int" && ctx.fn.pos <= (sym.valueDeclaration?.pos ?? -1) && (sym.valueDeclaration?.end ?? Infinity) <= ctx.fn.end) others.push(name);
+      continue;
+    }
     if (v?.k === "int") ints.push({ name, changed: changed.has(sym) });
     else if (v?.k === "arr" || v?.k === "str") lens.push(name);
   }
+  others.sort();
   ints.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   lens.sort();
   const texts: string[] = [];
   const movers = ints.filter((x) => x.changed);
-  for (const x of movers) for (const a of lens) texts.push(`${x.name} < len(${a})`, `${x.name} <= len(${a})`);
+  const indexes = indexedBy(ctx, loop);
+  const grows = (a: string): boolean => ghosts.has(lengthGhost(a));
+  // In order of usefulness (at most MAX_CANDIDATES_PER_LOOP are kept): the length of an array
+  // the loop changes against its length on entry; signs; an index against the length of an
+  // array it indexes; three indices that move together (a merge: k == i + j); an index that
+  // follows a growing array (a push); then order between two integers.
+  for (const a of lens) if (grows(a)) texts.push(`len(${a}) == ${lengthGhost(a)}`, `len(${a}) >= ${lengthGhost(a)}`);
   for (const x of movers) texts.push(`${x.name} >= 0`, `${x.name} >= -1`);
+  for (const x of movers) for (const a of lens) if (indexes.get(a)?.has(x.name)) texts.push(`${x.name} < len(${a})`, `${x.name} <= len(${a})`);
+  for (const x of movers) {
+    for (const y of movers) {
+      for (const z of [...ints, ...others.map((name) => ({ name, changed: false }))]) {
+        if (x.name !== y.name && x.name !== z.name && y.name !== z.name && (!z.changed || y.name < z.name)) texts.push(`${x.name} == ${y.name} + ${z.name}`);
+      }
+    }
+  }
+  for (const x of movers) for (const a of lens) if (grows(a)) texts.push(`${x.name} == len(${a})`);
+  for (const x of movers) for (const a of lens) if (!indexes.get(a)?.has(x.name)) texts.push(`${x.name} < len(${a})`, `${x.name} <= len(${a})`);
   for (const x of movers) {
     for (const y of ints) {
       if (y.name === x.name) continue;
       texts.push(`${x.name} <= ${y.name}`, `${x.name} < ${y.name}`);
       if (!y.changed) texts.push(`${x.name} >= ${y.name}`);
       else texts.push(`${x.name} <= ${y.name} + 1`);
-    }
-  }
-  // Three indices that move together (a merge: k == i + j).
-  for (const x of movers) {
-    for (const y of movers) {
-      for (const z of movers) {
-        if (x.name !== y.name && x.name !== z.name && y.name < z.name) texts.push(`${x.name} == ${y.name} + ${z.name}`);
-      }
     }
   }
   const start = loop.getStart(ctx.sf);

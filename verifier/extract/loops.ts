@@ -5,7 +5,7 @@ import { asAssumption, asGoal, clauseTerm } from "./contract-eval.js";
 import { condition, evalExpr, modelled } from "./exec-expr.js";
 import { valueOfElem } from "./exec-bounds.js";
 import { declare, execGuarded, recordAbort } from "./exec-stmt.js";
-import { invariantCandidates, type Candidate } from "./invariant-candidates.js";
+import { invariantCandidates, lengthGhost, type Candidate } from "./invariant-candidates.js";
 import { inferredFacts } from "./invariant-facts.js";
 import { Abort, type SiteKey } from "./sink.js";
 import { bounded, strLen, type State } from "./state.js";
@@ -121,7 +121,8 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
   // Inferred candidates (Houdini, invariant-candidates.ts) after the written clauses: numbered
   // after them and the safe-integer clause, so the written ones keep their ids.
   const userCount = clauses.length;
-  const candidates = invariantCandidates(ctx, loop, head, new Set(plan.vars.keys()), userCount + 2);
+  const ghosts = entryLengths(ctx, loop, pre, head, plan.refs);
+  const candidates = invariantCandidates(ctx, loop, head, new Set(plan.vars.keys()), userCount + 2, ghosts);
   clauses = [...clauses, ...candidates.map((c) => ({ clause: c.clause, inferred: c }))];
   // Obligations at the loop site: entry (pre state) and preservation (back edges).
   const sites = clauses.map((c, i) =>
@@ -132,7 +133,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
     clauses.forEach(({ clause }, i) => {
       const site = sites[i];
       if (!site || clause.kind === "informal") return;
-      const c = clauseTerm(clause.expr, clauseEnv(ctx, loop, s));
+      const c = clauseTerm(clause.expr, clauseEnv(ctx, loop, s, ghosts));
       if (!c.ok) ctx.sink.unsupported(site, c.reason);
       else {
         ctx.sink.add(site, [...s.pc, ...c.defs], s.guarded(asGoal(c)));
@@ -161,7 +162,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
   }
   for (const { clause, inferred } of clauses) {
     if (clause.kind === "informal") continue;
-    const c = clauseTerm(clause.expr, clauseEnv(ctx, loop, head));
+    const c = clauseTerm(clause.expr, clauseEnv(ctx, loop, head, ghosts));
     if (!c.ok) continue;
     const fact = asAssumption(c);
     if (inferred !== undefined) inferredFacts.add(fact);
@@ -413,13 +414,30 @@ function collectNames(c: ParsedClause): string[] {
 }
 
 /** Names in a loop invariant denote the variables in scope at the loop, with their current values. */
-function clauseEnv(ctx: ExecCtx, loop: ts.Node, st: State): Parameters<typeof clauseTerm>[1] {
-  const names = new Map<string, Val>();
+function clauseEnv(ctx: ExecCtx, loop: ts.Node, st: State, ghosts?: ReadonlyMap<string, Val>): Parameters<typeof clauseTerm>[1] {
+  const names = new Map<string, Val>(ghosts);
   for (const sym of ctx.checker.getSymbolsInScope(loop, ts.SymbolFlags.Variable)) {
     const v = st.env.get(sym);
     if (v) names.set(sym.getName(), v);
   }
   return { names, current: st, entry: ctx.entry ?? st };
+}
+
+/**
+ * Ghost names for inferred candidates (invariant-candidates.ts `lengthGhost`): the length on
+ * entry to the loop of each array in scope whose length the loop changes. The same term at the
+ * entry check and at every back edge.
+ */
+function entryLengths(ctx: ExecCtx, loop: ts.Node, pre: State, head: State, changed: ReadonlySet<number>): Map<string, Val> {
+  const out = new Map<string, Val>();
+  if (ctx.inference === undefined) return out;
+  for (const sym of ctx.checker.getSymbolsInScope(loop, ts.SymbolFlags.Variable)) {
+    const v = head.env.get(sym);
+    if (v?.k !== "arr" || !changed.has(v.ref)) continue;
+    const len = pre.lens.get(v.ref);
+    if (len !== undefined) out.set(lengthGhost(sym.getName()), { k: "int", t: len, lo: 0n });
+  }
+  return out;
 }
 
 // ---- counting loops ----
