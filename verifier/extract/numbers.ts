@@ -126,8 +126,8 @@ export function fpArith(st: State, op: "+" | "-" | "*" | "/", a: NumVal, b: NumV
 
 export function compare(st: State, op: "<" | "<=" | ">" | ">=", a: NumVal, b: NumVal): Term {
   if (a.k === "int" && b.k === "int") return app(op, "Bool", a.t, b.t);
-  if (a.k === "num" && b.k === "int" && !b.mayBeInfinite) return mixedCompare(op, a.t, b.t);
-  if (a.k === "int" && b.k === "num" && !a.mayBeInfinite) return mixedCompare(op === "<" ? ">" : op === "<=" ? ">=" : op === ">" ? "<" : "<=", b.t, a.t);
+  if (a.k === "num" && b.k === "int" && !b.mayBeInfinite) return mixedCompare(op, a.t, b);
+  if (a.k === "int" && b.k === "num" && !a.mayBeInfinite) return mixedCompare(op === "<" ? ">" : op === "<=" ? ">=" : op === ">" ? "<" : "<=", b.t, a);
   const name = op === "<" ? "fp.lt" : op === "<=" ? "fp.leq" : op === ">" ? "fp.gt" : "fp.geq";
   return app(name, "Bool", toFP(st, a), toFP(st, b));
 }
@@ -137,18 +137,70 @@ export function compare(st: State, op: "<" | "<=" | ">" | ">=", a: NumVal, b: Nu
  * Int→FP conversion, fast on fp.to_real): NaN compares false, ±Infinity by its sign,
  * finite x by its exact real value.
  */
-function mixedCompare(op: "<" | "<=" | ">" | ">=", x: Term, n: Term): Term {
+function mixedCompare(op: "<" | "<=" | ">" | ">=", x: Term, nv: IntVal): Term {
+  const literal = intLiteralValue(nv.t);
+  if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return fpCompareLiteral(op, x, literal);
+  if (nv.lo !== undefined && nv.hi !== undefined && nv.lo >= 0n && nv.hi <= SMALL_BOUND) return smallCompare(op, x, nv.t);
+  const n = nv.t;
   const inf = app("fp.isInfinite", "Bool", x);
   const bySign = op === "<" || op === "<=" ? app("fp.isNegative", "Bool", x) : app("fp.isPositive", "Bool", x);
   return and(not(app("fp.isNaN", "Bool", x)), ite(inf, bySign, app(op, "Bool", app("fp.to_real", "Real", x), app("to_real", "Real", n))));
 }
 
+/** Integers 0 <= n <= 2^32 (every length, every index below one) are compared with doubles through bit-vectors. */
+const SMALL_BOUND = TWO_32;
+/** 2^33: above every small integer; doubles in [0, 2^33) floor and ceil into 40-bit unsigned vectors exactly. */
+const SMALL_LIMIT = 8589934592;
+const SMALL_BITS = 40;
+
+/** The value of an integer literal term (`5`, `(- 5)`), else undefined. */
+export function intLiteralValue(t: Term): bigint | undefined {
+  if (t.kind === "lit" && t.sort === "Int") return BigInt(t.text);
+  if (t.kind === "app" && t.op === "-" && t.args.length === 1 && t.args[0]?.kind === "lit" && t.args[0].sort === "Int") return -BigInt(t.args[0].text);
+  return undefined;
+}
+
+/**
+ * A double against an integer literal k with |k| <= 2^53: k is a double exactly, so the IEEE
+ * comparison with it is the JavaScript one (NaN false; -0 and +0 equal), with no conversion.
+ */
+function fpCompareLiteral(op: "<" | "<=" | ">" | ">=", x: Term, k: bigint): Term {
+  const name = op === "<" ? "fp.lt" : op === "<=" ? "fp.leq" : op === ">" ? "fp.gt" : "fp.geq";
+  return app(name, "Bool", x, fpLit(Number(k)));
+}
+
+/**
+ * A double x against an integer 0 <= n <= 2^32 without real arithmetic (z3 decides fp.to_real
+ * mixed with integers very slowly — issue 12): NaN compares false; x < 0 (including -Infinity)
+ * is below every such n; x >= 2^33 (including +Infinity) above every one; in between, floor(x)
+ * and ceil(x) are integers in [0, 2^33] that a 40-bit unsigned vector holds exactly, and for an
+ * integer n: x < n ⇔ floor(x) < n, x <= n ⇔ ceil(x) <= n, x > n ⇔ ceil(x) > n,
+ * x >= n ⇔ floor(x) >= n. -0 is in the middle range and floors to 0, which it equals.
+ */
+function smallCompare(op: "<" | "<=" | ">" | ">=", x: Term, n: Term): Term {
+  const negative = app("fp.lt", "Bool", x, fpLit(0));
+  const huge = app("fp.geq", "Bool", x, fpLit(SMALL_LIMIT));
+  const mode = op === "<" || op === ">=" ? RTN : RTP;
+  const whole = app("bv2nat", "Int", app(`(_ fp.to_ubv ${SMALL_BITS})`, "Int", mode, x));
+  const middle = app(op, "Bool", whole, n);
+  const below = op === "<" || op === "<=";
+  // below: true for negative x, false for huge x; above: the other way round.
+  const outside = below ? negative : huge;
+  const excluded = below ? huge : negative;
+  return and(not(app("fp.isNaN", "Bool", x)), or(outside, and(not(excluded), middle)));
+}
+
 /** `===` on numbers: NaN is unequal to itself, +0 equals -0. */
 export function numEquals(st: State, a: NumVal, b: NumVal): Term {
   if (a.k === "int" && b.k === "int") return eq(a.t, b.t);
-  const mixed = a.k === "num" && b.k === "int" && !b.mayBeInfinite ? [a.t, b.t] : a.k === "int" && b.k === "num" && !a.mayBeInfinite ? [b.t, a.t] : undefined;
-  if (mixed?.[0] && mixed[1]) {
-    const [x, n] = mixed;
+  const pair = a.k === "num" && b.k === "int" && !b.mayBeInfinite ? { x: a.t, n: b } : a.k === "int" && b.k === "num" && !a.mayBeInfinite ? { x: b.t, n: a } : undefined;
+  if (pair !== undefined) {
+    const { x, n: nv } = pair;
+    const literal = intLiteralValue(nv.t);
+    if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return app("fp.eq", "Bool", x, fpLit(Number(literal)));
+    // x === n ⇔ x <= n and x >= n (both false for NaN).
+    if (nv.lo !== undefined && nv.hi !== undefined && nv.lo >= 0n && nv.hi <= SMALL_BOUND) return and(smallCompare("<=", x, nv.t), smallCompare(">=", x, nv.t));
+    const n = nv.t;
     return and(not(app("fp.isNaN", "Bool", x)), not(app("fp.isInfinite", "Bool", x)), eq(app("fp.to_real", "Real", x), app("to_real", "Real", n)));
   }
   return app("fp.eq", "Bool", toFP(st, a), toFP(st, b));

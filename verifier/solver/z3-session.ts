@@ -1,3 +1,5 @@
+import { splitQuery } from "./components.js";
+import { solveParts } from "./solve-parts.js";
 import type { RawModel } from "./protocol.js";
 
 /**
@@ -131,42 +133,49 @@ export async function openZ3Session(): Promise<Z3Session> {
     }
   };
 
+  /** One query on the Solver, as z3 answers it (with the 2^53 re-check of models). */
+  const solveWhole = async (smt: string, timeoutMs: number, rlimit: number, jsIntegers: readonly string[]): Promise<SessionAnswer> => {
+    if (queriesOnSolver >= RENEW_EVERY) renewSolver();
+    queriesOnSolver++;
+    setLimits(timeoutMs, rlimit);
+    solver.push();
+    let definite = false;
+    try {
+      parseAndAssert(smt);
+      let answer = await solver.check();
+      let model = answer === "sat" ? readModel() : undefined;
+      const wild = model === undefined ? [] : jsIntegers.filter((name) => model![name] !== undefined && beyondSafe(model![name]!));
+      if (wild.length > 0) {
+        // Ask for a model every source integer of which a double holds exactly.
+        const declarations = jsIntegers.map((n) => `(declare-const ${n} Int)`).join("");
+        const bounds = jsIntegers.map((n) => `(assert (<= (- ${TWO_53}) ${n} ${TWO_53}))`).join("");
+        parseAndAssert(declarations + bounds);
+        answer = await solver.check();
+        model = answer === "sat" ? readModel() : undefined;
+        if (answer !== "sat") {
+          const used = rlimitUsed();
+          return { answer: "unknown", reasonUnknown: answer === "unsat" ? UNREALIZABLE : solver.reasonUnknown(), rlimitUsed: used };
+        }
+      }
+      const used = rlimitUsed();
+      if (answer === "sat") {
+        definite = true;
+        return { answer, model, rlimitUsed: used };
+      }
+      if (answer === "unknown") return { answer, reasonUnknown: solver.reasonUnknown(), rlimitUsed: used };
+      definite = true;
+      return { answer, rlimitUsed: used };
+    } finally {
+      solver.pop();
+      if (!definite) renewSolver();
+    }
+  };
+
   return {
     async solve(smt, timeoutMs, rlimit, jsIntegers = []) {
-      if (queriesOnSolver >= RENEW_EVERY) renewSolver();
-      queriesOnSolver++;
-      setLimits(timeoutMs, rlimit);
-      solver.push();
-      let definite = false;
-      try {
-        parseAndAssert(smt);
-        let answer = await solver.check();
-        let model = answer === "sat" ? readModel() : undefined;
-        const wild = model === undefined ? [] : jsIntegers.filter((name) => model![name] !== undefined && beyondSafe(model![name]!));
-        if (wild.length > 0) {
-          // Ask for a model every source integer of which a double holds exactly.
-          const declarations = jsIntegers.map((n) => `(declare-const ${n} Int)`).join("");
-          const bounds = jsIntegers.map((n) => `(assert (<= (- ${TWO_53}) ${n} ${TWO_53}))`).join("");
-          parseAndAssert(declarations + bounds);
-          answer = await solver.check();
-          model = answer === "sat" ? readModel() : undefined;
-          if (answer !== "sat") {
-            const used = rlimitUsed();
-            return { answer: "unknown", reasonUnknown: answer === "unsat" ? UNREALIZABLE : solver.reasonUnknown(), rlimitUsed: used };
-          }
-        }
-        const used = rlimitUsed();
-        if (answer === "sat") {
-          definite = true;
-          return { answer, model, rlimitUsed: used };
-        }
-        if (answer === "unknown") return { answer, reasonUnknown: solver.reasonUnknown(), rlimitUsed: used };
-        definite = true;
-        return { answer, rlimitUsed: used };
-      } finally {
-        solver.pop();
-        if (!definite) renewSolver();
-      }
+      const parts = splitQuery(smt);
+      if (parts === undefined || parts.length < 2) return solveWhole(smt, timeoutMs, rlimit, jsIntegers);
+      return solveParts(parts, timeoutMs, rlimit, jsIntegers, solveWhole);
     },
   };
 }
