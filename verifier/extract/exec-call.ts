@@ -7,7 +7,7 @@ import { arrayFrom, callbackMethod, callbackOf } from "./callbacks.js";
 import { floorIdiom } from "./floor-patterns.js";
 import { capabilityCall, networkUse } from "./capability.js";
 import { converts, escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
-import { asNumVal, floorDiv, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toInt32 } from "./numbers.js";
+import { asNumVal, floorDiv, floorDivByDouble, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toInt32 } from "./numbers.js";
 import { bounded, strLen, type State } from "./state.js";
 import { Abort } from "./sink.js";
 import { and, app, eq, freshConst, intLit, ite, le, lt, or, type Term } from "./terms.js";
@@ -123,6 +123,9 @@ function builtinCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: St
     const a = asNumVal(av);
     const b = asNumVal(bv);
     if (a?.k === "int" && b?.k === "int" && b.lo !== undefined && b.lo === b.hi && b.lo > 0n) return floorDiv(st, a, b.lo);
+    const divisor = literalNumber(first.right);
+    const byDouble = a?.k === "int" && divisor !== undefined ? floorDivByDouble(st, a, divisor) : undefined;
+    if (byDouble) return byDouble;
     if (a && b) return mathRound("floor", { k: "num", t: app("fp.div", "FP", { kind: "lit", text: "RNE", sort: "Bool" }, toFPv(st, a), toFPv(st, b)) });
     return { k: "opaque", why: "Math.floor of a non-number" };
   }
@@ -367,3 +370,10 @@ export function evalNew(ctx: ExecCtx, node: ts.NewExpression | ts.CallExpression
 }
 
 export { toInt32 };
+
+/** The value of a numeric literal (in parentheses or not), else undefined. */
+function literalNumber(e: ts.Expression): number | undefined {
+  let t = e;
+  while (ts.isParenthesizedExpression(t)) t = t.expression;
+  return ts.isNumericLiteral(t) ? Number(t.text) : undefined;
+}

@@ -112,11 +112,36 @@ const maxBig = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 /** An Int as a double. Exact for every value an Int term can take in a real run; -0 kept possible when flagged. */
 export function toFP(st: State, v: NumVal): Term {
   if (v.k === "num") return v.t;
-  const conv = app("(_ to_fp 11 53)", "FP", RNE, app("to_real", "Real", v.t));
+  const conv = smallToFP(st, v) ?? app("(_ to_fp 11 53)", "FP", RNE, app("to_real", "Real", v.t));
   if (!v.negZero) return conv;
   const zero = abstractConst("FP", "a zero of either sign");
   st.assume(app("fp.isZero", "Bool", zero));
   return ite(eq(v.t, intLit(0)), zero, conv);
+}
+
+/**
+ * An integer n with a static interval within ±2^53 as a double without Int→Real→FP conversion
+ * (which z3 decides very slowly — issue 12): a fresh double f defined by f integral, within the
+ * range's limits, not -0, and its truncation to a bit-vector (bitRange) equal to n. Exactly
+ * one double meets that for each such n (n itself; +0 for 0), so f is a definition, not an
+ * abstraction. Undefined when n's interval is not known to be that small.
+ */
+function smallToFP(st: State, v: IntVal): Term | undefined {
+  const literal = intLiteralValue(v.t);
+  if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return fpLit(Number(literal));
+  const range = bitRange(v);
+  if (range === undefined) return undefined;
+  const f = exactConst("FP", "an integer as a double");
+  st.assume(
+    and(
+      app("fp.eq", "Bool", app("fp.roundToIntegral", "FP", RTZ, f), f),
+      app("fp.leq", "Bool", fpLit(range.low), f),
+      app("fp.lt", "Bool", f, fpLit(range.high)),
+      or(not(app("fp.isZero", "Bool", f)), app("fp.isPositive", "Bool", f)),
+      eq(range.whole(RTZ, f), v.t),
+    ),
+  );
+  return f;
 }
 
 export function fpArith(st: State, op: "+" | "-" | "*" | "/", a: NumVal, b: NumVal): NumVal {
@@ -140,18 +165,49 @@ export function compare(st: State, op: "<" | "<=" | ">" | ">=", a: NumVal, b: Nu
 function mixedCompare(op: "<" | "<=" | ">" | ">=", x: Term, nv: IntVal): Term {
   const literal = intLiteralValue(nv.t);
   if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return fpCompareLiteral(op, x, literal);
-  if (nv.lo !== undefined && nv.hi !== undefined && nv.lo >= 0n && nv.hi <= SMALL_BOUND) return smallCompare(op, x, nv.t);
+  const range = bitRange(nv);
+  if (range !== undefined) return rangeCompare(op, x, nv.t, range);
   const n = nv.t;
   const inf = app("fp.isInfinite", "Bool", x);
   const bySign = op === "<" || op === "<=" ? app("fp.isNegative", "Bool", x) : app("fp.isPositive", "Bool", x);
   return and(not(app("fp.isNaN", "Bool", x)), ite(inf, bySign, app(op, "Bool", app("fp.to_real", "Real", x), app("to_real", "Real", n))));
 }
 
-/** Integers 0 <= n <= 2^32 (every length, every index below one) are compared with doubles through bit-vectors. */
-const SMALL_BOUND = TWO_32;
-/** 2^33: above every small integer; doubles in [0, 2^33) floor and ceil into 40-bit unsigned vectors exactly. */
-const SMALL_LIMIT = 8589934592;
-const SMALL_BITS = 40;
+/**
+ * Integers with a known small interval are compared with doubles through bit-vectors: doubles
+ * below `low` are below every such integer, doubles at or above `high` above every one, and
+ * doubles in [low, high) floor and ceil to integers in [low, high] that the bit-vector holds
+ * exactly. `whole(mode, x)` is that rounded integer of x (meaningful only in the middle range).
+ */
+interface BitRange {
+  readonly low: number;
+  readonly high: number;
+  readonly whole: (mode: Term, x: Term) => Term;
+}
+
+/** Lengths and indices: 0 <= n <= 2^32, doubles in [0, 2^33) through 40-bit unsigned vectors. */
+const SMALL: BitRange = {
+  low: 0,
+  high: 2 ** 33,
+  whole: (mode, x) => app("bv2nat", "Int", app("(_ fp.to_ubv 40)", "Int", mode, x)),
+};
+/** Safe integers: |n| <= 2^53, doubles in [-2^54, 2^54) through 64-bit signed vectors. */
+const SAFE: BitRange = {
+  low: -(2 ** 54),
+  high: 2 ** 54,
+  whole: (mode, x) => {
+    const b = app("(_ fp.to_sbv 64)", "Int", mode, x);
+    const unsigned = app("bv2nat", "Int", b);
+    return ite(app("bvslt", "Bool", b, { kind: "lit", text: "(_ bv0 64)", sort: "Int" }), app("-", "Int", unsigned, intLit(1n << 64n)), unsigned);
+  },
+};
+
+function bitRange(v: IntVal): BitRange | undefined {
+  if (v.mayBeInfinite || v.lo === undefined || v.hi === undefined) return undefined;
+  if (v.lo >= 0n && v.hi <= TWO_32) return SMALL;
+  if (v.lo >= -TWO_53 && v.hi <= TWO_53) return SAFE;
+  return undefined;
+}
 
 /** The value of an integer literal term (`5`, `(- 5)`), else undefined. */
 export function intLiteralValue(t: Term): bigint | undefined {
@@ -170,23 +226,20 @@ function fpCompareLiteral(op: "<" | "<=" | ">" | ">=", x: Term, k: bigint): Term
 }
 
 /**
- * A double x against an integer 0 <= n <= 2^32 without real arithmetic (z3 decides fp.to_real
- * mixed with integers very slowly — issue 12): NaN compares false; x < 0 (including -Infinity)
- * is below every such n; x >= 2^33 (including +Infinity) above every one; in between, floor(x)
- * and ceil(x) are integers in [0, 2^33] that a 40-bit unsigned vector holds exactly, and for an
+ * A double x against an integer n of the given range without real arithmetic (z3 decides
+ * fp.to_real mixed with integers very slowly — issue 12): NaN compares false; x < low
+ * (including -Infinity) is below n, x >= high (including +Infinity) above it; in between, for an
  * integer n: x < n ⇔ floor(x) < n, x <= n ⇔ ceil(x) <= n, x > n ⇔ ceil(x) > n,
- * x >= n ⇔ floor(x) >= n. -0 is in the middle range and floors to 0, which it equals.
+ * x >= n ⇔ floor(x) >= n. -0 floors and ceils to 0, which it equals.
  */
-function smallCompare(op: "<" | "<=" | ">" | ">=", x: Term, n: Term): Term {
-  const negative = app("fp.lt", "Bool", x, fpLit(0));
-  const huge = app("fp.geq", "Bool", x, fpLit(SMALL_LIMIT));
+function rangeCompare(op: "<" | "<=" | ">" | ">=", x: Term, n: Term, range: BitRange): Term {
+  const under = app("fp.lt", "Bool", x, fpLit(range.low));
+  const over = app("fp.geq", "Bool", x, fpLit(range.high));
   const mode = op === "<" || op === ">=" ? RTN : RTP;
-  const whole = app("bv2nat", "Int", app(`(_ fp.to_ubv ${SMALL_BITS})`, "Int", mode, x));
-  const middle = app(op, "Bool", whole, n);
+  const middle = app(op, "Bool", range.whole(mode, x), n);
   const below = op === "<" || op === "<=";
-  // below: true for negative x, false for huge x; above: the other way round.
-  const outside = below ? negative : huge;
-  const excluded = below ? huge : negative;
+  const outside = below ? under : over;
+  const excluded = below ? over : under;
   return and(not(app("fp.isNaN", "Bool", x)), or(outside, and(not(excluded), middle)));
 }
 
@@ -199,7 +252,8 @@ export function numEquals(st: State, a: NumVal, b: NumVal): Term {
     const literal = intLiteralValue(nv.t);
     if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return app("fp.eq", "Bool", x, fpLit(Number(literal)));
     // x === n ⇔ x <= n and x >= n (both false for NaN).
-    if (nv.lo !== undefined && nv.hi !== undefined && nv.lo >= 0n && nv.hi <= SMALL_BOUND) return and(smallCompare("<=", x, nv.t), smallCompare(">=", x, nv.t));
+    const range = bitRange(nv);
+    if (range !== undefined) return and(rangeCompare("<=", x, nv.t, range), rangeCompare(">=", x, nv.t, range));
     const n = nv.t;
     return and(not(app("fp.isNaN", "Bool", x)), not(app("fp.isInfinite", "Bool", x)), eq(app("fp.to_real", "Real", x), app("to_real", "Real", n)));
   }
@@ -242,6 +296,24 @@ export function floorDiv(st: State, a: IntVal, divisor: bigint): Val {
   const hi = a.hi === undefined ? undefined : floorBig(a.hi, divisor);
   // Math.floor(-0 / k) is -0; a negative dividend never floors to zero, but stay conservative.
   return { k: "int", t: app("div", "Int", a.t, intLit(divisor)), lo, hi, negZero: a.lo === undefined || a.lo < 0n || Boolean(a.negZero) };
+}
+
+/**
+ * Math.floor(a / d) for an integer 0 <= a <= 2^53 (static interval) and a double literal d >= 1:
+ * an integer r with 0 <= r <= a, stated without floating point (comb sort's `gap / 1.3`, issue
+ * 12). Division rounds monotonically and 0 and a are doubles, so 0 <= fl(a / d) <= a. Also
+ * r >= 1 when a >= d (then a / d >= 1, a double). When d >= 1 + 2^-40, a / d < a - a·2^-53 for
+ * a >= 1, which lies below the midpoint between a and the double before it, so fl(a / d) < a and
+ * r <= a - 1. The result has the sign of a: -0 only when a may be -0. Undefined otherwise.
+ */
+export function floorDivByDouble(st: State, a: IntVal, d: number): IntVal | undefined {
+  if (a.mayBeInfinite || a.lo === undefined || a.hi === undefined || a.lo < 0n || a.hi > TWO_53) return undefined;
+  if (!Number.isFinite(d) || d < 1) return undefined;
+  const r = exactConst("Int", `Math.floor(… / ${d})`);
+  const facts: Term[] = [le(intLit(0), r), le(r, a.t), implies(le(intLit(BigInt(Math.ceil(d))), a.t), le(intLit(1), r))];
+  if (d >= 1 + 2 ** -40) facts.push(implies(le(intLit(1), a.t), le(r, app("-", "Int", a.t, intLit(1)))));
+  st.assume(and(...facts));
+  return { k: "int", t: r, lo: 0n, hi: a.hi, negZero: Boolean(a.negZero) };
 }
 
 const floorBig = (a: bigint, b: bigint): bigint => (a >= 0n ? a / b : -((-a + b - 1n) / b));
