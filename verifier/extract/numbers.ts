@@ -127,7 +127,7 @@ export function toFP(st: State, v: NumVal): Term {
  * abstraction. Undefined when n's interval is not known to be that small.
  */
 function smallToFP(st: State, v: IntVal): Term | undefined {
-  const literal = intLiteralValue(v.t);
+  const literal = intLiteralValue(v.t, v);
   if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return fpLit(Number(literal));
   const range = bitRange(v);
   if (range === undefined) return undefined;
@@ -163,7 +163,7 @@ export function compare(st: State, op: "<" | "<=" | ">" | ">=", a: NumVal, b: Nu
  * finite x by its exact real value.
  */
 function mixedCompare(op: "<" | "<=" | ">" | ">=", x: Term, nv: IntVal): Term {
-  const literal = intLiteralValue(nv.t);
+  const literal = intLiteralValue(nv.t, nv);
   if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return fpCompareLiteral(op, x, literal);
   const range = bitRange(nv);
   if (range !== undefined) return rangeCompare(op, x, nv.t, range);
@@ -210,7 +210,9 @@ function bitRange(v: IntVal): BitRange | undefined {
 }
 
 /** The value of an integer literal term (`5`, `(- 5)`), else undefined. */
-export function intLiteralValue(t: Term): bigint | undefined {
+export function intLiteralValue(t: Term, v?: IntVal): bigint | undefined {
+  // An integer whose static interval is one value is that value (`0 + 0`, a constant folded by hand).
+  if (v !== undefined && v.lo !== undefined && v.lo === v.hi && !v.mayBeInfinite) return v.lo;
   if (t.kind === "lit" && t.sort === "Int") return BigInt(t.text);
   if (t.kind === "app" && t.op === "-" && t.args.length === 1 && t.args[0]?.kind === "lit" && t.args[0].sort === "Int") return -BigInt(t.args[0].text);
   return undefined;
@@ -249,7 +251,7 @@ export function numEquals(st: State, a: NumVal, b: NumVal): Term {
   const pair = a.k === "num" && b.k === "int" && !b.mayBeInfinite ? { x: a.t, n: b } : a.k === "int" && b.k === "num" && !a.mayBeInfinite ? { x: b.t, n: a } : undefined;
   if (pair !== undefined) {
     const { x, n: nv } = pair;
-    const literal = intLiteralValue(nv.t);
+    const literal = intLiteralValue(nv.t, nv);
     if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return app("fp.eq", "Bool", x, fpLit(Number(literal)));
     // x === n ⇔ x <= n and x >= n (both false for NaN).
     const range = bitRange(nv);
