@@ -1,5 +1,6 @@
 import { ts } from "ts-morph";
 import type { ExecCtx } from "./context.js";
+import { readContents } from "./elements.js";
 import { asNumVal, compare, isIntegralTerm } from "./numbers.js";
 import { bounded, newRefId, strLen, type State } from "./state.js";
 import type { SiteKey } from "./sink.js";
@@ -57,8 +58,12 @@ export function boundsDescription(ctx: ExecCtx | { sf: ts.SourceFile }, site: ts
   return `index in bounds at ${site.getText(sf)}`;
 }
 
-/** The value of an in-bounds element: unknown, of the element type (element contents are not tracked). */
-export function elementValue(recv: Extract<Val, { k: "arr" | "str" }>, st: State): Val {
+/** The value of an in-bounds element: from the array's contents (elements.ts) at an integer index, else unknown of the element type. */
+export function elementValue(recv: Extract<Val, { k: "arr" | "str" }>, st: State, index?: Val): Val {
+  if (recv.k === "arr" && index !== undefined) {
+    const known = readContents(st, recv, index);
+    if (known !== undefined) return known;
+  }
   if (recv.k === "str") {
     const c = freshConst("String", "a character");
     st.assume(app("=", "Bool", strLen(c), intLit(1)));

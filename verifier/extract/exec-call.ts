@@ -263,7 +263,14 @@ function indexResult(st: State, len: Term, source: string, upToLength = false): 
 function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, { k: "arr" }>, method: string, st: State): Val {
   const typed = recv.cls in TYPED_ARRAY_ELEMS;
   const callback = callbackOf(ctx, node);
-  if (callback !== undefined) return callbackMethod(ctx, node, callback, recv, method, st);
+  if (callback !== undefined) {
+    const out = callbackMethod(ctx, node, callback, recv, method, st);
+    // The callback may have written any array it reaches (elements.ts): contents unknown.
+    for (const ref of [...st.lens.keys()]) st.forgetContents(ref);
+    return out;
+  }
+  // Methods other than these may change the receiver's elements (fill, reverse, sort, set, copyWithin, …).
+  if (!READ_ONLY_METHODS.has(method)) st.writeContents(recv.ref, st.forgetContents(recv.ref));
   const len = st.lengthOf(recv.ref);
   const here = `${method} at ${where(ctx, node)}`;
   switch (method) {
@@ -319,6 +326,11 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
       const vals = args(ctx, node, st);
       for (const v of vals) escape(v, st);
       const out = newArray(ctx, st, recv.cls, undefined, undefined, `${method} result at ${where(ctx, node)}`);
+      // A subarray is a view of the receiver's buffer: a write through either changes the other.
+      if (method === "subarray" && out.k === "arr") {
+        st.shared.add(out.ref);
+        st.shared.add(recv.ref);
+      }
       // concat copies its arguments' elements (reading them through any accessors): only numbers and plain arrays of the same kind keep the result plain.
       if (out.k === "arr" && method === "concat" && vals.some((v) => !storable(recv.elem, v) && !(v.k === "arr" && v.elem.k === recv.elem.k))) st.exotic.add(out.ref);
       return out.k === "arr" ? { ...out, elem: recv.elem } : out;
@@ -331,6 +343,9 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
   }
   return unknownCall(ctx, node, `array method '${method}'`, st);
 }
+
+/** Array methods that never change the receiver's elements (on a plain or built-in typed array). */
+const READ_ONLY_METHODS = new Set(["indexOf", "lastIndexOf", "includes", "join", "at", "slice", "subarray", "concat"]);
 
 /** `new Array(n)`, `new Uint8Array(n | array)`. */
 export function evalNew(ctx: ExecCtx, node: ts.NewExpression | ts.CallExpression, st: State): Val {

@@ -130,7 +130,8 @@ function smallToFP(st: State, v: IntVal): Term | undefined {
   const literal = intLiteralValue(v.t, v);
   if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return fpLit(Number(literal));
   const range = bitRange(v);
-  if (range === undefined) return undefined;
+  // A term over a quantified variable (a forall body) cannot be defined by a fact outside it.
+  if (range === undefined || mentionsBound(v.t)) return undefined;
   const f = exactConst("FP", "an integer as a double");
   st.assume(
     and(
@@ -142,6 +143,13 @@ function smallToFP(st: State, v: IntVal): Term | undefined {
     ),
   );
   return f;
+}
+
+function mentionsBound(t: Term): boolean {
+  if (t.kind === "bound") return true;
+  if (t.kind === "app") return t.args.some(mentionsBound);
+  if (t.kind === "forall") return true;
+  return false;
 }
 
 export function fpArith(st: State, op: "+" | "-" | "*" | "/", a: NumVal, b: NumVal): NumVal {

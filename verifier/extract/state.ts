@@ -1,5 +1,5 @@
-import { abstractConst, and, app, intLit, le, type Term } from "./terms.js";
-import { maxLengthOf, type Val } from "./values.js";
+import { abstractConst, and, app, intLit, le, type Const, type Term } from "./terms.js";
+import { isTypedArrayClass, maxLengthOf, type Val } from "./values.js";
 
 /**
  * One symbolic path: variable values (keyed by the checker's symbol, so shadowing is
@@ -44,6 +44,63 @@ export class State {
     this.exactAt.push({ pc: [...this.pc], cond });
   }
 
+  /**
+   * Element contents (issue 12): per array reference whose contents changed on this path, the
+   * SMT array of its elements now. A reference without an entry still has its first contents
+   * (baseContents: the entry values of a parameter, the unknown initial elements of an array
+   * made here). Every operation that may change elements (a write, a length change, an unknown
+   * call, a loop iteration that changed them, …) records a new version; the contents of an
+   * array another write may reach (aliases) become unknown.
+   */
+  contents = new Map<number, Term>();
+
+  /** The SMT array of `ref`'s elements now (elements of sort `sort`). */
+  contentsOf(ref: number, sort: "IntArray" | "FPArray"): Term {
+    const now = this.contents.get(ref);
+    if (now !== undefined && now.sort === sort) return now;
+    if (now !== undefined) return this.forgetContents(ref, sort);
+    const key = `${ref}:${sort}`;
+    let base = this.bases.get(key);
+    if (base === undefined) {
+      base = abstractConst(sort, "the elements of an array");
+      this.bases.set(key, base);
+    }
+    return base;
+  }
+
+  /**
+   * The first contents of each reference (by reference and sort): one constant for every path
+   * of the function, so every state derived from one entry state shares this map (clone keeps it).
+   */
+  bases = new Map<string, Const>();
+
+  /** `ref`'s elements are unknown from here (a fresh version). */
+  forgetContents(ref: number, sort?: "IntArray" | "FPArray"): Term {
+    const s = sort ?? (this.contents.get(ref)?.sort as "IntArray" | "FPArray" | undefined) ?? "FPArray";
+    const fresh = abstractConst(s, `the elements of an array after a change`);
+    this.contents.set(ref, fresh);
+    return fresh;
+  }
+
+  /**
+   * An element of `ref` was written: its contents become `next`; every other array the write
+   * may reach through aliasing (a shared reference of the same family: plain Arrays, or typed
+   * arrays, which may view one buffer) gets unknown contents.
+   */
+  writeContents(ref: number, next: Term): void {
+    this.forgetAliases(ref);
+    this.contents.set(ref, next);
+  }
+
+  private forgetAliases(ref: number): void {
+    if (!this.shared.has(ref)) return;
+    const typed = isTypedArrayClass(this.refClass.get(ref) ?? "Array");
+    for (const other of [...this.lens.keys()]) {
+      if (other === ref || !this.shared.has(other)) continue;
+      if (isTypedArrayClass(this.refClass.get(other) ?? "Array") === typed) this.forgetContents(other);
+    }
+  }
+
   static empty(): State {
     return new State(new Map(), new Map(), new Map(), new Set(), [], []);
   }
@@ -51,6 +108,8 @@ export class State {
   clone(): State {
     const c = new State(new Map(this.env), new Map(this.lens), new Map(this.refClass), new Set(this.shared), [...this.pc], [...this.exact]);
     c.exotic = new Set(this.exotic);
+    c.contents = new Map(this.contents);
+    c.bases = this.bases;
     c.exactAt = [...this.exactAt];
     return c;
   }
@@ -76,6 +135,8 @@ export class State {
     const len = abstractConst("Int", source);
     this.lens.set(ref, len);
     this.assume(and(le(intLit(0), len), le(len, intLit(maxLengthOf(cls)))));
+    // Whatever changed the length may have changed the elements.
+    this.forgetContents(ref);
   }
 
   /**
@@ -90,6 +151,9 @@ export class State {
       }
     }
     this.lens.set(ref, newLength);
+    // Elements past a shrunk length are gone (holes if it grows again); appended ones are new.
+    this.forgetAliases(ref);
+    this.forgetContents(ref);
   }
 
   /** An unknown callee may change the length of any reachable array (and detach typed arrays). */
