@@ -107,6 +107,28 @@ describe("solveParts", () => {
   }, 120_000);
 });
 
+describe("quantified facts in queries over an abstraction", () => {
+  const facts = [
+    "(set-logic ALL)",
+    "(declare-const a (Array Int Int))",
+    "(declare-const n Int)",
+    "(declare-const k Int)",
+    "(assert (forall ((q Int)) (=> (and (<= 1 q) (< q n)) (<= (select a (- q 1)) (select a q)))))",
+    "(assert (and (<= 1 k) (< k n)))",
+  ];
+  const marker = "; anrf: counterexample depends on an abstraction";
+  it("still proves what instantiation proves (E-matching) when the query is over an abstraction", async () => {
+    const smt = [...facts, "(assert (not (<= (select a (- k 1)) (select a k))))", marker, "(check-sat)", ""].join("\n");
+    expect((await z3.solve(smt, 20_000, 0)).answer).toBe("unsat");
+  });
+  it("keeps model-based instantiation (real counterexamples) for queries without an abstraction", async () => {
+    const smt = [...facts, "(assert (not (<= (select a 0) (select a k))))", "(assert (= k 1))", "(check-sat)", ""].join("\n");
+    expect((await z3.solve(smt, 20_000, 0)).answer).toBe("unsat");
+    const open = [...facts, "(assert (not (< (select a (- k 1)) (select a k))))", "(check-sat)", ""].join("\n");
+    expect((await z3.solve(open, 20_000, 0)).answer).toBe("sat");
+  });
+});
+
 describe("doubles against integers without real arithmetic", () => {
   const OPS = ["<", "<=", ">", ">="] as const;
   const jsCompare = (op: (typeof OPS)[number], x: number, n: number): boolean => (op === "<" ? x < n : op === "<=" ? x <= n : op === ">" ? x > n : x >= n);

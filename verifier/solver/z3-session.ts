@@ -1,5 +1,6 @@
 import { splitQuery } from "./components.js";
-import { solveParts } from "./solve-parts.js";
+import { solveParts, type SolveWhole } from "./solve-parts.js";
+import { ABSTRACTION_MARKER } from "./verdict.js";
 import type { RawModel } from "./protocol.js";
 
 /**
@@ -50,7 +51,7 @@ export async function openZ3Session(): Promise<Z3Session> {
   // finalizable wrapper: parsing, asserting, models and statistics use the low-level API with
   // explicit, synchronous reference counting, and a replaced Solver is released explicitly.
   let solver = new ctx.Solver();
-  let limits = { timeoutMs: -1, rlimit: -1 };
+  let limits = { timeoutMs: -1, rlimit: -1, mbqi: true };
   let queriesOnSolver = 0;
 
   // Defence in depth: a query that ended in a timeout, rlimit, unknown or error (z3 stopped
@@ -59,16 +60,18 @@ export async function openZ3Session(): Promise<Z3Session> {
   const renewSolver = (): void => {
     solver.release();
     solver = new ctx.Solver();
-    limits = { timeoutMs: -1, rlimit: -1 };
+    limits = { timeoutMs: -1, rlimit: -1, mbqi: true };
     lastCount = 0;
     queriesOnSolver = 0;
   };
 
-  const setLimits = (timeoutMs: number, rlimit: number): void => {
-    if (limits.timeoutMs === timeoutMs && limits.rlimit === rlimit) return;
-    solver.set("timeout", timeoutMs);
-    solver.set("rlimit", rlimit);
-    limits = { timeoutMs, rlimit };
+  const setLimits = (timeoutMs: number, rlimit: number, mbqi: boolean): void => {
+    if (limits.timeoutMs !== timeoutMs || limits.rlimit !== rlimit) {
+      solver.set("timeout", timeoutMs);
+      solver.set("rlimit", rlimit);
+    }
+    if (limits.mbqi !== mbqi) solver.set("smt.mbqi", mbqi);
+    limits = { timeoutMs, rlimit, mbqi };
   };
 
   /** Parses `smt` and asserts its formulas; the parse result is released before returning. */
@@ -134,10 +137,10 @@ export async function openZ3Session(): Promise<Z3Session> {
   };
 
   /** One query on the Solver, as z3 answers it (with the 2^53 re-check of models). */
-  const solveWhole = async (smt: string, timeoutMs: number, rlimit: number, jsIntegers: readonly string[]): Promise<SessionAnswer> => {
+  const solveWhole = async (smt: string, timeoutMs: number, rlimit: number, jsIntegers: readonly string[], mbqi = true): Promise<SessionAnswer> => {
     if (queriesOnSolver >= RENEW_EVERY) renewSolver();
     queriesOnSolver++;
-    setLimits(timeoutMs, rlimit);
+    setLimits(timeoutMs, rlimit, mbqi);
     solver.push();
     let definite = false;
     try {
@@ -173,9 +176,16 @@ export async function openZ3Session(): Promise<Z3Session> {
 
   return {
     async solve(smt, timeoutMs, rlimit, jsIntegers = []) {
+      // A `sat` of a query over an abstraction is reported unknown anyway (verdict.ts): there,
+      // quantified facts (element clauses such as a sortedness precondition) are instantiated by
+      // E-matching only — model-based instantiation searches for models that would not count and
+      // times out (issue 12). Proofs by instantiation are unaffected; other queries keep MBQI, so
+      // a real counterexample is still found.
+      const mbqi = !(smt.includes(ABSTRACTION_MARKER) && smt.includes("(forall "));
+      const whole: SolveWhole = (text, t, r, js) => solveWhole(text, t, r, js, mbqi);
       const parts = splitQuery(smt);
-      if (parts === undefined || parts.length < 2) return solveWhole(smt, timeoutMs, rlimit, jsIntegers);
-      return solveParts(parts, timeoutMs, rlimit, jsIntegers, solveWhole);
+      if (parts === undefined || parts.length < 2) return whole(smt, timeoutMs, rlimit, jsIntegers);
+      return solveParts(parts, timeoutMs, rlimit, jsIntegers, whole);
     },
   };
 }
