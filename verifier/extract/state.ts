@@ -1,4 +1,4 @@
-import { abstractConst, and, app, intLit, le, type Const, type Term } from "./terms.js";
+import { abstractConst, and, app, freshConst, intLit, le, type Const, type Term } from "./terms.js";
 import { isTypedArrayClass, maxLengthOf, type Val } from "./values.js";
 
 /**
@@ -62,7 +62,15 @@ export class State {
     const key = `${ref}:${sort}`;
     let base = this.bases.get(key);
     if (base === undefined) {
-      base = abstractConst(sort, "the elements of an array");
+      // A parameter's length is its canonical p<i>_len until anything changes the array (which
+      // also makes its contents unknown): its first contents are the caller's elements, real
+      // inputs (p<i>_elems, not an abstraction). Any other array's first contents (a literal,
+      // new Array(n), a copy) are not modelled exactly: an abstraction.
+      const len = this.lens.get(ref);
+      const otherSort = [...this.bases.keys()].some((k) => k.startsWith(`${ref}:`));
+      const canon = !otherSort && len?.kind === "const" && len.canon?.endsWith("_len") ? `${len.canon.slice(0, -"_len".length)}_elems` : undefined;
+      const source = len?.kind === "const" && canon !== undefined ? `${len.source.replace(/\.length$/, "")} elements` : "the elements of an array";
+      base = canon !== undefined ? freshConst(sort, source, canon) : abstractConst(sort, source);
       this.bases.set(key, base);
     }
     return base;
