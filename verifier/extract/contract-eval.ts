@@ -1,6 +1,7 @@
 import type { ClauseExpr } from "../../spec/contract/index.js";
 import { asNumVal, intConst, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral } from "./numbers.js";
 import { arith, merge, negate, relational, strictEquals, truthy } from "./ops.js";
+import { contentsSort } from "./elements.js";
 import { State, strLen } from "./state.js";
 import { and, app, eq, implies, intLit, le, lt, not, or, strLit, type Term } from "./terms.js";
 import { TWO_53, type Val } from "./values.js";
@@ -20,7 +21,15 @@ export interface ClauseEnv {
 }
 
 export type ClauseTerm =
-  | { readonly ok: true; readonly term: Term; readonly exact: readonly Term[]; readonly defs: readonly Term[] }
+  | {
+      readonly ok: true;
+      /** The clause where it is assumed (never stronger than the JavaScript clause). */
+      readonly term: Term;
+      /** The clause where it is proved (never weaker); absent: the same as `term`. Differs only for element reads (readsOf). */
+      readonly goal?: Term | undefined;
+      readonly exact: readonly Term[];
+      readonly defs: readonly Term[];
+    }
   | { readonly ok: false; readonly reason: string; readonly informal: boolean };
 
 class ClauseError extends Error {
@@ -37,11 +46,26 @@ export function clauseTerm(expr: ClauseExpr, env: ClauseEnv): ClauseTerm {
   const oldScratch = new State(new Map(), env.entry.lens, env.entry.refClass, new Set(), scratch.pc, scratch.exact);
   scratch.clauseMode = true;
   oldScratch.clauseMode = true;
+  // Element reads see the contents and exoticness of the state they are evaluated in.
+  for (const [to, from] of [
+    [scratch, env.current],
+    [oldScratch, env.entry],
+  ] as const) {
+    to.contents = from.contents;
+    to.bases = from.bases;
+    to.exotic = from.exotic;
+  }
   try {
-    const v = evaluate(expr, env, scratch, oldScratch, new Map(), false);
-    const t = truthy(v);
-    if (t === undefined) return { ok: false, reason: "the clause's value is not modelled", informal: false };
-    return { ok: true, term: t, exact: scratch.exact, defs: scratch.pc };
+    if (!readsElements(expr)) {
+      const v = evaluate(expr, env, scratch, oldScratch, new Map(), false, NO_READS);
+      const t = truthy(v);
+      if (t === undefined) return { ok: false, reason: "the clause's value is not modelled", informal: false };
+      return { ok: true, term: t, exact: scratch.exact, defs: scratch.pc };
+    }
+    // With element reads, once where it is assumed (weak) and once where it is proved (strong).
+    const weak = positive(expr, env, scratch, oldScratch, new Map(), false, "weak");
+    const strong = positive(expr, env, scratch, oldScratch, new Map(), false, "strong");
+    return { ok: true, term: weak, goal: strong, exact: scratch.exact, defs: scratch.pc };
   } catch (error) {
     if (error instanceof ClauseError) return { ok: false, reason: error.message, informal: error.informal };
     throw error;
@@ -50,16 +74,54 @@ export function clauseTerm(expr: ClauseExpr, env: ClauseEnv): ClauseTerm {
 
 /** The clause as a goal: its arithmetic must be exact and it must hold. */
 export function asGoal(c: Extract<ClauseTerm, { ok: true }>): Term {
-  return and(...c.exact, c.term);
+  return and(...c.exact, c.goal ?? c.term);
 }
+
+/**
+ * Element reads `a[k]` in clauses (issue 12). In JavaScript a read outside [0, len) is
+ * undefined; the model reads the array's contents (State.contents) at k, which is the element
+ * whenever k is in bounds. So every boolean operand that contains reads (an operand of && / ||,
+ * the body of forall, either side of implies, the operand of !, the whole clause) is wrapped
+ * with its reads' bounds `d`: where proved ("strong") as d && P, where assumed ("weak") as
+ * d => P. In bounds both are the JavaScript P; out of bounds the strong one is false and the
+ * weak one true — never weaker, respectively never stronger, than P whatever P is. Under ! and
+ * on the left of implies the polarity flips, so the whole clause stays never weaker (strong) or
+ * never stronger (weak) than the JavaScript clause.
+ */
+type Polarity = "strong" | "weak";
+interface Reads {
+  /** Bounds conditions of the reads in the operand being evaluated; undefined: reads are not allowed. */
+  readonly bounds: Term[] | undefined;
+  readonly polarity: Polarity;
+}
+const NO_READS: Reads = { bounds: undefined, polarity: "weak" };
+
+function readsElements(e: ClauseExpr): boolean {
+  if (e.tag === "index") return true;
+  return Object.values(e).some((v) => typeof v === "object" && v !== null && "tag" in v && readsElements(v as ClauseExpr));
+}
+
+/** A boolean operand in a position of the given polarity, wrapped with the bounds of its reads. */
+function positive(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound: Map<string, Val>, inOld: boolean, polarity: Polarity): Term {
+  const reads: Reads = { bounds: [], polarity };
+  const t = truthy(evaluate(e, env, st, oldSt, bound, inOld, reads));
+  if (t === undefined) throw new ClauseError("the clause's value is not modelled", false);
+  const d = and(...(reads.bounds ?? []));
+  return polarity === "strong" ? and(d, t) : implies(d, t);
+}
+
+const flip = (p: Polarity): Polarity => (p === "strong" ? "weak" : "strong");
 
 /** The clause as an assumption: where its arithmetic is exact, it holds. */
 export function asAssumption(c: Extract<ClauseTerm, { ok: true }>): Term {
   return and(...c.defs, implies(and(...c.exact), c.term));
 }
 
-function evaluate(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound: Map<string, Val>, inOld: boolean): Val {
-  const ev = (x: ClauseExpr): Val => evaluate(x, env, st, oldSt, bound, inOld);
+function evaluate(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound: Map<string, Val>, inOld: boolean, reads: Reads): Val {
+  const ev = (x: ClauseExpr): Val => evaluate(x, env, st, oldSt, bound, inOld, reads);
+  // A boolean operand: its own bounds wrapping when element reads are modelled (positive()).
+  const operand = (x: ClauseExpr, polarity: Polarity): Term | undefined =>
+    reads.bounds === undefined ? truthy(ev(x)) : positive(x, env, st, oldSt, bound, inOld, polarity);
   const here = inOld ? oldSt : st;
   switch (e.tag) {
     case "num":
@@ -83,9 +145,22 @@ function evaluate(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound:
       if (v.k === "str") return { k: "int", t: strLen(v.t), lo: 0n, hi: TWO_53 };
       throw new ClauseError(`length of ${v.k === "opaque" ? v.why : "a value without length"}`, false);
     }
-    case "index":
-      throw new ClauseError("element values are not modelled", false);
+    case "index": {
+      if (reads.bounds === undefined) throw new ClauseError("element values are not modelled here", false);
+      const a = ev(e.of);
+      const k = asNumVal(ev(e.index));
+      if (a.k !== "arr") throw new ClauseError(`element of ${a.k === "opaque" ? a.why : "a value that is not an array"}`, false);
+      if (here.exotic.has(a.ref)) throw new ClauseError("element of an array of unknown provenance (it escaped to code that may make it exotic)", false);
+      const sort = contentsSort(a);
+      if (sort === undefined) throw new ClauseError(`element values of arrays of ${a.elem.k === "opaque" ? a.elem.why : a.elem.k} are not modelled`, false);
+      if (k?.k !== "int" || k.mayBeInfinite) throw new ClauseError("element read at an index that is not an integer", false);
+      reads.bounds.push(and(le(intLit(0), k.t), lt(k.t, here.lengthOf(a.ref))));
+      const t = app("select", sort === "IntArray" ? "Int" : "FP", here.contentsOf(a.ref, sort), k.t);
+      if (a.elem.k === "int") return { k: "int", t, lo: a.elem.lo, hi: a.elem.hi };
+      return { k: "num", t, hole: a.cls === "Array" };
+    }
     case "not": {
+      if (reads.bounds !== undefined) return { k: "bool", t: not(operand(e.arg, flip(reads.polarity))!) };
       const t = truthy(ev(e.arg));
       if (!t) throw new ClauseError("negation of an unmodelled value", false);
       return { k: "bool", t: not(t) };
@@ -93,8 +168,10 @@ function evaluate(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound:
     case "neg":
       return check(negate(ev(e.arg)));
     case "bin": {
-      const a = ev(e.left);
-      const b = ev(e.right);
+      const logical = (e.op === "&&" || e.op === "||") && reads.bounds !== undefined;
+      // With element reads, && and || evaluate their operands themselves (each wrapped on its own).
+      const a = logical ? { k: "undef" as const } : ev(e.left);
+      const b = logical ? { k: "undef" as const } : ev(e.right);
       switch (e.op) {
         case "+":
         case "-":
@@ -108,15 +185,17 @@ function evaluate(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound:
         case ">=":
           return boolOf(relational(here, e.op, a, b), `comparison '${e.op}'`);
         case "==":
+          holeEquality(a, b);
           return boolOf(strictEquals(here, a, b), "equality");
         case "!=": {
+          holeEquality(a, b);
           const t = strictEquals(here, a, b);
           return boolOf(t === undefined ? undefined : not(t), "inequality");
         }
         case "&&":
         case "||": {
-          const ta = truthy(a);
-          const tb = truthy(b);
+          const ta = reads.bounds === undefined ? truthy(a) : operand(e.left, reads.polarity);
+          const tb = reads.bounds === undefined ? truthy(b) : operand(e.right, reads.polarity);
           if (!ta || !tb) throw new ClauseError(`'${e.op}' on unmodelled values`, false);
           return { k: "bool", t: e.op === "&&" ? and(ta, tb) : or(ta, tb) };
         }
@@ -129,22 +208,28 @@ function evaluate(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound:
       return check(merge(here, c, ev(e.then), ev(e.else)));
     }
     case "implies": {
-      const a = truthy(ev(e.left));
-      const b = truthy(ev(e.right));
+      const a = reads.bounds === undefined ? truthy(ev(e.left)) : operand(e.left, flip(reads.polarity));
+      const b = reads.bounds === undefined ? truthy(ev(e.right)) : operand(e.right, reads.polarity);
       if (!a || !b) throw new ClauseError("implies on unmodelled values", false);
       return { k: "bool", t: implies(a, b) };
     }
     case "old":
-      return evaluate(e.arg, env, st, oldSt, bound, true);
+      return evaluate(e.arg, env, st, oldSt, bound, true, reads);
     case "forall": {
-      const lo = asNumVal(ev(e.lo));
-      const hi = asNumVal(ev(e.hi));
+      // Reads in the bounds would wrap outside the quantifier: not with element reads there.
+      const lo = asNumVal(evaluate(e.lo, env, st, oldSt, bound, inOld, NO_READS));
+      const hi = asNumVal(evaluate(e.hi, env, st, oldSt, bound, inOld, NO_READS));
       if (lo?.k !== "int" || hi?.k !== "int") throw new ClauseError("forall bounds must be integers", false);
       const name = `q${bound.size}`;
       const variable: Term = { kind: "bound", name, sort: "Int" };
       const inner = new Map(bound);
-      inner.set(e.variable, { k: "int", t: variable });
-      const body = truthy(evaluate(e.body, env, st, oldSt, inner, inOld));
+      // Within the range (the body is guarded by it), the variable lies in the bounds' static
+      // intervals: integer arithmetic on it then needs no rounding witness (which would be a
+      // constant outside the quantifier).
+      const vlo = lo.lo;
+      const vhi = hi.hi === undefined ? undefined : hi.hi - 1n;
+      inner.set(e.variable, { k: "int", t: variable, lo: reads.bounds === undefined ? undefined : vlo, hi: reads.bounds === undefined ? undefined : vhi });
+      const body = reads.bounds === undefined ? truthy(evaluate(e.body, env, st, oldSt, inner, inOld, reads)) : positive(e.body, env, st, oldSt, inner, inOld, reads.polarity);
       if (!body) throw new ClauseError("forall body is not modelled", false);
       return { k: "bool", t: { kind: "forall", name, body: implies(and(le(lo.t, variable), lt(variable, hi.t)), body), sort: "Bool" } };
     }
@@ -161,6 +246,8 @@ function evaluate(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound:
         case "Number.isFinite":
           return { k: "bool", t: isFiniteTerm(x) };
         case "Number.isNaN":
+          // Number.isNaN(undefined) is false although a hole computes like NaN.
+          if (x.k === "num" && x.hole === true) throw new ClauseError("Number.isNaN of a value that may be undefined (a hole or an omitted argument) is not modelled", false);
           return { k: "bool", t: isNaNTerm(x) };
         case "Math.floor":
           return mathRound("floor", x);
@@ -183,6 +270,18 @@ function evaluate(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound:
 function numberLiteralTerm(n: number): Term {
   const v = numberLiteral(n);
   return v.k === "num" ? v.t : app("(_ to_fp 11 53)", "FP", { kind: "lit", text: "RNE", sort: "Bool" }, app("to_real", "Real", v.t));
+}
+
+/**
+ * A value that may be undefined (a plain Array's hole, an omitted optional argument) computes
+ * like NaN, but undefined == undefined: equality between two such values, or with undefined
+ * itself, is not modelled (as in code, exec-expr binaryValue).
+ */
+function holeEquality(a: Val, b: Val): void {
+  const hole = (v: Val): boolean => v.k === "num" && v.hole === true;
+  if ((hole(a) && hole(b)) || (hole(a) && b.k === "undef") || (hole(b) && a.k === "undef")) {
+    throw new ClauseError("equality of values that may be undefined (holes, omitted arguments) is not modelled", false);
+  }
 }
 
 function check(v: Val): Val {

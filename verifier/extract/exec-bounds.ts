@@ -1,10 +1,11 @@
 import { ts } from "ts-morph";
 import type { ExecCtx } from "./context.js";
+import { readContents } from "./elements.js";
 import { asNumVal, compare, isIntegralTerm } from "./numbers.js";
 import { bounded, newRefId, strLen, type State } from "./state.js";
 import type { SiteKey } from "./sink.js";
 import { and, app, freshConst, intLit, le, lt, type Term } from "./terms.js";
-import { MAX_ARRAY_LENGTH, TYPED_ARRAY_ELEMS, type ElemType, type Val } from "./values.js";
+import { MAX_ARRAY_LENGTH, MAX_TYPED_ARRAY_LENGTH, TYPED_ARRAY_ELEMS, type ElemType, type Val } from "./values.js";
 
 /**
  * The bounds obligation of one element access: 0 <= index < length and the index integral.
@@ -34,7 +35,8 @@ export function inBounds(st: State, index: Val, len: Term): Term | undefined {
   if (n === undefined) return undefined;
   if (n.k === "int") return and(le(intLit(0), n.t), lt(n.t, len));
   // -0 is index 0 (ToPropertyKey(-0) is "0"), whose real value 0 passes 0 <= x.
-  return and(isIntegralTerm(n), compare(st, "<=", { k: "int", t: intLit(0) }, n), compare(st, "<", n, { k: "int", t: len }));
+  // Every length is at most 2^32 (values.ts engine limits; a fact wherever a length arises).
+  return and(isIntegralTerm(n), compare(st, "<=", { k: "int", t: intLit(0) }, n), compare(st, "<", n, { k: "int", t: len, lo: 0n, hi: MAX_TYPED_ARRAY_LENGTH }));
 }
 
 export function boundsKey(ctx: ExecCtx, site: ts.Node): SiteKey {
@@ -56,8 +58,12 @@ export function boundsDescription(ctx: ExecCtx | { sf: ts.SourceFile }, site: ts
   return `index in bounds at ${site.getText(sf)}`;
 }
 
-/** The value of an in-bounds element: unknown, of the element type (element contents are not tracked). */
-export function elementValue(recv: Extract<Val, { k: "arr" | "str" }>, st: State): Val {
+/** The value of an in-bounds element: from the array's contents (elements.ts) at an integer index, else unknown of the element type. */
+export function elementValue(recv: Extract<Val, { k: "arr" | "str" }>, st: State, index?: Val): Val {
+  if (recv.k === "arr" && index !== undefined) {
+    const known = readContents(st, recv, index);
+    if (known !== undefined) return known;
+  }
   if (recv.k === "str") {
     const c = freshConst("String", "a character");
     st.assume(app("=", "Bool", strLen(c), intLit(1)));

@@ -7,7 +7,7 @@ import { arrayFrom, callbackMethod, callbackOf } from "./callbacks.js";
 import { floorIdiom } from "./floor-patterns.js";
 import { capabilityCall, networkUse } from "./capability.js";
 import { converts, escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
-import { asNumVal, floorDiv, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toInt32 } from "./numbers.js";
+import { asNumVal, floorDiv, floorDivByDouble, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toInt32 } from "./numbers.js";
 import { bounded, strLen, type State } from "./state.js";
 import { Abort } from "./sink.js";
 import { abstractConst, and, app, eq, freshConst, intLit, ite, le, lt, or, type Term } from "./terms.js";
@@ -86,6 +86,8 @@ function helperCall(ctx: ExecCtx, node: ts.CallExpression, fn: ts.FunctionDeclar
     st.havocShared(`array lengths after a call to '${name}' with an unmodelled argument at ${where(ctx, node)}`);
     return { k: "opaque", why: `result of '${name}' at ${where(ctx, node)}` };
   }
+  // The helper may write the elements of its array arguments (and so of their aliases).
+  for (const v of vals) if (v.k === "arr") st.writeContents(v.ref, st.forgetContents(v.ref));
   const t = ctx.checker.getReturnTypeOfSignature(ctx.checker.getSignatureFromDeclaration(fn)!);
   const f = t.getFlags();
   const source = `the result of '${name}' at ${where(ctx, node)}`;
@@ -150,6 +152,9 @@ function builtinCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: St
     const a = asNumVal(av);
     const b = asNumVal(bv);
     if (a?.k === "int" && b?.k === "int" && b.lo !== undefined && b.lo === b.hi && b.lo > 0n) return floorDiv(st, a, b.lo);
+    const divisor = literalNumber(first.right);
+    const byDouble = a?.k === "int" && divisor !== undefined ? floorDivByDouble(st, a, divisor) : undefined;
+    if (byDouble) return byDouble;
     if (a && b) return mathRound("floor", { k: "num", t: app("fp.div", "FP", { kind: "lit", text: "RNE", sort: "Bool" }, toFPv(st, a), toFPv(st, b)) });
     return { k: "opaque", why: "Math.floor of a non-number" };
   }
@@ -287,7 +292,14 @@ function indexResult(st: State, len: Term, source: string, upToLength = false): 
 function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, { k: "arr" }>, method: string, st: State): Val {
   const typed = recv.cls in TYPED_ARRAY_ELEMS;
   const callback = callbackOf(ctx, node);
-  if (callback !== undefined) return callbackMethod(ctx, node, callback, recv, method, st);
+  if (callback !== undefined) {
+    const out = callbackMethod(ctx, node, callback, recv, method, st);
+    // The callback may have written any array it reaches (elements.ts): contents unknown.
+    for (const ref of [...st.lens.keys()]) st.forgetContents(ref);
+    return out;
+  }
+  // Methods other than these may change the receiver's elements (fill, reverse, sort, set, copyWithin, …).
+  if (!READ_ONLY_METHODS.has(method)) st.writeContents(recv.ref, st.forgetContents(recv.ref));
   const len = st.lengthOf(recv.ref);
   const here = `${method} at ${where(ctx, node)}`;
   switch (method) {
@@ -343,6 +355,11 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
       const vals = args(ctx, node, st);
       for (const v of vals) escape(v, st);
       const out = newArray(ctx, st, recv.cls, undefined, undefined, `${method} result at ${where(ctx, node)}`);
+      // A subarray is a view of the receiver's buffer: a write through either changes the other.
+      if (method === "subarray" && out.k === "arr") {
+        st.shared.add(out.ref);
+        st.shared.add(recv.ref);
+      }
       // concat copies its arguments' elements (reading them through any accessors): only numbers and plain arrays of the same kind keep the result plain.
       if (out.k === "arr" && method === "concat" && vals.some((v) => !storable(recv.elem, v) && !(v.k === "arr" && v.elem.k === recv.elem.k))) st.exotic.add(out.ref);
       return out.k === "arr" ? { ...out, elem: recv.elem } : out;
@@ -355,6 +372,9 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
   }
   return unknownCall(ctx, node, `array method '${method}'`, st);
 }
+
+/** Array methods that never change the receiver's elements (on a plain or built-in typed array). */
+const READ_ONLY_METHODS = new Set(["indexOf", "lastIndexOf", "includes", "join", "at", "slice", "subarray", "concat"]);
 
 /** `new Array(n)`, `new Uint8Array(n | array)`. */
 export function evalNew(ctx: ExecCtx, node: ts.NewExpression | ts.CallExpression, st: State): Val {
@@ -394,3 +414,10 @@ export function evalNew(ctx: ExecCtx, node: ts.NewExpression | ts.CallExpression
 }
 
 export { toInt32 };
+
+/** The value of a numeric literal (in parentheses or not), else undefined. */
+function literalNumber(e: ts.Expression): number | undefined {
+  let t = e;
+  while (ts.isParenthesizedExpression(t)) t = t.expression;
+  return ts.isNumericLiteral(t) ? Number(t.text) : undefined;
+}

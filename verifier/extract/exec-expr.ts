@@ -7,6 +7,7 @@ import { parallelAssignment } from "./destructuring.js";
 import { evalCall, evalNew } from "./exec-call.js";
 import { requireBounds, elementValue } from "./exec-bounds.js";
 import { rowValue } from "./rows.js";
+import { writeContents } from "./elements.js";
 import { receiverShape } from "./program.js";
 import { asNumVal, bitNot, bitwise, numberLiteral, shift, toFP, toInt32 } from "./numbers.js";
 import { arith, merge, negate, relational, strictEquals, toStringTerm, truthy, type ArithOp } from "./ops.js";
@@ -128,6 +129,8 @@ function step(ctx: ExecCtx, target: ts.Expression, op: "+" | "-", st: State): { 
     const before = readElement(ctx, target, recv, index, st);
     converts(st, before, `${op}${op} at ${where(ctx, target)}`);
     const after = arith(st, op, toNumeric(before), numberLiteral(1));
+    const written = modelled(st, recv);
+    if (written.k === "arr") writeContents(st, written, index, after);
     return { before, after };
   }
   requireRepeatableTarget(ctx, target);
@@ -335,7 +338,7 @@ export function readElement(ctx: ExecCtx, site: ts.ElementAccessExpression, recv
   }
   requireBounds(ctx, site, recv, index, st);
   // A row of an array of arrays whose rows are known (rows.ts); otherwise of unknown provenance.
-  return (recv.k === "arr" ? rowValue(st, recv, index) : undefined) ?? elementValue(recv, st);
+  return (recv.k === "arr" ? rowValue(st, recv, index) : undefined) ?? elementValue(recv, st, index);
 }
 
 function evalPrefix(ctx: ExecCtx, node: ts.PrefixUnaryExpression, st: State): Val {
@@ -426,6 +429,7 @@ function evalBinary(ctx: ExecCtx, node: ts.BinaryExpression, st: State): Val {
       const v = binaryValue(ctx, st, op, old, evalExpr(ctx, node.right, st), node);
       escape(v, st);
       const target = modelled(st, recv);
+      if (target.k === "arr") writeContents(st, target, index, v);
       if (target.k === "arr" && !isTypedArrayClass(target.cls) && !storable(target.elem, v)) st.exotic.add(target.ref);
       return v;
     }
@@ -529,7 +533,11 @@ export function writeElement(ctx: ExecCtx, site: ts.ElementAccessExpression, rec
   const recv = modelled(st, recv0);
   converts(st, index, `the property key conversion at ${where(ctx, site)}`);
   if (recv.k === "arr") {
-    if (!appendingWrite(ctx, site, recv, index, st)) requireBounds(ctx, site, recv, index, st);
+    // An append changes the length, which makes the contents unknown (State.lengthChanged).
+    if (!appendingWrite(ctx, site, recv, index, st)) {
+      requireBounds(ctx, site, recv, index, st);
+      writeContents(st, recv, index, v);
+    }
     escape(v, st);
     // A typed array converts what it stores; a plain Array keeps it (an object typed as number,
     // a string): its later element reads would not be what the model assumes.
@@ -609,6 +617,11 @@ export function underCondition(ctx: ExecCtx, node: ts.Expression, cond: Term, st
       // only when the operand ran.
       st.lens.set(ref, ite(cond, len, old));
     }
+  }
+  for (const [ref, now] of branch.contents) {
+    const old = st.contents.get(ref);
+    // A version the operand made (a getter's havoc): it holds only when the operand ran.
+    if (old !== now) st.contents.set(ref, old === undefined || old.sort !== now.sort ? st.forgetContents(ref, now.sort as "IntArray" | "FPArray") : ite(cond, now, old));
   }
   for (const ref of branch.shared) st.shared.add(ref);
   for (const ref of branch.exotic) st.exotic.add(ref);

@@ -19,7 +19,8 @@ import type { ExecCtx } from "./context.js";
  *    push/pop/splice), never assigned to anything, stored, returned or given to other code;
  *  - what it stores into an array parameter has TypeScript type `number` or `boolean`.
  *
- * Then a call changes no array length (an element write at or past the length is a bounds
+ * Then a call changes no array length and no element outside its array arguments (whose
+ * contents, and their aliases', become unknown) (an element write at or past the length is a bounds
  * violation: the helper's sites are not entity sites, so the runtime checks every one of them
  * before it runs) and leaves every array argument plain, holding numbers (or booleans). Its own
  * sites are checked at run time, not proved here. Its result is a fresh value of its declared

@@ -42,6 +42,8 @@ interface HavocPlan {
   readonly exotic?: Set<number>;
   /** Arrays of rows whose RowFact some iteration lost (rows.ts): unknown rows at every head. */
   readonly unrows?: Set<number>;
+  /** References whose elements some iteration changed (State.contents): unknown at the head. */
+  readonly contents?: Set<number>;
   /** Interval assumed at the head for integer variables (grown to the hull of the back edges, widened to safe integers). */
   readonly intervals: Map<ts.Symbol, { lo: bigint; hi: bigint; growth: number }>;
 }
@@ -57,7 +59,7 @@ export function execLoop(ctx: ExecCtx, loop: ts.IterationStatement, st: State): 
   let iterable: Val | undefined;
   if (ts.isForOfStatement(loop)) iterable = evalExpr(ctx, loop.expression, st);
   const clauses = loopInvariants(ctx, loop);
-  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set(), exotic: new Set(), unrows: new Set(), intervals: new Map() };
+  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set(), exotic: new Set(), unrows: new Set(), contents: new Set(), intervals: new Map() };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const mark = ctx.sink.mark();
     const result = oneIteration(ctx, loop, st, plan, clauses, iterable);
@@ -87,6 +89,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
   for (const ref of plan.exotic ?? []) head.exotic.add(ref);
   for (const m of plan.unrows ?? []) head.forgetRows(m, `an earlier iteration of the loop at ${where(ctx, loop)}`);
   for (const ref of plan.refs) head.havocLength(ref, `length at the loop at ${loc}`);
+  for (const ref of plan.contents ?? []) head.forgetContents(ref);
   const counters = plan.vars.size > 0 ? inferCounters(ctx, loop, pre, plan) : new Map<ts.Symbol, Term>();
   const safeInts: Array<{ name: string; sym: ts.Symbol; lo: bigint; hi: bigint }> = [];
   for (const [sym, shape] of plan.vars) {
@@ -286,6 +289,12 @@ function widen(plan: HavocPlan, pre: State, head: State, backEdges: readonly Sta
     for (const [ref, len] of head.lens) {
       if (s.lens.get(ref) !== len && !plan.refs.has(ref)) {
         plan.refs.add(ref);
+        grew = true;
+      }
+    }
+    for (const [ref, now] of s.contents) {
+      if (head.contents.get(ref) !== now && head.lens.has(ref) && plan.contents !== undefined && !plan.contents.has(ref)) {
+        plan.contents.add(ref);
         grew = true;
       }
     }

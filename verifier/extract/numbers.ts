@@ -112,11 +112,44 @@ const maxBig = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 /** An Int as a double. Exact for every value an Int term can take in a real run; -0 kept possible when flagged. */
 export function toFP(st: State, v: NumVal): Term {
   if (v.k === "num") return v.t;
-  const conv = app("(_ to_fp 11 53)", "FP", RNE, app("to_real", "Real", v.t));
+  const conv = smallToFP(st, v) ?? app("(_ to_fp 11 53)", "FP", RNE, app("to_real", "Real", v.t));
   if (!v.negZero) return conv;
   const zero = abstractConst("FP", "a zero of either sign");
   st.assume(app("fp.isZero", "Bool", zero));
   return ite(eq(v.t, intLit(0)), zero, conv);
+}
+
+/**
+ * An integer n with a static interval within ±2^53 as a double without Int→Real→FP conversion
+ * (which z3 decides very slowly — issue 12): a fresh double f defined by f integral, within the
+ * range's limits, not -0, and its truncation to a bit-vector (bitRange) equal to n. Exactly
+ * one double meets that for each such n (n itself; +0 for 0), so f is a definition, not an
+ * abstraction. Undefined when n's interval is not known to be that small.
+ */
+function smallToFP(st: State, v: IntVal): Term | undefined {
+  const literal = intLiteralValue(v.t, v);
+  if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return fpLit(Number(literal));
+  const range = bitRange(v);
+  // A term over a quantified variable (a forall body) cannot be defined by a fact outside it.
+  if (range === undefined || mentionsBound(v.t)) return undefined;
+  const f = exactConst("FP", "an integer as a double");
+  st.assume(
+    and(
+      app("fp.eq", "Bool", app("fp.roundToIntegral", "FP", RTZ, f), f),
+      app("fp.leq", "Bool", fpLit(range.low), f),
+      app("fp.lt", "Bool", f, fpLit(range.high)),
+      or(not(app("fp.isZero", "Bool", f)), app("fp.isPositive", "Bool", f)),
+      eq(range.whole(RTZ, f), v.t),
+    ),
+  );
+  return f;
+}
+
+function mentionsBound(t: Term): boolean {
+  if (t.kind === "bound") return true;
+  if (t.kind === "app") return t.args.some(mentionsBound);
+  if (t.kind === "forall") return true;
+  return false;
 }
 
 export function fpArith(st: State, op: "+" | "-" | "*" | "/", a: NumVal, b: NumVal): NumVal {
@@ -126,8 +159,8 @@ export function fpArith(st: State, op: "+" | "-" | "*" | "/", a: NumVal, b: NumV
 
 export function compare(st: State, op: "<" | "<=" | ">" | ">=", a: NumVal, b: NumVal): Term {
   if (a.k === "int" && b.k === "int") return app(op, "Bool", a.t, b.t);
-  if (a.k === "num" && b.k === "int" && !b.mayBeInfinite) return mixedCompare(op, a.t, b.t);
-  if (a.k === "int" && b.k === "num" && !a.mayBeInfinite) return mixedCompare(op === "<" ? ">" : op === "<=" ? ">=" : op === ">" ? "<" : "<=", b.t, a.t);
+  if (a.k === "num" && b.k === "int" && !b.mayBeInfinite) return mixedCompare(op, a.t, b);
+  if (a.k === "int" && b.k === "num" && !a.mayBeInfinite) return mixedCompare(op === "<" ? ">" : op === "<=" ? ">=" : op === ">" ? "<" : "<=", b.t, a);
   const name = op === "<" ? "fp.lt" : op === "<=" ? "fp.leq" : op === ">" ? "fp.gt" : "fp.geq";
   return app(name, "Bool", toFP(st, a), toFP(st, b));
 }
@@ -137,18 +170,101 @@ export function compare(st: State, op: "<" | "<=" | ">" | ">=", a: NumVal, b: Nu
  * Int→FP conversion, fast on fp.to_real): NaN compares false, ±Infinity by its sign,
  * finite x by its exact real value.
  */
-function mixedCompare(op: "<" | "<=" | ">" | ">=", x: Term, n: Term): Term {
+function mixedCompare(op: "<" | "<=" | ">" | ">=", x: Term, nv: IntVal): Term {
+  const literal = intLiteralValue(nv.t, nv);
+  if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return fpCompareLiteral(op, x, literal);
+  const range = bitRange(nv);
+  if (range !== undefined) return rangeCompare(op, x, nv.t, range);
+  const n = nv.t;
   const inf = app("fp.isInfinite", "Bool", x);
   const bySign = op === "<" || op === "<=" ? app("fp.isNegative", "Bool", x) : app("fp.isPositive", "Bool", x);
   return and(not(app("fp.isNaN", "Bool", x)), ite(inf, bySign, app(op, "Bool", app("fp.to_real", "Real", x), app("to_real", "Real", n))));
 }
 
+/**
+ * Integers with a known small interval are compared with doubles through bit-vectors: doubles
+ * below `low` are below every such integer, doubles at or above `high` above every one, and
+ * doubles in [low, high) floor and ceil to integers in [low, high] that the bit-vector holds
+ * exactly. `whole(mode, x)` is that rounded integer of x (meaningful only in the middle range).
+ */
+interface BitRange {
+  readonly low: number;
+  readonly high: number;
+  readonly whole: (mode: Term, x: Term) => Term;
+}
+
+/** Lengths and indices: 0 <= n <= 2^32, doubles in [0, 2^33) through 40-bit unsigned vectors. */
+const SMALL: BitRange = {
+  low: 0,
+  high: 2 ** 33,
+  whole: (mode, x) => app("bv2nat", "Int", app("(_ fp.to_ubv 40)", "Int", mode, x)),
+};
+/** Safe integers: |n| <= 2^53, doubles in [-2^54, 2^54) through 64-bit signed vectors. */
+const SAFE: BitRange = {
+  low: -(2 ** 54),
+  high: 2 ** 54,
+  whole: (mode, x) => {
+    const b = app("(_ fp.to_sbv 64)", "Int", mode, x);
+    const unsigned = app("bv2nat", "Int", b);
+    return ite(app("bvslt", "Bool", b, { kind: "lit", text: "(_ bv0 64)", sort: "Int" }), app("-", "Int", unsigned, intLit(1n << 64n)), unsigned);
+  },
+};
+
+function bitRange(v: IntVal): BitRange | undefined {
+  if (v.mayBeInfinite || v.lo === undefined || v.hi === undefined) return undefined;
+  if (v.lo >= 0n && v.hi <= TWO_32) return SMALL;
+  if (v.lo >= -TWO_53 && v.hi <= TWO_53) return SAFE;
+  return undefined;
+}
+
+/** The value of an integer literal term (`5`, `(- 5)`), else undefined. */
+export function intLiteralValue(t: Term, v?: IntVal): bigint | undefined {
+  // An integer whose static interval is one value is that value (`0 + 0`, a constant folded by hand).
+  if (v !== undefined && v.lo !== undefined && v.lo === v.hi && !v.mayBeInfinite) return v.lo;
+  if (t.kind === "lit" && t.sort === "Int") return BigInt(t.text);
+  if (t.kind === "app" && t.op === "-" && t.args.length === 1 && t.args[0]?.kind === "lit" && t.args[0].sort === "Int") return -BigInt(t.args[0].text);
+  return undefined;
+}
+
+/**
+ * A double against an integer literal k with |k| <= 2^53: k is a double exactly, so the IEEE
+ * comparison with it is the JavaScript one (NaN false; -0 and +0 equal), with no conversion.
+ */
+function fpCompareLiteral(op: "<" | "<=" | ">" | ">=", x: Term, k: bigint): Term {
+  const name = op === "<" ? "fp.lt" : op === "<=" ? "fp.leq" : op === ">" ? "fp.gt" : "fp.geq";
+  return app(name, "Bool", x, fpLit(Number(k)));
+}
+
+/**
+ * A double x against an integer n of the given range without real arithmetic (z3 decides
+ * fp.to_real mixed with integers very slowly — issue 12): NaN compares false; x < low
+ * (including -Infinity) is below n, x >= high (including +Infinity) above it; in between, for an
+ * integer n: x < n ⇔ floor(x) < n, x <= n ⇔ ceil(x) <= n, x > n ⇔ ceil(x) > n,
+ * x >= n ⇔ floor(x) >= n. -0 floors and ceils to 0, which it equals.
+ */
+function rangeCompare(op: "<" | "<=" | ">" | ">=", x: Term, n: Term, range: BitRange): Term {
+  const under = app("fp.lt", "Bool", x, fpLit(range.low));
+  const over = app("fp.geq", "Bool", x, fpLit(range.high));
+  const mode = op === "<" || op === ">=" ? RTN : RTP;
+  const middle = app(op, "Bool", range.whole(mode, x), n);
+  const below = op === "<" || op === "<=";
+  const outside = below ? under : over;
+  const excluded = below ? over : under;
+  return and(not(app("fp.isNaN", "Bool", x)), or(outside, and(not(excluded), middle)));
+}
+
 /** `===` on numbers: NaN is unequal to itself, +0 equals -0. */
 export function numEquals(st: State, a: NumVal, b: NumVal): Term {
   if (a.k === "int" && b.k === "int") return eq(a.t, b.t);
-  const mixed = a.k === "num" && b.k === "int" && !b.mayBeInfinite ? [a.t, b.t] : a.k === "int" && b.k === "num" && !a.mayBeInfinite ? [b.t, a.t] : undefined;
-  if (mixed?.[0] && mixed[1]) {
-    const [x, n] = mixed;
+  const pair = a.k === "num" && b.k === "int" && !b.mayBeInfinite ? { x: a.t, n: b } : a.k === "int" && b.k === "num" && !a.mayBeInfinite ? { x: b.t, n: a } : undefined;
+  if (pair !== undefined) {
+    const { x, n: nv } = pair;
+    const literal = intLiteralValue(nv.t, nv);
+    if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return app("fp.eq", "Bool", x, fpLit(Number(literal)));
+    // x === n ⇔ x <= n and x >= n (both false for NaN).
+    const range = bitRange(nv);
+    if (range !== undefined) return and(rangeCompare("<=", x, nv.t, range), rangeCompare(">=", x, nv.t, range));
+    const n = nv.t;
     return and(not(app("fp.isNaN", "Bool", x)), not(app("fp.isInfinite", "Bool", x)), eq(app("fp.to_real", "Real", x), app("to_real", "Real", n)));
   }
   return app("fp.eq", "Bool", toFP(st, a), toFP(st, b));
@@ -190,6 +306,24 @@ export function floorDiv(st: State, a: IntVal, divisor: bigint): Val {
   const hi = a.hi === undefined ? undefined : floorBig(a.hi, divisor);
   // Math.floor(-0 / k) is -0; a negative dividend never floors to zero, but stay conservative.
   return { k: "int", t: app("div", "Int", a.t, intLit(divisor)), lo, hi, negZero: a.lo === undefined || a.lo < 0n || Boolean(a.negZero) };
+}
+
+/**
+ * Math.floor(a / d) for an integer 0 <= a <= 2^53 (static interval) and a double literal d >= 1:
+ * an integer r with 0 <= r <= a, stated without floating point (comb sort's `gap / 1.3`, issue
+ * 12). Division rounds monotonically and 0 and a are doubles, so 0 <= fl(a / d) <= a. Also
+ * r >= 1 when a >= d (then a / d >= 1, a double). When d >= 1 + 2^-40, a / d < a - a·2^-53 for
+ * a >= 1, which lies below the midpoint between a and the double before it, so fl(a / d) < a and
+ * r <= a - 1. The result has the sign of a: -0 only when a may be -0. Undefined otherwise.
+ */
+export function floorDivByDouble(st: State, a: IntVal, d: number): IntVal | undefined {
+  if (a.mayBeInfinite || a.lo === undefined || a.hi === undefined || a.lo < 0n || a.hi > TWO_53) return undefined;
+  if (!Number.isFinite(d) || d < 1) return undefined;
+  const r = exactConst("Int", `Math.floor(… / ${d})`);
+  const facts: Term[] = [le(intLit(0), r), le(r, a.t), implies(le(intLit(BigInt(Math.ceil(d))), a.t), le(intLit(1), r))];
+  if (d >= 1 + 2 ** -40) facts.push(implies(le(intLit(1), a.t), le(r, app("-", "Int", a.t, intLit(1)))));
+  st.assume(and(...facts));
+  return { k: "int", t: r, lo: 0n, hi: a.hi, negZero: Boolean(a.negZero) };
 }
 
 const floorBig = (a: bigint, b: bigint): bigint => (a >= 0n ? a / b : -((-a + b - 1n) / b));

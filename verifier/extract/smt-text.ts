@@ -17,7 +17,16 @@ export interface CanonicalQuery {
 }
 
 export function sortText(sort: Sort): string {
-  return sort === "FP" ? "(_ FloatingPoint 11 53)" : sort;
+  switch (sort) {
+    case "FP":
+      return "(_ FloatingPoint 11 53)";
+    case "IntArray":
+      return "(Array Int Int)";
+    case "FPArray":
+      return "(Array Int (_ FloatingPoint 11 53))";
+    default:
+      return sort;
+  }
 }
 
 /**

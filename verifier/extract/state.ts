@@ -1,5 +1,5 @@
-import { abstractConst, and, app, intLit, le, type Term } from "./terms.js";
-import { maxLengthOf, type Val } from "./values.js";
+import { abstractConst, and, app, freshConst, intLit, le, type Const, type Term } from "./terms.js";
+import { isTypedArrayClass, maxLengthOf, type Val } from "./values.js";
 
 /**
  * One symbolic path: variable values (keyed by the checker's symbol, so shadowing is
@@ -75,6 +75,74 @@ export class State {
     this.exactAt.push({ pc: [...this.pc], cond });
   }
 
+  /**
+   * Element contents (issue 12): per array reference whose contents changed on this path, the
+   * SMT array of its elements now. A reference without an entry still has its first contents
+   * (baseContents: the entry values of a parameter, the unknown initial elements of an array
+   * made here). Every operation that may change elements (a write, a length change, an unknown
+   * call, a loop iteration that changed them, …) records a new version; the contents of an
+   * array another write may reach (aliases) become unknown.
+   */
+  contents = new Map<number, Term>();
+
+  /** The SMT array of `ref`'s elements now (elements of sort `sort`). */
+  contentsOf(ref: number, sort: "IntArray" | "FPArray"): Term {
+    const now = this.contents.get(ref);
+    if (now !== undefined && now.sort === sort) return now;
+    if (now !== undefined) return this.forgetContents(ref, sort);
+    const key = `${ref}:${sort}`;
+    let base = this.bases.get(key);
+    if (base === undefined) {
+      // A parameter's length is its canonical p<i>_len until anything changes the array (which
+      // also makes its contents unknown): its first contents are the caller's elements, real
+      // inputs (p<i>_elems, not an abstraction). Any other array's first contents (a literal,
+      // new Array(n), a copy) are not modelled exactly: an abstraction.
+      const len = this.lens.get(ref);
+      const otherSort = [...this.bases.keys()].some((k) => k.startsWith(`${ref}:`));
+      const canon = !otherSort && len?.kind === "const" && len.canon?.endsWith("_len") ? `${len.canon.slice(0, -"_len".length)}_elems` : undefined;
+      const source = len?.kind === "const" && canon !== undefined ? `${len.source.replace(/\.length$/, "")} elements` : "the elements of an array";
+      base = canon !== undefined ? freshConst(sort, source, canon) : abstractConst(sort, source);
+      this.bases.set(key, base);
+    }
+    return base;
+  }
+
+  /**
+   * The first contents of each reference (by reference and sort): one constant for every path
+   * of the function, so every state derived from one entry state shares this map (clone keeps it).
+   */
+  bases = new Map<string, Const>();
+
+  /** `ref`'s elements are unknown from here (a fresh version). */
+  forgetContents(ref: number, sort?: "IntArray" | "FPArray"): Term {
+    const s = sort ?? (this.contents.get(ref)?.sort as "IntArray" | "FPArray" | undefined) ?? "FPArray";
+    const fresh = abstractConst(s, `the elements of an array after a change`);
+    this.contents.set(ref, fresh);
+    return fresh;
+  }
+
+  /**
+   * An element of `ref` was written: its contents become `next`; every other array the write
+   * may reach through aliasing (a shared reference of the same family: plain Arrays, or typed
+   * arrays, which may view one buffer) gets unknown contents.
+   */
+  writeContents(ref: number, next: Term): void {
+    this.forgetAliases(ref);
+    this.contents.set(ref, next);
+  }
+
+  private forgetAliases(ref: number): void {
+    // Two rows read out of one array of rows (rows.ts) at different index terms may be one row.
+    const of = this.rowOf.get(ref);
+    if (of !== undefined) for (const [row, m] of this.rowOf) if (m === of && row !== ref) this.forgetContents(row);
+    if (!this.shared.has(ref)) return;
+    const typed = isTypedArrayClass(this.refClass.get(ref) ?? "Array");
+    for (const other of [...this.lens.keys()]) {
+      if (other === ref || !this.shared.has(other)) continue;
+      if (isTypedArrayClass(this.refClass.get(other) ?? "Array") === typed) this.forgetContents(other);
+    }
+  }
+
   static empty(): State {
     return new State(new Map(), new Map(), new Map(), new Set(), [], []);
   }
@@ -82,6 +150,8 @@ export class State {
   clone(): State {
     const c = new State(new Map(this.env), new Map(this.lens), new Map(this.refClass), new Set(this.shared), [...this.pc], [...this.exact]);
     c.exotic = new ExoticRefs(c, this.exotic);
+    c.contents = new Map(this.contents);
+    c.bases = this.bases;
     c.exactAt = [...this.exactAt];
     c.rows = new Map(this.rows);
     c.rowOf = new Map(this.rowOf);
@@ -110,6 +180,8 @@ export class State {
     const len = abstractConst("Int", source);
     this.lens.set(ref, len);
     this.assume(and(le(intLit(0), len), le(len, intLit(maxLengthOf(cls)))));
+    // Whatever changed the length may have changed the elements.
+    this.forgetContents(ref);
     this.rowsTouched(ref, source);
   }
 
@@ -125,6 +197,9 @@ export class State {
       }
     }
     this.lens.set(ref, newLength);
+    // Elements past a shrunk length are gone (holes if it grows again); appended ones are new.
+    this.forgetAliases(ref);
+    this.forgetContents(ref);
     this.rowsTouched(ref, source);
   }
 

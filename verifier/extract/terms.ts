@@ -5,7 +5,8 @@
  * names or positions (see smt-text.ts).
  */
 
-export type Sort = "Bool" | "Int" | "Real" | "String" | "FP";
+/** "IntArray" / "FPArray": SMT arrays from Int indices to Int / binary64 elements (element contents, state.ts). */
+export type Sort = "Bool" | "Int" | "Real" | "String" | "FP" | "IntArray" | "FPArray";
 
 export interface Const {
   readonly kind: "const";

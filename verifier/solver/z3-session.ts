@@ -1,3 +1,6 @@
+import { splitQuery } from "./components.js";
+import { solveParts, type SolveWhole } from "./solve-parts.js";
+import { ABSTRACTION_MARKER } from "./verdict.js";
 import type { RawModel } from "./protocol.js";
 
 /**
@@ -48,7 +51,7 @@ export async function openZ3Session(): Promise<Z3Session> {
   // finalizable wrapper: parsing, asserting, models and statistics use the low-level API with
   // explicit, synchronous reference counting, and a replaced Solver is released explicitly.
   let solver = new ctx.Solver();
-  let limits = { timeoutMs: -1, rlimit: -1 };
+  let limits = { timeoutMs: -1, rlimit: -1, mbqi: true };
   let queriesOnSolver = 0;
 
   // Defence in depth: a query that ended in a timeout, rlimit, unknown or error (z3 stopped
@@ -57,16 +60,18 @@ export async function openZ3Session(): Promise<Z3Session> {
   const renewSolver = (): void => {
     solver.release();
     solver = new ctx.Solver();
-    limits = { timeoutMs: -1, rlimit: -1 };
+    limits = { timeoutMs: -1, rlimit: -1, mbqi: true };
     lastCount = 0;
     queriesOnSolver = 0;
   };
 
-  const setLimits = (timeoutMs: number, rlimit: number): void => {
-    if (limits.timeoutMs === timeoutMs && limits.rlimit === rlimit) return;
-    solver.set("timeout", timeoutMs);
-    solver.set("rlimit", rlimit);
-    limits = { timeoutMs, rlimit };
+  const setLimits = (timeoutMs: number, rlimit: number, mbqi: boolean): void => {
+    if (limits.timeoutMs !== timeoutMs || limits.rlimit !== rlimit) {
+      solver.set("timeout", timeoutMs);
+      solver.set("rlimit", rlimit);
+    }
+    if (limits.mbqi !== mbqi) solver.set("smt.mbqi", mbqi);
+    limits = { timeoutMs, rlimit, mbqi };
   };
 
   /** Parses `smt` and asserts its formulas; the parse result is released before returning. */
@@ -131,42 +136,56 @@ export async function openZ3Session(): Promise<Z3Session> {
     }
   };
 
+  /** One query on the Solver, as z3 answers it (with the 2^53 re-check of models). */
+  const solveWhole = async (smt: string, timeoutMs: number, rlimit: number, jsIntegers: readonly string[], mbqi = true): Promise<SessionAnswer> => {
+    if (queriesOnSolver >= RENEW_EVERY) renewSolver();
+    queriesOnSolver++;
+    setLimits(timeoutMs, rlimit, mbqi);
+    solver.push();
+    let definite = false;
+    try {
+      parseAndAssert(smt);
+      let answer = await solver.check();
+      let model = answer === "sat" ? readModel() : undefined;
+      const wild = model === undefined ? [] : jsIntegers.filter((name) => model![name] !== undefined && beyondSafe(model![name]!));
+      if (wild.length > 0) {
+        // Ask for a model every source integer of which a double holds exactly.
+        const declarations = jsIntegers.map((n) => `(declare-const ${n} Int)`).join("");
+        const bounds = jsIntegers.map((n) => `(assert (<= (- ${TWO_53}) ${n} ${TWO_53}))`).join("");
+        parseAndAssert(declarations + bounds);
+        answer = await solver.check();
+        model = answer === "sat" ? readModel() : undefined;
+        if (answer !== "sat") {
+          const used = rlimitUsed();
+          return { answer: "unknown", reasonUnknown: answer === "unsat" ? UNREALIZABLE : solver.reasonUnknown(), rlimitUsed: used };
+        }
+      }
+      const used = rlimitUsed();
+      if (answer === "sat") {
+        definite = true;
+        return { answer, model, rlimitUsed: used };
+      }
+      if (answer === "unknown") return { answer, reasonUnknown: solver.reasonUnknown(), rlimitUsed: used };
+      definite = true;
+      return { answer, rlimitUsed: used };
+    } finally {
+      solver.pop();
+      if (!definite) renewSolver();
+    }
+  };
+
   return {
     async solve(smt, timeoutMs, rlimit, jsIntegers = []) {
-      if (queriesOnSolver >= RENEW_EVERY) renewSolver();
-      queriesOnSolver++;
-      setLimits(timeoutMs, rlimit);
-      solver.push();
-      let definite = false;
-      try {
-        parseAndAssert(smt);
-        let answer = await solver.check();
-        let model = answer === "sat" ? readModel() : undefined;
-        const wild = model === undefined ? [] : jsIntegers.filter((name) => model![name] !== undefined && beyondSafe(model![name]!));
-        if (wild.length > 0) {
-          // Ask for a model every source integer of which a double holds exactly.
-          const declarations = jsIntegers.map((n) => `(declare-const ${n} Int)`).join("");
-          const bounds = jsIntegers.map((n) => `(assert (<= (- ${TWO_53}) ${n} ${TWO_53}))`).join("");
-          parseAndAssert(declarations + bounds);
-          answer = await solver.check();
-          model = answer === "sat" ? readModel() : undefined;
-          if (answer !== "sat") {
-            const used = rlimitUsed();
-            return { answer: "unknown", reasonUnknown: answer === "unsat" ? UNREALIZABLE : solver.reasonUnknown(), rlimitUsed: used };
-          }
-        }
-        const used = rlimitUsed();
-        if (answer === "sat") {
-          definite = true;
-          return { answer, model, rlimitUsed: used };
-        }
-        if (answer === "unknown") return { answer, reasonUnknown: solver.reasonUnknown(), rlimitUsed: used };
-        definite = true;
-        return { answer, rlimitUsed: used };
-      } finally {
-        solver.pop();
-        if (!definite) renewSolver();
-      }
+      // A `sat` of a query over an abstraction is reported unknown anyway (verdict.ts): there,
+      // quantified facts (element clauses such as a sortedness precondition) are instantiated by
+      // E-matching only — model-based instantiation searches for models that would not count and
+      // times out (issue 12). Proofs by instantiation are unaffected; other queries keep MBQI, so
+      // a real counterexample is still found.
+      const mbqi = !(smt.includes(ABSTRACTION_MARKER) && smt.includes("(forall "));
+      const whole: SolveWhole = (text, t, r, js) => solveWhole(text, t, r, js, mbqi);
+      const parts = splitQuery(smt);
+      if (parts === undefined || parts.length < 2) return whole(smt, timeoutMs, rlimit, jsIntegers);
+      return solveParts(parts, timeoutMs, rlimit, jsIntegers, whole);
     },
   };
 }
