@@ -97,6 +97,13 @@ function helperCall(ctx: ExecCtx, node: ts.CallExpression, fn: ts.FunctionDeclar
   return { k: "opaque", why: source };
 }
 
+/** `new Array(n)`, `Array(n)`, `new Array<T>(n)` with the builtin Array: an array no one else holds. */
+function isFreshArrayExpression(ctx: ExecCtx, e0: ts.Expression): boolean {
+  let e = e0;
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  return (ts.isNewExpression(e) || ts.isCallExpression(e)) && ts.isIdentifier(e.expression) && e.expression.text === "Array" && isBuiltinIdentifier(ctx, e.expression);
+}
+
 export function unknownCall(ctx: ExecCtx, node: ts.CallExpression | ts.NewExpression, why: string, st: State): Val {
   for (const v of args(ctx, node, st)) escape(v, st);
   st.havocShared(`array lengths after ${why} at ${where(ctx, node)}`);
@@ -339,7 +346,18 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
     case "includes":
       args(ctx, node, st);
       return { k: "bool", t: freshConst("Bool", "includes result") };
-    case "fill":
+    case "fill": {
+      const [v] = args(ctx, node, st);
+      // `new Array(n).fill(0)`: TypeScript types it any[], but every element is now the number
+      // (or boolean). Only for an array made in this very expression, which nothing else can
+      // hold yet: later writes through any reference go through this elem's storable check.
+      const fresh = ts.isPropertyAccessExpression(node.expression) && isFreshArrayExpression(ctx, node.expression.expression);
+      if (fresh && recv.elem.k === "opaque" && recv.cls === "Array" && v !== undefined && node.arguments.length === 1) {
+        if (v.k === "int" || v.k === "num") return { ...recv, elem: { k: "num" } };
+        if (v.k === "bool") return { ...recv, elem: { k: "bool" } };
+      }
+      return recv;
+    }
     case "reverse":
       args(ctx, node, st);
       return recv;

@@ -57,9 +57,10 @@ export function candidateKey(loopStart: number, text: string): string {
 const referencedCache = new WeakMap<ts.Node, Set<ts.Symbol>>();
 const indexedCache = new WeakMap<ts.Node, Map<string, Set<string>>>();
 
-/** For each array or string name indexed in the loop (`a[e]`, `s.charCodeAt(e)`, …), the names in its index expressions. */
+/** For each array or string name indexed in `root` (`a[e]`, `s.charCodeAt(e)`, …), the names in its index expressions. */
 function indexedBy(ctx: ExecCtx, loop: ts.Node): Map<string, Set<string>> {
   let out = indexedCache.get(loop);
+  // (named `loop` for the cache; any node)
   if (out) return out;
   const found = new Map<string, Set<string>>();
   const names = (e: ts.Node, into: Set<string>): void => {
@@ -136,7 +137,8 @@ export function invariantCandidates(ctx: ExecCtx, loop: ts.Node, head: State, ch
   lens.sort();
   const texts: string[] = [];
   const movers = ints.filter((x) => x.changed);
-  const indexes = indexedBy(ctx, loop);
+  // Indexed anywhere in the function: an index found in a loop is often used after it (dijkstra's u).
+  const indexes = indexedBy(ctx, ctx.fn);
   const grows = (a: string): boolean => ghosts.has(lengthGhost(a));
   // In order of usefulness (at most MAX_CANDIDATES_PER_LOOP are kept): the length of an array
   // the loop changes against its length on entry; signs; an index against the length of an

@@ -11,7 +11,7 @@ type Analysis = ReturnType<Extractor["analyseModule"]>;
 export type DecideCandidates = (candidates: readonly RawObligation[]) => Promise<readonly boolean[]>;
 
 /** Rounds of dropping candidates before giving up on inference for an entity. */
-export const MAX_HOUDINI_ROUNDS = 6;
+export const MAX_HOUDINI_ROUNDS = 12;
 
 export interface HoudiniStats {
   /** Extraction rounds run (an entity without candidates counts one). */
