@@ -45,6 +45,9 @@ export function clauseTerm(expr: ClauseExpr, env: ClauseEnv): ClauseTerm {
   const scratch = new State(new Map(), env.current.lens, env.current.refClass, new Set(), [], []);
   const oldScratch = new State(new Map(), env.entry.lens, env.entry.refClass, new Set(), scratch.pc, scratch.exact);
   scratch.clauseMode = true;
+  // Row facts (rows.ts) for `len(g[k])`.
+  scratch.rows = env.current.rows;
+  oldScratch.rows = env.entry.rows;
   oldScratch.clauseMode = true;
   // Element reads see the contents and exoticness of the state they are evaluated in.
   for (const [to, from] of [
@@ -140,6 +143,13 @@ function evaluate(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound:
       throw new ClauseError(`unknown name '${e.name}' (not a parameter)`, true);
     }
     case "len": {
+      // The length of a row of an array whose rows all have one known length (rows.ts): that
+      // length, whatever the row (an index out of bounds makes the clause throw at run time).
+      if (e.of.tag === "index") {
+        const m = ev(e.of.of);
+        const fact = m.k === "arr" ? here.rows.get(m.ref) : undefined;
+        if (fact?.len !== undefined) return { k: "int", t: fact.len, lo: 0n, hi: TWO_53 };
+      }
       const v = ev(e.of);
       if (v.k === "arr") return { k: "int", t: here.lengthOf(v.ref), lo: 0n, hi: TWO_53 };
       if (v.k === "str") return { k: "int", t: strLen(v.t), lo: 0n, hi: TWO_53 };

@@ -107,14 +107,9 @@ function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract, untrusted:
     names.set(name, v);
   });
   ENTRY_PARAMS.set(ctx, names);
-  const entryForClauses = st.clone();
-  for (const { clause } of c.pre) {
-    if (clause.kind !== "formal") continue;
-    const t = clauseTerm(clause.expr, { names, current: entryForClauses, entry: entryForClauses });
-    if (t.ok) st.assume(asAssumption(t));
-  }
   // Parameters that are arrays of rows with row lengths in the preconditions (rows.ts): only
-  // when the host builds every argument (no module code calls the function).
+  // when the host builds every argument (no module code calls the function). Before the
+  // preconditions are assumed, so that `len(g[0])` in them is the rows' length.
   if (untrusted === undefined && !calledFromModule(ctx, fn)) {
     const eligible = new Map<string, Val>();
     fn.parameters.forEach((p) => {
@@ -123,6 +118,12 @@ function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract, untrusted:
       if (sym && v?.k === "arr" && v.elem.k === "arr" && rowsStayInSight(ctx, sym, fn)) eligible.set(sym.getName(), v);
     });
     if (eligible.size > 0) parameterRowFacts(c.pre.map(({ clause }) => clause), eligible, names, st);
+  }
+  const entryForClauses = st.clone();
+  for (const { clause } of c.pre) {
+    if (clause.kind !== "formal") continue;
+    const t = clauseTerm(clause.expr, { names, current: entryForClauses, entry: entryForClauses });
+    if (t.ok) st.assume(asAssumption(t));
   }
   ctx.entry = st.clone();
   const body = fn.body;

@@ -45,6 +45,11 @@ export interface InferenceState {
   readonly index: Map<string, number>;
 }
 
+/** The ghost name for the one length of every row of `array` (an array of rows: rows.ts; loops.ts binds it). */
+export function rowLengthGhost(array: string): string {
+  return `__anrf_rowlen_${array}`;
+}
+
 /** The ghost name for the length of `array` on entry to the loop (loops.ts binds it). */
 export function lengthGhost(array: string): string {
   return `__anrf_len0_${array}`;
@@ -56,6 +61,31 @@ export function candidateKey(loopStart: number, text: string): string {
 
 const referencedCache = new WeakMap<ts.Node, Set<ts.Symbol>>();
 const indexedCache = new WeakMap<ts.Node, Map<string, Set<string>>>();
+const rowIndexedCache = new WeakMap<ts.Node, Map<string, Set<string>>>();
+
+/** For each array of rows `g` in the function, the names in the indexes `j` of `g[i][j]` (or of `r[j]`, `r` a row variable: not tracked). */
+function rowIndexes(ctx: ExecCtx): Map<string, Set<string>> {
+  let out = rowIndexedCache.get(ctx.fn);
+  if (out) return out;
+  const found = new Map<string, Set<string>>();
+  const names = (e: ts.Node, into: Set<string>): void => {
+    if (ts.isIdentifier(e)) into.add(e.text);
+    ts.forEachChild(e, (c) => names(c, into));
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isElementAccessExpression(n) && ts.isElementAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression)) {
+      const g = n.expression.expression.text;
+      const set = found.get(g) ?? new Set<string>();
+      names(n.argumentExpression, set);
+      found.set(g, set);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(ctx.fn);
+  out = found;
+  rowIndexedCache.set(ctx.fn, out);
+  return out;
+}
 
 /** For each array or string name indexed in `root` (`a[e]`, `s.charCodeAt(e)`, …), the names in its index expressions. */
 function indexedBy(ctx: ExecCtx, loop: ts.Node): Map<string, Set<string>> {
@@ -147,6 +177,13 @@ export function invariantCandidates(ctx: ExecCtx, loop: ts.Node, head: State, ch
   for (const a of lens) if (grows(a)) texts.push(`len(${a}) == ${lengthGhost(a)}`, `len(${a}) >= ${lengthGhost(a)}`);
   for (const x of movers) texts.push(`${x.name} >= 0`, `${x.name} >= -1`);
   for (const x of movers) for (const a of lens) if (indexes.get(a)?.has(x.name)) texts.push(`${x.name} < len(${a})`, `${x.name} <= len(${a})`);
+  // An index against the row length of an array of rows it indexes a row of (`g[r][x]`).
+  for (const x of movers) {
+    for (const a of lens) {
+      const g = rowLengthGhost(a);
+      if (ghosts.has(g) && rowIndexes(ctx).get(a)?.has(x.name)) texts.push(`${x.name} < ${g}`, `${x.name} <= ${g}`);
+    }
+  }
   for (const x of movers) {
     for (const y of movers) {
       for (const z of [...ints, ...others.map((name) => ({ name, changed: false }))]) {

@@ -5,7 +5,7 @@ import { asAssumption, asGoal, clauseTerm } from "./contract-eval.js";
 import { condition, evalExpr, modelled } from "./exec-expr.js";
 import { valueOfElem } from "./exec-bounds.js";
 import { declare, execGuarded, recordAbort } from "./exec-stmt.js";
-import { invariantCandidates, lengthGhost, type Candidate } from "./invariant-candidates.js";
+import { invariantCandidates, lengthGhost, rowLengthGhost, type Candidate } from "./invariant-candidates.js";
 import { inferredFacts } from "./invariant-facts.js";
 import { Abort, type SiteKey } from "./sink.js";
 import { bounded, strLen, type State } from "./state.js";
@@ -445,6 +445,12 @@ function entryLengths(ctx: ExecCtx, loop: ts.Node, pre: State, head: State, chan
     if (v?.k !== "arr" || !changed.has(v.ref)) continue;
     const len = pre.lens.get(v.ref);
     if (len !== undefined) out.set(lengthGhost(sym.getName()), { k: "int", t: len, lo: 0n });
+  }
+  // The one length of every row of an array of rows (rows.ts).
+  for (const sym of ctx.checker.getSymbolsInScope(loop, ts.SymbolFlags.Variable)) {
+    const v = head.env.get(sym);
+    const fact = v?.k === "arr" ? head.rows.get(v.ref) : undefined;
+    if (fact?.len !== undefined) out.set(rowLengthGhost(sym.getName()), { k: "int", t: fact.len, lo: 0n });
   }
   return out;
 }
