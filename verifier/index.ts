@@ -18,6 +18,7 @@ import { SolverPool } from "./solver/pool.js";
 import { vacuousProofs, type VacuityVerdict } from "./pipeline/vacuity.js";
 import { solverVersion } from "./solver/solver-version.js";
 import type { DecideCandidates } from "./pipeline/houdini.js";
+import { dropAssumedQuantifiers } from "./pipeline/drop-quantified.js";
 
 /** Longest wait for one inferred loop-invariant candidate (ms); the run's limit when lower. */
 export const CANDIDATE_TIMEOUT_MS = 2000;
@@ -158,12 +159,32 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
       onProgress: options.onProgress === undefined ? undefined : (done, total) => options.onProgress?.({ phase: "solve", done, total }),
       pool: () => options.pool ?? pool ?? (pool = new SolverPool({ size: options.jobs })),
     });
+  // A query left open because of quantified facts is tried once more without the assumed ones
+  // (drop-quantified.ts); only an unsat answer of that weaker query is used.
+  const solveOrWeaker = async (list: ReadonlyArray<Obligation & { readonly smt: string }>, shard: typeof options.shard, withLimits: SolverLimits = limits) => {
+    const first = await solve(list, shard, withLimits);
+    const verdicts = [...first.verdicts];
+    const retry = list.flatMap((o, i) => {
+      const v = verdicts[i]!;
+      if (v.verdict.status !== "unknown" || v.otherShard !== undefined) return [];
+      const weaker = dropAssumedQuantifiers(o.smt);
+      return weaker === undefined ? [] : [{ i, weak: { ...o, smt: weaker } }];
+    });
+    if (retry.length === 0) return first;
+    // Unsharded: only queries this shard already owned come here.
+    const again = await solve(retry.map((r) => r.weak), undefined, withLimits);
+    retry.forEach((r, k) => {
+      const v = again.verdicts[k]!;
+      if (v.verdict.status === "proved") verdicts[r.i] = { ...v, verdict: { ...v.verdict, reason: "unsat without the quantified facts (a weaker query)" } };
+    });
+    return { verdicts, stats: { queries: first.stats.queries + again.stats.queries, cacheHits: first.stats.cacheHits + again.stats.cacheHits, solved: first.stats.solved + again.stats.solved } };
+  };
   const candidateVerdicts = new Map<string, Solved>();
   const decide: DecideCandidates = async (candidates) => {
     encodingVersion = (await import("./extract/index.js")).ENCODING_VERSION;
     // Raw obligations carry no location yet: solving needs only the SMT text and the symbols.
     const withText = candidates.flatMap((o, i) => (typeof o.smt === "string" ? [{ i, o: { ...o, smt: o.smt, location: { file: "", line: 1, column: 1 } } }] : []));
-    const solvedCandidates = await solve(withText.map((x) => x.o), undefined, candidateLimits);
+    const solvedCandidates = await solveOrWeaker(withText.map((x) => x.o), undefined, candidateLimits);
     count(solvedCandidates.stats);
     const proved = candidates.map(() => false);
     withText.forEach((x, k) => (proved[x.i] = solvedCandidates.verdicts[k]?.verdict.status === "proved"));
@@ -210,9 +231,9 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
   // solved in every shard, like vacuity queries, since the shard's other proofs assume them.
   const inferred = withSmt.filter((o) => o.inferred === true);
   const others = withSmt.filter((o) => o.inferred !== true);
-  const main = await solve(others, options.shard);
+  const main = await solveOrWeaker(others, options.shard);
   count(main.stats);
-  const ofInferred = await solve(inferred, undefined, candidateLimits);
+  const ofInferred = await solveOrWeaker(inferred, undefined, candidateLimits);
   count(ofInferred.stats);
   others.forEach((o, i) => verdictOf.set(o, main.verdicts[i]!));
   inferred.forEach((o, i) => verdictOf.set(o, ofInferred.verdicts[i]!));

@@ -224,7 +224,7 @@ export function declare(ctx: ExecCtx, list: ts.VariableDeclarationList, st: Stat
       st.env.set(sym, v);
       // A 2-D array built here whose rows stay in sight (rows.ts).
       if (d.initializer && v.k === "arr" && v.elem.k === "arr" && !st.exotic.has(v.ref) && !st.shared.has(v.ref) && rowsStayInSight(ctx, sym, ctx.fn)) {
-        const fact = localRowFact(ctx, d.initializer, st, (e, s) => evalExpr(ctx, e, s));
+        const fact = localRowFact(ctx, d.initializer, st, (e, s) => evalExpr(ctx, e, s), st.lengthOf(v.ref));
         if (fact !== undefined) st.rows.set(v.ref, fact);
       }
     } else {

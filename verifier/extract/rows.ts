@@ -7,8 +7,8 @@ import { clauseTerm } from "./contract-eval.js";
 import { asNumVal } from "./numbers.js";
 import type { FunctionLike } from "./program.js";
 import { bounded, newRefId, type State } from "./state.js";
-import { abstractConst, freshConst, type Term } from "./terms.js";
-import { MAX_ARRAY_LENGTH, type Val } from "./values.js";
+import { abstractConst, and, freshConst, implies, intLit, lt, type Term } from "./terms.js";
+import { MAX_ARRAY_LENGTH, type ElemType, type Val } from "./values.js";
 
 /**
  * Arrays of arrays (issue 12): the rows of a 2-D array the function built itself, or of a
@@ -47,7 +47,7 @@ export function rowValue(st: State, m: Extract<Val, { k: "arr" }>, index: Val): 
   const key = n?.k === "int" ? `${m.ref}:${printKey(n.t)}` : undefined;
   if (key !== undefined) {
     const known = st.rowAt.get(key);
-    if (known !== undefined && st.rowOf.get(known) === m.ref && st.lens.has(known)) return { k: "arr", ref: known, cls: fact.cls, elem: m.elem.elem };
+    if (known !== undefined && st.rowOf.get(known) === m.ref && st.lens.has(known)) return { k: "arr", ref: known, cls: fact.cls, elem: fact.elem ?? m.elem.elem };
   }
   const ref = newRefId();
   st.refClass.set(ref, fact.cls);
@@ -58,7 +58,9 @@ export function rowValue(st: State, m: Extract<Val, { k: "arr" }>, index: Val): 
   // Rows of an array reachable from outside are reachable from outside too.
   if (st.shared.has(m.ref)) st.shared.add(ref);
   if (key !== undefined) st.rowAt.set(key, ref);
-  return { k: "arr", ref, cls: fact.cls, elem: m.elem.elem };
+  // Element writes through this reference go through this elem's storable check (a non-number
+  // makes the row exotic, which forgets the rows: State.exotic).
+  return { k: "arr", ref, cls: fact.cls, elem: fact.elem ?? m.elem.elem };
 }
 
 function printKey(t: Term): string {
@@ -138,10 +140,10 @@ function rowUseKeepsRows(ctx: ExecCtx, row: ts.Expression, fn: FunctionLike): bo
 /**
  * `Array.from({ length: n }, () => ROW)` or `new Array(n).fill(x).map(() => ROW)` (also
  * `Array(n)`), ROW a fresh row (see rowExpression); undefined for anything else. The row length
- * E is evaluated in `st` after the call: its names are not assigned anywhere in `init`, so they
- * hold what they held when each row was made.
+ * E is evaluated after the call: its names are not assigned anywhere in `init`, so they hold
+ * what they held when each row was made.
  */
-export function localRowFact(ctx: ExecCtx, init: ts.Expression, st: State, evalExpr: (e: ts.Expression, st: State) => Val): { len: Term; cls: string } | undefined {
+export function localRowFact(ctx: ExecCtx, init: ts.Expression, st: State, evalExpr: (e: ts.Expression, st: State) => Val, matrixLength: Term): { len: Term; cls: string; elem?: ElemType } | undefined {
   let e = init;
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
   if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression)) return undefined;
@@ -181,9 +183,15 @@ export function localRowFact(ctx: ExecCtx, init: ts.Expression, st: State, evalE
   };
   assigns(init);
   if (!ok) return undefined;
-  const v = asNumVal(evalExpr(len, st));
+  // E on a copy: its exactness conditions are not goals of later sites. If any row exists,
+  // `new Array(E)` ran without a RangeError, so E was an exact valid length: that is assumed.
+  const scratch = st.clone();
+  const v = asNumVal(evalExpr(len, scratch));
   if (v?.k !== "int") return undefined;
-  return { len: v.t, cls: "Array" };
+  for (const f of scratch.pc.slice(st.pc.length)) st.assume(f);
+  st.assume(implies(lt(intLit(0), matrixLength), and(...scratch.exact.slice(st.exact.length), bounded(v.t, 0n, MAX_ARRAY_LENGTH))));
+  const elem = result === undefined ? undefined : filledWith(result);
+  return elem === undefined ? { len: v.t, cls: "Array" } : { len: v.t, cls: "Array", elem };
 }
 
 /** `new Array(n)` / `Array(n)` / `new Array<T>(n)`, optionally `.fill(x)`: an array the function just made (its elements are dropped by map). */
@@ -211,6 +219,17 @@ function arrayOfLength(ctx: Pick<ExecCtx, "checker">, e: ts.Expression): ts.Expr
   if ((ts.isNewExpression(e) || ts.isCallExpression(e)) && ts.isIdentifier(e.expression) && e.expression.text === "Array" && isBuiltinIdentifier(ctx, e.expression) && e.arguments?.length === 1) {
     return e.arguments[0];
   }
+  return undefined;
+}
+
+/** `new Array(E).fill(0)` → numbers, `.fill(false)` → booleans: what every element of a fresh row is. */
+function filledWith(e0: ts.Expression): ElemType | undefined {
+  let e = e0;
+  while (ts.isParenthesizedExpression(e)) e = e.expression;
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== "fill" || e.arguments.length !== 1) return undefined;
+  const x = e.arguments[0]!;
+  if (ts.isNumericLiteral(x) || (ts.isPrefixUnaryExpression(x) && x.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(x.operand))) return { k: "num" };
+  if (x.kind === ts.SyntaxKind.TrueKeyword || x.kind === ts.SyntaxKind.FalseKeyword) return { k: "bool" };
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import { abstractConst, and, app, freshConst, intLit, le, type Const, type Term } from "./terms.js";
-import { isTypedArrayClass, maxLengthOf, type Val } from "./values.js";
+import { isTypedArrayClass, maxLengthOf, type ElemType, type Val } from "./values.js";
 
 /**
  * One symbolic path: variable values (keyed by the checker's symbol, so shadowing is
@@ -217,6 +217,8 @@ export interface RowFact {
   readonly len: Term;
   /** The rows' class (always a plain Array for now). */
   readonly cls: string;
+  /** The rows' element kind when the factory fixed it (`.fill(0)`: numbers, whatever TypeScript says). */
+  readonly elem?: ElemType | undefined;
 }
 
 /**
