@@ -44,7 +44,6 @@ const FS_MODULES = new Set(["fs", "node:fs", "fs/promises", "node:fs/promises"])
 const FS_READ = new Set(["readFileSync", "existsSync", "readdirSync", "statSync", "readFile", "readdir", "stat"]);
 const FS_WRITE = new Set(["writeFileSync", "appendFileSync", "mkdirSync", "rmSync", "writeFile", "appendFile", "mkdir", "rm"]);
 const STRING_INDEXERS = new Set(["charCodeAt", "charAt", "codePointAt"]);
-const RESULT = "__anrf_r";
 /** Check-object helpers read into module constants when checks are inline (guards, then the contract language's). */
 const FAST_HELPERS = ["isArray", "ta", "nota", "isInteger", "isFinite", "isNaN", "isSafeInteger", "floor", "ceil", "trunc", "abs", "min", "max", "len", "at"] as const;
 const FAST_SET: ReadonlySet<string> = new Set(FAST_HELPERS);
@@ -95,6 +94,8 @@ function entityOf(fn: FunctionLike, byName: ReadonlyMap<string, VisitorEntity>, 
 export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile): ts.TransformerFactory<ts.SourceFile> {
   const byName = new Map(input.entities.map((e) => [e.name, e]));
   const { table, checks } = input;
+  /** The result in compiled postconditions: extends the fresh check parameter's name, so the module cannot name it. */
+  const RESULT = `${checks}_r`;
   const raw = (f: ts.NodeFactory, js: string) => f.createIdentifier(js);
   let tempCounter = 0;
 
@@ -325,6 +326,39 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     };
 
     /**
+     * `return E` with its postconditions inline (where checks are inline):
+     *
+     *   { const R = E; let X;
+     *     try { X = (clause1 with result R) === true; } catch (e) { C.pt(k1, R, e); }
+     *     if (X !== true) C.pf(k1, R);
+     *     …
+     *     return R; }
+     *
+     * The same order as `C.post(k2, C.post(k1, E, c1), c2)`: E once, then each clause in turn,
+     * the first that does not hold reported — `pf` when it gave anything but true, `pt` with
+     * what it threw, each the message `post` gives (guest/checks.ts). No closure and no call
+     * while the clauses hold. R and X extend the fresh check parameter's name, so the module
+     * cannot name them, and E is evaluated before R is initialised without reading it.
+     */
+    const inlinePostconditions = (scope: FnScope, site: { start: number; end: number }, value: ts.Expression): ts.Statement => {
+      const e = scope.entity!;
+      const R = RESULT;
+      const X = `${checks}_x`;
+      const statements: ts.Statement[] = [f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(R, undefined, undefined, value)], ts.NodeFlags.Const))];
+      const tests: string[] = [];
+      setsOf(e).post.forEach(({ key, text }, i) => {
+        const k = decide("postcondition", e.id, site.start, site.end, `postcondition ${text}`, (o, n) => (o.clause !== undefined ? o.clause === key : n === i), String(i));
+        if (k === undefined) return;
+        const js = compile(text, scope, true);
+        if (js === undefined) return unplaced(k, "the clause cannot be evaluated at run time");
+        tests.push(`try { ${X} = (${js}) === true; } catch (${checks}_e) { ${checks}.pt(${k}, ${R}, ${checks}_e); } if (${X} !== true) ${checks}.pf(${k}, ${R});`);
+      });
+      if (tests.length > 0) statements.push(f.createExpressionStatement(raw(f, `let ${X}; ${tests.join(" ")}`)));
+      statements.push(f.createReturnStatement(f.createIdentifier(R)));
+      return f.createBlock(statements, true);
+    };
+
+    /**
      * `invariantChecks` for the fast copy of a versioned loop: there the counter is an int32
      * below LIM at every evaluation of the invariants (PRE and the fast loop's test), so
      * `Number.isSafeInteger(counter)` / `Number.isInteger(counter)` conjuncts (the verifier's
@@ -477,6 +511,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const site = loc(node);
       const visited = ts.visitEachChild(node, visit, ctx) as ts.ReturnStatement;
       if (scope.entity === undefined || setsOf(scope.entity).post.length === 0) return visited;
+      if (input.inlineChecks === true) return inlinePostconditions(scope, site, visited.expression ?? f.createVoidZero());
       return f.updateReturnStatement(visited, postconditions(scope, site, visited.expression ?? f.createVoidZero()));
     };
 
@@ -652,7 +687,8 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       let visited = ts.visitEachChild(node, visit, ctx) as FunctionLike;
       let body = visited.body;
       if (body !== undefined && entity !== undefined && setsOf(entity).post.length > 0) {
-        const last = ts.isBlock(body) ? body.statements[body.statements.length - 1] : undefined;
+        // The function's own last statement (an inline postcondition turns a `return` into a block).
+        const last = node.body !== undefined && ts.isBlock(node.body) ? node.body.statements[node.body.statements.length - 1] : undefined;
         const endUnreachable = last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
         if (ts.isBlock(body) && closing !== undefined && !endUnreachable) {
           const tail = postconditions(scope, { start: closing, end: closing }, f.createVoidZero());
