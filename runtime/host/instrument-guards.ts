@@ -128,6 +128,24 @@ export function inlineGuard(g: GuardInput): ts.Expression {
   }
 }
 
+/**
+ * The guard of an array site in the integer copy of a loop (instrument-hoist-int.ts): the
+ * receiver is a genuine array that is not a proxy and the index a Number that is
+ * integer-valued or not finite, so `j >= 0 && j < length` is the full guard's test and a
+ * failure is what the full guard hands to `C.b`:
+ *
+ *   (j = I) >= 0 && j < (n = x.length) ? j : C.b(x, j, k)
+ */
+export function integerGuard(g: { f: ts.NodeFactory; checks: string; receiver: ts.Expression; index: ts.Expression; check: number; temp: () => ts.Identifier }): ts.Expression {
+  const { f, receiver: t } = g;
+  const j = g.temp();
+  const n = g.temp();
+  const paren = (e: ts.Expression) => f.createParenthesizedExpression(e);
+  const test = f.createLogicalAnd(f.createGreaterThanEquals(paren(f.createAssignment(j, g.index)), f.createNumericLiteral(0)), f.createLessThan(j, paren(f.createAssignment(n, f.createPropertyAccessExpression(t, "length")))));
+  const generic = f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(g.checks), "b"), undefined, [t, j, f.createNumericLiteral(g.check)]);
+  return paren(f.createConditionalExpression(test, f.createToken(ts.SyntaxKind.QuestionToken), j, f.createToken(ts.SyntaxKind.ColonToken), generic));
+}
+
 const TYPED = /^(Int8|Uint8|Uint8Clamped|Int16|Uint16|Int32|Uint32|Float32|Float64|BigInt64|BigUint64)Array$/;
 
 function kindOfType(type: ts.TypeNode | undefined): ReceiverKind | undefined {

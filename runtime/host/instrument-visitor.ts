@@ -11,7 +11,8 @@ import { compileClause, compileOldOperand } from "./clause-compile.js";
 import type { CheckTable } from "./check-table.js";
 import { clauseSets, type ClauseSets } from "./clause-sets.js";
 import type { EntityClauses } from "./document-view.js";
-import { guessKind, inlineGuard, isInertIndex, receiverKinds, type ReceiverKind, type ReceiverKinds } from "./instrument-guards.js";
+import { guessKind, inlineGuard, integerGuard, isInertIndex, receiverKinds, type ReceiverKind, type ReceiverKinds } from "./instrument-guards.js";
+import { planIntegerLoop } from "./instrument-hoist-int.js";
 import { planArrayKinds, planLoop, type HoistPlan } from "./instrument-hoist.js";
 import { topLevelFunction } from "./param-shapes.js";
 
@@ -244,6 +245,8 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     let noVersion = 0;
     /** Array sites → the temp holding `C.pa(receiver)`, set before an enclosing loop (planArrayKinds). */
     let knownArrays: ReadonlyMap<string, ts.Identifier> = new Map();
+    /** Array sites with an integer index in the integer copy of an enclosing loop (instrument-hoist-int.ts) → receiver. */
+    let intSites: ReadonlyMap<string, string> = new Map();
     let loopMap: Map<string, ts.IterationStatement> | undefined;
     /** The module's loops as parsed with parent pointers (sf0), by position. */
     const loops0 = (): Map<string, ts.IterationStatement> => {
@@ -456,6 +459,11 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const k = boundsCheck(node);
       const visited = ts.visitEachChild(node, visit, ctx) as ts.ElementAccessExpression;
       if (k === undefined || hoisted.has(posKey(node))) return visited; // proved, or in bounds by a versioned loop's range check
+      if (intSites.has(posKey(node))) {
+        // The receiver is read directly: it is not assigned in the loop or by any nested function (instrument-hoist-int.ts).
+        const index = integerGuard({ f, checks, receiver: visited.expression, index: visited.argumentExpression, check: k, temp });
+        return ts.isElementAccessChain(visited) ? f.createElementAccessChain(visited.expression, visited.questionDotToken, index) : f.createElementAccessExpression(visited.expression, index);
+      }
       const { first, again, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined, knownArrays.get(posKey(node)));
       return ts.isElementAccessChain(visited)
         ? f.createElementAccessChain(first, visited.questionDotToken, index)
@@ -539,7 +547,24 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       }
       knownArrays = inner;
       try {
-        return [f.createExpressionStatement(raw(f, sets.join(", "))), visitLoopBody(node)];
+        const set = f.createExpressionStatement(raw(f, sets.join(", ")));
+        const temps = new Map([...plan.keys()].map((r) => [r, inner.get(plan.get(r)![0]!)!.text]));
+        const intPlan =
+          noVersion === 0 && loop0 !== undefined
+            ? planIntegerLoop({ loop: loop0, sf: sf0, knownReceivers: new Set(plan.keys()), arraySites: new Set([...plan.values()].flat().filter((key) => !intSites.has(key))) })
+            : undefined;
+        if (intPlan === undefined) return [set, visitLoopBody(node)];
+        // if (P_x && … && v int32 …) LOOP_int else LOOP (instrument-hoist-int.ts)
+        const test = [...intPlan.receivers.map((r) => temps.get(r)!), ...intPlan.entryTests.map((v) => `typeof ${v} === "number" && (${v} | 0) === ${v}`)].join(" && ");
+        const outerInt = intSites;
+        intSites = new Map([...outerInt, ...intPlan.sites]);
+        const fast = visitLoopBody(node);
+        intSites = outerInt;
+        noVersion++;
+        const checked = visitLoopBody(node);
+        noVersion--;
+        const block = (n: ts.Node) => f.createBlock([n as ts.Statement], true);
+        return [set, f.createIfStatement(raw(f, test), block(fast), block(checked))];
       } finally {
         knownArrays = outer;
       }

@@ -102,8 +102,72 @@ export function arrDo(x: number[], n: any, cb: (i: any) => void, log: string[]):
   do { x[k] = k; log.push("d" + x[k]); cb(k); k++; } while (k < n);
   return k;
 }
+export function gnome(x: number[], cb: (i: any) => void, log: string[]): unknown {
+  let pos = 0;
+  let steps = 0;
+  while (pos < x.length && steps < 30) {
+    steps++;
+    if (pos === 0 || x[pos]! >= x[pos - 1]!) pos++;
+    else { const t = x[pos]!; x[pos] = x[pos - 1]!; x[pos - 1] = t; pos--; cb(pos); }
+    log.push("g" + pos);
+  }
+  return pos;
+}
+export function bsearch(x: number[], target: any, cb: (i: any) => void, log: string[]): unknown {
+  let lo = 0;
+  let hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    log.push("m" + mid);
+    cb(mid);
+    if (x[mid]! < target) lo = mid + 1; else hi = mid;
+    if (x[mid] === x[lo]) log.push("eq");
+  }
+  return lo;
+}
+export function down(x: number[], a: any, k: any, cb: (i: any) => void, log: string[]): unknown {
+  let s = 0;
+  for (let i = a; i >= -1; i--) { log.push("d" + i); s += x[i + k]! * 2 + x[i]!; cb(i); }
+  return s;
+}
+export function select(x: number[], n: any, cb: (i: any) => void, log: string[]): unknown {
+  for (let i = 0; i < n; i++) {
+    let min = i;
+    for (let j = i + 1; j < x.length; j++) if (x[j]! < x[min]!) min = j;
+    log.push("s" + min);
+    cb(i);
+    const t = x[i]!; x[i] = x[min]!; x[min] = t;
+  }
+  return x.length;
+}
+export function mixed(x: number[], a: any, b: any, cb: (i: any) => void, log: string[]): unknown {
+  let i = a;
+  let s = 0;
+  do { s += x[i]! + x[i * 2 - b]!; i = i + 1; cb(i); log.push("x" + i); if (i > 6) i *= 1; } while (i < 8);
+  return s;
+}
+export function stepBy(x: number[], a: any, cb: (i: any) => void, log: string[]): unknown {
+  let i = 0;
+  let s = 0;
+  while (i < 6) { s += x[i]! + x[i + 1]!; i = i + a; cb(i); log.push("n" + i); }
+  return s;
+}
+export function halves(x: number[], a: any, cb: (i: any) => void, log: string[]): unknown {
+  let i = a;
+  let s = 0;
+  while (i >= 1) { s += x[i]! + x[i - 1]!; i = i / 2; cb(i); log.push("h" + i); }
+  return s;
+}
+export function shadow(x: number[], a: any, cb: (i: any) => void, log: string[]): unknown {
+  let k = a;
+  let s = 0;
+  for (let i = 0; i < 3; i++) { { let k = i; s += x[k]!; } s += x[k]! + x[i]!; cb(i); log.push("sh" + k); }
+  return s;
+}
 `;
-const ARRAY_ENTRIES = ["arrSum", "arrWhile", "arrDo"] as const;
+const ARRAY_ENTRIES = ["arrSum", "arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy", "halves", "shadow"] as const;
+/** Array loops with integer-indexed sites: emitted twice, the integer copy with reduced guards (instrument-hoist-int.ts). */
+const INT_ENTRIES = ["arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy"] as const;
 const ENTRIES = ["sum", "window", "early", "write", "nested", "cond", "invariantSite", "jumps", "text", ...ARRAY_ENTRIES] as const;
 
 class Violation extends Error {}
@@ -310,7 +374,8 @@ function show(v: unknown): string {
 
 type Case = { entry: (typeof ENTRIES)[number]; x: Desc; y: Desc; nums: NumDesc[]; effect: Effect; limits: number[] };
 const caseArb: fc.Arbitrary<Case> = fc.record({
-  entry: fc.constantFrom(...ENTRIES),
+  // the typed-array and string entries as often as before the array entries were added
+  entry: fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...ENTRIES.filter((e) => !(ARRAY_ENTRIES as readonly string[]).includes(e))) }, { weight: 1, arbitrary: fc.constantFrom(...ARRAY_ENTRIES) }),
   x: desc,
   y: desc,
   nums: fc.array(num, { minLength: 4, maxLength: 4 }),
@@ -356,6 +421,14 @@ function run(m: ReturnType<typeof load>, c: Case): { result: string; log: Log; v
       arrSum: [x, n0, n1, cb, log],
       arrWhile: [x, n0, cb, log],
       arrDo: [x, n0, cb, log],
+      gnome: [x, cb, log],
+      bsearch: [x, n0, cb, log],
+      down: [x, n0, n1, cb, log],
+      select: [x, n0, cb, log],
+      mixed: [x, n0, n1, cb, log],
+      stepBy: [x, n0, cb, log],
+      halves: [x, n0, cb, log],
+      shadow: [x, n0, cb, log],
     };
     result = `ok ${show(m.exports[c.entry]!(...args[c.entry]))}`;
   } catch (error) {
@@ -420,6 +493,15 @@ describe("versioned loops decide exactly as per-iteration checks", () => {
     for (const name of ENTRIES.filter((e) => !(ARRAY_ENTRIES as readonly string[]).includes(e))) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.rl\\(`));
     // array loops: the receiver's kind established once per loop entry
     for (const name of ARRAY_ENTRIES) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.pa\\(x\\)`));
+    // integer-indexed array loops: an integer copy with reduced guards, chosen at entry
+    const fn = (name: string) => new RegExp(`function ${name}\\([\\s\\S]*?(?=\\nfunction |$)`).exec(hoisted.js)![0];
+    for (const name of INT_ENTRIES) expect(fn(name)).toMatch(/>= 0 && __anrf_t\d+ < \(__anrf_t\d+ = x\.length\) \? __anrf_t\d+ : __anrf_c\.b\(x, /);
+    expect(fn("down")).toMatch(/if \(__anrf_t\d+ && typeof (a|k) === "number" && \(\1 \| 0\) === \1 && typeof (a|k) === "number"/);
+    expect(fn("gnome")).toMatch(/if \(__anrf_t\d+ && typeof pos === "number" && \(pos \| 0\) === pos\)/);
+    // i = i / 2 can make a fraction; k has a second declaration inside the loop: full guards only
+    expect(fn("halves")).not.toMatch(/>= 0 && __anrf_t\d+ < \(__anrf_t\d+ = x\.length\) \?/);
+    expect(fn("shadow")).not.toMatch(/\(\(__anrf_t\d+ = k\) >= 0 && /);
+    expect(fn("shadow")).toMatch(/\(\(__anrf_t\d+ = i\) >= 0 && /);
     expect(perIteration.js).not.toMatch(/\.rl\(/);
     const before = hoisted.rangeChecks();
     const log: Log = [];
