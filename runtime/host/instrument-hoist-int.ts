@@ -218,3 +218,47 @@ export function planIntegerLoop(input: IntegerLoopInput): IntegerLoopPlan | unde
   const entryTests = [...needed].filter((name) => !inLoop(declOf.get(name)!));
   return { sites, entryTests, receivers: [...new Set(sites.values())] };
 }
+
+/** An index whose second evaluation gives the same value without running code, given the first passed: a binding, an integer literal, or + − × of them over integer variables (the integer copy only: the visitor checks). */
+function sameIndex(e0: ts.Expression): boolean {
+  const e = strip(e0);
+  if (ts.isIdentifier(e) || (ts.isNumericLiteral(e) && Number.isInteger(Number(e.text)))) return true;
+  return ts.isBinaryExpression(e) && [ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken].includes(e.operatorToken.kind) && sameIndex(e.left) && sameIndex(e.right);
+}
+
+/** The element access evaluated first when `e` is evaluated (its receiver and index come before anything else), if any. */
+function firstAccess(e0: ts.Expression): ts.ElementAccessExpression | undefined {
+  const e = strip(e0);
+  if (ts.isElementAccessExpression(e)) return e;
+  if (ts.isBinaryExpression(e) && !isAssignmentOperator(e.operatorToken.kind)) return firstAccess(e.left);
+  if (ts.isConditionalExpression(e)) return firstAccess(e.condition);
+  if (ts.isPrefixUnaryExpression(e) && [ts.SyntaxKind.MinusToken, ts.SyntaxKind.PlusToken, ts.SyntaxKind.ExclamationToken, ts.SyntaxKind.TildeToken].includes(e.operator)) return firstAccess(e.operand);
+  if (ts.isTypeOfExpression(e) || ts.isVoidExpression(e)) return firstAccess(e.expression);
+  return undefined;
+}
+
+const normalised = (e: ts.Expression, sf: ts.SourceFile) => strip(e).getText(sf).replace(/\s+/g, "");
+
+/**
+ * `x[I] = R` where the first thing R evaluates is `x[I]` again (`a[i] = a[i] + v`): in
+ * evaluation order the left-hand site's check (the key is evaluated, with its guard, before R),
+ * then the receiver and index again, then the right-hand site's check — nothing else runs in
+ * between. When the first guard provably ran no code (the visitor's witness: a genuine
+ * non-proxy array, and an index that is a binding or integer arithmetic on integer variables),
+ * the second would repeat the same computation on the same values and state: it passes exactly
+ * when the first did (if the first failed, the second is never reached). So the second check is
+ * dropped; ids, locations and messages of every failure stay those of the first site.
+ *
+ * Not merged: the same access after another element read, a comparison or a call in between
+ * (`if (a[j] > a[j + 1]) { t = a[j]; … }`): reading an element of a genuine array can run an
+ * accessor installed with Object.defineProperty (or a getter on a replaced prototype, for a
+ * hole), and a comparison can run valueOf — either can shrink the array between the two checks.
+ */
+export function mergeSites(assignment: ts.BinaryExpression, sf: ts.SourceFile): { dominator: ts.ElementAccessExpression; dominated: ts.ElementAccessExpression } | undefined {
+  const left = strip(assignment.left);
+  if (!ts.isElementAccessExpression(left) || ts.isElementAccessChain(left) || !ts.isIdentifier(strip(left.expression)) || !sameIndex(left.argumentExpression)) return undefined;
+  const right = firstAccess(assignment.right);
+  if (right === undefined || ts.isElementAccessChain(right) || !ts.isIdentifier(strip(right.expression))) return undefined;
+  if (normalised(left.expression, sf) !== normalised(right.expression, sf) || normalised(left.argumentExpression, sf) !== normalised(right.argumentExpression, sf)) return undefined;
+  return { dominator: left, dominated: right };
+}

@@ -12,7 +12,7 @@ import type { CheckTable } from "./check-table.js";
 import { clauseSets, type ClauseSets } from "./clause-sets.js";
 import type { EntityClauses } from "./document-view.js";
 import { guessKind, inlineGuard, integerGuard, isInertIndex, receiverKinds, type ReceiverKind, type ReceiverKinds } from "./instrument-guards.js";
-import { planIntegerLoop } from "./instrument-hoist-int.js";
+import { mergeSites, planIntegerLoop } from "./instrument-hoist-int.js";
 import { planArrayKinds, planLoop, type HoistPlan } from "./instrument-hoist.js";
 import { topLevelFunction } from "./param-shapes.js";
 
@@ -245,6 +245,15 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     let noVersion = 0;
     /** Array sites → the temp holding `C.pa(receiver)`, set before an enclosing loop (planArrayKinds). */
     let knownArrays: ReadonlyMap<string, ts.Identifier> = new Map();
+    /**
+     * Straight-line merging: `x[I] = … x[I] …` where the right-hand side's first evaluation is
+     * the same site (mergeSites) — the second check runs right after the first, with only the
+     * receiver and index (bindings and integer arithmetic) evaluated in between. Dominated site →
+     * its dominator; a dominator → the witness that its guard runs no code when it passes
+     * ("int": the integer copy of a loop; else the `C.pa` temp of a genuine non-proxy array).
+     */
+    const dominatedBy = new Map<string, string>();
+    const pureGuards = new Map<string, string>();
     /** Array sites with an integer index in the integer copy of an enclosing loop (instrument-hoist-int.ts) → receiver. */
     let intSites: ReadonlyMap<string, string> = new Map();
     let loopMap: Map<string, ts.IterationStatement> | undefined;
@@ -443,6 +452,10 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         }
       }
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) top().declared.add(node.name.text);
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const pair = mergeSites(node, sf0);
+        if (pair !== undefined) dominatedBy.set(posKey(pair.dominated), posKey(pair.dominator));
+      }
       if (ts.isElementAccessExpression(node)) return visitElementAccess(node);
       if (ts.isCallExpression(node)) return visitCall(node);
       if (ts.isReturnStatement(node)) return visitReturn(node);
@@ -458,7 +471,21 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const site = loc(node);
       const k = boundsCheck(node);
       const visited = ts.visitEachChild(node, visit, ctx) as ts.ElementAccessExpression;
-      if (k === undefined || hoisted.has(posKey(node))) return visited; // proved, or in bounds by a versioned loop's range check
+      const key = posKey(node);
+      pureGuards.delete(key);
+      if (k === undefined || hoisted.has(key)) return visited; // proved, or in bounds by a versioned loop's range check
+      const access = (index: ts.Expression, receiver: ts.LeftHandSideExpression = visited.expression) => (ts.isElementAccessChain(visited) ? f.createElementAccessChain(receiver, visited.questionDotToken, index) : f.createElementAccessExpression(receiver, index));
+      // The same check just ran (mergeSites): drop it where its witness says the first one ran no code.
+      const dominator = dominatedBy.get(key);
+      const witness = dominator === undefined ? undefined : pureGuards.get(dominator);
+      if (witness === "int" && intSites.has(key)) return access(visited.argumentExpression);
+      const known = knownArrays.get(key);
+      if (witness !== undefined && known !== undefined && witness === known.text && isInertIndex(node.argumentExpression)) {
+        const { first, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined, known);
+        return access(f.createConditionalExpression(known, f.createToken(ts.SyntaxKind.QuestionToken), visited.argumentExpression, f.createToken(ts.SyntaxKind.ColonToken), index), first as ts.LeftHandSideExpression);
+      }
+      if (intSites.has(key)) pureGuards.set(key, "int");
+      else if (known !== undefined) pureGuards.set(key, known.text);
       if (intSites.has(posKey(node))) {
         // The receiver is read directly: it is not assigned in the loop or by any nested function (instrument-hoist-int.ts).
         const index = integerGuard({ f, checks, receiver: visited.expression, index: visited.argumentExpression, check: k, temp });

@@ -164,10 +164,27 @@ export function shadow(x: number[], a: any, cb: (i: any) => void, log: string[])
   for (let i = 0; i < 3; i++) { { let k = i; s += x[k]!; } s += x[k]! + x[i]!; cb(i); log.push("sh" + k); }
   return s;
 }
+export function bumpAll(x: number[], a: any, b: any, cb: (i: any) => void, log: string[]): unknown {
+  let s = 0;
+  for (let i = a; i < b; i++) { x[i] = x[i]! + 1; log.push("b" + i); cb(i); s += x[i]!; x[i] = -x[i]!; }
+  return s;
+}
+export function bumpWhile(x: number[], k: any, cb: (i: any) => void, log: string[]): unknown {
+  let n = 0;
+  while (n < 3) { x[k] = x[k]! * 2 + n; x[k + 1] = x[k + 1]! - 1; cb(n); log.push("w" + n); n++; }
+  return n;
+}
+export function bumpOnce(x: number[], k: any, cb: (i: any) => void, log: string[]): unknown {
+  x[k] = x[k]! + 1;
+  cb(k);
+  x[k] = (x[k]! > 2 ? x[k]! : 0) + 1;
+  log.push("o");
+  return x[k];
+}
 `;
-const ARRAY_ENTRIES = ["arrSum", "arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy", "halves", "shadow"] as const;
+const ARRAY_ENTRIES = ["arrSum", "arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy", "halves", "shadow", "bumpAll", "bumpWhile", "bumpOnce"] as const;
 /** Array loops with integer-indexed sites: emitted twice, the integer copy with reduced guards (instrument-hoist-int.ts). */
-const INT_ENTRIES = ["arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy"] as const;
+const INT_ENTRIES = ["arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy", "bumpAll", "bumpWhile"] as const;
 const ENTRIES = ["sum", "window", "early", "write", "nested", "cond", "invariantSite", "jumps", "text", ...ARRAY_ENTRIES] as const;
 
 class Violation extends Error {}
@@ -429,6 +446,9 @@ function run(m: ReturnType<typeof load>, c: Case): { result: string; log: Log; v
       stepBy: [x, n0, cb, log],
       halves: [x, n0, cb, log],
       shadow: [x, n0, cb, log],
+      bumpAll: [x, n0, n1, cb, log],
+      bumpWhile: [x, n0, cb, log],
+      bumpOnce: [x, n0, cb, log],
     };
     result = `ok ${show(m.exports[c.entry]!(...args[c.entry]))}`;
   } catch (error) {
@@ -492,7 +512,7 @@ describe("versioned loops decide exactly as per-iteration checks", () => {
   it("every entry's loop is versioned, and the fast copy runs on ordinary inputs (the property is not vacuous)", () => {
     for (const name of ENTRIES.filter((e) => !(ARRAY_ENTRIES as readonly string[]).includes(e))) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.rl\\(`));
     // array loops: the receiver's kind established once per loop entry
-    for (const name of ARRAY_ENTRIES) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.pa\\(x\\)`));
+    for (const name of ARRAY_ENTRIES.filter((e) => e !== "bumpOnce")) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.pa\\(x\\)`));
     // integer-indexed array loops: an integer copy with reduced guards, chosen at entry
     const fn = (name: string) => new RegExp(`function ${name}\\([\\s\\S]*?(?=\\nfunction |$)`).exec(hoisted.js)![0];
     for (const name of INT_ENTRIES) expect(fn(name)).toMatch(/>= 0 && __anrf_t\d+ < \(__anrf_t\d+ = x\.length\) \? __anrf_t\d+ : __anrf_c\.b\(x, /);
@@ -502,6 +522,14 @@ describe("versioned loops decide exactly as per-iteration checks", () => {
     expect(fn("halves")).not.toMatch(/>= 0 && __anrf_t\d+ < \(__anrf_t\d+ = x\.length\) \?/);
     expect(fn("shadow")).not.toMatch(/\(\(__anrf_t\d+ = k\) >= 0 && /);
     expect(fn("shadow")).toMatch(/\(\(__anrf_t\d+ = i\) >= 0 && /);
+    // straight-line merging: in the integer copy `x[i] = x[i]! + 1` checks once, the right-hand x[i] is bare
+    const [intCopy, checkedCopy] = fn("bumpAll").split(/\n\s*else \{/);
+    expect(intCopy).toMatch(/\] = x\[i\] \+ 1;/);
+    expect(intCopy).toMatch(/\] = -x\[i\];/);
+    expect(fn("bumpWhile")).toMatch(/\] = x\[k \+ 1\] - 1;/);
+    // in the other copy, only where the array test holds; outside a planned loop, never
+    expect(checkedCopy).toMatch(/\] = x\[__anrf_t\d+ \? i : \(typeof/);
+    expect(fn("bumpOnce")).not.toMatch(/x\[k\]|\? k :/);
     expect(perIteration.js).not.toMatch(/\.rl\(/);
     const before = hoisted.rangeChecks();
     const log: Log = [];
