@@ -115,12 +115,18 @@ export interface IntegerLoopPlan {
 
 const ASSIGN_IE = new Set([ts.SyntaxKind.EqualsToken, ts.SyntaxKind.PlusEqualsToken, ts.SyntaxKind.MinusEqualsToken, ts.SyntaxKind.AsteriskEqualsToken]);
 
+/** The integer variables, and whether a reference is to the declaration they were found at (not a same-named binding outside its block). */
+interface Ints {
+  readonly names: ReadonlySet<string>;
+  readonly refersToDecl: (id: ts.Identifier) => boolean;
+}
+
 /** Whether `e` is an integer expression over `ints`; the integer variables it reads are added to `used`. */
-export function isIntegerExpression(e0: ts.Expression, ints: ReadonlySet<string>, used?: Set<string>): boolean {
+export function isIntegerExpression(e0: ts.Expression, ints: Ints, used?: Set<string>): boolean {
   const e = strip(e0);
   if (ts.isNumericLiteral(e)) return Number.isInteger(Number(e.text));
   if (ts.isIdentifier(e)) {
-    if (!ints.has(e.text)) return false;
+    if (!ints.names.has(e.text) || !ints.refersToDecl(e)) return false;
     used?.add(e.text);
     return true;
   }
@@ -133,7 +139,7 @@ export function isIntegerExpression(e0: ts.Expression, ints: ReadonlySet<string>
   return false;
 }
 
-function assignmentKeeps(a: Assignment, ints: ReadonlySet<string>): boolean {
+function assignmentKeeps(a: Assignment, ints: Ints): boolean {
   switch (a.how) {
     case "step":
       return true;
@@ -178,10 +184,20 @@ export function planIntegerLoop(input: IntegerLoopInput): IntegerLoopPlan | unde
     } else if (!initialisedBefore(name, loop, fn, facts)) continue;
     ints.add(name);
   }
+  // A reference in the loop to a name declared in the loop is to that declaration only inside
+  // its block (`{ let k = 1; } x[k]` reads another k, perhaps a module variable); declarations
+  // before the loop are initialised before it, so their scope holds the whole loop.
+  const refersToDecl = (id: ts.Identifier): boolean => {
+    const d = declOf.get(id.text);
+    if (d === undefined || !inLoop(d)) return true;
+    const scope = scopeOf(d, fn);
+    return scope !== undefined && scope.pos <= id.pos && id.end <= scope.end;
+  };
+  const intVars: Ints = { names: ints, refersToDecl };
   for (let changed = true; changed; ) {
     changed = false;
     for (const name of [...ints]) {
-      if ((byName.get(name) ?? []).every((a) => assignmentKeeps(a, ints))) continue;
+      if ((byName.get(name) ?? []).every((a) => assignmentKeeps(a, intVars))) continue;
       ints.delete(name);
       changed = true;
     }
@@ -193,7 +209,7 @@ export function planIntegerLoop(input: IntegerLoopInput): IntegerLoopPlan | unde
     if (ts.isElementAccessExpression(n) && input.arraySites.has(posKey(n))) {
       const receiver = strip(n.expression);
       const local = new Set<string>();
-      if (ts.isIdentifier(receiver) && input.knownReceivers.has(receiver.text) && isIntegerExpression(n.argumentExpression, ints, local)) {
+      if (ts.isIdentifier(receiver) && input.knownReceivers.has(receiver.text) && isIntegerExpression(n.argumentExpression, intVars, local)) {
         sites.set(posKey(n), receiver.text);
         local.forEach((x) => used.add(x));
       }
@@ -210,7 +226,7 @@ export function planIntegerLoop(input: IntegerLoopInput): IntegerLoopPlan | unde
     needed.add(name);
     for (const a of byName.get(name) ?? []) if (a.rhs !== undefined && (a.how === "assign" || a.how === "declare")) {
       const more = new Set<string>();
-      isIntegerExpression(a.rhs, ints, more);
+      isIntegerExpression(a.rhs, intVars, more);
       more.forEach(visit);
     }
   };

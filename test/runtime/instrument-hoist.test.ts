@@ -174,6 +174,13 @@ export function bumpWhile(x: number[], k: any, cb: (i: any) => void, log: string
   while (n < 3) { x[k] = x[k]! * 2 + n; x[k + 1] = x[k + 1]! - 1; cb(n); log.push("w" + n); n++; }
   return n;
 }
+export function scoped(x: number[], cb: (i: any) => void, log: string[]): unknown {
+  let s = 0;
+  let n = 0;
+  // the second x[kk] reads the module's kk (0.5), not the block's
+  while (n < 2) { { const kk = n; s += x[kk]!; } s += x[kk]! + x[n]!; cb(n); log.push("sc" + n); n++; }
+  return s;
+}
 export function bumpOnce(x: number[], k: any, cb: (i: any) => void, log: string[]): unknown {
   x[k] = x[k]! + 1;
   cb(k);
@@ -181,8 +188,9 @@ export function bumpOnce(x: number[], k: any, cb: (i: any) => void, log: string[
   log.push("o");
   return x[k];
 }
+let kk: any = 0.5;
 `;
-const ARRAY_ENTRIES = ["arrSum", "arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy", "halves", "shadow", "bumpAll", "bumpWhile", "bumpOnce"] as const;
+const ARRAY_ENTRIES = ["arrSum", "arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy", "halves", "shadow", "bumpAll", "bumpWhile", "bumpOnce", "scoped"] as const;
 /** Array loops with integer-indexed sites: emitted twice, the integer copy with reduced guards (instrument-hoist-int.ts). */
 const INT_ENTRIES = ["arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy", "bumpAll", "bumpWhile"] as const;
 const ENTRIES = ["sum", "window", "early", "write", "nested", "cond", "invariantSite", "jumps", "text", ...ARRAY_ENTRIES] as const;
@@ -449,6 +457,7 @@ function run(m: ReturnType<typeof load>, c: Case): { result: string; log: Log; v
       bumpAll: [x, n0, n1, cb, log],
       bumpWhile: [x, n0, cb, log],
       bumpOnce: [x, n0, cb, log],
+      scoped: [x, cb, log],
     };
     result = `ok ${show(m.exports[c.entry]!(...args[c.entry]))}`;
   } catch (error) {
@@ -519,6 +528,9 @@ describe("versioned loops decide exactly as per-iteration checks", () => {
     expect(fn("down")).toMatch(/if \(__anrf_t\d+ && typeof (a|k) === "number" && \(\1 \| 0\) === \1 && typeof (a|k) === "number"/);
     expect(fn("gnome")).toMatch(/if \(__anrf_t\d+ && typeof pos === "number" && \(pos \| 0\) === pos\)/);
     // i = i / 2 can make a fraction; k has a second declaration inside the loop: full guards only
+    // a block's kk inside the loop, the module's kk after it: only the block's x[kk] and x[n] reduced
+    expect((fn("scoped").match(/\(\(__anrf_t\d+ = kk\) >= 0 && /g) ?? []).length).toBe(1);
+    expect(fn("scoped")).toMatch(/typeof \(__anrf_t\d+ = kk\) === "number"/);
     expect(fn("halves")).not.toMatch(/>= 0 && __anrf_t\d+ < \(__anrf_t\d+ = x\.length\) \?/);
     expect(fn("shadow")).not.toMatch(/\(\(__anrf_t\d+ = k\) >= 0 && /);
     expect(fn("shadow")).toMatch(/\(\(__anrf_t\d+ = i\) >= 0 && /);

@@ -25,6 +25,9 @@ export function pick(mode: any, a: any, b: any, log: string[]): unknown {
   log.push("end");
 }
 export const arrow = (a: any, b: any, log: string[]): unknown => (log.push("arrow"), a);
+export function ident(a: any): unknown {
+  return a;
+}
 export function twice(mode: any, a: any, b: any, log: string[]): unknown {
   const inner = (x: any): unknown => { if (x === 0) return pick(0, a, b, log); return pick(1, a, b, log); };
   log.push("twice");
@@ -37,6 +40,8 @@ const entities = [
   { id: "PICK", name: "pick", clauses: clauses(POST) },
   { id: "ARROW", name: "arrow", clauses: clauses(["result >= 1"]) },
   { id: "TWICE", name: "twice", clauses: clauses(["result !== b"]) },
+  // isSafeInteger / isInteger answer int32 Numbers inline first (instrument-visitor.ts), the intrinsic otherwise
+  { id: "IDENT", name: "ident", clauses: clauses(["Number.isSafeInteger(result) || result === 0.5", "Number.isInteger(result) || result === 1e300 || result === 2"]) },
 ];
 
 class Violation extends Error {}
@@ -54,7 +59,7 @@ function load(mode: RunMode, inlineChecks?: boolean) {
 type V = { k: "num"; v: number } | { k: "prim"; v: unknown } | { k: "valueOf"; v: number } | { k: "throws" } | { k: "hostile" } | { k: "symbol" };
 const value: fc.Arbitrary<V> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: -3, max: 12 }).map((v) => ({ k: "num" as const, v })) },
-  fc.constantFrom<unknown>(-0, NaN, 0.5, Infinity, "3", "x", null, undefined, true, 2n, -1n).map((v) => ({ k: "prim" as const, v })),
+  fc.constantFrom<unknown>(-0, NaN, 0.5, Infinity, -Infinity, 2 ** 31, -(2 ** 31), 2 ** 32 + 0.5, 2 ** 53, 2 ** 53 - 1, -(2 ** 53), 1e300, "3", "x", null, undefined, true, 2n, -1n).map((v) => ({ k: "prim" as const, v })),
   fc.integer({ min: -2, max: 8 }).map((v) => ({ k: "valueOf" as const, v })),
   fc.constantFrom({ k: "throws" as const }, { k: "hostile" as const }, { k: "symbol" as const }),
 );
@@ -89,8 +94,8 @@ function show(v: unknown): string {
   return v === null || v === undefined ? String(v) : typeof v;
 }
 
-type Case = { entry: "pick" | "arrow" | "twice"; mode: number; a: V; b: V };
-const caseArb: fc.Arbitrary<Case> = fc.record({ entry: fc.constantFrom("pick" as const, "arrow" as const, "twice" as const), mode: fc.integer({ min: 0, max: 9 }), a: value, b: value });
+type Case = { entry: "pick" | "arrow" | "twice" | "ident"; mode: number; a: V; b: V };
+const caseArb: fc.Arbitrary<Case> = fc.record({ entry: fc.constantFrom("pick" as const, "arrow" as const, "twice" as const, "ident" as const), mode: fc.integer({ min: 0, max: 9 }), a: value, b: value });
 
 function run(m: ReturnType<typeof load>, c: Case) {
   const log: string[] = [];
@@ -99,7 +104,7 @@ function run(m: ReturnType<typeof load>, c: Case) {
   try {
     const a = build(c.a, log);
     const b = build(c.b, log);
-    const args = c.entry === "arrow" ? [a, b, log] : [c.mode, a, b, log];
+    const args = c.entry === "arrow" ? [a, b, log] : c.entry === "ident" ? [a] : [c.mode, a, b, log];
     result = `ok ${show(m.exports[c.entry]!(...args))}`;
   } catch (error) {
     result = error instanceof Violation ? `violation ${error.message}` : `throws ${(error as Error)?.constructor?.name}`;
