@@ -295,6 +295,9 @@ export function planArrayKinds(input: ArrayKindInput): Map<string, string[]> | u
   const invariant = (name: string): boolean => !declaredInLoop.has(name) && !assignedInLoop.has(name) && !facts.nestedAssigned.has(name) && initialisedBefore(name, loop, fn, facts);
   const out = new Map<string, string[]>();
   const nested = new Set<string>();
+  /** Names read by each receiver's indices, and the loop's stepped variables (i++, i -= 2). */
+  const indexNames = new Map<string, Set<string>>();
+  const stepped = new Set<string>();
   let depth = 0;
   const walk = (n: ts.Node): void => {
     if (isFunctionLike(n) || ts.isClassLike(n)) return; // another function: other temps, other times
@@ -304,8 +307,11 @@ export function planArrayKinds(input: ArrayKindInput): Map<string, string[]> | u
       if (ts.isIdentifier(receiver) && !input.alreadyKnown.has(key) && input.kindOf(n.expression) === "array" && input.checked(n) && invariant(receiver.text)) {
         out.set(receiver.text, [...(out.get(receiver.text) ?? []), key]);
         if (depth > 0) nested.add(receiver.text);
+        identifiersIn(n.argumentExpression, indexNames.get(receiver.text) ?? indexNames.set(receiver.text, new Set()).get(receiver.text)!);
       }
     }
+    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) && ts.isIdentifier(strip(n.operand))) stepped.add((strip(n.operand) as ts.Identifier).text);
+    if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken || n.operatorToken.kind === ts.SyntaxKind.MinusEqualsToken) && ts.isIdentifier(strip(n.left))) stepped.add((strip(n.left) as ts.Identifier).text);
     const inner = ts.isIterationStatement(n, false);
     if (inner) depth++;
     ts.forEachChild(n, walk);
@@ -313,9 +319,11 @@ export function planArrayKinds(input: ArrayKindInput): Map<string, string[]> | u
   };
   ts.forEachChild(loop, walk);
   // Cost, not soundness: the test before the loop pays off when the guards run often — two or
-  // more sites of the receiver, or one in an inner loop; a short loop with one site (a binary
-  // search entered once per call) is faster with Array.isArray in its guard.
-  for (const [name, keys] of out) if (keys.length < 2 && !nested.has(name)) out.delete(name);
+  // more sites of the receiver, one in an inner loop, or one indexed by a variable the loop steps
+  // (a scan: gnome sort's single unproved site cost production 2× with Array.isArray, a call per
+  // evaluation); a short loop with one site (a binary search entered once per call, its index
+  // halved, not stepped) is faster with Array.isArray in its guard.
+  for (const [name, keys] of out) if (keys.length < 2 && !nested.has(name) && ![...(indexNames.get(name) ?? [])].some((x) => stepped.has(x))) out.delete(name);
   return out.size === 0 ? undefined : out;
 }
 
