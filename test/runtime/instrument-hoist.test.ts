@@ -647,6 +647,38 @@ export function two(a: Float64Array, n: number): number {
     expect((out.js.match(new RegExp(`${out.checkParam}\\.rl\\(`, "g")) ?? []).length).toBe(2);
   });
 
+  it("the swap pattern keeps every check: a getter run by an element read in between can shrink the array", () => {
+    // a[j + 1] is checked in the condition and again in the body; merging the second into the
+    // first would be unsound: reading a[1] runs the accessor, which shrinks the array to length 1.
+    const src = `export function swap(a: number[], j: number): unknown {
+  for (let k = 0; k < 1; k++) {
+    if (a[j]! > a[j + 1]!) {
+      const t = a[j]!;
+      a[j] = a[j + 1]!;
+      a[j + 1] = t;
+    }
+  }
+  return a.length;
+}`;
+    const outcome = (mode: RunMode) => {
+      const out = instrument({ source: src, file: "m.ts", obligations: [], mode, entities: [] });
+      const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => new Violation(`${v.id} ${JSON.stringify(v.location)} ${v.message}`) });
+      const exports: Record<string, (...a: unknown[]) => unknown> = {};
+      new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
+      const a: number[] = [5, 0];
+      Object.defineProperty(a, 1, { get: () => ((a.length = 1), 1), configurable: true });
+      try {
+        return `ok ${String(exports["swap"]!(a, 0))}`;
+      } catch (error) {
+        return error instanceof Violation ? error.message : `throws ${String(error)}`;
+      }
+    };
+    const dev = outcome("development");
+    expect(dev).toMatch(/^\S+ \{"file":"m\.ts","line":5,"column":14\} bounds violation .*index 1 out of bounds for length 1/);
+    expect(dev).toBe(outcome("testing"));
+    expect(outcome("production")).toMatch(/"line":5,"column":14/);
+  });
+
   it("both copies carry the same check: one spec per site, never a second one", () => {
     const a = instrument({ source, file: "m.ts", obligations: [], mode: "development", entities: [], hoistLoops: true });
     const b = instrument({ source, file: "m.ts", obligations: [], mode: "development", entities: [], hoistLoops: false });
