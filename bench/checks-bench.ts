@@ -246,7 +246,9 @@ Per-call guest time, minimum of ${REPS} interleaved runs (the least-disturbed ru
 *before* = the generic check call \`C.b(o, i, k)\` at every bounds site (the previous
 instrumentation); *after* = the inline guards and versioned counting loops (one range check
 before a \`for (let i …; …; i++)\` loop over strings/typed arrays replaces the per-iteration guards
-of its \`x[i + E]\` sites). Production keeps the checks whose obligation the
+of its \`x[i + E]\` sites), integer copies of array loops (reduced guards where the index is
+integer arithmetic on integer variables and the array a genuine one), inline postconditions and
+merged \`x[I] = x[I] …\` checks. Production keeps the checks whose obligation the
 real verifier (\`verifyDocument\`) did not prove; development keeps every check.
 ‡ = a kernel from examples/ (its contracts as written there); the others are bench/checks-kernels.ts
 (no contracts). Checks executed: per call, counted in testing mode (every check at every

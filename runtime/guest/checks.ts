@@ -130,20 +130,30 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     });
   }
 
+  /** What a clause that threw is reported as (the error's message, read once; a hostile error keeps the generic text). */
+  function threwText(error: unknown): string {
+    let text = "clause threw";
+    try {
+      text = `clause threw ${RealString((error as { message?: unknown })?.message ?? error)}`;
+    } catch {
+      /* a hostile error object: keep the generic text */
+    }
+    return text;
+  }
+
   /** Evaluate a compiled clause; a clause that throws cannot be shown to hold. */
   function holds(k: number, clause: () => unknown): { ok: boolean; error?: string } {
     try {
       return { ok: clause() === true };
     } catch (error) {
-      let text = "clause threw";
-      try {
-        text = `clause threw ${RealString((error as { message?: unknown })?.message ?? error)}`;
-      } catch {
-        /* a hostile error object: keep the generic text */
-      }
       void k;
-      return { ok: false, error: text };
+      return { ok: false, error: threwText(error) };
     }
+  }
+
+  /** The failure `post` reports (error: the text of a clause that threw). */
+  function postFailure(k: number, value: unknown, error: string | undefined): Error {
+    return fail(k, `${spec(k).description} does not hold for result ${show(value)}${error ? ` (${error})` : ""}`, { result: show(value) });
   }
 
   /** Bounds failure with a length already read (no second read of a proxy's `length`). */
@@ -229,8 +239,23 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     post(k: number, value: unknown, clause: (result: unknown) => unknown): unknown {
       count(k);
       const r = holds(k, () => clause(value));
-      if (!r.ok) throw fail(k, `${spec(k).description} does not hold for result ${show(value)}${r.error ? ` (${r.error})` : ""}`, { result: show(value) });
+      if (!r.ok) throw postFailure(k, value, r.error);
       return value;
+    },
+    /**
+     * The failures of an inline postcondition (instrument-visitor.ts, at a `return` where checks
+     * are inline): the clause is evaluated in the function, inside a try, and the runtime is
+     * called only when it did not hold — `pf` when it gave something other than true, `pt` with
+     * what it threw. Each reports exactly what `post` reports for that clause and value.
+     * Not counted on success: counting is the testing mode's job, and testing mode calls `post`.
+     */
+    pf(k: number, value: unknown): never {
+      count(k);
+      throw postFailure(k, value, undefined);
+    },
+    pt(k: number, value: unknown, error: unknown): never {
+      count(k);
+      throw postFailure(k, value, threwText(error));
     },
     /** loop invariant, at loop entry and after every iteration. */
     inv(k: number, holdsNow: unknown): true {

@@ -71,6 +71,21 @@ function errorText(error: unknown): { code: string; message: string; guestCode?:
   }
 }
 
+/**
+ * The function expression the module is evaluated as: `(exports, require, module, <checkParam>)`.
+ * The module body runs in an inner function called with no arguments, so its `arguments` is
+ * that function's (empty): module code cannot reach the check object as `arguments[3]` — only
+ * instrumented code reaches it, by its fresh name, which the module text cannot contain. `this`
+ * is forwarded (undefined, as before); both functions are strict (compartment code is strict
+ * anyway; the directive keeps it so where the text is evaluated elsewhere). Everything before
+ * the module stays on the first line, so the module's line 1 is still the evaluated text's line 2
+ * (guestCallSite). A function expression, not an arrow: an arrow would see the wrapper's
+ * `arguments`.
+ */
+export function wrapModule(checkParam: string, js: string): string {
+  return `(function (exports, require, module, ${checkParam}) { "use strict"; return (function () {\n${js}\n}).call(this); })`;
+}
+
 export function makeSession(post: Post): (message: HostMessage) => Promise<void> {
   let loaded: LoadMessage | undefined;
   return async (message) => {
@@ -125,9 +140,7 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
     // succeed, and every proof that trusted Math.floor, Number.isInteger or Uint8Array (the
     // verifier resolves those names to the built-ins) would stop holding. No global changes.
     Object.freeze(compartment.globalThis);
-    const factory = compartment.evaluate(`(function (exports, require, module, ${load.checkParam}) {\n${load.js}\n})`) as (
-      ...a: unknown[]
-    ) => unknown;
+    const factory = compartment.evaluate(wrapModule(load.checkParam, load.js)) as (...a: unknown[]) => unknown;
     const module = { exports: {} as Record<string, unknown> };
     factory(module.exports, makeRequire(load.grants, deny, () => live, run.writeQuota), module, checks.api);
     checks.seal();

@@ -5,29 +5,40 @@
  * A guard is correct for ANY receiver, whatever the static type says (a module can build a
  * Proxy, an Array subclass, accessor elements, a typed array with a shadowed `length`): its
  * fast path is taken only when the guard itself has established the receiver's kind and the
- * index is a number that is an integer in [0, 2^32 − 1] — then it decides exactly as `C.b`
+ * index is a number that is an integer in [0, 2^31 − 1] — then it decides exactly as `C.b`
  * does for that kind — and every other case calls `C.b`. The static kind of the receiver only
  * chooses WHICH fast path is tried first (a wrong guess costs speed, never soundness):
  *
- *   array   typeof (j = I) === "number" && (j >>> 0) === j && C.isArray(t)
+ *   array   typeof (j = I) === "number" && j >= 0 && (j | 0) === j && C.isArray(t)
  *             ? (j < (n = t.length) ? j : C.oob(k, j, n)) : C.b(t, j, k)
- *   typed   typeof (j = I) === "number" && (j >>> 0) === j
+ *   array, t known a genuine non-proxy array (a temp P set before the loop, planArrayKinds)
+ *           typeof (j = I) === "number" && j >= 0 && P && j < (n = t.length) && (j | 0) === j
+ *             ? j : C.b(t, j, k)
+ *   typed   typeof (j = I) === "number" && j >= 0 && (j | 0) === j
  *             && (t === K || (K = C.ta(t)) === t) && t[j] !== void 0 ? j : C.b(t, j, k)
- *   string  typeof (j = I) === "number" && (j >>> 0) === j && typeof t === "string"
- *             ? (j < t.length ? j : C.oob(k, j, t.length)) : C.b(t, j, k)
+ *   string  typeof (j = I) === "number" && j >= 0 && typeof t === "string" && j < t.length
+ *             && (j | 0) === j ? j : C.b(t, j, k)
  *
- * Why each is exact: `(j >>> 0) === j` holds exactly for the numbers that are integers in
- * [0, 2^32 − 1] (−0 included, as `Number.isInteger(-0) && -0 >= 0` in `C.b`; NaN, fractions,
- * negatives and 2^32 and above go to `C.b`). `C.b` classifies a receiver as an array by
+ * Why each is exact: after `typeof j === "number"` (so nothing below coerces an object),
+ * `j >= 0 && (j | 0) === j` holds exactly for the integers in [0, 2^31 − 1], −0 included (as
+ * `Number.isInteger(-0) && -0 >= 0` in `C.b`); NaN, fractions, negatives and 2^31 and above go
+ * to `C.b` — which accepts the integers from 2^31 to 2^32 − 1 below the length as before, only
+ * slower. (An int32 test, unlike `(j >>> 0) === j`, keeps the index a small integer for V8.)
+ * `C.b` classifies a receiver as an array by
  * `Array.isArray` (arrays, subclasses, proxies of arrays) and then reads `length` once — the
  * array guard does the same, and on failure hands the length it read to `C.oob`, so a proxy's
- * trap runs once, as in `C.b`. Typed arrays: `K` is a per-site cache (a function temp,
+ * trap runs once, as in `C.b`. With P (a genuine array that is not a proxy, for its whole
+ * lifetime) the length is an own data property: reading it runs no code, so the guard reads it
+ * before the integer test and a failure goes to `C.b`, which reads it again and reports exactly
+ * what `C.oob` would; when P is false the length is not read at all before `C.b`. Strings
+ * likewise: a primitive's length runs no code and never changes. Typed arrays: `K` is a
+ * per-site cache (a function temp,
  * initially `C.nota`) that only ever holds a GENUINE typed array or `C.nota`: `C.ta(t)` is `t`
  * when `t` has a [[TypedArrayName]] slot (the intrinsic @@toStringTag getter — false for
  * proxies, DataViews, arrays, plain objects; no user code, no throw), else `C.nota` (frozen,
  * empty, null prototype, so even module code that obtains it cannot pass it through: its
  * element is undefined). For a genuine typed array and a number j that is an integer in
- * [0, 2^32 − 1], `t[j]` is ECMAScript's TypedArrayGetElement (the key ToString(j) is a canonical
+ * [0, 2^31 − 1], `t[j]` is ECMAScript's TypedArrayGetElement (the key ToString(j) is a canonical
  * numeric string, so [[Get]] never consults own properties, the prototype, a subclass's
  * `length` getter or user code; −0 reads element 0, as `C.b` accepts it): it is `undefined`
  * exactly when IsValidIntegerIndex fails — j ≥ the current length, including a detached or
@@ -35,7 +46,7 @@
  * shorter — and a Number or BigInt otherwise. So `t[j] !== void 0` is `C.b`'s test
  * `j < intrinsic length`, at the same moment; for a write site the extra read happens before
  * the right-hand side, as the check does. Failures go to `C.b`, which re-reads the intrinsic
- * length (no user code) and reports. Strings: a primitive's length cannot be redefined.
+ * length (no user code) and reports.
  *
  * Evaluation order: the receiver is evaluated by the access itself, then the index once (into
  * the temp `j`). The guard reads the receiver again, so it must be a temp or an identifier that
@@ -81,15 +92,25 @@ export function inlineGuard(g: GuardInput): ts.Expression {
   const and = (...xs: ts.Expression[]) => xs.reduce((a, b) => f.createLogicalAnd(a, b));
   const paren = (e: ts.Expression) => f.createParenthesizedExpression(e);
   const isNumber = f.createStrictEquality(f.createTypeOfExpression(paren(f.createAssignment(j, g.index))), f.createStringLiteral("number"));
-  const isUint32 = f.createStrictEquality(paren(f.createBinaryExpression(j, ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken, f.createNumericLiteral(0))), j);
+  const nonNegative = f.createGreaterThanEquals(j, f.createNumericLiteral(0));
+  // (j | 0) === j after j >= 0: an integer in [0, 2^31 − 1] (−0 included). Integers from 2^31
+  // to 2^32 − 1 take the generic path, which accepts them as before (only slower); an int32
+  // test keeps the index in V8's small-integer representation, which `j >>> 0` did not.
+  const isInt31 = f.createStrictEquality(paren(f.createBitwiseOr(j, f.createNumericLiteral(0))), j);
   const generic = call("b", [t, j, k]);
   const cond = (c: ts.Expression, a: ts.Expression, b: ts.Expression) => f.createConditionalExpression(c, f.createToken(ts.SyntaxKind.QuestionToken), a, f.createToken(ts.SyntaxKind.ColonToken), b);
   const length = (e: ts.Expression) => f.createPropertyAccessExpression(e, "length");
   switch (g.kind) {
     case "array": {
       const n = g.temp();
+      if (g.knownArray !== undefined) {
+        // A genuine, non-proxy array (the temp): reading its length runs no code, so a failure
+        // can go to `b`, which reads it again and reports exactly what `oob` would.
+        const within = f.createLessThan(j, paren(f.createAssignment(n, length(t))));
+        return paren(cond(and(isNumber, nonNegative, g.knownArray, within, isInt31), j, generic));
+      }
       const within = cond(f.createLessThan(j, paren(f.createAssignment(n, length(t)))), j, call("oob", [k, j, n]));
-      return paren(cond(and(isNumber, isUint32, g.knownArray ?? call("isArray", [t])), paren(within), generic));
+      return paren(cond(and(isNumber, nonNegative, isInt31, call("isArray", [t])), paren(within), generic));
     }
     case "typed": {
       // (t === K || (K = ta(t)) === t) && t[j] !== void 0: K holds a genuine typed array
@@ -97,14 +118,32 @@ export function inlineGuard(g: GuardInput): ts.Expression {
       const K = g.cache();
       const genuine = paren(f.createLogicalOr(f.createStrictEquality(t, K), f.createStrictEquality(paren(f.createAssignment(K, call("ta", [t]))), t)));
       const present = f.createStrictInequality(f.createElementAccessExpression(t, j), f.createVoidZero());
-      return paren(cond(and(isNumber, isUint32, genuine, present), j, generic));
+      return paren(cond(and(isNumber, nonNegative, isInt31, genuine, present), j, generic));
     }
     case "string": {
+      // A primitive string: its length runs no code and never changes, so a failure can go to `b`.
       const isString = f.createStrictEquality(f.createTypeOfExpression(t), f.createStringLiteral("string"));
-      const within = cond(f.createLessThan(j, length(t)), j, call("oob", [k, j, length(t)]));
-      return paren(cond(and(isNumber, isUint32, isString), paren(within), generic));
+      return paren(cond(and(isNumber, nonNegative, isString, f.createLessThan(j, length(t)), isInt31), j, generic));
     }
   }
+}
+
+/**
+ * The guard of an array site in the integer copy of a loop (instrument-hoist-int.ts): the
+ * receiver is a genuine array that is not a proxy and the index a Number that is
+ * integer-valued or not finite, so `j >= 0 && j < length` is the full guard's test and a
+ * failure is what the full guard hands to `C.b`:
+ *
+ *   (j = I) >= 0 && j < (n = x.length) ? j : C.b(x, j, k)
+ */
+export function integerGuard(g: { f: ts.NodeFactory; checks: string; receiver: ts.Expression; index: ts.Expression; check: number; temp: () => ts.Identifier }): ts.Expression {
+  const { f, receiver: t } = g;
+  const j = g.temp();
+  const n = g.temp();
+  const paren = (e: ts.Expression) => f.createParenthesizedExpression(e);
+  const test = f.createLogicalAnd(f.createGreaterThanEquals(paren(f.createAssignment(j, g.index)), f.createNumericLiteral(0)), f.createLessThan(j, paren(f.createAssignment(n, f.createPropertyAccessExpression(t, "length")))));
+  const generic = f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(g.checks), "b"), undefined, [t, j, f.createNumericLiteral(g.check)]);
+  return paren(f.createConditionalExpression(test, f.createToken(ts.SyntaxKind.QuestionToken), j, f.createToken(ts.SyntaxKind.ColonToken), generic));
 }
 
 const TYPED = /^(Int8|Uint8|Uint8Clamped|Int16|Uint16|Int32|Uint32|Float32|Float64|BigInt64|BigUint64)Array$/;

@@ -51,7 +51,10 @@
  * (true there); inner loops of the checked copy are not versioned again.
  *
  * planArrayKinds (below) is the array counterpart for any loop: not a range, only the
- * receiver's kind, established once per loop entry.
+ * receiver's kind, established once per loop entry; instrument-hoist-int.ts builds on it for
+ * array sites whose index is an integer expression (an integer copy of the loop whose guards
+ * still compare with the current length — an array's length can change under code the loop
+ * runs: accessor elements, prototype getters, valueOf — but skip the kind and number tests).
  */
 import { ts } from "ts-morph";
 
@@ -78,25 +81,25 @@ export interface HoistPlan {
   readonly receivers: readonly string[];
 }
 
-type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
+export type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
 
-function isFunctionLike(node: ts.Node): node is FunctionLike {
+export function isFunctionLike(node: ts.Node): node is FunctionLike {
   return ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node);
 }
 
-const posKey = (n: ts.Node): string => `${n.pos}:${n.end}`;
+export const posKey = (n: ts.Node): string => `${n.pos}:${n.end}`;
 
-function strip(e: ts.Expression): ts.Expression {
+export function strip(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
   return e;
 }
 
-function isAssignmentOperator(k: ts.SyntaxKind): boolean {
+export function isAssignmentOperator(k: ts.SyntaxKind): boolean {
   return k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
 }
 
 /** Every identifier inside a node (a destructuring target: conservative). */
-function identifiersIn(node: ts.Node, out: Set<string>): void {
+export function identifiersIn(node: ts.Node, out: Set<string>): void {
   if (ts.isIdentifier(node)) out.add(node.text);
   ts.forEachChild(node, (c) => identifiersIn(c, out));
 }
@@ -145,7 +148,7 @@ function containsFunctionOrClass(node: ts.Node | undefined): boolean {
   return found;
 }
 
-interface FunctionFacts {
+export interface FunctionFacts {
   /** Declarations of each name in the function itself (nested functions excluded). */
   readonly decls: Map<string, ts.Node[]>;
   /** Names assigned inside any nested function. */
@@ -156,7 +159,7 @@ interface FunctionFacts {
 
 const factsCache = new WeakMap<ts.Node, FunctionFacts>();
 
-function factsOf(fn: FunctionLike): FunctionFacts {
+export function factsOf(fn: FunctionLike): FunctionFacts {
   const cached = factsCache.get(fn);
   if (cached) return cached;
   const decls = new Map<string, ts.Node[]>();
@@ -192,7 +195,7 @@ function factsOf(fn: FunctionLike): FunctionFacts {
 }
 
 /** Where a declaration of the function `fn` is visible (undefined: not a kind the analysis resolves). */
-function scopeOf(d: ts.Node, fn: FunctionLike): ts.Node | undefined {
+export function scopeOf(d: ts.Node, fn: FunctionLike): ts.Node | undefined {
   // A destructuring pattern: the scope of the declaration it belongs to.
   while (ts.isObjectBindingPattern(d) || ts.isArrayBindingPattern(d) || ts.isBindingElement(d)) d = d.parent;
   if (ts.isParameter(d)) return fn;
@@ -236,7 +239,7 @@ function resolve(name: string, loop: ts.Node, fn: FunctionLike, facts: FunctionF
  * enclosing loop's head, or a `let`/`const` statement of an enclosing block that ends before
  * the loop. Catch parameters, function/class declarations and destructuring are not covered.
  */
-function initialisedBefore(name: string, loop: ts.Node, fn: FunctionLike, facts: FunctionFacts, ownHead?: ts.VariableDeclarationList): boolean {
+export function initialisedBefore(name: string, loop: ts.Node, fn: FunctionLike, facts: FunctionFacts, ownHead?: ts.VariableDeclarationList): boolean {
   const d = resolve(name, loop, fn, facts);
   if (d === undefined) return false;
   if (ts.isParameter(d)) return d.parent === fn && ts.isIdentifier(d.name) && d.dotDotDotToken === undefined;
@@ -292,6 +295,9 @@ export function planArrayKinds(input: ArrayKindInput): Map<string, string[]> | u
   const invariant = (name: string): boolean => !declaredInLoop.has(name) && !assignedInLoop.has(name) && !facts.nestedAssigned.has(name) && initialisedBefore(name, loop, fn, facts);
   const out = new Map<string, string[]>();
   const nested = new Set<string>();
+  /** Names read by each receiver's indices, and the loop's stepped variables (i++, i -= 2). */
+  const indexNames = new Map<string, Set<string>>();
+  const stepped = new Set<string>();
   let depth = 0;
   const walk = (n: ts.Node): void => {
     if (isFunctionLike(n) || ts.isClassLike(n)) return; // another function: other temps, other times
@@ -301,8 +307,11 @@ export function planArrayKinds(input: ArrayKindInput): Map<string, string[]> | u
       if (ts.isIdentifier(receiver) && !input.alreadyKnown.has(key) && input.kindOf(n.expression) === "array" && input.checked(n) && invariant(receiver.text)) {
         out.set(receiver.text, [...(out.get(receiver.text) ?? []), key]);
         if (depth > 0) nested.add(receiver.text);
+        identifiersIn(n.argumentExpression, indexNames.get(receiver.text) ?? indexNames.set(receiver.text, new Set()).get(receiver.text)!);
       }
     }
+    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) && ts.isIdentifier(strip(n.operand))) stepped.add((strip(n.operand) as ts.Identifier).text);
+    if (ts.isBinaryExpression(n) && (n.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken || n.operatorToken.kind === ts.SyntaxKind.MinusEqualsToken) && ts.isIdentifier(strip(n.left))) stepped.add((strip(n.left) as ts.Identifier).text);
     const inner = ts.isIterationStatement(n, false);
     if (inner) depth++;
     ts.forEachChild(n, walk);
@@ -310,13 +319,15 @@ export function planArrayKinds(input: ArrayKindInput): Map<string, string[]> | u
   };
   ts.forEachChild(loop, walk);
   // Cost, not soundness: the test before the loop pays off when the guards run often — two or
-  // more sites of the receiver, or one in an inner loop; a short loop with one site (a binary
-  // search entered once per call) is faster with Array.isArray in its guard.
-  for (const [name, keys] of out) if (keys.length < 2 && !nested.has(name)) out.delete(name);
+  // more sites of the receiver, one in an inner loop, or one indexed by a variable the loop steps
+  // (a scan: gnome sort's single unproved site cost production 2× with Array.isArray, a call per
+  // evaluation); a short loop with one site (a binary search entered once per call, its index
+  // halved, not stepped) is faster with Array.isArray in its guard.
+  for (const [name, keys] of out) if (keys.length < 2 && !nested.has(name) && ![...(indexNames.get(name) ?? [])].some((x) => stepped.has(x))) out.delete(name);
   return out.size === 0 ? undefined : out;
 }
 
-function enclosingFunction(node: ts.Node): FunctionLike | undefined {
+export function enclosingFunction(node: ts.Node): FunctionLike | undefined {
   for (let p: ts.Node | undefined = node.parent; p !== undefined; p = p.parent) {
     if (isFunctionLike(p)) return p;
     if (ts.isClassLike(p) || ts.isSourceFile(p)) return undefined;

@@ -11,7 +11,8 @@ import { compileClause, compileOldOperand } from "./clause-compile.js";
 import type { CheckTable } from "./check-table.js";
 import { clauseSets, type ClauseSets } from "./clause-sets.js";
 import type { EntityClauses } from "./document-view.js";
-import { guessKind, inlineGuard, isInertIndex, receiverKinds, type ReceiverKind, type ReceiverKinds } from "./instrument-guards.js";
+import { guessKind, inlineGuard, integerGuard, isInertIndex, receiverKinds, type ReceiverKind, type ReceiverKinds } from "./instrument-guards.js";
+import { mergeSites, planIntegerLoop } from "./instrument-hoist-int.js";
 import { planArrayKinds, planLoop, type HoistPlan } from "./instrument-hoist.js";
 import { topLevelFunction } from "./param-shapes.js";
 
@@ -44,7 +45,6 @@ const FS_MODULES = new Set(["fs", "node:fs", "fs/promises", "node:fs/promises"])
 const FS_READ = new Set(["readFileSync", "existsSync", "readdirSync", "statSync", "readFile", "readdir", "stat"]);
 const FS_WRITE = new Set(["writeFileSync", "appendFileSync", "mkdirSync", "rmSync", "writeFile", "appendFile", "mkdir", "rm"]);
 const STRING_INDEXERS = new Set(["charCodeAt", "charAt", "codePointAt"]);
-const RESULT = "__anrf_r";
 /** Check-object helpers read into module constants when checks are inline (guards, then the contract language's). */
 const FAST_HELPERS = ["isArray", "ta", "nota", "isInteger", "isFinite", "isNaN", "isSafeInteger", "floor", "ceil", "trunc", "abs", "min", "max", "len", "at"] as const;
 const FAST_SET: ReadonlySet<string> = new Set(FAST_HELPERS);
@@ -95,6 +95,8 @@ function entityOf(fn: FunctionLike, byName: ReadonlyMap<string, VisitorEntity>, 
 export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile): ts.TransformerFactory<ts.SourceFile> {
   const byName = new Map(input.entities.map((e) => [e.name, e]));
   const { table, checks } = input;
+  /** The result in compiled postconditions: extends the fresh check parameter's name, so the module cannot name it. */
+  const RESULT = `${checks}_r`;
   const raw = (f: ts.NodeFactory, js: string) => f.createIdentifier(js);
   let tempCounter = 0;
 
@@ -243,6 +245,17 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     let noVersion = 0;
     /** Array sites → the temp holding `C.pa(receiver)`, set before an enclosing loop (planArrayKinds). */
     let knownArrays: ReadonlyMap<string, ts.Identifier> = new Map();
+    /**
+     * Straight-line merging: `x[I] = … x[I] …` where the right-hand side's first evaluation is
+     * the same site (mergeSites) — the second check runs right after the first, with only the
+     * receiver and index (bindings and integer arithmetic) evaluated in between. Dominated site →
+     * its dominator; a dominator → the witness that its guard runs no code when it passes
+     * ("int": the integer copy of a loop; else the `C.pa` temp of a genuine non-proxy array).
+     */
+    const dominatedBy = new Map<string, string>();
+    const pureGuards = new Map<string, string>();
+    /** Array sites with an integer index in the integer copy of an enclosing loop (instrument-hoist-int.ts) → receiver. */
+    let intSites: ReadonlyMap<string, string> = new Map();
     let loopMap: Map<string, ts.IterationStatement> | undefined;
     /** The module's loops as parsed with parent pointers (sf0), by position. */
     const loops0 = (): Map<string, ts.IterationStatement> => {
@@ -322,6 +335,39 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         out = checkCall("post", [num(k), out, raw(f, `(${RESULT}) => ${js}`)]);
       });
       return out;
+    };
+
+    /**
+     * `return E` with its postconditions inline (where checks are inline):
+     *
+     *   { const R = E; let X;
+     *     try { X = (clause1 with result R) === true; } catch (e) { C.pt(k1, R, e); }
+     *     if (X !== true) C.pf(k1, R);
+     *     …
+     *     return R; }
+     *
+     * The same order as `C.post(k2, C.post(k1, E, c1), c2)`: E once, then each clause in turn,
+     * the first that does not hold reported — `pf` when it gave anything but true, `pt` with
+     * what it threw, each the message `post` gives (guest/checks.ts). No closure and no call
+     * while the clauses hold. R and X extend the fresh check parameter's name, so the module
+     * cannot name them, and E is evaluated before R is initialised without reading it.
+     */
+    const inlinePostconditions = (scope: FnScope, site: { start: number; end: number }, value: ts.Expression): ts.Statement => {
+      const e = scope.entity!;
+      const R = RESULT;
+      const X = `${checks}_x`;
+      const statements: ts.Statement[] = [f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(R, undefined, undefined, value)], ts.NodeFlags.Const))];
+      const tests: string[] = [];
+      setsOf(e).post.forEach(({ key, text }, i) => {
+        const k = decide("postcondition", e.id, site.start, site.end, `postcondition ${text}`, (o, n) => (o.clause !== undefined ? o.clause === key : n === i), String(i));
+        if (k === undefined) return;
+        const js = compile(text, scope, true);
+        if (js === undefined) return unplaced(k, "the clause cannot be evaluated at run time");
+        tests.push(`try { ${X} = (${js}) === true; } catch (${checks}_e) { ${checks}.pt(${k}, ${R}, ${checks}_e); } if (${X} !== true) ${checks}.pf(${k}, ${R});`);
+      });
+      if (tests.length > 0) statements.push(f.createExpressionStatement(raw(f, `let ${X}; ${tests.join(" ")}`)));
+      statements.push(f.createReturnStatement(f.createIdentifier(R)));
+      return f.createBlock(statements, true);
     };
 
     /**
@@ -406,6 +452,10 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         }
       }
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) top().declared.add(node.name.text);
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const pair = mergeSites(node, sf0);
+        if (pair !== undefined) dominatedBy.set(posKey(pair.dominated), posKey(pair.dominator));
+      }
       if (ts.isElementAccessExpression(node)) return visitElementAccess(node);
       if (ts.isCallExpression(node)) return visitCall(node);
       if (ts.isReturnStatement(node)) return visitReturn(node);
@@ -421,7 +471,26 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const site = loc(node);
       const k = boundsCheck(node);
       const visited = ts.visitEachChild(node, visit, ctx) as ts.ElementAccessExpression;
-      if (k === undefined || hoisted.has(posKey(node))) return visited; // proved, or in bounds by a versioned loop's range check
+      const key = posKey(node);
+      pureGuards.delete(key);
+      if (k === undefined || hoisted.has(key)) return visited; // proved, or in bounds by a versioned loop's range check
+      const access = (index: ts.Expression, receiver: ts.LeftHandSideExpression = visited.expression) => (ts.isElementAccessChain(visited) ? f.createElementAccessChain(receiver, visited.questionDotToken, index) : f.createElementAccessExpression(receiver, index));
+      // The same check just ran (mergeSites): drop it where its witness says the first one ran no code.
+      const dominator = dominatedBy.get(key);
+      const witness = dominator === undefined ? undefined : pureGuards.get(dominator);
+      if (witness === "int" && intSites.has(key)) return access(visited.argumentExpression);
+      const known = knownArrays.get(key);
+      if (witness !== undefined && known !== undefined && witness === known.text && isInertIndex(node.argumentExpression)) {
+        const { first, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined, known);
+        return access(f.createConditionalExpression(known, f.createToken(ts.SyntaxKind.QuestionToken), visited.argumentExpression, f.createToken(ts.SyntaxKind.ColonToken), index), first as ts.LeftHandSideExpression);
+      }
+      if (intSites.has(key)) pureGuards.set(key, "int");
+      else if (known !== undefined) pureGuards.set(key, known.text);
+      if (intSites.has(posKey(node))) {
+        // The receiver is read directly: it is not assigned in the loop or by any nested function (instrument-hoist-int.ts).
+        const index = integerGuard({ f, checks, receiver: visited.expression, index: visited.argumentExpression, check: k, temp });
+        return ts.isElementAccessChain(visited) ? f.createElementAccessChain(visited.expression, visited.questionDotToken, index) : f.createElementAccessExpression(visited.expression, index);
+      }
       const { first, again, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined, knownArrays.get(posKey(node)));
       return ts.isElementAccessChain(visited)
         ? f.createElementAccessChain(first, visited.questionDotToken, index)
@@ -477,6 +546,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const site = loc(node);
       const visited = ts.visitEachChild(node, visit, ctx) as ts.ReturnStatement;
       if (scope.entity === undefined || setsOf(scope.entity).post.length === 0) return visited;
+      if (input.inlineChecks === true) return inlinePostconditions(scope, site, visited.expression ?? f.createVoidZero());
       return f.updateReturnStatement(visited, postconditions(scope, site, visited.expression ?? f.createVoidZero()));
     };
 
@@ -504,7 +574,24 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       }
       knownArrays = inner;
       try {
-        return [f.createExpressionStatement(raw(f, sets.join(", "))), visitLoopBody(node)];
+        const set = f.createExpressionStatement(raw(f, sets.join(", ")));
+        const temps = new Map([...plan.keys()].map((r) => [r, inner.get(plan.get(r)![0]!)!.text]));
+        const intPlan =
+          noVersion === 0 && loop0 !== undefined
+            ? planIntegerLoop({ loop: loop0, sf: sf0, knownReceivers: new Set(plan.keys()), arraySites: new Set([...plan.values()].flat().filter((key) => !intSites.has(key))) })
+            : undefined;
+        if (intPlan === undefined) return [set, visitLoopBody(node)];
+        // if (P_x && … && v int32 …) LOOP_int else LOOP (instrument-hoist-int.ts)
+        const test = [...intPlan.receivers.map((r) => temps.get(r)!), ...intPlan.entryTests.map((v) => `typeof ${v} === "number" && (${v} | 0) === ${v}`)].join(" && ");
+        const outerInt = intSites;
+        intSites = new Map([...outerInt, ...intPlan.sites]);
+        const fast = visitLoopBody(node);
+        intSites = outerInt;
+        noVersion++;
+        const checked = visitLoopBody(node);
+        noVersion--;
+        const block = (n: ts.Node) => f.createBlock([n as ts.Statement], true);
+        return [set, f.createIfStatement(raw(f, test), block(fast), block(checked))];
       } finally {
         knownArrays = outer;
       }
@@ -652,7 +739,8 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       let visited = ts.visitEachChild(node, visit, ctx) as FunctionLike;
       let body = visited.body;
       if (body !== undefined && entity !== undefined && setsOf(entity).post.length > 0) {
-        const last = ts.isBlock(body) ? body.statements[body.statements.length - 1] : undefined;
+        // The function's own last statement (an inline postcondition turns a `return` into a block).
+        const last = node.body !== undefined && ts.isBlock(node.body) ? node.body.statements[node.body.statements.length - 1] : undefined;
         const endUnreachable = last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
         if (ts.isBlock(body) && closing !== undefined && !endUnreachable) {
           const tail = postconditions(scope, { start: closing, end: closing }, f.createVoidZero());
@@ -680,7 +768,15 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     // The guards' fast-path helpers as module constants (a constant call target the JIT can
     // inline, not a property load per evaluation). Their names extend the fresh check
     // parameter's, so they cannot occur in the module either.
-    if (input.inlineChecks === true) prelude.push(f.createExpressionStatement(raw(f, `const ${FAST_HELPERS.map((h) => `${checks}_${h} = ${checks}.${h}`).join(", ")}`)));
+    //
+    // Number.isSafeInteger and Number.isInteger (the verifier's safe-integer loop invariants, in
+    // every loop condition) answer an int32 Number first: `typeof x === "number" && (x | 0) === x`
+    // implies both (and coerces nothing: typeof first), everything else goes to the intrinsic.
+    // A small function V8 inlines, and an int32 test that keeps a counter a small integer where
+    // the intrinsic call cost a loop up to 40% (gnome sort).
+    const int32First = (h: string) => `(x) => (typeof x === "number" && (x | 0) === x) || ${checks}_${h}0(x)`;
+    const helpers = FAST_HELPERS.map((h) => (h === "isSafeInteger" || h === "isInteger" ? `${checks}_${h}0 = ${checks}.${h}, ${checks}_${h} = ${int32First(h)}` : `${checks}_${h} = ${checks}.${h}`));
+    if (input.inlineChecks === true) prelude.push(f.createExpressionStatement(raw(f, `const ${helpers.join(", ")}`)));
     // Entry preconditions: registered before any module code runs (see guest/checks.ts `entry`).
     for (const e of input.entities) {
       if (setsOf(e).pre.length === 0) continue;

@@ -27,11 +27,25 @@ export function arrTotal(a: number[], from: number, to: number): number {
   while (i < to) { s += a[i]! + a[i]!; i++; }
   return s;
 }
-// The check object is reachable from module code (the wrapper's 4th argument): used here only
-// to show that the range check sees a usable length inside the compartment.
-const checkObject: any = (arguments as any)[3];
-export function rangeLength(n: number): number[] {
-  return [checkObject.rl(new Uint8Array(n)), checkObject.rl(new Float64Array(n)), checkObject.rl("abc"), checkObject.rl([1, 2]), checkObject.rl(new DataView(new ArrayBuffer(4))), checkObject.pa([1]) ? 1 : 0, checkObject.pa(new Proxy([1], {})) ? 1 : 0];
+// Observing the range check (C.rl) and the array test (C.pa) inside the compartment without
+// reaching the check object: values whose kind does not match their declaration take the
+// guard's slow path, the generic check, which counts as executed in development; a loop whose
+// fast copy ran has no guard at its hoisted sites, so it executes none there.
+export function rangeProbe(n: number, what: number): number {
+  const v: any = what === 0 ? new Uint8Array(n) : what === 1 ? new Float64Array(n) : what === 2 ? new DataView(new ArrayBuffer(n)) : Array.from({ length: n }, () => 0);
+  const asString: string = what === 3 ? "x".repeat(n) : v;
+  const asTyped: Uint8Array = what === 3 ? ("x".repeat(n) as any) : new Uint8Array(0);
+  let s = 0;
+  if (what === 3) { for (let i = 0; i < n; i++) if (asTyped[i] !== undefined) s++; }
+  else { for (let i = 0; i < n; i++) if (asString[i] !== undefined) s++; }
+  return s;
+}
+export function arrayProbe(a: number[], proxy: boolean): number {
+  const x: number[] = proxy ? new Proxy(a, {}) : a;
+  let s = 0;
+  let i = 0;
+  while (i < x.length) { s += x[i]! - x[i]!; i++; }
+  return s;
 }
 export function scan(s: string, from: number, to: number): number {
   let n = 0;
@@ -45,7 +59,7 @@ const pool = new SandboxPool();
 
 beforeAll(async () => {
   const dir = tempDir();
-  doc = await makeDocument({ dir, code, functions: ["total", "window", "scan", "rangeLength", "arrTotal"] });
+  doc = await makeDocument({ dir, code, functions: ["total", "window", "scan", "rangeProbe", "arrayProbe", "arrTotal"] });
 });
 afterAll(async () => {
   await pool.close();
@@ -56,12 +70,25 @@ const opts = (mode: "development" | "testing" | "production") => ({ verification
 describe("versioned loops in the sandbox", () => {
   it("the document's loops are versioned (the fast copy exists)", () => {
     const out = instrument({ source: code, file: "m.ts", obligations: [], mode: "development", entities: [] });
-    expect((out.js.match(new RegExp(`${out.checkParam}\\.rl\\(`, "g")) ?? []).length).toBe(3);
+    expect((out.js.match(new RegExp(`${out.checkParam}\\.rl\\(`, "g")) ?? []).length).toBe(5);
     expect(out.js).toContain(`${out.checkParam}.pa(a)`);
   });
 
-  it("inside the compartment the range check gets the length of a typed array (fixed buffers) and a string, −1 otherwise", async () => {
-    expect((await run(doc, "rangeLength", [5], opts("development"))).value).toEqual([5, 5, 3, -1, -1, 1, 0]);
+  it("inside the compartment the range check gets the length of a typed array (fixed buffers) and a string, −1 otherwise; pa tells arrays from proxies", async () => {
+    const executed = async (entry: string, args: unknown[], mode: "development" | "testing") => {
+      const r = await run(doc, entry, args, opts(mode));
+      expect(r.status).toBe("ok");
+      return r.security.checksExecuted;
+    };
+    // Uint8Array, Float64Array (built by module code in the compartment), a string: the fast copy ran, no check executed
+    for (const what of [0, 1, 3]) expect(await executed("rangeProbe", [6, what], "development")).toBe(0);
+    // a DataView, an array: no usable range, every iteration's guard took its slow path
+    for (const what of [2, 4]) expect(await executed("rangeProbe", [6, what], "development")).toBe(6);
+    // the control: testing mode (no versioned loops) counts every iteration whatever the value
+    for (const what of [0, 1, 2, 3, 4]) expect(await executed("rangeProbe", [6, what], "testing")).toBeGreaterThanOrEqual(6);
+    // a genuine array: its kind known before the loop, no generic check; a proxy of it: every guard generic
+    expect(await executed("arrayProbe", [[1, 2, 3], false], "development")).toBe(0);
+    expect(await executed("arrayProbe", [[1, 2, 3], true], "development")).toBe(6);
   });
 
   it("in bounds: the same values in every mode", async () => {

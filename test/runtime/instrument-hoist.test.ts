@@ -102,8 +102,97 @@ export function arrDo(x: number[], n: any, cb: (i: any) => void, log: string[]):
   do { x[k] = k; log.push("d" + x[k]); cb(k); k++; } while (k < n);
   return k;
 }
+export function gnome(x: number[], cb: (i: any) => void, log: string[]): unknown {
+  let pos = 0;
+  let steps = 0;
+  while (pos < x.length && steps < 30) {
+    steps++;
+    if (pos === 0 || x[pos]! >= x[pos - 1]!) pos++;
+    else { const t = x[pos]!; x[pos] = x[pos - 1]!; x[pos - 1] = t; pos--; cb(pos); }
+    log.push("g" + pos);
+  }
+  return pos;
+}
+export function bsearch(x: number[], target: any, cb: (i: any) => void, log: string[]): unknown {
+  let lo = 0;
+  let hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    log.push("m" + mid);
+    cb(mid);
+    if (x[mid]! < target) lo = mid + 1; else hi = mid;
+    if (x[mid] === x[lo]) log.push("eq");
+  }
+  return lo;
+}
+export function down(x: number[], a: any, k: any, cb: (i: any) => void, log: string[]): unknown {
+  let s = 0;
+  for (let i = a; i >= -1; i--) { log.push("d" + i); s += x[i + k]! * 2 + x[i]!; cb(i); }
+  return s;
+}
+export function select(x: number[], n: any, cb: (i: any) => void, log: string[]): unknown {
+  for (let i = 0; i < n; i++) {
+    let min = i;
+    for (let j = i + 1; j < x.length; j++) if (x[j]! < x[min]!) min = j;
+    log.push("s" + min);
+    cb(i);
+    const t = x[i]!; x[i] = x[min]!; x[min] = t;
+  }
+  return x.length;
+}
+export function mixed(x: number[], a: any, b: any, cb: (i: any) => void, log: string[]): unknown {
+  let i = a;
+  let s = 0;
+  do { s += x[i]! + x[i * 2 - b]!; i = i + 1; cb(i); log.push("x" + i); if (i > 6) i *= 1; } while (i < 8);
+  return s;
+}
+export function stepBy(x: number[], a: any, cb: (i: any) => void, log: string[]): unknown {
+  let i = 0;
+  let s = 0;
+  while (i < 6) { s += x[i]! + x[i + 1]!; i = i + a; cb(i); log.push("n" + i); }
+  return s;
+}
+export function halves(x: number[], a: any, cb: (i: any) => void, log: string[]): unknown {
+  let i = a;
+  let s = 0;
+  while (i >= 1) { s += x[i]! + x[i - 1]!; i = i / 2; cb(i); log.push("h" + i); }
+  return s;
+}
+export function shadow(x: number[], a: any, cb: (i: any) => void, log: string[]): unknown {
+  let k = a;
+  let s = 0;
+  for (let i = 0; i < 3; i++) { { let k = i; s += x[k]!; } s += x[k]! + x[i]!; cb(i); log.push("sh" + k); }
+  return s;
+}
+export function bumpAll(x: number[], a: any, b: any, cb: (i: any) => void, log: string[]): unknown {
+  let s = 0;
+  for (let i = a; i < b; i++) { x[i] = x[i]! + 1; log.push("b" + i); cb(i); s += x[i]!; x[i] = -x[i]!; }
+  return s;
+}
+export function bumpWhile(x: number[], k: any, cb: (i: any) => void, log: string[]): unknown {
+  let n = 0;
+  while (n < 3) { x[k] = x[k]! * 2 + n; x[k + 1] = x[k + 1]! - 1; cb(n); log.push("w" + n); n++; }
+  return n;
+}
+export function scoped(x: number[], cb: (i: any) => void, log: string[]): unknown {
+  let s = 0;
+  let n = 0;
+  // the second x[kk] reads the module's kk (0.5), not the block's
+  while (n < 2) { { const kk = n; s += x[kk]!; } s += x[kk]! + x[n]!; cb(n); log.push("sc" + n); n++; }
+  return s;
+}
+export function bumpOnce(x: number[], k: any, cb: (i: any) => void, log: string[]): unknown {
+  x[k] = x[k]! + 1;
+  cb(k);
+  x[k] = (x[k]! > 2 ? x[k]! : 0) + 1;
+  log.push("o");
+  return x[k];
+}
+let kk: any = 0.5;
 `;
-const ARRAY_ENTRIES = ["arrSum", "arrWhile", "arrDo"] as const;
+const ARRAY_ENTRIES = ["arrSum", "arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy", "halves", "shadow", "bumpAll", "bumpWhile", "bumpOnce", "scoped"] as const;
+/** Array loops with integer-indexed sites: emitted twice, the integer copy with reduced guards (instrument-hoist-int.ts). */
+const INT_ENTRIES = ["arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy", "bumpAll", "bumpWhile"] as const;
 const ENTRIES = ["sum", "window", "early", "write", "nested", "cond", "invariantSite", "jumps", "text", ...ARRAY_ENTRIES] as const;
 
 class Violation extends Error {}
@@ -310,7 +399,8 @@ function show(v: unknown): string {
 
 type Case = { entry: (typeof ENTRIES)[number]; x: Desc; y: Desc; nums: NumDesc[]; effect: Effect; limits: number[] };
 const caseArb: fc.Arbitrary<Case> = fc.record({
-  entry: fc.constantFrom(...ENTRIES),
+  // the typed-array and string entries as often as before the array entries were added
+  entry: fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...ENTRIES.filter((e) => !(ARRAY_ENTRIES as readonly string[]).includes(e))) }, { weight: 1, arbitrary: fc.constantFrom(...ARRAY_ENTRIES) }),
   x: desc,
   y: desc,
   nums: fc.array(num, { minLength: 4, maxLength: 4 }),
@@ -356,6 +446,18 @@ function run(m: ReturnType<typeof load>, c: Case): { result: string; log: Log; v
       arrSum: [x, n0, n1, cb, log],
       arrWhile: [x, n0, cb, log],
       arrDo: [x, n0, cb, log],
+      gnome: [x, cb, log],
+      bsearch: [x, n0, cb, log],
+      down: [x, n0, n1, cb, log],
+      select: [x, n0, cb, log],
+      mixed: [x, n0, n1, cb, log],
+      stepBy: [x, n0, cb, log],
+      halves: [x, n0, cb, log],
+      shadow: [x, n0, cb, log],
+      bumpAll: [x, n0, n1, cb, log],
+      bumpWhile: [x, n0, cb, log],
+      bumpOnce: [x, n0, cb, log],
+      scoped: [x, cb, log],
     };
     result = `ok ${show(m.exports[c.entry]!(...args[c.entry]))}`;
   } catch (error) {
@@ -419,7 +521,27 @@ describe("versioned loops decide exactly as per-iteration checks", () => {
   it("every entry's loop is versioned, and the fast copy runs on ordinary inputs (the property is not vacuous)", () => {
     for (const name of ENTRIES.filter((e) => !(ARRAY_ENTRIES as readonly string[]).includes(e))) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.rl\\(`));
     // array loops: the receiver's kind established once per loop entry
-    for (const name of ARRAY_ENTRIES) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.pa\\(x\\)`));
+    for (const name of ARRAY_ENTRIES.filter((e) => e !== "bumpOnce")) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.pa\\(x\\)`));
+    // integer-indexed array loops: an integer copy with reduced guards, chosen at entry
+    const fn = (name: string) => new RegExp(`function ${name}\\([\\s\\S]*?(?=\\nfunction |$)`).exec(hoisted.js)![0];
+    for (const name of INT_ENTRIES) expect(fn(name)).toMatch(/>= 0 && __anrf_t\d+ < \(__anrf_t\d+ = x\.length\) \? __anrf_t\d+ : __anrf_c\.b\(x, /);
+    expect(fn("down")).toMatch(/if \(__anrf_t\d+ && typeof (a|k) === "number" && \(\1 \| 0\) === \1 && typeof (a|k) === "number"/);
+    expect(fn("gnome")).toMatch(/if \(__anrf_t\d+ && typeof pos === "number" && \(pos \| 0\) === pos\)/);
+    // i = i / 2 can make a fraction; k has a second declaration inside the loop: full guards only
+    // a block's kk inside the loop, the module's kk after it: only the block's x[kk] and x[n] reduced
+    expect((fn("scoped").match(/\(\(__anrf_t\d+ = kk\) >= 0 && /g) ?? []).length).toBe(1);
+    expect(fn("scoped")).toMatch(/typeof \(__anrf_t\d+ = kk\) === "number"/);
+    expect(fn("halves")).not.toMatch(/>= 0 && __anrf_t\d+ < \(__anrf_t\d+ = x\.length\) \?/);
+    expect(fn("shadow")).not.toMatch(/\(\(__anrf_t\d+ = k\) >= 0 && /);
+    expect(fn("shadow")).toMatch(/\(\(__anrf_t\d+ = i\) >= 0 && /);
+    // straight-line merging: in the integer copy `x[i] = x[i]! + 1` checks once, the right-hand x[i] is bare
+    const [intCopy, checkedCopy] = fn("bumpAll").split(/\n\s*else \{/);
+    expect(intCopy).toMatch(/\] = x\[i\] \+ 1;/);
+    expect(intCopy).toMatch(/\] = -x\[i\];/);
+    expect(fn("bumpWhile")).toMatch(/\] = x\[k \+ 1\] - 1;/);
+    // in the other copy, only where the array test holds; outside a planned loop, never
+    expect(checkedCopy).toMatch(/\] = x\[__anrf_t\d+ \? i : \(typeof/);
+    expect(fn("bumpOnce")).not.toMatch(/x\[k\]|\? k :/);
     expect(perIteration.js).not.toMatch(/\.rl\(/);
     const before = hoisted.rangeChecks();
     const log: Log = [];
@@ -523,6 +645,38 @@ export function two(a: Float64Array, n: number): number {
     const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "development", entities: [] });
     // the j loop (i from the enclosing loop's head) and the second i loop are versioned
     expect((out.js.match(new RegExp(`${out.checkParam}\\.rl\\(`, "g")) ?? []).length).toBe(2);
+  });
+
+  it("the swap pattern keeps every check: a getter run by an element read in between can shrink the array", () => {
+    // a[j + 1] is checked in the condition and again in the body; merging the second into the
+    // first would be unsound: reading a[1] runs the accessor, which shrinks the array to length 1.
+    const src = `export function swap(a: number[], j: number): unknown {
+  for (let k = 0; k < 1; k++) {
+    if (a[j]! > a[j + 1]!) {
+      const t = a[j]!;
+      a[j] = a[j + 1]!;
+      a[j + 1] = t;
+    }
+  }
+  return a.length;
+}`;
+    const outcome = (mode: RunMode) => {
+      const out = instrument({ source: src, file: "m.ts", obligations: [], mode, entities: [] });
+      const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => new Violation(`${v.id} ${JSON.stringify(v.location)} ${v.message}`) });
+      const exports: Record<string, (...a: unknown[]) => unknown> = {};
+      new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
+      const a: number[] = [5, 0];
+      Object.defineProperty(a, 1, { get: () => ((a.length = 1), 1), configurable: true });
+      try {
+        return `ok ${String(exports["swap"]!(a, 0))}`;
+      } catch (error) {
+        return error instanceof Violation ? error.message : `throws ${String(error)}`;
+      }
+    };
+    const dev = outcome("development");
+    expect(dev).toMatch(/^\S+ \{"file":"m\.ts","line":5,"column":14\} bounds violation .*index 1 out of bounds for length 1/);
+    expect(dev).toBe(outcome("testing"));
+    expect(outcome("production")).toMatch(/"line":5,"column":14/);
   });
 
   it("both copies carry the same check: one spec per site, never a second one", () => {
