@@ -174,15 +174,33 @@ export async function openZ3Session(): Promise<Z3Session> {
     }
   };
 
+  /**
+   * E-matching first; when that is incomplete, model-based instantiation for a short share of
+   * the time left (a quarter of the budget at most): a model found there is a candidate that
+   * `anrf verify` may confirm by running the code, and a proof found there counts. Otherwise
+   * the first answer (unknown, incomplete quantifiers) stands — not a time-out.
+   */
+  const withCandidate = async (smt: string, timeoutMs: number, rlimit: number, jsIntegers: readonly string[]): Promise<SessionAnswer> => {
+    const started = performance.now();
+    const first = await solveWhole(smt, timeoutMs, rlimit, jsIntegers, false);
+    if (first.answer !== "unknown" || !(first.reasonUnknown ?? "").includes("incomplete quantifiers")) return first;
+    const left = Math.floor(Math.min(timeoutMs - (performance.now() - started), timeoutMs / 4));
+    const rlimitLeft = rlimit > 0 ? rlimit - (first.rlimitUsed ?? 0) : 0;
+    if (left < 100 || (rlimit > 0 && rlimitLeft <= 0)) return first;
+    const second = await solveWhole(smt, left, rlimitLeft, jsIntegers, true);
+    const used = first.rlimitUsed !== undefined || second.rlimitUsed !== undefined ? (first.rlimitUsed ?? 0) + (second.rlimitUsed ?? 0) : undefined;
+    return second.answer === "unknown" ? { ...first, rlimitUsed: used } : { ...second, rlimitUsed: used };
+  };
+
   return {
     async solve(smt, timeoutMs, rlimit, jsIntegers = []) {
       // A `sat` of a query over an abstraction is reported unknown anyway (verdict.ts): there,
       // quantified facts (element clauses such as a sortedness precondition) are instantiated by
-      // E-matching only — model-based instantiation searches for models that would not count and
-      // times out (issue 12). Proofs by instantiation are unaffected; other queries keep MBQI, so
-      // a real counterexample is still found.
+      // E-matching first — model-based instantiation alone searched for models that do not count
+      // and timed out (issue 12) — and by MBQI only for a short share of the budget after
+      // (withCandidate). Other queries keep MBQI, so a real counterexample is still found.
       const mbqi = !(smt.includes(ABSTRACTION_MARKER) && smt.includes("(forall "));
-      const whole: SolveWhole = (text, t, r, js) => solveWhole(text, t, r, js, mbqi);
+      const whole: SolveWhole = mbqi ? (text, t, r, js) => solveWhole(text, t, r, js, true) : (text, t, r, js) => withCandidate(text, t, r, js);
       const parts = splitQuery(smt);
       if (parts === undefined || parts.length < 2) return whole(smt, timeoutMs, rlimit, jsIntegers);
       return solveParts(parts, timeoutMs, rlimit, jsIntegers, whole);
