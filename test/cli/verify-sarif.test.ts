@@ -173,8 +173,13 @@ describe("anrf verify --format sarif", () => {
     expect(actual.some((a) => a.endsWith(" error"))).toBe(true);
     expect(actual.some((a) => a.endsWith(" note"))).toBe(true);
     const s = report.summary;
-    expect(run().properties["obligations"]).toEqual({ proved: s["proved"], refuted: s["refuted"], unknown: s["unknown"], unsupported: s["unsupported"], informal: s["informal"], skippedByShard: 0 });
+    expect(run().properties["obligations"]).toEqual({ proved: s["proved"], vacuous: s["vacuous"], refuted: s["refuted"], unknown: s["unknown"], unsupported: s["unsupported"], informal: s["informal"], skippedByShard: 0 });
     expect(s["proved"]).toBeGreaterThan(0);
+    // Loop-invariant inference of this run is counted beside the obligations (this run reuses the
+    // memoised extraction, so nothing is proposed again).
+    const inferred = run().properties["inferredInvariants"] as { rounds: number; proposed: number; kept: number };
+    expect(Object.keys(inferred).sort()).toEqual(["kept", "proposed", "rounds"]);
+    expect(inferred.kept).toBeLessThanOrEqual(inferred.proposed);
   });
 
   it("reports every finding with its rule id and level, located at its JSON pointer", () => {
