@@ -13,11 +13,12 @@ import { verifiedClaimFindings } from "./pipeline/claims.js";
 import { emptyExtractionStats, extractDocument, type Extraction } from "./pipeline/extraction.js";
 import { unverifiableGuarantees } from "./pipeline/no-code.js";
 import { emptyCounts, type DocumentVerification, type VerifyReport, type VerifySummary } from "./pipeline/report-types.js";
-import { solveObligations, type Solved, type SolveStats } from "./pipeline/solve-obligations.js";
+import { solveObligations, type KnownVerdicts, type Solved, type SolveStats } from "./pipeline/solve-obligations.js";
 import { SolverPool } from "./solver/pool.js";
 import { vacuousProofs, type VacuityVerdict } from "./pipeline/vacuity.js";
 import { solverVersion } from "./solver/solver-version.js";
 import type { DecideCandidates } from "./pipeline/houdini.js";
+import type { RawObligation } from "./extract/positions.js";
 import { dropAssumedQuantifiers } from "./pipeline/drop-quantified.js";
 
 /** Longest wait for one inferred loop-invariant candidate (ms); the run's limit when lower. */
@@ -155,7 +156,8 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
       cache: options.cache,
       shard,
       signal: options.signal,
-      known: withLimits === candidateLimits ? candidateVerdicts : undefined,
+      // One run's verdicts: what the candidates' (shorter) solve proved or refuted is reused below.
+      known: runVerdicts,
       onProgress: options.onProgress === undefined ? undefined : (done, total) => options.onProgress?.({ phase: "solve", done, total }),
       pool: () => options.pool ?? pool ?? (pool = new SolverPool({ size: options.jobs })),
     });
@@ -179,17 +181,25 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
     });
     return { verdicts, stats: { queries: first.stats.queries + again.stats.queries, cacheHits: first.stats.cacheHits + again.stats.cacheHits, solved: first.stats.solved + again.stats.solved } };
   };
-  const candidateVerdicts = new Map<string, Solved>();
-  const decide: DecideCandidates = async (candidates) => {
+  const runVerdicts: KnownVerdicts = new Map();
+  /** Which of these raw obligations the solver proves within the candidates' limit. */
+  const provedWithin = async (raw: readonly RawObligation[]): Promise<boolean[]> => {
     encodingVersion = (await import("./extract/index.js")).ENCODING_VERSION;
     // Raw obligations carry no location yet: solving needs only the SMT text and the symbols.
-    const withText = candidates.flatMap((o, i) => (typeof o.smt === "string" ? [{ i, o: { ...o, smt: o.smt, location: { file: "", line: 1, column: 1 } } }] : []));
-    const solvedCandidates = await solveOrWeaker(withText.map((x) => x.o), undefined, candidateLimits);
-    count(solvedCandidates.stats);
-    const proved = candidates.map(() => false);
-    withText.forEach((x, k) => (proved[x.i] = solvedCandidates.verdicts[k]?.verdict.status === "proved"));
+    const withText = raw.flatMap((o, i) => (typeof o.smt === "string" ? [{ i, o: { ...o, smt: o.smt, location: { file: "", line: 1, column: 1 } } }] : []));
+    const solvedRaw = await solveOrWeaker(withText.map((x) => x.o), undefined, candidateLimits);
+    count(solvedRaw.stats);
+    const proved = raw.map(() => false);
+    withText.forEach((x, k) => (proved[x.i] = solvedRaw.verdicts[k]?.verdict.status === "proved"));
     return proved;
   };
+  const decide: DecideCandidates = Object.assign((candidates: readonly RawObligation[]) => provedWithin(candidates), {
+    // Inference only for an entity with an obligation (that has a query) left unproved without it.
+    needsInference: async (plain: readonly RawObligation[]) => {
+      const withQuery = plain.filter((o) => typeof o.smt === "string");
+      return (await provedWithin(withQuery)).some((p) => !p);
+    },
+  });
   const verdictOf = new Map<Obligation, Solved>();
   let vacuous = new Map<Obligation, VacuityVerdict>();
   try {

@@ -237,7 +237,10 @@ export function prettyReport(report: VerifyReport, options: PrettyReportOptions)
   const x = r.extraction;
   if (x.entitiesReused > 0) out += `extraction: ${x.entitiesExtracted} function(s) analysed again, ${x.entitiesReused} reused\n`;
   const h = x.houdini;
-  if (h !== undefined && h.proposed > 0) out += `inferred loop invariants: ${h.kept} of ${h.proposed} candidate(s) proved and used (${h.rounds} extraction round(s))\n`;
+  if (h !== undefined && (h.proposed > 0 || h.unneeded > 0)) {
+    const skipped = h.unneeded > 0 ? `; ${h.unneeded} function(s) proved without them` : "";
+    out += `inferred loop invariants: ${h.kept} of ${h.proposed} candidate(s) proved and used (${h.rounds} extraction round(s)${skipped})\n`;
+  }
   if (options.strict && s.unknown + s.unsupported + s.informal - s.skippedByShard > 0) out += `--strict: unknown, unsupported and informal obligations count as errors\n`;
   for (const w of r.cacheWarnings) out += `${paint(c, "33", "warning")} cache: ${clean(w)}\n`;
   return out;

@@ -177,8 +177,8 @@ describe("anrf verify --format sarif", () => {
     expect(s["proved"]).toBeGreaterThan(0);
     // Loop-invariant inference of this run is counted beside the obligations (this run reuses the
     // memoised extraction, so nothing is proposed again).
-    const inferred = run().properties["inferredInvariants"] as { rounds: number; proposed: number; kept: number };
-    expect(Object.keys(inferred).sort()).toEqual(["kept", "proposed", "rounds"]);
+    const inferred = run().properties["inferredInvariants"] as { rounds: number; proposed: number; kept: number; unneeded: number };
+    expect(Object.keys(inferred).sort()).toEqual(["kept", "proposed", "rounds", "unneeded"]);
     expect(inferred.kept).toBeLessThanOrEqual(inferred.proposed);
   });
 

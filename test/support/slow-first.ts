@@ -12,6 +12,7 @@ const SLOW_FIRST = [
   "test/verifier/solver-pool-differential.test.ts",
   "test/proofs-cache/verify-e2e.test.ts",
   "test/runtime/containment-hangs.test.ts",
+  "test/verifier/double-int-encoding.test.ts",
   "test/verifier/audit-regressions.test.ts",
   "test/api/pack.test.ts",
   "test/runtime/containment-orphans.test.ts",

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import * as extractor from "../../verifier/extract/index.js";
 import type { RawObligation } from "../../verifier/extract/positions.js";
-import { extractInferring, MAX_HOUDINI_ROUNDS, type HoudiniStats } from "../../verifier/pipeline/houdini.js";
+import { extractInferring, MAX_HOUDINI_ROUNDS, type DecideCandidates, type HoudiniStats } from "../../verifier/pipeline/houdini.js";
 
 const CODE = `export function f(a: number[]): number {
   let s = 0;
@@ -36,7 +36,7 @@ function analysis(code = CODE) {
 }
 
 const inferred = (raw: readonly RawObligation[]) => raw.filter((o) => o.inferred === true);
-const stats = (): HoudiniStats => ({ rounds: 0, proposed: 0, kept: 0 });
+const stats = (): HoudiniStats => ({ rounds: 0, proposed: 0, kept: 0, unneeded: 0 });
 
 describe("Houdini rounds", () => {
   it("without a decision procedure, proposes nothing (what extractObligations gives)", async () => {
@@ -67,7 +67,7 @@ describe("Houdini rounds", () => {
     expect(asked).toHaveLength(2);
     expect(new Set(asked[1])).toEqual(truth);
     expect(new Set(inferred(raw).map((o) => o.clause))).toEqual(truth);
-    expect(s).toEqual({ rounds: 2, proposed: asked[0]!.length, kept: truth.size });
+    expect(s).toEqual({ rounds: 2, proposed: asked[0]!.length, kept: truth.size, unneeded: 0 });
     // Kept candidates are assumed at the head: the bounds query mentions them; a rejected one is gone.
     const bounds = raw.filter((o) => o.kind === "bounds");
     expect(bounds).toHaveLength(1);
@@ -132,5 +132,60 @@ describe("Houdini rounds", () => {
     const kept = inferred(raw).filter((o) => o.clause === "i >= 0");
     expect(kept).toHaveLength(1);
     expect(kept[0]!.site.start).toBeGreaterThan(firstLoop!);
+  });
+
+  /** A decision procedure that proves every candidate and answers `needsInference` with `needed`. */
+  function deciding(needed: boolean, log: { plain: (string | null | undefined)[][]; asked: number }): DecideCandidates {
+    return Object.assign(
+      async (cands: readonly RawObligation[]) => {
+        log.asked++;
+        return cands.map(() => true);
+      },
+      {
+        needsInference: async (plain: readonly RawObligation[]) => {
+          log.plain.push(plain.map((o) => o.smt));
+          return needed;
+        },
+      },
+    );
+  }
+
+  it("when the obligations are all proved without inference, decides no candidate and extracts without them", async () => {
+    const m = analysis();
+    const log = { plain: [] as (string | null | undefined)[][], asked: 0 };
+    const s = stats();
+    const raw = await extractInferring(extractor, m, "E", deciding(false, log), s);
+    const plain = extractor.extractEntity(m, "E");
+    // Asked once, about exactly the plain extraction; no candidate decided, none assumed.
+    expect(log.plain).toEqual([plain.map((o) => o.smt)]);
+    expect(log.asked).toBe(0);
+    expect(inferred(raw)).toEqual([]);
+    expect(raw.map((o) => o.smt)).toEqual(plain.map((o) => o.smt));
+    expect(s).toEqual({ rounds: 1, proposed: 0, kept: 0, unneeded: 1 });
+  });
+
+  it("when an obligation is left unproved without inference, infers as before", async () => {
+    const m = analysis();
+    const log = { plain: [] as (string | null | undefined)[][], asked: 0 };
+    const s = stats();
+    const raw = await extractInferring(extractor, m, "E", deciding(true, log), s);
+    expect(log.plain).toHaveLength(1);
+    expect(log.asked).toBe(1);
+    expect(inferred(raw).length).toBeGreaterThan(0);
+    expect(s.unneeded).toBe(0);
+    expect(s.kept).toBe(s.proposed);
+  });
+
+  it("an entity without loops is never asked about (no candidates, nothing to decide)", async () => {
+    const m = analysis(`export function f(a: number[]): number {
+  return a.length > 0 ? a[0] : 0;
+}
+`);
+    const log = { plain: [] as (string | null | undefined)[][], asked: 0 };
+    const s = stats();
+    await extractInferring(extractor, m, "E", deciding(false, log), s);
+    expect(log.plain).toEqual([]);
+    expect(log.asked).toBe(0);
+    expect(s.unneeded).toBe(0);
   });
 });

@@ -138,3 +138,32 @@ describe("solveObligations: candidates of abstraction-sat verdicts", () => {
     expect(again.verdicts[0]!.verdict.candidate).toBeDefined();
   });
 });
+
+describe("solveObligations: verdicts known in this run", () => {
+  const abstracted = `${satBounds.replace("(check-sat)", "")}\n; anrf: counterexample depends on an abstraction\n(check-sat)`;
+  const noZ3 = () => {
+    throw new Error("z3 must not start: every verdict is known");
+  };
+  it("reuses a decisive verdict under any limits, an unknown one only under the limits it was decided with", async () => {
+    const known: NonNullable<SolveSettings["known"]> = new Map();
+    const pools: SolverPool[] = [];
+    const first = await solveObligations(obligations, settings({ known, pools }));
+    expect(first.stats).toEqual({ queries: 3, cacheHits: 0, solved: 3 });
+    expect(known.size).toBe(3);
+    // Proved and refuted hold whatever the limit: a shorter one reuses them, renamed per obligation.
+    const shorter = await solveObligations(obligations, settings({ known, pools: [], pool: noZ3, limits: { timeoutMs: 2_000, rlimit: 0 } }));
+    expect(shorter.stats).toEqual({ queries: 3, cacheHits: 3, solved: 0 });
+    expect(shorter.verdicts.map((v) => v.verdict.status)).toEqual(first.verdicts.map((v) => v.verdict.status));
+    expect(Object.keys(shorter.verdicts[2]!.verdict.counterexample!).sort()).toEqual(["buf.length", "k"]);
+
+    // An unknown (here: a counterexample that depends on an abstraction) is reused only under the same limits.
+    const target = [obligation("C/bounds/1:1", abstracted, { p0: "data.length", v0: "i" })];
+    const undecided = await solveObligations(target, settings({ known, pools }));
+    expect(undecided.verdicts[0]!.verdict.status).toBe("unknown");
+    const same = await solveObligations(target, settings({ known, pools: [], pool: noZ3 }));
+    expect(same.stats).toMatchObject({ cacheHits: 1, solved: 0 });
+    const longer = await solveObligations(target, settings({ known, pools, limits: { timeoutMs: 20_000, rlimit: 0 } }));
+    expect(longer.stats).toMatchObject({ cacheHits: 0, solved: 1 });
+    await Promise.all(pools.map((p) => p.close()));
+  });
+});

@@ -42,7 +42,7 @@ export interface ExtractionStats {
   houdini: HoudiniStats;
 }
 
-export const emptyExtractionStats = (): ExtractionStats => ({ documentsMemoised: 0, documentsExtracted: 0, entitiesReused: 0, entitiesExtracted: 0, typeBodiesReused: 0, typeBodiesChecked: 0, houdini: { rounds: 0, proposed: 0, kept: 0 } });
+export const emptyExtractionStats = (): ExtractionStats => ({ documentsMemoised: 0, documentsExtracted: 0, entitiesReused: 0, entitiesExtracted: 0, typeBodiesReused: 0, typeBodiesChecked: 0, houdini: { rounds: 0, proposed: 0, kept: 0, unneeded: 0 } });
 
 /**
  * Obligations for one document with code, memoised twice:

@@ -8,7 +8,15 @@ type Analysis = ReturnType<Extractor["analyseModule"]>;
  * solver answered unsat (proved). Anything else (refuted, unknown, time-out, unsupported)
  * is false.
  */
-export type DecideCandidates = (candidates: readonly RawObligation[]) => Promise<readonly boolean[]>;
+export interface DecideCandidates {
+  (candidates: readonly RawObligation[]): Promise<readonly boolean[]>;
+  /**
+   * Given the entity's obligations extracted without inference, whether inference could help:
+   * false when every one that has a query is already proved (the pipeline solves them with the
+   * candidates' limit; those verdicts are reused). Absent: always infer.
+   */
+  readonly needsInference?: ((plain: readonly RawObligation[]) => Promise<boolean>) | undefined;
+}
 
 /** Rounds of dropping candidates before giving up on inference for an entity. */
 export const MAX_HOUDINI_ROUNDS = 12;
@@ -19,6 +27,8 @@ export interface HoudiniStats {
   /** Candidates proposed in the first round / kept in the final one. */
   proposed: number;
   kept: number;
+  /** Entities with candidates whose obligations were all proved without them (not inferred). */
+  unneeded: number;
 }
 
 /**
@@ -30,7 +40,9 @@ export interface HoudiniStats {
  * of every iteration of every run, so the other obligations of that round, which assume them,
  * are sound. Each round only removes candidates, so this ends; if it has not ended after
  * MAX_HOUDINI_ROUNDS, the entity is extracted without any candidate (what it was before
- * inference existed).
+ * inference existed). When the entity has candidates but `decide.needsInference` says its
+ * obligations are all proved without them, it is extracted without candidates and none is
+ * decided (inference costs solver time on every loop, and only a proof it enables is worth it).
  */
 export async function extractInferring(extractor: Extractor, analysis: Analysis, id: string, decide: DecideCandidates | undefined, stats?: HoudiniStats): Promise<RawObligation[]> {
   if (decide === undefined) return extractor.extractEntity(analysis, id);
@@ -39,8 +51,15 @@ export async function extractInferring(extractor: Extractor, analysis: Analysis,
     const raw = extractor.extractEntity(analysis, id, { infer: { rejected } });
     if (stats) stats.rounds++;
     const candidates = raw.filter((o) => o.inferred === true);
-    if (round === 0 && stats) stats.proposed += candidates.length;
     if (candidates.length === 0) return raw;
+    if (round === 0 && decide.needsInference !== undefined) {
+      const plain = extractor.extractEntity(analysis, id);
+      if (!(await decide.needsInference(plain))) {
+        if (stats) stats.unneeded++;
+        return plain;
+      }
+    }
+    if (round === 0 && stats) stats.proposed += candidates.length;
     const proved = await decide(candidates);
     const failed = candidates.filter((_, i) => proved[i] !== true);
     if (failed.length === 0) {

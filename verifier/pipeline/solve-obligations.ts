@@ -1,5 +1,5 @@
 import type { CacheQuery, VerdictCache } from "../../proofs-cache/api.js";
-import { cacheKey } from "../../proofs-cache/key.js";
+import { cacheKey, sha256Hex } from "../../proofs-cache/key.js";
 import { selectShard, type Shard } from "../../proofs-cache/shard.js";
 import type { Obligation, ObligationResult, SolverLimits, Verdict } from "../obligation.js";
 import type { SolverPool } from "../solver/pool.js";
@@ -17,14 +17,21 @@ export interface SolveSettings {
   /** Called at most once, only when some query misses the cache in this shard: z3 stays unloaded otherwise. */
   readonly pool: () => SolverPool;
   /**
-   * Verdicts already decided in this run, by cache key: read before the cache, and filled with
-   * every verdict this call decides (so the same query with the same limits is solved once per
-   * run even without a cache).
+   * Verdicts already decided in this run (KnownVerdicts): read before the cache, and filled with
+   * every verdict this call decides, so the same query is solved once per run even without a
+   * cache — under other limits too when the verdict is decisive (proved or refuted hold under
+   * any limit; an unknown only under the limits it was decided with).
    */
-  readonly known?: Map<string, Solved> | undefined;
+  readonly known?: KnownVerdicts | undefined;
   /** Called after each distinct query is decided (cache hit, answer or failure): `done` of `total`. For progress lines only. */
   readonly onProgress?: ((done: number, total: number) => void) | undefined;
 }
+
+/** Verdicts of one run by query (SMT text and versions, not limits), with the limits each was decided under. */
+export type KnownVerdicts = Map<string, { readonly solved: Solved; readonly limits: SolverLimits }>;
+
+const knownKey = (q: CacheQuery): string => sha256Hex(JSON.stringify(["anrf-known-v1", q.smt, q.solverVersion, q.encodingVersion]));
+const sameLimits = (a: SolverLimits, b: SolverLimits): boolean => a.timeoutMs === b.timeoutMs && a.rlimit === b.rlimit;
 
 export interface Solved {
   readonly verdict: Verdict;
@@ -77,10 +84,10 @@ export async function solveObligations(
 
   const resolveKey = async (key: string): Promise<Solved> => {
     const query = queries.get(key)!;
-    const seen = settings.known?.get(key);
-    if (seen !== undefined && seen.otherShard === undefined) {
+    const seen = settings.known?.get(knownKey(query));
+    if (seen !== undefined && seen.solved.otherShard === undefined && (seen.solved.verdict.status !== "unknown" || sameLimits(seen.limits, settings.limits))) {
       cacheHits++;
-      return seen;
+      return seen.solved;
     }
     const hit = await settings.cache?.lookup(query);
     // An abstraction-sat verdict stored before candidates were kept has nothing to confirm by
@@ -122,7 +129,7 @@ export async function solveObligations(
       const key = distinct[next++]!;
       const decided = await resolveKey(key);
       perKey.set(key, decided);
-      if (decided.source !== undefined && decided.otherShard === undefined) settings.known?.set(key, decided);
+      if (decided.source !== undefined && decided.otherShard === undefined) settings.known?.set(knownKey(queries.get(key)!), { solved: decided, limits: settings.limits });
       settings.onProgress?.(perKey.size, distinct.length);
     }
   };
