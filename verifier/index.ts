@@ -344,6 +344,7 @@ function toResult(
     smt: o.smt,
     source,
     ...(o.inferred === true ? { inferred: true as const } : {}),
+    ...(o.append === true ? { append: true as const } : {}),
   };
 }
 

@@ -78,6 +78,12 @@ export interface Obligation {
    * proved together with the others inferred for the entity (verifier/pipeline/houdini.ts).
    */
   readonly inferred?: true | undefined;
+  /**
+   * A bounds obligation of a write that may append (`a[i] = v` with i == a.length on an array
+   * the function built: verifier/extract/append.ts): 0 <= i <= length, and the run-time check
+   * accepts i == length on a genuine Array as JavaScript does (runtime/guest/checks.ts `b`).
+   */
+  readonly append?: true | undefined;
 }
 
 /** A counterexample in source terms: parameter values, array lengths, the failing index. */
@@ -125,6 +131,8 @@ export interface ObligationResult {
   readonly vacuous?: string | undefined;
   /** A loop invariant the verifier inferred itself (Obligation.inferred). */
   readonly inferred?: true | undefined;
+  /** Obligation.append: the run-time check accepts an index equal to the length on a genuine Array (an append). */
+  readonly append?: true | undefined;
 }
 
 /**

@@ -12,6 +12,8 @@ const RealString = String;
 const { isArray } = Array;
 const { isProxy } = utilTypes;
 const { isInteger } = Number;
+/** 2^32 - 1: the largest array length, so the largest index an append may write is one less. */
+const MAX_ARRAY_INDEX_BOUND = 4294967295;
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const typedLength = Object.getOwnPropertyDescriptor(typedArrayProto, "length")!.get!;
 /** %TypedArray%.prototype[@@toStringTag]: the class name for a genuine typed array, undefined for anything else (never throws). */
@@ -221,7 +223,7 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
         throw fail(k, `index is not a number (${show(i)})`, { index: show(i), length: RealString(length) });
       }
       const n = index as number;
-      if (!(isInteger(n) && n >= 0 && n < length)) throw outOfBounds(k, i, length);
+      if (!(isInteger(n) && n >= 0 && n < length) && !(n === length && n < MAX_ARRAY_INDEX_BOUND && spec(k).append === true && !isProxy(o) && isArray(o))) throw outOfBounds(k, i, length);
       return i;
     },
     /** precondition at a call site: `args` satisfy the compiled clause; returns args. */

@@ -23,6 +23,11 @@ export interface CheckSpec {
   readonly description: string;
   /** The verdict status the check exists for ("none" when the verifier reported nothing). */
   readonly status: string;
+  /**
+   * A bounds check of a write that may append (the obligation's `append`): an index equal to
+   * the length of a genuine Array (not a proxy) below 2^32 - 1 passes, as JavaScript appends there.
+   */
+  readonly append?: true | undefined;
 }
 
 export interface ViolationData {

@@ -45,6 +45,9 @@ const FS_MODULES = new Set(["fs", "node:fs", "fs/promises", "node:fs/promises"])
 const FS_READ = new Set(["readFileSync", "existsSync", "readdirSync", "statSync", "readFile", "readdir", "stat"]);
 const FS_WRITE = new Set(["writeFileSync", "appendFileSync", "mkdirSync", "rmSync", "writeFile", "appendFile", "mkdir", "rm"]);
 const STRING_INDEXERS = new Set(["charCodeAt", "charAt", "codePointAt"]);
+/** The verifier's ghost names (verifier/extract/invariant-candidates.ts lengthGhost, rowLengthGhost). */
+const GHOST_NAME = /\b__anrf_(?:len0|rowlen)_/;
+
 /** Check-object helpers read into module constants when checks are inline (guards, then the contract language's). */
 const FAST_HELPERS = ["isArray", "ta", "nota", "isInteger", "isFinite", "isNaN", "isSafeInteger", "floor", "ceil", "trunc", "abs", "min", "max", "len", "at"] as const;
 const FAST_SET: ReadonlySet<string> = new Set(FAST_HELPERS);
@@ -239,6 +242,16 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const site = loc(node);
       return decide("bounds", entityName(), site.start, site.end, `0 <= index < length at ${node.getText(sf0).slice(0, 80)}`);
     };
+    /**
+     * A site a loop plan may guard in its own way (array tests before the loop, integer copies,
+     * range checks): checked, and not an appending write — whose check accepts the length too,
+     * which only the generic check `b` knows (runtime/guest/checks.ts); it takes that, and its
+     * guard is never a witness for merging.
+     */
+    const planned = (site: ts.ElementAccessExpression | ts.CallExpression): boolean => {
+      const k = boundsCheck(site);
+      return k !== undefined && table.specs[k]?.append !== true;
+    };
     /** Sites whose guard is dropped: in bounds for every iteration of an enclosing versioned loop's fast copy. */
     let hoisted: ReadonlySet<string> = new Set<string>();
     /** > 0 inside the checked copy of a versioned loop: its inner loops are not versioned again (code size stays linear in the depth). */
@@ -401,6 +414,10 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const emit = (inv: { key: string; text: string }, match?: (o: { clause?: string | undefined }) => boolean) => {
         const k = decide("invariant", e.id, site.start, site.end, `loop invariant ${inv.text}`, match, inv.key);
         if (k === undefined) return;
+        // A clause naming the verifier's ghosts (a length on loop entry, the one row length of an
+        // array of rows: invariant-candidates.ts) has no run-time value to read. Such clauses are
+        // only inferred ones, kept only when proved: left unplaced (reported uncovered if unproved).
+        if (GHOST_NAME.test(inv.text)) return unplaced(k, "the clause names a value the verifier tracks (a length on loop entry), which the run does not hold");
         const reduce = counter === undefined ? undefined : counterFacts(counter);
         const reduced = reduce === undefined ? undefined : (() => {
           const parsed = parseClause(inv.text);
@@ -475,6 +492,11 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       pureGuards.delete(key);
       if (k === undefined || hoisted.has(key)) return visited; // proved, or in bounds by a versioned loop's range check
       const access = (index: ts.Expression, receiver: ts.LeftHandSideExpression = visited.expression) => (ts.isElementAccessChain(visited) ? f.createElementAccessChain(receiver, visited.questionDotToken, index) : f.createElementAccessExpression(receiver, index));
+      if (table.specs[k]?.append === true) {
+        // An appending write: the generic check, which accepts the length on a genuine Array.
+        const { first, again } = once(visited.expression);
+        return access(checkCall("b", [again, visited.argumentExpression, num(k)]), first as ts.LeftHandSideExpression);
+      }
       // The same check just ran (mergeSites): drop it where its witness says the first one ran no code.
       const dominator = dominatedBy.get(key);
       const witness = dominator === undefined ? undefined : pureGuards.get(dominator);
@@ -559,7 +581,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const loop0 = loops0().get(posKey(node));
       const plan =
         input.inlineChecks === true && loop0 !== undefined && scopes.length > 1 && scope.inParameters !== true && (scope.shared ?? 0) === 0
-          ? planArrayKinds({ loop: loop0, sf: sf0, kindOf: (r) => guessKind(r, r.pos, kinds), checked: (site) => boundsCheck(site) !== undefined, alreadyKnown: new Set(knownArrays.keys()) })
+          ? planArrayKinds({ loop: loop0, sf: sf0, kindOf: (r) => guessKind(r, r.pos, kinds), checked: planned, alreadyKnown: new Set(knownArrays.keys()) })
           : undefined;
       if (plan === undefined) return visitLoopBody(node);
       const outer = knownArrays;
@@ -634,7 +656,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         loop: loop0,
         sf: sf0,
         kindOf: (r) => guessKind(r, r.pos, kinds),
-        checked: (site) => boundsCheck(site) !== undefined,
+        checked: planned,
         alreadyHoisted: hoisted,
         stringIndexers: STRING_INDEXERS,
       });

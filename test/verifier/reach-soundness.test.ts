@@ -381,6 +381,42 @@ export function heapSort(a: number[]): number[] {
 `,
   },
   {
+    // `new Array(n + 1)` for an n only known to be an integer (any size: 2^53, 1e300 pass the
+    // precondition): past the call n + 1 was a valid length, so no exactness of n + 1 is asked of
+    // the later sites (exec-call.ts lengthArgs). Huge n throw RangeError at the allocation.
+    name: "lengthPlusOne",
+    params: ["n: number", "maxStep: number"],
+    pre: ["Number.isInteger(n) && n >= 0"],
+    minProved: 5,
+    inputs: fc.tuple(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constantFrom(2 ** 32 - 1, 2 ** 32, 2 ** 53, 2 ** 53 + 2, 1e300)), fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constantFrom(NaN, 1.5, Infinity))),
+    code: `export function lengthPlusOne(n: number, maxStep: number): number {
+  const ways = new Array(n + 1).fill(0);
+  ways[0] = 1;
+  for (let i = 1; i <= n; i++) {
+    for (let k = 1; k <= maxStep && k <= i; k++) ways[i] += ways[i - k];
+  }
+  const spf = new Int32Array(n + 1);
+  return ways[n] + spf[n];
+}
+`,
+  },
+  {
+    // `new Array(x)` for any double x: past it x was a valid length (NaN, fractions, negatives,
+    // Infinity and 2^32 throw RangeError), equal to the length as a double.
+    name: "lengthOfDouble",
+    params: ["n: number"],
+    pre: [],
+    // counts[i] and counts[counts.length - 1]; counts[n - 1] (double arithmetic on n) stays unknown.
+    minProved: 2,
+    inputs: fc.tuple(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constantFrom(-0, NaN, 0.5, 1.5, -1, Infinity, -Infinity, 2 ** 32, 1e300))),
+    code: `export function lengthOfDouble(n: number): number {
+  const counts = new Array(n).fill(0);
+  for (let i = 0; i < n; i++) counts[i] = i;
+  return counts.length > 0 ? counts[counts.length - 1] + counts[n - 1] : 0;
+}
+`,
+  },
+  {
     // Rows of different lengths (their length names the factory's index): not one row length,
     // so t[i][j] for j up to n must stay unproved.
     name: "triangle",

@@ -23,7 +23,10 @@ export function appendingWrite(ctx: ExecCtx, site: ts.ElementAccessExpression, r
   if (n?.k !== "int") return false;
   const len = st.lengthOf(recv.ref);
   const goal = and(le(intLit(0), n.t), le(n.t, len), lt(n.t, intLit(MAX_ARRAY_LENGTH)));
-  ctx.sink.add(boundsKey(ctx, site), st.pc, st.guarded(goal));
+  const key = boundsKey(ctx, site);
+  const idx = site.argumentExpression.getText(ctx.sf);
+  const description = `0 <= ${idx} <= ${site.expression.getText(ctx.sf)}.length (at the length: an append) and ${idx} integral at ${site.getText(ctx.sf)}`;
+  ctx.sink.add(key, st.pc, st.guarded(goal), description);
   st.assume(goal);
   st.lengthChanged(recv.ref, ite(eq(n.t, len), app("+", "Int", len, intLit(1)), len), `the array appended to at ${where(ctx, site)}`);
   return true;

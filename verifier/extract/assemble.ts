@@ -59,12 +59,16 @@ export function assemble(input: AssembleInput): RawObligation[] {
       out.push({ ...common, smt: null, unsupportedReason: reason });
       continue;
     }
-    const paths = contributions.filter((c): c is Extract<Contribution, { goal: Term }> => "goal" in c).map((c) => ({ assumptions: c.assumptions, goal: c.goal }));
+    const goals = contributions.filter((c): c is Extract<Contribution, { goal: Term }> => "goal" in c);
+    const paths = goals.map((c) => ({ assumptions: c.assumptions, goal: c.goal }));
+    // Every path appends (append.ts): the run-time check accepts an index equal to the length too.
+    // One path that does not (another receiver) keeps the ordinary check for all.
+    const append = goals.length > 0 && goals.every((c) => c.append !== undefined) ? goals[0]!.append : undefined;
     const q = canonicalQueryPaths(paths);
     // The same paths with goal false: unsat iff no path condition is satisfiable (a vacuous proof).
     const path = canonicalQueryPaths(paths.map((p) => ({ assumptions: p.assumptions, goal: FALSE }))).smt;
     const vacuity = input.preconditionsSmt === undefined ? { path } : { path, preconditions: input.preconditionsSmt };
-    out.push({ ...common, smt: q.smt, symbols: q.symbols, vacuity });
+    out.push({ ...common, ...(append !== undefined ? { description: append, append: true as const } : {}), smt: q.smt, symbols: q.symbols, vacuity });
   }
   return out;
 }

@@ -6,13 +6,13 @@ import { entityCall } from "./exec-entity-call.js";
 import { arrayFrom, callbackMethod, callbackOf } from "./callbacks.js";
 import { floorIdiom } from "./floor-patterns.js";
 import { capabilityCall, networkUse } from "./capability.js";
-import { converts, escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
-import { asNumVal, floorDiv, floorDivByDouble, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toInt32 } from "./numbers.js";
+import { binaryValue, converts, escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
+import { asNumVal, floorDiv, floorDivByDouble, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toFP, toInt32 } from "./numbers.js";
 import { bounded, strLen, type State } from "./state.js";
 import { Abort } from "./sink.js";
-import { abstractConst, and, app, eq, freshConst, intLit, ite, le, lt, or, type Term } from "./terms.js";
+import { abstractConst, and, app, eq, exactConst, freshConst, intLit, ite, le, lt, or, type Term } from "./terms.js";
 import { wellBehavedHelper } from "./helper-summary.js";
-import { MAX_STRING_LENGTH, TWO_53, TYPED_ARRAY_ELEMS, maxLengthOf, type Val } from "./values.js";
+import { MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, TWO_53, TYPED_ARRAY_ELEMS, maxLengthOf, type IntVal, type Val } from "./values.js";
 
 /**
  * Calls: modelled builtins (Math, Number, string and array methods), other Function entities
@@ -401,11 +401,15 @@ export function evalNew(ctx: ExecCtx, node: ts.NewExpression | ts.CallExpression
   const undeclared = ts.isIdentifier(node.expression) && ctx.checker.getSymbolAtLocation(node.expression) === undefined;
   const name = ts.isIdentifier(node.expression) && (isBuiltinIdentifier(ctx, node.expression) || undeclared) ? node.expression.text : "";
   const type = ctx.checker.getTypeAtLocation(node);
-  const vals = args(ctx, node, st);
+  const vals = name === "Array" || name in TYPED_ARRAY_ELEMS ? lengthArgs(ctx, node, st, name) : args(ctx, node, st);
   const [first] = vals;
   if (name === "Array" || name in TYPED_ARRAY_ELEMS) {
     const elemType = name === "Array" && ctx.checker.isArrayType(type) ? ctx.checker.getTypeArguments(type as ts.TypeReference)[0] : undefined;
-    const n = first ? asNumVal(first) : numberLiteral(0);
+    let n = first ? asNumVal(first) : numberLiteral(0);
+    // `new Array(x)` for a double x: RangeError unless ToUint32(x) === x, so past it x is an
+    // integer in [0, 2^32 - 1] (-0 gives 0; NaN, fractions, negatives and ±Infinity throw).
+    // Typed arrays differ (ToIndex truncates fractions): only Array.
+    if (name === "Array" && vals.length === 1 && n?.k === "num") n = validArrayLength(st, n.t);
     if (vals.length <= 1 && n?.k === "int") {
       // An invalid length throws RangeError: past this point it is a valid length.
       st.assume(bounded(n.t, 0n, maxLengthOf(name)));
@@ -432,6 +436,41 @@ export function evalNew(ctx: ExecCtx, node: ts.NewExpression | ts.CallExpression
 }
 
 export { toInt32 };
+
+/**
+ * The arguments of `new Array(E)` / `new Uint8Array(E)`, where E = `X + c` or `X - c` (c within
+ * ±2^53, X an integer of any size — `new Array(n + 1)` for a parameter `n` that is only known to be
+ * an integer): the sum would push its exactness (|X ± c| <= 2^53) as a condition of every later
+ * site, though past this call the sum is a valid length. The double the sum rounds to is at least
+ * 2^53 when the exact sum is, and no valid length is; below that it is exact. So past the call the
+ * exact sum is a valid length, and that is the argument's value. Anything else: evaluated as usual.
+ */
+function lengthArgs(ctx: ExecCtx, node: ts.CallExpression | ts.NewExpression, st: State, name: string): Val[] {
+  const list = node.arguments ?? [];
+  let e = list.length === 1 ? list[0]! : undefined;
+  while (e !== undefined && ts.isParenthesizedExpression(e)) e = e.expression;
+  if (e === undefined || !ts.isBinaryExpression(e) || (e.operatorToken.kind !== ts.SyntaxKind.PlusToken && e.operatorToken.kind !== ts.SyntaxKind.MinusToken)) return args(ctx, node, st);
+  const a = evalExpr(ctx, e.left, st);
+  const b = evalExpr(ctx, e.right, st);
+  const x = asNumVal(a);
+  const y = asNumVal(b);
+  const small = (v: IntVal): boolean => v.lo !== undefined && v.hi !== undefined && v.lo >= -TWO_53 && v.hi <= TWO_53;
+  if (x?.k === "int" && y?.k === "int" && !x.mayBeInfinite && !y.mayBeInfinite && (small(x) || small(y))) {
+    const max = maxLengthOf(name);
+    const t = app(e.operatorToken.kind === ts.SyntaxKind.PlusToken ? "+" : "-", "Int", x.t, y.t);
+    st.assume(bounded(t, 0n, max));
+    return [{ k: "int", t, lo: 0n, hi: max }];
+  }
+  return [binaryValue(ctx, st, e.operatorToken.kind, a, b, e)];
+}
+
+/** The length a double `x` gives `new Array(x)` on a path where that did not throw: an integer the double equals. */
+function validArrayLength(st: State, x: Term): IntVal {
+  const len: IntVal = { k: "int", t: exactConst("Int", "a valid array length"), lo: 0n, hi: MAX_ARRAY_LENGTH };
+  st.assume(bounded(len.t, 0n, MAX_ARRAY_LENGTH));
+  st.assume(app("fp.eq", "Bool", x, toFP(st, len)));
+  return len;
+}
 
 /** The value of a numeric literal (in parentheses or not), else undefined. */
 function literalNumber(e: ts.Expression): number | undefined {

@@ -469,7 +469,7 @@ function evalBinary(ctx: ExecCtx, node: ts.BinaryExpression, st: State): Val {
   return binaryValue(ctx, st, op, a, b, node);
 }
 
-function binaryValue(ctx: ExecCtx, st: State, op: ts.SyntaxKind, a: Val, b: Val, node: ts.Node): Val {
+export function binaryValue(ctx: ExecCtx, st: State, op: ts.SyntaxKind, a: Val, b: Val, node: ts.Node): Val {
   if (op !== ts.SyntaxKind.EqualsEqualsEqualsToken && op !== ts.SyntaxKind.ExclamationEqualsEqualsToken) {
     converts(st, a, `the conversion at ${where(ctx, node)}`);
     converts(st, b, `the conversion at ${where(ctx, node)}`);

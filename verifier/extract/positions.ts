@@ -92,6 +92,7 @@ export function finalize(raw: RawObligation, file: string, lines: LineTable): Ob
     ...(raw.symbols === undefined ? {} : { symbols }),
     ...(raw.vacuity === undefined ? {} : { vacuity: raw.vacuity }),
     ...(raw.inferred === true ? { inferred: true as const } : {}),
+    ...(raw.append === true ? { append: true as const } : {}),
   };
 }
 

@@ -21,7 +21,11 @@ export interface SiteKey {
 }
 
 export type Contribution =
-  | { readonly site: SiteKey; readonly assumptions: readonly Term[]; readonly goal: Term }
+  /**
+   * `append`: the goal is an appending write's (0 <= i <= length, append.ts), with this
+   * description. A site whose every path appends is checked that way at run time too.
+   */
+  | { readonly site: SiteKey; readonly assumptions: readonly Term[]; readonly goal: Term; readonly append?: string | undefined }
   | { readonly site: SiteKey; readonly unsupported: string };
 
 export interface AbortRecord {
@@ -44,8 +48,8 @@ export class Sink {
     this.aborts.length = mark.aborts;
   }
 
-  add(site: SiteKey, assumptions: readonly Term[], goal: Term): void {
-    this.entries.push({ site, assumptions: [...assumptions], goal });
+  add(site: SiteKey, assumptions: readonly Term[], goal: Term, append?: string): void {
+    this.entries.push(append === undefined ? { site, assumptions: [...assumptions], goal } : { site, assumptions: [...assumptions], goal, append });
   }
 
   unsupported(site: SiteKey, reason: string): void {

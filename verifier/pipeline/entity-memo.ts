@@ -27,6 +27,7 @@ interface StoredObligation {
   readonly symbols?: Readonly<Record<string, Segments>>;
   readonly vacuity?: { readonly path: string; readonly preconditions?: string };
   readonly inferred?: true;
+  readonly append?: true;
 }
 
 export interface StoredEntity {
@@ -68,6 +69,7 @@ export function toStored(raw: readonly RawObligation[], span: SourceSite): Store
       ...(o.symbols === undefined ? {} : { symbols: Object.fromEntries(Object.entries(o.symbols).map(([k, v]) => [k, rel(v)])) }),
       ...(o.vacuity === undefined ? {} : { vacuity: o.vacuity.preconditions === undefined ? { path: o.vacuity.path } : { path: o.vacuity.path, preconditions: o.vacuity.preconditions } }),
       ...(o.inferred === true ? { inferred: true as const } : {}),
+      ...(o.append === true ? { append: true as const } : {}),
     })),
   };
 }
@@ -91,6 +93,7 @@ export function fromStored(value: unknown, span: SourceSite, entityId: string): 
       ...(o.symbols === undefined ? {} : { symbols: Object.fromEntries(Object.entries(o.symbols).map(([k, v]) => [k, abs(v)])) }),
       ...(o.vacuity === undefined ? {} : { vacuity: o.vacuity }),
       ...(o.inferred === true ? { inferred: true as const } : {}),
+      ...(o.append === true ? { append: true as const } : {}),
     });
   }
   return out;
@@ -116,6 +119,7 @@ function isStoredObligation(o: unknown, length: number, entityId: string): o is 
     (o["unsupportedReason"] === undefined || isSegments(o["unsupportedReason"], length)) &&
     (o["symbols"] === undefined || (isRecord(o["symbols"]) && Object.values(o["symbols"]).every((v) => isSegments(v, length)))) &&
     (o["inferred"] === undefined || o["inferred"] === true) &&
+    (o["append"] === undefined || o["append"] === true) &&
     (o["vacuity"] === undefined || (isRecord(o["vacuity"]) && typeof o["vacuity"]["path"] === "string" && (o["vacuity"]["preconditions"] === undefined || typeof o["vacuity"]["preconditions"] === "string")))
   );
 }

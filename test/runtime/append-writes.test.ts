@@ -1,0 +1,136 @@
+/**
+ * Append by index (issue 12): `d[i] = v` with `i === d.length` on an array the function built is
+ * legal JavaScript that appends. The verifier's obligation there is 0 <= i <= length
+ * (verifier/extract/append.ts) and it is marked `append`; where it is not proved, the run-time
+ * check must accept exactly that — the length itself on a genuine Array — and nothing more: a
+ * hole past the end, a proxy, a typed array, a string, and every write whose obligation is the
+ * ordinary one (a parameter's array) keep the strict check. Before, the check was strict
+ * everywhere, so `fibonacci(10)` stopped with a bounds violation in every mode.
+ */
+import { describe, expect, it } from "vitest";
+import { extractObligations } from "../../verifier/extract/index.js";
+import type { ObligationResult } from "../../verifier/obligation.js";
+import { instrument } from "../../runtime/index.js";
+import { makeChecks } from "../../runtime/guest/checks.js";
+import type { CheckSpec, RunMode, ViolationData } from "../../runtime/guest/protocol.js";
+
+(globalThis as { harden?: unknown }).harden ??= <T>(x: T): T => Object.freeze(x);
+
+const source = `export function fib(n: number): number {
+  const memo: number[] = [];
+  memo[0] = 0;
+  memo[1] = 1;
+  for (let i = 2; i <= n; i++) {
+    memo[i] = memo[i - 1] + memo[i - 2];
+  }
+  return memo[n];
+}
+export function skip(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out[2 * i] = i;
+  return out;
+}
+export function intoParam(a: number[], i: number): number {
+  a[i] = 1;
+  return a.length;
+}
+export function either(a: number[], fresh: boolean, i: number): number {
+  const d: number[] = fresh ? [] : a;
+  d[i] = 1;
+  return d.length;
+}
+`;
+const NAMES = ["fib", "skip", "intoParam", "either"];
+
+function obligations(): ObligationResult[] {
+  const { obligations: all } = extractObligations({
+    documentFile: "doc.anrf.json",
+    moduleFile: "m.ts",
+    moduleText: source,
+    entities: NAMES.map((name) => ({ id: name, name, type: "Function" })),
+    contracts: [],
+    invariants: [],
+    filesystem: "None",
+    network: false,
+    mounts: [],
+  });
+  // Nothing proved: every site keeps its check in every mode.
+  return all.map((o) => ({ ...o, status: "unknown" as const, reason: "not proved (test)", counterexample: null, source: "solver" as const }));
+}
+
+class Violation extends Error {}
+
+function load(mode: RunMode, inlineChecks: boolean) {
+  const out = instrument({ source, file: "m.ts", obligations: obligations(), mode, entities: NAMES.map((name) => ({ id: name, name, clauses: { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [] } })), inlineChecks });
+  expect(out.diagnostics).toEqual([]);
+  const violations: ViolationData[] = [];
+  const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => (violations.push(v), new Violation(v.message)) });
+  const exports: Record<string, (...a: unknown[]) => unknown> = {};
+  new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
+  return { exports, violations, checks: out.checks };
+}
+
+describe("append by index: the verifier marks it", () => {
+  const byId = new Map(obligations().map((o) => [o.id, o]));
+  it("a write to an array the function built is an append obligation (0 <= i <= length); anything else is not", () => {
+    expect(byId.get("fib/bounds/6:5")).toMatchObject({ append: true, description: expect.stringContaining("0 <= i <= memo.length") });
+    expect(byId.get("fib/bounds/3:3")?.append).toBe(true);
+    expect(byId.get("skip/bounds/12:31")?.append).toBe(true);
+    // Reads, a parameter's array, and a site one of whose paths writes a parameter's array: strict.
+    expect(byId.get("fib/bounds/6:16")?.append).toBeUndefined();
+    expect(byId.get("fib/bounds/8:10")?.append).toBeUndefined();
+    expect(byId.get("intoParam/bounds/16:3")?.append).toBeUndefined();
+    expect(byId.get("either/bounds/21:3")?.append).toBeUndefined();
+  });
+});
+
+describe.each<[RunMode, boolean]>([
+  ["production", true],
+  ["development", true],
+  ["development", false],
+  ["testing", false],
+])("append by index at run time (%s, inline checks %s)", (mode, inline) => {
+  it("appending at the length runs as JavaScript does", () => {
+    const { exports, violations } = load(mode, inline);
+    expect(exports["fib"]!(10)).toBe(55);
+    expect(exports["fib"]!(1)).toBe(1);
+    expect(violations).toEqual([]);
+  });
+
+  it("a write past the end (a hole) is still a violation, at its site", () => {
+    const { exports, violations } = load(mode, inline);
+    expect(exports["skip"]!(1)).toEqual([0]);
+    expect(() => exports["skip"]!(2)).toThrow(Violation);
+    expect(violations.map((v) => v.id)).toEqual(["skip/bounds/12:31"]);
+  });
+
+  it("where the obligation is the ordinary one, the length is still out of bounds", () => {
+    const { exports, violations } = load(mode, inline);
+    expect(exports["intoParam"]!([5, 6], 1)).toBe(2);
+    expect(() => exports["intoParam"]!([5, 6], 2)).toThrow(Violation);
+    expect(() => exports["either"]!([5, 6], true, 0)).toThrow(Violation);
+    expect(violations.map((v) => v.id)).toEqual(["intoParam/bounds/16:3", "either/bounds/21:3"]);
+  });
+});
+
+describe("the append check (runtime/guest/checks.ts b)", () => {
+  const spec = (append: boolean): CheckSpec => ({ id: "E/bounds/1:1", kind: "bounds", entity: "E", location: { file: "m.ts", line: 1, column: 1 }, description: "test", status: "unknown", ...(append ? { append: true as const } : {}) });
+  const rt = makeChecks({ specs: [spec(false), spec(true)], mode: "development", mounts: [], writable: false, violate: (v) => new Violation(v.message) });
+  const b = (o: unknown, i: unknown, k: number) => (rt.api as unknown as { b: (o: unknown, i: unknown, k: number) => unknown }).b(o, i, k);
+  it("accepts the length only on a genuine Array, only for an append check", () => {
+    expect(b([1, 2], 2, 1)).toBe(2);
+    expect(b([1, 2], "2", 1)).toBe("2");
+    expect(b([], -0, 1)).toBe(-0);
+    expect(() => b([1, 2], 2, 0)).toThrow(Violation);
+    expect(() => b([1, 2], 3, 1)).toThrow(Violation);
+    expect(() => b([1, 2], 2.5, 1)).toThrow(Violation);
+    expect(() => b([1, 2], -1, 1)).toThrow(Violation);
+    expect(() => b([1, 2], NaN, 1)).toThrow(Violation);
+    expect(() => b(new Proxy([1, 2], {}), 2, 1)).toThrow(Violation);
+    expect(() => b(new Int32Array(2), 2, 1)).toThrow(Violation);
+    expect(() => b("ab", 2, 1)).toThrow(Violation);
+    // In bounds is in bounds either way.
+    expect(b([1, 2], 1, 0)).toBe(1);
+    expect(b(new Int32Array(2), 1, 1)).toBe(1);
+  });
+});
