@@ -60,14 +60,14 @@ function obligations(): ObligationResult[] {
 
 class Violation extends Error {}
 
-function load(mode: RunMode, inlineChecks: boolean) {
-  const out = instrument({ source, file: "m.ts", obligations: obligations(), mode, entities: NAMES.map((name) => ({ id: name, name, clauses: { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [] } })), inlineChecks });
+function load(mode: RunMode, inlineChecks: boolean, extra: readonly ObligationResult[] = []) {
+  const out = instrument({ source, file: "m.ts", obligations: [...obligations(), ...extra], mode, entities: NAMES.map((name) => ({ id: name, name, clauses: { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [] } })), inlineChecks });
   expect(out.diagnostics).toEqual([]);
   const violations: ViolationData[] = [];
   const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => (violations.push(v), new Violation(v.message)) });
   const exports: Record<string, (...a: unknown[]) => unknown> = {};
   new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
-  return { exports, violations, checks: out.checks };
+  return { exports, violations, checks: out.checks, uncovered: out.uncovered };
 }
 
 describe("append by index: the verifier marks it", () => {
@@ -132,5 +132,39 @@ describe("the append check (runtime/guest/checks.ts b)", () => {
     // In bounds is in bounds either way.
     expect(b([1, 2], 1, 0)).toBe(1);
     expect(b(new Int32Array(2), 1, 1)).toBe(1);
+  });
+});
+
+describe("inferred invariants that name the verifier's ghosts", () => {
+  // Houdini's `len(memo) >= __anrf_len0_memo` (the length on loop entry) at fib's loop: the run
+  // holds no such value. Before, development mode evaluated it against undefined and stopped.
+  const loop = source.indexOf("for (let i = 2");
+  const ghost = (status: ObligationResult["status"]): ObligationResult => ({
+    id: "fib/invariant/5:3#2",
+    entity: "fib",
+    kind: "invariant",
+    status,
+    location: { file: "m.ts", line: 5, column: 3 },
+    site: { start: loop, end: source.indexOf("return memo[n]") - 3 },
+    description: "inferred loop invariant len(memo) >= __anrf_len0_memo",
+    clause: "len(memo) >= __anrf_len0_memo",
+    reason: "test",
+    counterexample: null,
+    smt: null,
+    source: "solver",
+    inferred: true,
+  });
+  it("are not placed: the run goes on in every mode; unproved, they are reported uncovered", () => {
+    const site = ghost("proved").site;
+    expect(source.slice(site.start, site.end)).toMatch(/^for \(let i = 2[^]*\}$/);
+    for (const mode of ["development", "testing", "production"] as const) {
+      const proved = load(mode, mode !== "testing", [ghost("proved")]);
+      expect(proved.exports["fib"]!(10)).toBe(55);
+      expect(proved.violations).toEqual([]);
+      expect(proved.uncovered.filter((u) => u.includes("invariant"))).toEqual([]);
+      const open = load(mode, mode !== "testing", [ghost("unknown")]);
+      expect(open.exports["fib"]!(10)).toBe(55);
+      expect(open.uncovered.some((u) => u.startsWith("fib/invariant/5:3#2"))).toBe(true);
+    }
   });
 });
