@@ -188,12 +188,13 @@ describe("anrf verify with the proof cache", () => {
   });
 
   it("a warm run in a fresh process loads neither z3 nor ts-morph", () => {
+    // One document with loops and solved obligations: the cold run needs both, the warm one neither.
     const cache = join(scratch, "cache-fresh");
     const script = `
       import { createRequire } from "node:module";
       import { runCli } from "${join(root, "dist/cli/main.js")}";
       const io = { stdout: () => {}, stderr: (t) => process.stderr.write(t), cwd: ${JSON.stringify(root)}, env: {}, isTTY: false };
-      const code = await runCli(["verify", "examples", "--cache", ${JSON.stringify(cache)}, "--timeout", "3000"], io);
+      const code = await runCli(["verify", "examples/binary-search.anrf.json", "--cache", ${JSON.stringify(cache)}, "--timeout", "3000"], io);
       const loaded = Object.keys(createRequire(import.meta.url).cache);
       console.log(JSON.stringify({ code, tsMorph: loaded.some((k) => k.includes("/ts-morph/")), z3: loaded.some((k) => k.includes("/z3-solver/")) }));
     `;
