@@ -364,6 +364,31 @@ export function heapSort(a: number[]): number[] {
 `,
   },
   {
+    // Rows of a parameter without a row-length precondition: host-built dense Arrays of numbers
+    // (arg-shapes), each of unknown length — g[i][j] stays unproved (ragged inputs), but its
+    // value is a number, so the local table it fills keeps its rows.
+    name: "copyRagged",
+    params: ["g: number[][]"],
+    pre: [],
+    minProved: 6,
+    buggy: true,
+    inputs: fc.tuple(fc.array(fc.array(fc.integer({ min: -9, max: 9 }), { maxLength: 4 }), { maxLength: 4 })),
+    code: `export function copyRagged(g: number[][]): number {
+  const rows = g.length;
+  const cols = rows === 0 ? 0 : g[0].length;
+  const t = Array.from({ length: rows }, () => new Array(cols).fill(0));
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) t[i][j] = g[i][j] * 2;
+  }
+  let s = 0;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) s += t[i][j];
+  }
+  return s;
+}
+`,
+  },
+  {
     // One past the end of every row: g[i][j] at j == m must stay unproved.
     name: "offByOne",
     params: ["n: number", "m: number"],
@@ -431,6 +456,120 @@ export function heapSort(a: number[]): number[] {
     for (let j = 0; j < n; j++) s += t[i][j];
   }
   return s;
+}
+`,
+  },
+  {
+    // An array of rows built row by row (rows.ts storeRow): `d[i] = []` then appends to the row
+    // at its length; per-row lengths inferred as `forall(q, 0, len(d), len(d[q]) == n)`.
+    name: "rowByRow",
+    params: ["graph: number[][]"],
+    pre: ["forall(i, 0, graph.length, graph[i].length == graph.length)"],
+    minProved: 12,
+    inputs: fc.integer({ min: 0, max: 5 }).chain((n) => fc.tuple(matrix(n, n))),
+    code: `export function rowByRow(graph: number[][]): number[][] {
+  const n = graph.length;
+  const d: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    d[i] = [];
+    for (let j = 0; j < n; j++) d[i][j] = i === j ? 0 : graph[i][j];
+  }
+  for (let k = 0; k < n; k++) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (d[i][k] + d[k][j] < d[i][j]) d[i][j] = d[i][k] + d[k][j];
+      }
+    }
+  }
+  return d;
+}
+`,
+  },
+  {
+    // Fresh rows pushed, of the triangular length r + 1 (len(t[q]) == q + 1).
+    name: "pascalRows",
+    params: ["rows: number"],
+    pre: ["Number.isInteger(rows) && rows >= 0 && rows < 12"],
+    minProved: 5,
+    code: `export function pascalRows(rows: number): number[][] {
+  const t: number[][] = [];
+  for (let r = 0; r < rows; r++) {
+    const row: number[] = Array(r + 1).fill(1);
+    for (let k = 1; k < r; k++) row[k] = t[r - 1][k - 1] + t[r - 1][k];
+    t.push(row);
+  }
+  return t;
+}
+`,
+  },
+  {
+    // Rows built row by row with different lengths, then read as if square: must stay unproved.
+    name: "raggedRows",
+    params: ["n: number"],
+    pre: ["Number.isInteger(n) && n >= 2 && n < 7"],
+    minProved: 3,
+    buggy: true,
+    code: `export function raggedRows(n: number): number {
+  const t: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    t[i] = [];
+    for (let j = 0; j <= i; j++) t[i][j] = j;
+  }
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) s += t[i][j];
+  }
+  return s;
+}
+`,
+  },
+  {
+    // One array pushed twice is two rows that are one object: shrinking it shrinks both.
+    name: "sameRowTwice",
+    params: ["n: number"],
+    pre: ["Number.isInteger(n) && n >= 0 && n < 4"],
+    minProved: 0,
+    buggy: true,
+    code: `export function sameRowTwice(n: number): number {
+  const m: number[][] = [];
+  const r: number[] = [5];
+  m.push(r);
+  m.push(r);
+  r.length = 0;
+  return m[0][0] + n;
+}
+`,
+  },
+  {
+    // The same array pushed in every iteration of a loop (fresh only the first time).
+    name: "sameRowLoop",
+    params: ["n: number"],
+    pre: ["Number.isInteger(n) && n >= 2 && n < 6"],
+    minProved: 0,
+    buggy: true,
+    code: `export function sameRowLoop(n: number): number {
+  const m: number[][] = [];
+  const r: number[] = new Array(n).fill(0);
+  for (let i = 0; i < n; i++) m.push(r);
+  r.length = 0;
+  return m[0][n - 1];
+}
+`,
+  },
+  {
+    // A reference to a row that was replaced (at another index term of the same value) is no
+    // longer that row.
+    name: "replacedRow",
+    params: ["n: number"],
+    pre: ["Number.isInteger(n) && n >= 0 && n < 4"],
+    minProved: 0,
+    buggy: true,
+    code: `export function replacedRow(n: number): number {
+  const m: number[][] = [];
+  m.push([n]);
+  const a = m[0];
+  m[n - n] = [];
+  return a[0] + m[0][0];
 }
 `,
   },

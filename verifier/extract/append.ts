@@ -13,12 +13,16 @@ import { MAX_ARRAY_LENGTH, type Val } from "./values.js";
  * (the length becomes i + 1), so the obligation is 0 <= i <= a.length (and i below 2^32 - 1, the
  * largest array index) and the new length is `i === len ? len + 1 : len`. Writes past the end
  * (holes) stay violations. Not for a row of an array of rows (rows.ts), whose length must not
- * change. Returns false when the write is not of that kind (the caller then
+ * change — except one built row by row (per-row lengths, rows.ts storeRow). Returns false when the write is not of that kind (the caller then
  * requires the ordinary bounds).
  */
 export function appendingWrite(ctx: ExecCtx, site: ts.ElementAccessExpression, recv: Val, index: Val, st: State): boolean {
-  // A row of an array of rows (rows.ts) keeps its length: writes to it need 0 <= i < length.
-  if (recv.k !== "arr" || recv.cls !== "Array" || st.shared.has(recv.ref) || st.rowOf.has(recv.ref)) return false;
+  // A row of an array of rows (rows.ts) keeps its length (writes to it need 0 <= i < length),
+  // unless its array records per-row lengths and this reference is the row at a known index:
+  // the new length is recorded there (State.rowsTouched).
+  if (recv.k !== "arr" || recv.cls !== "Array" || st.shared.has(recv.ref)) return false;
+  const of = st.rowOf.get(recv.ref);
+  if (of !== undefined && (st.rows.get(of)?.lens === undefined || !st.rowIndex.has(recv.ref))) return false;
   const n = asNumVal(index);
   if (n?.k !== "int") return false;
   const len = st.lengthOf(recv.ref);

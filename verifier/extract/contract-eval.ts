@@ -149,6 +149,15 @@ function evaluate(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound:
         const m = ev(e.of.of);
         const fact = m.k === "arr" ? here.rows.get(m.ref) : undefined;
         if (fact?.len !== undefined) return { k: "int", t: fact.len, lo: 0n, hi: TWO_53 };
+        // Per-row lengths (rows built row by row): row k's, where k is an index of the array
+        // (a read like any other: out of bounds the clause throws at run time).
+        if (m.k === "arr" && fact?.lens !== undefined && reads.bounds !== undefined) {
+          const k = asNumVal(ev(e.of.index));
+          if (k?.k === "int" && !k.mayBeInfinite) {
+            reads.bounds.push(and(le(intLit(0), k.t), lt(k.t, here.lengthOf(m.ref))));
+            return { k: "int", t: app("select", "Int", fact.lens, k.t), lo: 0n, hi: TWO_53 };
+          }
+        }
       }
       const v = ev(e.of);
       if (v.k === "arr") return { k: "int", t: here.lengthOf(v.ref), lo: 0n, hi: TWO_53 };
@@ -236,11 +245,22 @@ function evaluate(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound:
       // Within the range (the body is guarded by it), the variable lies in the bounds' static
       // intervals: integer arithmetic on it then needs no rounding witness (which would be a
       // constant outside the quantifier).
-      const vlo = lo.lo;
-      const vhi = hi.hi === undefined ? undefined : hi.hi - 1n;
+      // A bound without a static interval: the variable is taken within ±2^32 (every array
+      // index is), required where the clause is proved and a premise where it is assumed —
+      // never weaker, respectively never stronger, than the clause — so that arithmetic on it
+      // is exact without a witness (a witness would be a constant outside the quantifier).
+      const CAP = 1n << 32n;
+      const capLo = reads.bounds !== undefined && lo.lo === undefined;
+      const capHi = reads.bounds !== undefined && hi.hi === undefined;
+      const vlo = capLo ? -CAP : lo.lo;
+      const vhi = capHi ? CAP : hi.hi === undefined ? undefined : hi.hi - 1n;
       inner.set(e.variable, { k: "int", t: variable, lo: reads.bounds === undefined ? undefined : vlo, hi: reads.bounds === undefined ? undefined : vhi });
-      const body = reads.bounds === undefined ? truthy(evaluate(e.body, env, st, oldSt, inner, inOld, reads)) : positive(e.body, env, st, oldSt, inner, inOld, reads.polarity);
+      let body = reads.bounds === undefined ? truthy(evaluate(e.body, env, st, oldSt, inner, inOld, reads)) : positive(e.body, env, st, oldSt, inner, inOld, reads.polarity);
       if (!body) throw new ClauseError("forall body is not modelled", false);
+      if (capLo || capHi) {
+        const cap = and(...(capLo ? [le(intLit(-CAP), variable)] : []), ...(capHi ? [le(variable, intLit(CAP))] : []));
+        body = reads.polarity === "strong" ? and(cap, body) : implies(cap, body);
+      }
       return { k: "bool", t: { kind: "forall", name, body: implies(and(le(lo.t, variable), lt(variable, hi.t)), body), sort: "Bool" } };
     }
     case "call": {

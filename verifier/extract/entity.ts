@@ -107,7 +107,7 @@ function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract, untrusted:
     names.set(name, v);
   });
   ENTRY_PARAMS.set(ctx, names);
-  // Parameters that are arrays of rows with row lengths in the preconditions (rows.ts): only
+  // Parameters that are arrays of rows (rows.ts), row lengths from the preconditions: only
   // when the host builds every argument (no module code calls the function). Before the
   // preconditions are assumed, so that `len(g[0])` in them is the rows' length.
   if (untrusted === undefined && !calledFromModule(ctx, fn)) {
@@ -118,6 +118,9 @@ function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract, untrusted:
       if (sym && v?.k === "arr" && v.elem.k === "arr" && rowsStayInSight(ctx, sym, fn)) eligible.set(sym.getName(), v);
     });
     if (eligible.size > 0) parameterRowFacts(c.pre.map(({ clause }) => clause), eligible, names, st);
+    // Without a row-length precondition the rows are still what the host built: distinct dense
+    // plain Arrays of the element shape (arg-shapes.ts), each of its own unknown length.
+    for (const v of eligible.values()) if (v.k === "arr" && v.elem.k === "arr" && v.elem.cls === "Array" && !st.rows.has(v.ref)) st.rows.set(v.ref, { cls: "Array" });
   }
   const entryForClauses = st.clone();
   for (const { clause } of c.pre) {

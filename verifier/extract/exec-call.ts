@@ -9,6 +9,7 @@ import { capabilityCall, networkUse } from "./capability.js";
 import { binaryValue, converts, escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
 import { asNumVal, floorDiv, floorDivByDouble, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toFP, toInt32 } from "./numbers.js";
 import { bounded, strLen, type State } from "./state.js";
+import { isFreshRow, storeRow } from "./rows.js";
 import { Abort } from "./sink.js";
 import { abstractConst, and, app, eq, exactConst, freshConst, intLit, ite, le, lt, or, type Term } from "./terms.js";
 import { wellBehavedHelper } from "./helper-summary.js";
@@ -314,6 +315,17 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
     case "unshift": {
       if (typed) break;
       const vals = args(ctx, node, st);
+      // A fresh row pushed onto an array of rows built row by row (rows.ts storeRow).
+      const fact = st.rows.get(recv.ref);
+      const row = method === "push" && vals.length === 1 && isFreshRow(st, recv, vals[0]!) ? vals[0] : undefined;
+      if (fact !== undefined && row?.k === "arr") {
+        st.rows.delete(recv.ref);
+        const grown = app("+", "Int", len, intLit(1));
+        st.assume(le(grown, intLit(maxLengthOf(recv.cls))));
+        st.lengthChanged(recv.ref, grown, here);
+        storeRow(st, recv, len, row, fact);
+        return { k: "int", t: grown, lo: 0n, hi: maxLengthOf(recv.cls) };
+      }
       for (const v of vals) escape(v, st);
       if (vals.some((v) => !storable(recv.elem, v))) st.exotic.add(recv.ref);
       const next = app("+", "Int", len, intLit(vals.length));

@@ -6,7 +6,7 @@ import { appendingWrite } from "./append.js";
 import { parallelAssignment } from "./destructuring.js";
 import { evalCall, evalNew } from "./exec-call.js";
 import { requireBounds, elementValue } from "./exec-bounds.js";
-import { rowValue } from "./rows.js";
+import { isFreshRow, rowValue, storeRow } from "./rows.js";
 import { writeContents } from "./elements.js";
 import { receiverShape } from "./program.js";
 import { asNumVal, bitNot, bitwise, numberLiteral, shift, toFP, toInt32 } from "./numbers.js";
@@ -90,7 +90,11 @@ export function evalExpr(ctx: ExecCtx, node: ts.Expression, st: State): Val {
           stored.push(v);
         }
       }
-      const shape = ctx.checker.getTypeAtLocation(al);
+      // An empty literal (`never[]` to TypeScript) has the element type its context gives it
+      // (`const m: number[][] = []`): it holds nothing yet, and every later store is checked
+      // against that kind (storable) like any other.
+      const context = al.elements.length === 0 ? ctx.checker.getContextualType(al) : undefined;
+      const shape = context !== undefined && ctx.checker.isArrayType(context) ? context : ctx.checker.getTypeAtLocation(al);
       const elemType = ctx.checker.isArrayType(shape) ? ctx.checker.getTypeArguments(shape as ts.TypeReference)[0] : undefined;
       const arr = newArray(ctx, st, "Array", spread ? undefined : intLit(al.elements.length), elemType, `array literal at ${where(ctx, al)}`);
       if (arr.k === "arr" && stored.some((v) => !storable(arr.elem, v))) st.exotic.add(arr.ref);
@@ -533,10 +537,22 @@ export function writeElement(ctx: ExecCtx, site: ts.ElementAccessExpression, rec
   const recv = modelled(st, recv0);
   converts(st, index, `the property key conversion at ${where(ctx, site)}`);
   if (recv.k === "arr") {
+    // A row stored into an array of rows built row by row (rows.ts storeRow) keeps its rows
+    // known; any other store into an array of rows may put anything there: its rows are unknown.
+    const fact = st.rows.get(recv.ref);
+    const at = asNumVal(index);
+    const row = fact !== undefined && at?.k === "int" && isFreshRow(st, recv, v) ? v : undefined;
+    if (fact !== undefined && row === undefined) st.forgetRows(recv.ref, `a row replaced at ${where(ctx, site)}`);
+    // While the array's own length changes, its rows are set aside (storeRow puts them back).
+    if (row !== undefined) st.rows.delete(recv.ref);
     // An append changes the length, which makes the contents unknown (State.lengthChanged).
     if (!appendingWrite(ctx, site, recv, index, st)) {
       requireBounds(ctx, site, recv, index, st);
       writeContents(st, recv, index, v);
+    }
+    if (row !== undefined && at?.k === "int") {
+      storeRow(st, recv, at.t, row, fact!);
+      return;
     }
     escape(v, st);
     // A typed array converts what it stores; a plain Array keeps it (an object typed as number,

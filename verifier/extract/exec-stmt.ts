@@ -4,7 +4,7 @@ import { asGoal, clauseTerm } from "./contract-eval.js";
 import { condition, evalExpr, hasEffects } from "./exec-expr.js";
 import { strictEquals } from "./ops.js";
 import { execLoop } from "./loops.js";
-import { localRowFact, rowsStayInSight } from "./rows.js";
+import { emptyRowFact, localRowFact, rowsStayInSight } from "./rows.js";
 import { Abort, type SiteKey } from "./sink.js";
 import type { State } from "./state.js";
 import { abstractConst, freshConst, not, type Term } from "./terms.js";
@@ -224,7 +224,7 @@ export function declare(ctx: ExecCtx, list: ts.VariableDeclarationList, st: Stat
       st.env.set(sym, v);
       // A 2-D array built here whose rows stay in sight (rows.ts).
       if (d.initializer && v.k === "arr" && v.elem.k === "arr" && !st.exotic.has(v.ref) && !st.shared.has(v.ref) && rowsStayInSight(ctx, sym, ctx.fn)) {
-        const fact = localRowFact(ctx, d.initializer, st, (e, s) => evalExpr(ctx, e, s), st.lengthOf(v.ref));
+        const fact = localRowFact(ctx, d.initializer, st, (e, s) => evalExpr(ctx, e, s), st.lengthOf(v.ref)) ?? emptyRowFact(d.initializer, d.name.text);
         if (fact !== undefined) st.rows.set(v.ref, fact);
       }
     } else {

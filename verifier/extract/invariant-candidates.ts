@@ -138,7 +138,15 @@ function referencedIn(ctx: ExecCtx, loop: ts.Node): Set<ts.Symbol> {
  * (found by the executor), `head` holds their head values. Names that are shadowed or not
  * modelled as integers / arrays / strings get no candidate.
  */
-export function invariantCandidates(ctx: ExecCtx, loop: ts.Node, head: State, changed: ReadonlySet<ts.Symbol>, firstIndex: number, ghosts: ReadonlyMap<string, unknown> = new Map()): Candidate[] {
+export function invariantCandidates(
+  ctx: ExecCtx,
+  loop: ts.Node,
+  head: State,
+  changed: ReadonlySet<ts.Symbol>,
+  firstIndex: number,
+  ghosts: ReadonlyMap<string, unknown> = new Map(),
+  rowsChanged: ReadonlySet<number> = new Set(),
+): Candidate[] {
   const inference = ctx.inference;
   if (inference === undefined) return [];
   const referenced = referencedIn(ctx, loop);
@@ -150,6 +158,8 @@ export function invariantCandidates(ctx: ExecCtx, loop: ts.Node, head: State, ch
   }
   const ints: Array<{ name: string; changed: boolean }> = [];
   const lens: string[] = [];
+  // Arrays of rows built row by row (per-row lengths, rows.ts storeRow).
+  const rowArrays: string[] = [];
   // Integers in scope that the loop does not read: only the third name of `x == y + z`.
   const others: string[] = [];
   for (const [name, sym] of byName) {
@@ -161,6 +171,7 @@ export function invariantCandidates(ctx: ExecCtx, loop: ts.Node, head: State, ch
     }
     if (v?.k === "int") ints.push({ name, changed: changed.has(sym) });
     else if (v?.k === "arr" || v?.k === "str") lens.push(name);
+    if (v?.k === "arr" && head.rows.get(v.ref)?.lens !== undefined && rowsChanged.has(v.ref)) rowArrays.push(name);
   }
   others.sort();
   ints.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -175,6 +186,18 @@ export function invariantCandidates(ctx: ExecCtx, loop: ts.Node, head: State, ch
   // array it indexes; three indices that move together (a merge: k == i + j); an index that
   // follows a growing array (a push); then order between two integers.
   for (const a of lens) if (grows(a)) texts.push(`len(${a}) == ${lengthGhost(a)}`, `len(${a}) >= ${lengthGhost(a)}`);
+  // The rows of an array built row by row: every row up to a bound has one length (a name the
+  // loop does not change) or the triangular length q + 1, and the row being built has the
+  // length of the index that fills it.
+  const q = ["q", "q_", "q__"].find((n) => !byName.has(n)) ?? "q___";
+  rowArrays.sort();
+  for (const a of rowArrays) {
+    const rowIndex = (x: { name: string }): boolean => indexes.get(a)?.has(x.name) === true;
+    const lengths = ints.filter((x) => !x.changed && !rowIndex(x)).map((x) => x.name);
+    for (const end of [`len(${a})`, ...ints.filter(rowIndex).map((x) => x.name)]) for (const l of lengths) texts.push(`forall(${q}, 0, ${end}, len(${a}[${q}]) == ${l})`);
+    texts.push(`forall(${q}, 0, len(${a}), len(${a}[${q}]) == ${q} + 1)`);
+    for (const x of ints) if (!x.changed && rowIndex(x)) for (const y of movers) texts.push(`len(${a}[${x.name}]) == ${y.name}`);
+  }
   for (const x of movers) texts.push(`${x.name} >= 0`, `${x.name} >= -1`);
   for (const x of movers) for (const a of lens) if (indexes.get(a)?.has(x.name)) texts.push(`${x.name} < len(${a})`, `${x.name} <= len(${a})`);
   // An index against the row length of an array of rows it indexes a row of (`g[r][x]`).

@@ -42,6 +42,12 @@ interface HavocPlan {
   readonly exotic?: Set<number>;
   /** Arrays of rows whose RowFact some iteration lost (rows.ts): unknown rows at every head. */
   readonly unrows?: Set<number>;
+  /** Arrays of rows built row by row whose per-row lengths some iteration changed (RowFact.lens): unknown at every head. */
+  readonly relens?: Set<number>;
+  /** References some iteration stored as a row (rows.ts storeRow), by array: possibly rows of it at every head. */
+  readonly linked?: Map<number, number>;
+  /** Row references some iteration stopped counting as the row at their index (a row stored into their array). */
+  readonly unindexed?: Set<number>;
   /** References whose elements some iteration changed (State.contents): unknown at the head. */
   readonly contents?: Set<number>;
   /** Interval assumed at the head for integer variables (grown to the hull of the back edges, widened to safe integers). */
@@ -59,7 +65,7 @@ export function execLoop(ctx: ExecCtx, loop: ts.IterationStatement, st: State): 
   let iterable: Val | undefined;
   if (ts.isForOfStatement(loop)) iterable = evalExpr(ctx, loop.expression, st);
   const clauses = loopInvariants(ctx, loop);
-  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set(), exotic: new Set(), unrows: new Set(), contents: new Set(), intervals: new Map() };
+  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set(), exotic: new Set(), unrows: new Set(), relens: new Set(), linked: new Map(), unindexed: new Set(), contents: new Set(), intervals: new Map() };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const mark = ctx.sink.mark();
     const result = oneIteration(ctx, loop, st, plan, clauses, iterable);
@@ -88,7 +94,29 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
   for (const ref of plan.shared) head.shared.add(ref);
   for (const ref of plan.exotic ?? []) head.exotic.add(ref);
   for (const m of plan.unrows ?? []) head.forgetRows(m, `an earlier iteration of the loop at ${where(ctx, loop)}`);
-  for (const ref of plan.refs) head.havocLength(ref, `length at the loop at ${loc}`);
+  for (const ref of plan.unindexed ?? []) head.rowIndex.delete(ref);
+  for (const [ref, m] of plan.linked ?? []) {
+    if (!head.rowOf.has(ref)) head.rowOf.set(ref, m);
+    head.rowIndex.delete(ref);
+  }
+  // Per-row lengths an iteration changed: unknown at the head (what inferred invariants say);
+  // each row reference at a known index reads its length from them.
+  const relensed = new Set<number>();
+  for (const m of plan.relens ?? []) {
+    const fact = head.rows.get(m);
+    if (fact?.lens === undefined) continue;
+    head.setRowLengths(m, { ...fact, lens: abstractConst("IntArray", `the lengths of the rows at the loop at ${loc}`) });
+    relensed.add(m);
+  }
+  for (const ref of plan.refs) {
+    const of = head.rowOf.get(ref);
+    if (of !== undefined && relensed.has(of) && head.rowIndex.has(ref)) continue;
+    const fact = relensed.has(ref) ? head.rows.get(ref) : undefined;
+    // The array's own length: unknown, its rows still its rows (every iteration kept them so).
+    if (fact !== undefined) head.rows.delete(ref);
+    head.havocLength(ref, `length at the loop at ${loc}`);
+    if (fact !== undefined) head.rows.set(ref, fact);
+  }
   for (const ref of plan.contents ?? []) head.forgetContents(ref);
   const counters = plan.vars.size > 0 ? inferCounters(ctx, loop, pre, plan) : new Map<ts.Symbol, Term>();
   const safeInts: Array<{ name: string; sym: ts.Symbol; lo: bigint; hi: bigint }> = [];
@@ -125,7 +153,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
   // after them and the safe-integer clause, so the written ones keep their ids.
   const userCount = clauses.length;
   const ghosts = entryLengths(ctx, loop, pre, head, plan.refs);
-  const candidates = invariantCandidates(ctx, loop, head, new Set(plan.vars.keys()), userCount + 2, ghosts);
+  const candidates = invariantCandidates(ctx, loop, head, new Set(plan.vars.keys()), userCount + 2, ghosts, relensed);
   clauses = [...clauses, ...candidates.map((c) => ({ clause: c.clause, inferred: c }))];
   // Obligations at the loop site: entry (pre state) and preservation (back edges).
   const sites = clauses.map((c, i) =>
@@ -314,8 +342,28 @@ function widen(plan: HavocPlan, pre: State, head: State, backEdges: readonly Sta
       }
     }
     for (const [m, fact] of head.rows) {
-      if (s.rows.get(m) !== fact && plan.unrows !== undefined && !plan.unrows.has(m)) {
-        plan.unrows.add(m);
+      const now = s.rows.get(m);
+      if (now === fact || plan.unrows === undefined || plan.unrows.has(m)) continue;
+      // Only the per-row lengths changed (rows stored or appended to, rows.ts storeRow).
+      if (fact.lens !== undefined && now?.lens !== undefined && now.cls === fact.cls && now.elem === fact.elem && plan.relens !== undefined) {
+        if (!plan.relens.has(m)) {
+          plan.relens.add(m);
+          grew = true;
+        }
+        continue;
+      }
+      plan.unrows.add(m);
+      grew = true;
+    }
+    for (const [ref, m] of s.rowOf) {
+      if (head.lens.has(ref) && head.rowOf.get(ref) !== m && plan.linked !== undefined && !plan.linked.has(ref)) {
+        plan.linked.set(ref, m);
+        grew = true;
+      }
+    }
+    for (const ref of head.rowIndex.keys()) {
+      if (!s.rowIndex.has(ref) && plan.unindexed !== undefined && !plan.unindexed.has(ref)) {
+        plan.unindexed.add(ref);
         grew = true;
       }
     }

@@ -6,8 +6,8 @@ import type { ExecCtx } from "./context.js";
 import { clauseTerm } from "./contract-eval.js";
 import { asNumVal } from "./numbers.js";
 import type { FunctionLike } from "./program.js";
-import { bounded, newRefId, type State } from "./state.js";
-import { abstractConst, and, freshConst, implies, intLit, lt, type Term } from "./terms.js";
+import { bounded, newRefId, type RowFact, type State } from "./state.js";
+import { abstractConst, and, app, freshConst, implies, intLit, lt, type Term } from "./terms.js";
 import { MAX_ARRAY_LENGTH, type ElemType, type Val } from "./values.js";
 
 /**
@@ -47,14 +47,17 @@ export function rowValue(st: State, m: Extract<Val, { k: "arr" }>, index: Val): 
   const key = n?.k === "int" ? `${m.ref}:${printKey(n.t)}` : undefined;
   if (key !== undefined) {
     const known = st.rowAt.get(key);
-    if (known !== undefined && st.rowOf.get(known) === m.ref && st.lens.has(known)) return { k: "arr", ref: known, cls: fact.cls, elem: fact.elem ?? m.elem.elem };
+    if (known !== undefined && st.rowOf.get(known) === m.ref && st.rowIndex.has(known) && st.lens.has(known)) return { k: "arr", ref: known, cls: fact.cls, elem: fact.elem ?? m.elem.elem };
   }
+  // Per-row lengths need the index as an integer term.
+  if (fact.lens !== undefined && n?.k !== "int") return undefined;
   const ref = newRefId();
   st.refClass.set(ref, fact.cls);
-  const len = fact.len ?? abstractConst("Int", "the length of a row");
+  const len = fact.len ?? (fact.lens !== undefined && n?.k === "int" ? app("select", "Int", fact.lens, n.t) : abstractConst("Int", "the length of a row"));
   st.lens.set(ref, len);
   st.assume(bounded(len, 0n, MAX_ARRAY_LENGTH));
   st.rowOf.set(ref, m.ref);
+  if (n?.k === "int") st.rowIndex.set(ref, n.t);
   // Rows of an array reachable from outside are reachable from outside too.
   if (st.shared.has(m.ref)) st.shared.add(ref);
   if (key !== undefined) st.rowAt.set(key, ref);
@@ -76,6 +79,51 @@ function printKey(t: Term): string {
     case "forall":
       return `(forall ${t.name} ${printKey(t.body)})`;
   }
+}
+
+// ---- arrays of rows built row by row ----
+
+/**
+ * `const m: T[][] = []`: an array of rows the function builds row by row (`m[i] = ROW`,
+ * `m.push(ROW)`, then appends to the rows `m[i][j] = x` at their length). No row yet, so any
+ * per-row lengths are right: an unknown SMT array (RowFact.lens), which the stores update.
+ */
+export function emptyRowFact(init: ts.Expression, name: string): RowFact | undefined {
+  let e = init;
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  if (!ts.isArrayLiteralExpression(e) || e.elements.length > 0) return undefined;
+  return { lens: abstractConst("IntArray", `the lengths of the rows of ${name}`), cls: "Array" };
+}
+
+/**
+ * Whether storing `v` as a row of `m` keeps m's per-row lengths true: a plain Array the
+ * function made that no other array holds and nothing outside can reach (not shared, not
+ * exotic, never a row of any array of rows: State.rowOf keeps even forgotten rows), so it is
+ * distinct from every row of `m` — and its elements are what m's rows hold (or it is empty).
+ */
+export function isFreshRow(st: State, m: Extract<Val, { k: "arr" }>, v: Val): v is Extract<Val, { k: "arr" }> {
+  const fact = st.rows.get(m.ref);
+  if (fact?.lens === undefined || m.elem.k !== "arr" || v.k !== "arr" || v.cls !== "Array" || v.ref === m.ref) return false;
+  if (st.shared.has(v.ref) || st.exotic.has(v.ref) || st.rowOf.has(v.ref) || st.rows.has(v.ref)) return false;
+  const rowElem = fact.elem ?? m.elem.elem;
+  const len = st.lens.get(v.ref);
+  const empty = len?.kind === "lit" && len.text === "0";
+  return empty || JSON.stringify(v.elem) === JSON.stringify(rowElem);
+}
+
+/**
+ * `v` (isFreshRow) is now the row of `m` at `at` (m's length already updated): the per-row
+ * lengths record its length there. Every other reference to a row of `m` may be the row it
+ * replaced: it keeps its length (that object did not change) but no longer counts as the
+ * row at its index (a length change through it forgets m's rows).
+ */
+export function storeRow(st: State, m: Extract<Val, { k: "arr" }>, at: Term, v: Extract<Val, { k: "arr" }>, fact: RowFact): void {
+  for (const [row, of] of st.rowOf) if (of === m.ref) st.rowIndex.delete(row);
+  for (const key of [...st.rowAt.keys()]) if (key.startsWith(`${m.ref}:`)) st.rowAt.delete(key);
+  st.rows.set(m.ref, { ...fact, lens: app("store", "IntArray", fact.lens!, at, st.lengthOf(v.ref)) });
+  st.rowOf.set(v.ref, m.ref);
+  st.rowIndex.set(v.ref, at);
+  st.rowAt.set(`${m.ref}:${printKey(at)}`, v.ref);
 }
 
 // ---- which arrays of arrays qualify ----
@@ -104,8 +152,13 @@ export function rowsStayInSight(ctx: ExecCtx, sym: ts.Symbol, fn: FunctionLike):
 function useKeepsRows(ctx: ExecCtx, id: ts.Identifier, fn: FunctionLike): boolean {
   const p = id.parent;
   if (ts.isReturnStatement(p)) return true;
+  // `m.push(x)`: a new row (kept in sight when x is a fresh array, storeRow; otherwise the
+  // model forgets the rows).
+  if (ts.isPropertyAccessExpression(p) && p.expression === id && p.name.text === "push" && ts.isCallExpression(p.parent) && p.parent.expression === p) return true;
   if (ts.isPropertyAccessExpression(p) && p.expression === id) return p.name.text === "length" && !isWriteTarget(p);
-  if (!(ts.isElementAccessExpression(p) && p.expression === id) || isWriteTarget(p)) return false;
+  if (!(ts.isElementAccessExpression(p) && p.expression === id)) return false;
+  // `m[i] = x`: a row stored (the same).
+  if (isWriteTarget(p)) return ts.isBinaryExpression(p.parent) && p.parent.left === p && p.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
   // `m[i]`: a row.
   return rowUseKeepsRows(ctx, p, fn);
 }

@@ -38,26 +38,78 @@ export class State {
   rowOf = new Map<number, number>();
   /** The row reference read at `<array ref>:<index term>` (rows.ts): the same index, the same row. */
   rowAt = new Map<string, number>();
+  /**
+   * The index term of each row reference that is, right now, the row of its array at that
+   * index (rows.ts). A reference in rowOf without an index may be (or have been) a row of that
+   * array but where is not known: a length change through it forgets the array's rows.
+   */
+  rowIndex = new Map<number, Term>();
 
   /**
    * The rows of `matrix` may no longer be what its RowFact says (a row's length changed, a row
    * became exotic, a row was replaced, the array itself changed): the fact goes, and every row
    * reference already read out of it gets an unknown length — it may be the row that changed.
    */
-  forgetRows(matrix: number, source: string): void {
+  forgetRows(matrix: number, source: string, except?: number): void {
     if (!this.rows.delete(matrix)) return;
-    for (const [row, of] of [...this.rowOf]) {
+    // The references stay marked as (possibly) rows of `matrix` without an index: none of them
+    // is a fresh array any more (rows.ts `storeRow`), and a length change through one of them
+    // changes the others' (rowsTouched).
+    for (const [row, of] of this.rowOf) {
       if (of !== matrix) continue;
-      this.rowOf.delete(row);
-      if (this.lens.has(row)) this.havocLength(row, `length of a row of an array whose rows changed (${source})`);
+      this.rowIndex.delete(row);
+      if (row !== except && this.lens.has(row)) this.havocRowLength(row, `length of a row of an array whose rows changed (${source})`);
     }
   }
 
-  /** Something happened to `ref` that may change an array of rows it is, or is a row of. */
+  private havocRowLength(row: number, source: string): void {
+    const len = abstractConst("Int", source);
+    this.lens.set(row, len);
+    this.assume(and(le(intLit(0), len), le(len, intLit(maxLengthOf(this.refClass.get(row) ?? "Array")))));
+    this.forgetContents(row);
+  }
+
+  /**
+   * Something happened to `ref` that may change an array of rows it is, or is a row of. A row
+   * at a known index of an array whose rows have per-row lengths (RowFact.lens) changed length:
+   * the lengths record it (store at that index), and every other row reference of that array
+   * reads its length afresh (it may be the same row: then it is the new length, otherwise the
+   * one it had) and forgets its elements. Otherwise the array's rows become unknown, and so
+   * do the lengths of all references that may be the same row.
+   */
   private rowsTouched(ref: number, source: string): void {
     if (this.rows.has(ref)) this.forgetRows(ref, source);
     const of = this.rowOf.get(ref);
-    if (of !== undefined) this.forgetRows(of, source);
+    if (of === undefined) return;
+    const fact = this.rows.get(of);
+    const at = this.rowIndex.get(ref);
+    const len = this.lens.get(ref);
+    if (fact?.lens !== undefined && at !== undefined && len !== undefined) {
+      this.setRowLengths(of, { ...fact, lens: app("store", "IntArray", fact.lens, at, len) }, ref);
+      return;
+    }
+    if (fact !== undefined) {
+      this.forgetRows(of, source, ref);
+      return;
+    }
+    for (const [row, m] of this.rowOf) if (m === of && row !== ref && this.lens.has(row)) this.havocRowLength(row, `length of an array that may be the same row (${source})`);
+  }
+
+  /**
+   * `matrix`'s rows now have the lengths `fact.lens`: every row reference of it at a known
+   * index (but `except`) reads its length from them and forgets its elements (it may be the row
+   * that changed).
+   */
+  setRowLengths(matrix: number, fact: RowFact, except?: number): void {
+    this.rows.set(matrix, fact);
+    if (fact.lens === undefined) return;
+    for (const [row, of] of this.rowOf) {
+      if (of !== matrix || row === except) continue;
+      const at = this.rowIndex.get(row);
+      if (at === undefined || !this.lens.has(row)) continue;
+      this.lens.set(row, app("select", "Int", fact.lens, at));
+      this.forgetContents(row);
+    }
   }
 
   /**
@@ -156,6 +208,7 @@ export class State {
     c.rows = new Map(this.rows);
     c.rowOf = new Map(this.rowOf);
     c.rowAt = new Map(this.rowAt);
+    c.rowIndex = new Map(this.rowIndex);
     return c;
   }
 
@@ -213,8 +266,14 @@ export class State {
 
 /** What the rows of an array of arrays are (State.rows). */
 export interface RowFact {
-  /** Every row's length. */
-  readonly len: Term;
+  /** Every row's length (one length for all rows). */
+  readonly len?: Term | undefined;
+  /**
+   * Or each row's own length: an SMT array (Int → Int) whose value at k is the length of row k,
+   * for k in [0, length of the array) — an array of rows the function builds row by row
+   * (rows.ts `storeRow`): its rows are distinct plain Arrays, each stored fresh by the function.
+   */
+  readonly lens?: Term | undefined;
   /** The rows' class (always a plain Array for now). */
   readonly cls: string;
   /** The rows' element kind when the factory fixed it (`.fill(0)`: numbers, whatever TypeScript says). */
