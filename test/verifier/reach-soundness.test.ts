@@ -486,6 +486,28 @@ export function heapSort(a: number[]): number[] {
 `,
   },
   {
+    // Rows pushed in a loop, read through non-null assertions (`dp[i]![j]`, TypeScript's
+    // noUncheckedIndexedAccess style): the assertion is the row itself.
+    name: "lcsPushed",
+    params: ["x: string", "y: string"],
+    pre: [],
+    minProved: 14,
+    code: `export function lcsPushed(x: string, y: string): number {
+  const m = x.length;
+  const n = y.length;
+  const dp: number[][] = [];
+  for (let i = 0; i <= m; i++) dp.push(new Array<number>(n + 1).fill(0));
+  for (let i = 1; i <= m; i++) {
+    for (let j = 1; j <= n; j++) {
+      if (x[i - 1] === y[j - 1]) dp[i]![j] = dp[i - 1]![j - 1]! + 1;
+      else dp[i]![j] = Math.max(dp[i - 1]![j]!, dp[i]![j - 1]!);
+    }
+  }
+  return dp[m]![n]!;
+}
+`,
+  },
+  {
     // Fresh rows pushed, of the triangular length r + 1 (len(t[q]) == q + 1).
     name: "pascalRows",
     params: ["rows: number"],

@@ -1,6 +1,7 @@
 import { ts } from "ts-morph";
 import { parseClause, type ParsedClause } from "../../spec/contract/index.js";
 import type { ExecCtx } from "./context.js";
+import { rowExpression } from "./rows.js";
 import type { State } from "./state.js";
 
 /**
@@ -85,6 +86,42 @@ function rowIndexes(ctx: ExecCtx): Map<string, Set<string>> {
   out = found;
   rowIndexedCache.set(ctx.fn, out);
   return out;
+}
+
+/**
+ * The lengths E of the fresh rows `new Array(E)…` the function stores into `a` (`a.push(ROW)`,
+ * `a[i] = ROW`, ROW directly or a const initialised so), as clause text, when E names nothing
+ * the loop changes: `dp.push(new Array(n + 1).fill(0))` proposes `n + 1` at the loop that
+ * pushes and at every later loop that writes the rows (a write at a row's length would append,
+ * so the rows' lengths are havocked there too).
+ */
+function storedRowLengths(ctx: ExecCtx, a: string, changed: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  const consts = new Map<string, ts.Expression>();
+  const collect = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer !== undefined && ts.getCombinedNodeFlags(n) & ts.NodeFlags.Const) consts.set(n.name.text, n.initializer);
+    ts.forEachChild(n, collect);
+  };
+  collect(ctx.fn);
+  const consider = (x: ts.Expression): void => {
+    const row = ts.isIdentifier(x) ? consts.get(x.text) : x;
+    const len = row === undefined ? undefined : rowExpression(ctx, row);
+    if (len === undefined) return;
+    let mentionsChanged = false;
+    const names = (e: ts.Node): void => {
+      if (ts.isIdentifier(e) && changed.has(e.text)) mentionsChanged = true;
+      ts.forEachChild(e, names);
+    };
+    names(len);
+    if (!mentionsChanged) out.add(len.getText(ctx.sf));
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === "push" && ts.isIdentifier(n.expression.expression) && n.expression.expression.text === a && n.arguments.length === 1) consider(n.arguments[0]!);
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(n.left) && ts.isIdentifier(n.left.expression) && n.left.expression.text === a) consider(n.right);
+    ts.forEachChild(n, visit);
+  };
+  visit(ctx.fn);
+  return [...out];
 }
 
 /** For each array or string name indexed in `root` (`a[e]`, `s.charCodeAt(e)`, …), the names in its index expressions. */
@@ -193,7 +230,7 @@ export function invariantCandidates(
   rowArrays.sort();
   for (const a of rowArrays) {
     const rowIndex = (x: { name: string }): boolean => indexes.get(a)?.has(x.name) === true;
-    const lengths = ints.filter((x) => !x.changed && !rowIndex(x)).map((x) => x.name);
+    const lengths = [...ints.filter((x) => !x.changed && !rowIndex(x)).map((x) => x.name), ...storedRowLengths(ctx, a, new Set(movers.map((x) => x.name)))];
     for (const end of [`len(${a})`, ...ints.filter(rowIndex).map((x) => x.name)]) for (const l of lengths) texts.push(`forall(${q}, 0, ${end}, len(${a}[${q}]) == ${l})`);
     texts.push(`forall(${q}, 0, len(${a}), len(${a}[${q}]) == ${q} + 1)`);
     for (const x of ints) if (!x.changed && rowIndex(x)) for (const y of movers) texts.push(`len(${a}[${x.name}]) == ${y.name}`);

@@ -164,7 +164,10 @@ function useKeepsRows(ctx: ExecCtx, id: ts.Identifier, fn: FunctionLike): boolea
 }
 
 /** A row expression `m[i]` (or a row variable): used only as `.length`, `[j]`, or a const row variable used so. */
-function rowUseKeepsRows(ctx: ExecCtx, row: ts.Expression, fn: FunctionLike): boolean {
+function rowUseKeepsRows(ctx: ExecCtx, row0: ts.Expression, fn: FunctionLike): boolean {
+  // `g[i]!` and `(g[i])` are the row itself.
+  let row: ts.Expression = row0;
+  while (ts.isNonNullExpression(row.parent) || ts.isParenthesizedExpression(row.parent)) row = row.parent;
   const q = row.parent;
   if (ts.isElementAccessExpression(q) && q.expression === row) return true;
   if (ts.isPropertyAccessExpression(q) && q.expression === row) return q.name.text === "length" && !isWriteTarget(q);
