@@ -57,6 +57,24 @@ export interface VerifyOptions {
   readonly maxBytes?: number | undefined;
   /** Progress for a terminal's progress line (cli/progress.ts): never affects the result. */
   readonly onProgress?: ((progress: VerifyProgress) => void) | undefined;
+  /**
+   * Limits for the inferred loop-invariant candidates (Houdini). Default: the run's rlimit and at
+   * most CANDIDATE_TIMEOUT_MS, so a candidate z3 cannot settle quickly is dropped — which makes
+   * what is inferred depend on how busy the machine is. A caller that needs the same verdicts on
+   * any machine (a test, a gate that compares runs) bounds the work instead: an rlimit here and a
+   * timeout far above it (see `workBounded`).
+   */
+  readonly candidateLimits?: SolverLimits | undefined;
+}
+
+/**
+ * Limits under which verdicts depend on the query, not on the machine's load: each query and
+ * each candidate is stopped by a z3 resource count, with the wall-clock timeouts only as a
+ * backstop far beyond what that count takes. (z3's count is deterministic for one query text
+ * and solver version; which worker answers and in what order can still perturb it slightly.)
+ */
+export function workBounded(rlimit: number, candidateRlimit: number, backstopMs = 300_000): Pick<VerifyOptions, "timeoutMs" | "rlimit" | "candidateLimits"> {
+  return { timeoutMs: backstopMs, rlimit, candidateLimits: { timeoutMs: backstopMs, rlimit: candidateRlimit } };
 }
 
 export interface VerifyProgress {
@@ -135,7 +153,7 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
   // Inferred loop invariants are decided with a shorter limit: one that z3 cannot settle quickly
   // is dropped (houdini.ts), not waited for. They are solved again with the same limit below,
   // so a verdict from this run (or from the cache) is reused.
-  const candidateLimits: SolverLimits = { timeoutMs: Math.min(options.timeoutMs, CANDIDATE_TIMEOUT_MS), rlimit: options.rlimit };
+  const candidateLimits: SolverLimits = options.candidateLimits ?? { timeoutMs: Math.min(options.timeoutMs, CANDIDATE_TIMEOUT_MS), rlimit: options.rlimit };
   const extractionStats = emptyExtractionStats();
   const pending: Pending[] = [];
   let pool: SolverPool | undefined;

@@ -17,7 +17,7 @@ import { ts } from "ts-morph";
 import { afterAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../support/compiled-path.js";
 import { loadDocument } from "../../spec/load.js";
-import { verifyDocuments } from "../../verifier/index.js";
+import { verifyDocuments, workBounded } from "../../verifier/index.js";
 import { holds } from "./soundness/contract-eval.js";
 import { entityHarnesses } from "./soundness/entity-harness.js";
 import { inputsFor } from "./soundness/input-gen.js";
@@ -254,7 +254,7 @@ function offsetOf(code: string, s: { text: string; after?: string }): number {
 }
 
 const files = FIXTURES.map(documentFor);
-const report = await verifyDocuments(files, { cwd: scratch, timeoutMs: 20_000, rlimit: 0, jobs: 2 });
+const report = await verifyDocuments(files, { cwd: scratch, ...workBounded(12_000_000, 3_000_000), jobs: 2 });
 
 describe("element values are sound: proved sites never fail, proved postconditions hold", () => {
   FIXTURES.forEach((f, n) => {

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../support/compiled-path.js";
-import { verifyDocuments } from "../../verifier/index.js";
+import { verifyDocuments, workBounded } from "../../verifier/index.js";
 import { NODE_ONLY_GLOBALS } from "../../verifier/type-check/host-globals.js";
 
 const root = projectRoot();
@@ -35,7 +35,7 @@ const uses = doc(
   'export function uses(grid: number[][]): number {\n  const copy = structuredClone(grid);\n  console.log("rows", copy.length);\n  const bytes = new TextEncoder().encode("ab");\n  return harden(copy).length + bytes.length;\n}\n',
 );
 const own = doc("own", "function structuredClone<T>(x: T): T {\n  return x;\n}\n\nexport function own(grid: number[][]): number {\n  return structuredClone(grid).length;\n}\n");
-const report = await verifyDocuments([uses, own], { cwd: scratch, timeoutMs: 20_000, rlimit: 0, jobs: 1 });
+const report = await verifyDocuments([uses, own], { cwd: scratch, ...workBounded(12_000_000, 3_000_000), jobs: 1 });
 
 describe("globals of the sandbox in the type check", () => {
   it("no type error for structuredClone, console, TextEncoder or harden", () => {

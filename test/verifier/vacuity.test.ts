@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../support/compiled-path.js";
-import { verifyDocuments, type VerifyReport } from "../../verifier/index.js";
+import { verifyDocuments, workBounded, type VerifyReport } from "../../verifier/index.js";
 
 const root = projectRoot();
 const scratch = mkdtempSync(join(tmpdir(), "anrf-vacuity-"));
@@ -39,7 +39,7 @@ const appendByIndex = doc(
 const holeWrite = doc("hole", "export function hole(n: number): number {\n  const d: number[] = [];\n  d[1] = n;\n  const b = [1];\n  return b[0];\n}\n", ["n: number"], []);
 const appendThenStale = doc("stale", "export function stale(n: number): number {\n  const d: number[] = [];\n  d[0] = n;\n  const b = [1];\n  return b[5] + d[0];\n}\n", ["n: number"], []);
 
-const report: VerifyReport = await verifyDocuments([deadAfterFailure, contradictory, appendByIndex, holeWrite, appendThenStale], { cwd: scratch, timeoutMs: 20_000, rlimit: 0, jobs: 1 });
+const report: VerifyReport = await verifyDocuments([deadAfterFailure, contradictory, appendByIndex, holeWrite, appendThenStale], { cwd: scratch, ...workBounded(12_000_000, 3_000_000), jobs: 1 });
 const bounds = (file: string) => report.documents.find((d) => d.file === file)!.obligations.filter((o) => o.kind === "bounds");
 
 describe("vacuous proofs", () => {
