@@ -172,6 +172,7 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
      *             of one, a DataView, anything else: `b` then classifies it);
      *   oob     — the failure of `b` for an index already known to be an integral number >= 0
      *             and a length already read (so a proxy's `length` trap runs once, as in `b`);
+     *   oa      — the same for an appending write, which passes at the length (see below);
      *   ta      — `o` itself when it is a genuine typed array (it has [[TypedArrayName]]: the
      *             intrinsic @@toStringTag getter, no user code, no throw), else `nota`. A typed
      *             guard caches the result per site: being a genuine typed array never changes.
@@ -204,6 +205,16 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     rl: rangeLength,
     oob(k: number, i: unknown, length: number): never {
       count(k);
+      throw outOfBounds(k, i, length);
+    },
+    /**
+     * oa — `oob` for an appending write (CheckSpec.append): the index (an integral number >= 0)
+     * is not below the length already read from `o`; it passes, as in `b`, exactly when it is
+     * that length on a genuine Array that is not a proxy (no user code: isProxy first).
+     */
+    oa(o: unknown, k: number, i: number, length: number): number {
+      count(k);
+      if (i === length && i < MAX_ARRAY_INDEX_BOUND && spec(k).append === true && !isProxy(o) && isArray(o)) return i;
       throw outOfBounds(k, i, length);
     },
     /** bounds: `o[i]` with o an array, typed array or string needs an integral 0 <= i < length. */

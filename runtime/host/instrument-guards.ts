@@ -11,6 +11,9 @@
  *
  *   array   typeof (j = I) === "number" && j >= 0 && (j | 0) === j && C.isArray(t)
  *             ? (j < (n = t.length) ? j : C.oob(k, j, n)) : C.b(t, j, k)
+ *   array, an appending write: as `array`, with C.oa(t, k, j, n) for C.oob(k, j, n) — the
+ *           failure of `b` for a length already read, which passes the length itself on a
+ *           genuine Array that is not a proxy (as `b` does for an append check)
  *   array, t known a genuine non-proxy array (a temp P set before the loop, planArrayKinds)
  *           typeof (j = I) === "number" && j >= 0 && P && j < (n = t.length) && (j | 0) === j
  *             ? j : C.b(t, j, k)
@@ -76,6 +79,11 @@ export interface GuardInput {
    * planArrayKinds): the array guard tests it instead of calling Array.isArray.
    */
   readonly knownArray?: ts.Identifier | undefined;
+  /**
+   * An appending write (CheckSpec.append): `b` also accepts the length itself on a genuine
+   * Array that is not a proxy, so the array guard's failure must go to `b`, not to `oob`.
+   */
+  readonly append?: boolean | undefined;
 }
 
 /** The module constant holding a fast-path helper of the check object (declared by the visitor's module prelude). */
@@ -109,7 +117,8 @@ export function inlineGuard(g: GuardInput): ts.Expression {
         const within = f.createLessThan(j, paren(f.createAssignment(n, length(t))));
         return paren(cond(and(isNumber, nonNegative, g.knownArray, within, isInt31), j, generic));
       }
-      const within = cond(f.createLessThan(j, paren(f.createAssignment(n, length(t)))), j, call("oob", [k, j, n]));
+      // An appending write's failure goes to `oa`, which also accepts the length it was handed.
+      const within = cond(f.createLessThan(j, paren(f.createAssignment(n, length(t)))), j, g.append === true ? call("oa", [t, k, j, n]) : call("oob", [k, j, n]));
       return paren(cond(and(isNumber, nonNegative, isInt31, call("isArray", [t])), paren(within), generic));
     }
     case "typed": {

@@ -201,7 +201,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
      * inline guard. `kindHint` forces the fast path tried (string methods); otherwise the
      * receiver's declared kind picks it.
      */
-    const boundsIndex = (recv: ts.Expression, recv0: ts.Expression, idx: ts.Expression, idx0: ts.Expression, k: number, kindHint: ReceiverKind | undefined, knownArray?: ts.Identifier): { first: ts.Expression; again: ts.Expression; index: ts.Expression } => {
+    const boundsIndex = (recv: ts.Expression, recv0: ts.Expression, idx: ts.Expression, idx0: ts.Expression, k: number, kindHint: ReceiverKind | undefined, knownArray?: ts.Identifier, append?: boolean): { first: ts.Expression; again: ts.Expression; index: ts.Expression } => {
       const scope = top();
       if (input.inlineChecks !== true || scope.inParameters === true || (scope.shared ?? 0) > 0 || scopes.length === 1) {
         const { first, again } = once(recv);
@@ -212,7 +212,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const direct = recv.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(recv) && kindHint === undefined && isInertIndex(idx0));
       const { first, again } = direct ? { first: recv, again: recv } : viaTemp(recv);
       const kind = kindHint ?? guessKind(recv0, recv0.pos, kinds);
-      return { first, again, index: inlineGuard({ f, checks, kind, receiver: again, index: idx, check: k, temp, cache, knownArray }) };
+      return { first, again, index: inlineGuard({ f, checks, kind, receiver: again, index: idx, check: k, temp, cache, knownArray, append }) };
     };
     const viaTemp = (recv: ts.Expression): { first: ts.Expression; again: ts.Expression } => {
       const t = temp();
@@ -493,9 +493,10 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       if (k === undefined || hoisted.has(key)) return visited; // proved, or in bounds by a versioned loop's range check
       const access = (index: ts.Expression, receiver: ts.LeftHandSideExpression = visited.expression) => (ts.isElementAccessChain(visited) ? f.createElementAccessChain(receiver, visited.questionDotToken, index) : f.createElementAccessExpression(receiver, index));
       if (table.specs[k]?.append === true) {
-        // An appending write: the generic check, which accepts the length on a genuine Array.
-        const { first, again } = once(visited.expression);
-        return access(checkCall("b", [again, visited.argumentExpression, num(k)]), first as ts.LeftHandSideExpression);
+        // An appending write: a guard whose every failure goes to the generic check, which
+        // accepts the length on a genuine Array (instrument-guards.ts).
+        const { first, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined, knownArrays.get(key), true);
+        return access(index, first as ts.LeftHandSideExpression);
       }
       // The same check just ran (mergeSites): drop it where its witness says the first one ran no code.
       const dominator = dominatedBy.get(key);

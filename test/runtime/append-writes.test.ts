@@ -168,3 +168,44 @@ describe("inferred invariants that name the verifier's ghosts", () => {
     }
   });
 });
+
+describe("inferred invariants in development and testing", () => {
+  // A proved inferred invariant is the verifier's lemma, not a clause of the document:
+  // development leaves it out (a quantified one costs a pass over the array per iteration),
+  // testing evaluates it (the differential check of the verifier). Here it is deliberately
+  // false at run time, so evaluating it shows as a violation.
+  const loop = source.indexOf("for (let i = 2");
+  const lemma = (status: ObligationResult["status"], inferred: boolean): ObligationResult => ({
+    id: "fib/invariant/5:3#3",
+    entity: "fib",
+    kind: "invariant",
+    status,
+    location: { file: "m.ts", line: 5, column: 3 },
+    site: { start: loop, end: source.indexOf("return memo[n]") - 3 },
+    description: "loop invariant forall(q, 0, i, memo[q] < 0)",
+    clause: "forall(q, 0, i, memo[q] < 0)",
+    reason: "test",
+    counterexample: null,
+    smt: null,
+    source: "solver",
+    ...(inferred ? { inferred: true as const } : {}),
+  });
+  const placed = (r: ReturnType<typeof load>) => r.checks.filter((c) => c.id === "fib/invariant/5:3#3").length;
+  it("development leaves out a proved inferred invariant; testing evaluates it", () => {
+    const dev = load("development", true, [lemma("proved", true)]);
+    expect(placed(dev)).toBe(0);
+    expect(dev.exports["fib"]!(10)).toBe(55);
+    expect(dev.violations).toEqual([]);
+    const testing = load("testing", false, [lemma("proved", true)]);
+    expect(placed(testing)).toBe(1);
+    expect(() => testing.exports["fib"]!(10)).toThrow(Violation);
+    expect(testing.violations.map((v) => v.id)).toEqual(["fib/invariant/5:3#3"]);
+  });
+  it("development still evaluates an invariant that is not inferred, or not proved", () => {
+    for (const o of [lemma("proved", false), lemma("unknown", true)]) {
+      const dev = load("development", true, [o]);
+      expect(placed(dev)).toBe(1);
+      expect(() => dev.exports["fib"]!(10)).toThrow(Violation);
+    }
+  });
+});

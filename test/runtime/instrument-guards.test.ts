@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { instrument } from "../../runtime/index.js";
 import { makeChecks } from "../../runtime/guest/checks.js";
 import type { RunMode, ViolationData } from "../../runtime/guest/protocol.js";
+import type { ObligationResult } from "../../verifier/obligation.js";
 
 // The guest hardens its check object (SES); outside the sandbox freezing is enough here.
 (globalThis as { harden?: unknown }).harden ??= <T>(x: T): T => Object.freeze(x);
@@ -29,6 +30,7 @@ export function opt(a: number[] | undefined, i: any): unknown { return a?.[i]; }
 export function computed(a: number[], i: any): unknown { let k = i; return a[(k = k, k)]; }
 export function putTyped(a: Float64Array, i: any): unknown { a[i] = 7; return a[i]; }
 export function bumpTyped(a: Int32Array, i: any): unknown { a[i] += 2; return a[i]++; }
+export function append(a: number[], i: any): unknown { a[i] = 7; return a.length; }
 export function many(rs: any[], is: any[]): unknown[] {
   const out: unknown[] = [];
   for (let n = 0; n < rs.length; n++) {
@@ -39,17 +41,35 @@ export function many(rs: any[], is: any[]): unknown[] {
   return out;
 }
 `;
-const ENTRIES = ["arr", "typed", "str", "anyKind", "code", "bump", "put", "opt", "computed", "putTyped", "bumpTyped"] as const;
+const ENTRIES = ["arr", "typed", "str", "anyKind", "code", "bump", "put", "opt", "computed", "putTyped", "bumpTyped", "append"] as const;
 
 class Violation extends Error {}
 
+// `append`'s write is an appending write (the verifier's append obligation, 0 <= i <= length:
+// verifier/extract/append.ts): its check also accepts the length on a genuine, non-proxy Array.
+const appendAt = source.indexOf("a[i] = 7; return a.length");
+const appendWrite: ObligationResult = {
+  id: "append/bounds/1:1",
+  entity: "append",
+  kind: "bounds",
+  status: "unknown",
+  location: { file: "m.ts", line: 1, column: 1 },
+  site: { start: appendAt, end: appendAt + "a[i]".length },
+  description: "0 <= i <= a.length (at the length: an append) and i integral at a[i]",
+  reason: "test",
+  counterexample: null,
+  smt: null,
+  source: "solver",
+  append: true,
+};
+
 function load(mode: RunMode) {
-  const out = instrument({ source, file: "m.ts", obligations: [], mode, entities: [] });
+  const out = instrument({ source, file: "m.ts", obligations: [appendWrite], mode, entities: [] });
   const violations: ViolationData[] = [];
   const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => (violations.push(v), new Violation(v.message)) });
   const exports: Record<string, (...a: unknown[]) => unknown> = {};
   new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
-  return { exports, violations, rt, js: out.js };
+  return { exports, violations, rt, js: out.js, checks: out.checks };
 }
 
 const inline = load("development");
@@ -278,6 +298,13 @@ describe("inline guards = the generic check, on any receiver", () => {
     expect(outcome(inline, "arr", { t: "array", cells: [1, 2] }, { k: "value", v: "01" }).result).toBe("ok undefined");
     expect(outcome(inline, "arr", { t: "array", cells: [1, 2] }, { k: "value", v: "1" }).result).toBe("ok 2");
     expect(outcome(inline, "arr", { t: "array", cells: [1, 2] }, { k: "value", v: 2 ** 32 - 1 }).result).toMatch(/^violation/);
+    // The appending write: the length passes on a genuine array, not through a proxy, and its
+    // guard is inline (the generic call only on the slow path).
+    expect(inline.checks.find((c) => c.id === "append/bounds/1:1")?.append).toBe(true);
+    expect(inline.js).toMatch(/__anrf_c\.oa\(/);
+    expect(outcome(inline, "append", { t: "array", cells: [1, 2] }, { k: "value", v: 2 }).result).toBe("ok 3");
+    expect(outcome(inline, "append", { t: "array", cells: [1, 2] }, { k: "value", v: 3 }).result).toMatch(/^violation/);
+    expect(outcome(inline, "append", { t: "proxy", cells: [1, 2], lengths: [2] }, { k: "value", v: 2 }).result).toMatch(/^violation/);
   });
 });
 
