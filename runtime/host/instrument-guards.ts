@@ -81,7 +81,7 @@ export interface GuardInput {
   readonly knownArray?: ts.Identifier | undefined;
   /**
    * An appending write (CheckSpec.append): `b` also accepts the length itself on a genuine
-   * Array that is not a proxy, so the array guard's failure must go to `b`, not to `oob`.
+   * Array that is not a proxy, so the array guard's failure goes to `oa` (or `b`), not `oob`.
    */
   readonly append?: boolean | undefined;
 }

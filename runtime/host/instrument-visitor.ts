@@ -493,8 +493,8 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       if (k === undefined || hoisted.has(key)) return visited; // proved, or in bounds by a versioned loop's range check
       const access = (index: ts.Expression, receiver: ts.LeftHandSideExpression = visited.expression) => (ts.isElementAccessChain(visited) ? f.createElementAccessChain(receiver, visited.questionDotToken, index) : f.createElementAccessExpression(receiver, index));
       if (table.specs[k]?.append === true) {
-        // An appending write: a guard whose every failure goes to the generic check, which
-        // accepts the length on a genuine Array (instrument-guards.ts).
+        // An appending write: an inline guard whose failures go to `oa` or `b`, which accept
+        // the length on a genuine Array (instrument-guards.ts).
         const { first, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined, knownArrays.get(key), true);
         return access(index, first as ts.LeftHandSideExpression);
       }

@@ -135,25 +135,30 @@ describe("the append check (runtime/guest/checks.ts b)", () => {
   });
 });
 
-describe("inferred invariants that name the verifier's ghosts", () => {
-  // Houdini's `len(memo) >= __anrf_len0_memo` (the length on loop entry) at fib's loop: the run
-  // holds no such value. Before, development mode evaluated it against undefined and stopped.
+/** An invariant obligation at fib's loop, as the verifier reports one (`inferred`: Houdini's). */
+function loopInvariant(id: string, clause: string, status: ObligationResult["status"], inferred: boolean): ObligationResult {
   const loop = source.indexOf("for (let i = 2");
-  const ghost = (status: ObligationResult["status"]): ObligationResult => ({
-    id: "fib/invariant/5:3#2",
+  return {
+    id,
     entity: "fib",
     kind: "invariant",
     status,
     location: { file: "m.ts", line: 5, column: 3 },
     site: { start: loop, end: source.indexOf("return memo[n]") - 3 },
-    description: "inferred loop invariant len(memo) >= __anrf_len0_memo",
-    clause: "len(memo) >= __anrf_len0_memo",
+    description: `${inferred ? "inferred " : ""}loop invariant ${clause}`,
+    clause,
     reason: "test",
     counterexample: null,
     smt: null,
     source: "solver",
-    inferred: true,
-  });
+    ...(inferred ? { inferred: true as const } : {}),
+  };
+}
+
+describe("inferred invariants that name the verifier's ghosts", () => {
+  // Houdini's `len(memo) >= __anrf_len0_memo` (the length on loop entry) at fib's loop: the run
+  // holds no such value. Before, development mode evaluated it against undefined and stopped.
+  const ghost = (status: ObligationResult["status"]): ObligationResult => loopInvariant("fib/invariant/5:3#2", "len(memo) >= __anrf_len0_memo", status, true);
   it("are not placed: the run goes on in every mode; unproved, they are reported uncovered", () => {
     const site = ghost("proved").site;
     expect(source.slice(site.start, site.end)).toMatch(/^for \(let i = 2[^]*\}$/);
@@ -174,22 +179,7 @@ describe("inferred invariants in development and testing", () => {
   // development leaves it out (a quantified one costs a pass over the array per iteration),
   // testing evaluates it (the differential check of the verifier). Here it is deliberately
   // false at run time, so evaluating it shows as a violation.
-  const loop = source.indexOf("for (let i = 2");
-  const lemma = (status: ObligationResult["status"], inferred: boolean): ObligationResult => ({
-    id: "fib/invariant/5:3#3",
-    entity: "fib",
-    kind: "invariant",
-    status,
-    location: { file: "m.ts", line: 5, column: 3 },
-    site: { start: loop, end: source.indexOf("return memo[n]") - 3 },
-    description: "loop invariant forall(q, 0, i, memo[q] < 0)",
-    clause: "forall(q, 0, i, memo[q] < 0)",
-    reason: "test",
-    counterexample: null,
-    smt: null,
-    source: "solver",
-    ...(inferred ? { inferred: true as const } : {}),
-  });
+  const lemma = (status: ObligationResult["status"], inferred: boolean): ObligationResult => loopInvariant("fib/invariant/5:3#3", "forall(q, 0, i, memo[q] < 0)", status, inferred);
   const placed = (r: ReturnType<typeof load>) => r.checks.filter((c) => c.id === "fib/invariant/5:3#3").length;
   it("development leaves out a proved inferred invariant; testing evaluates it", () => {
     const dev = load("development", true, [lemma("proved", true)]);
