@@ -96,7 +96,9 @@ export async function buildCorpus(): Promise<Query[]> {
   // Same constant names, other sorts, across queries (declarations are local to one parse).
   add("x-int-sat", "(declare-const x Int)(declare-const j Int)(assert (= j (div x 2)))(assert (> j 3))(check-sat)", ["x", "j"]);
   add("x-real-sat", "(declare-const x Real)(declare-const j Real)(assert (= j (/ x 2.0)))(assert (> j 0.25))(assert (< j 0.5))(check-sat)", []);
-  add("x-fp-sat", "(declare-const x Float64)(declare-const j Float64)(assert (= j (fp.div RNE x ((_ to_fp 11 53) RNE 2.0))))(assert (not (fp.isNaN j)))(assert (not (fp.eq (fp.roundToIntegral RTZ j) j)))(check-sat)", []);
+  // (fp.neg, not fp.div: after a push z3 decides this by its incremental SMT core, where an fp
+  // division took ~10 s; the corpus needs the sort clash, not a hard query.)
+  add("x-fp-sat", "(declare-const x Float64)(declare-const j Float64)(assert (= j (fp.neg x)))(assert (fp.lt j ((_ to_fp 11 53) RNE 0.5)))(assert (fp.gt j ((_ to_fp 11 53) RNE 0.25)))(check-sat)", []);
   add("x-bool-unsat", "(declare-const x Bool)(declare-const j Bool)(assert (= j (not x)))(assert (= j x))(check-sat)", []);
   add("x-string-sat", '(declare-const x String)(declare-const j Int)(assert (= j (str.len x)))(assert (> j 2))(assert (= (str.at x 0) "a"))(check-sat)', ["j"]);
   // Limits: a timeout and an rlimit exhaustion on a query z3 cannot decide.

@@ -37,7 +37,34 @@ interface JsonReport {
   run: { queries: number; cacheHits: number; solved: number; solverInitMs: number[] };
 }
 
+/**
+ * examples/ verified cold in two shards into one cache, then whole (warm: all hits): solved once
+ * for the two tests that read these runs.
+ */
+let examples: Promise<{ shards: { stdout: string }[]; whole: { code: number; stdout: string } }> | undefined;
+const examplesRuns = () =>
+  (examples ??= (async () => {
+    const cache = join(scratch, "cache-shards");
+    const shard = (n: string) => anrf("verify", "examples", "--format", "json", "--cache", cache, "--shard", n, "--timeout", "3000");
+    const shards = [await shard("1/2"), await shard("2/2")];
+    return { shards, whole: await anrf("verify", "examples", "--format", "json", "--cache", cache, "--timeout", "3000") };
+  })());
+
 const seeded = (name: string) => `test/verifier/fixtures/seeded/${name}.anrf.json`;
+
+/**
+ * One proof cache for the single-document runs below: each document is solved once, by the
+ * first test that verifies it; later runs (other formats, --strict, explain) read its verdicts,
+ * counterexamples included. The cache's own behaviour is tested in "with the proof cache".
+ */
+const cached = ["--cache", join(scratch, "cache-documents")];
+/** `anrf verify FILE --format json`, run once per file and shared by the tests that read it. */
+const jsonRuns = new Map<string, Promise<{ code: number; stdout: string; stderr: string }>>();
+const verifyJson = (file: string) => {
+  let run = jsonRuns.get(file);
+  if (!run) jsonRuns.set(file, (run = anrf("verify", file, "--format", "json", ...cached)));
+  return run;
+};
 
 describe("anrf verify: seeded bugs are caught end to end", () => {
   const cases: [string, string][] = [
@@ -49,7 +76,7 @@ describe("anrf verify: seeded bugs are caught end to end", () => {
   ];
   for (const [bug, kind] of cases) {
     it(`${bug}: exit 1, a refuted ${kind} obligation with a counterexample`, async () => {
-      const { code, stdout } = await anrf("verify", seeded(bug), "--format", "json", "--no-cache");
+      const { code, stdout } = await verifyJson(seeded(bug));
       expect(code).toBe(1);
       const report = JSON.parse(stdout) as JsonReport;
       const refuted = report.documents[0]!.obligations.filter((o) => o.status === "refuted" && o.kind === kind);
@@ -65,14 +92,14 @@ describe("anrf verify: seeded bugs are caught end to end", () => {
   }
 
   it("reports NaN reaching the postcondition as x = NaN", async () => {
-    const { stdout } = await anrf("verify", seeded("nan-postcondition"), "--format", "json", "--no-cache");
+    const { stdout } = await verifyJson(seeded("nan-postcondition"));
     const report = JSON.parse(stdout) as JsonReport;
     const post = report.documents[0]!.obligations.filter((o) => o.kind === "postcondition" && o.status === "refuted");
     expect(post.some((o) => Object.values(o.counterexample ?? {}).includes("NaN"))).toBe(true);
   });
 
   it("prints refutations with location, reason and counterexample in pretty form", async () => {
-    const { code, stdout } = await anrf("verify", seeded("off-by-one-loop"), "--no-cache");
+    const { code, stdout } = await anrf("verify", seeded("off-by-one-loop"), ...cached);
     expect(code).toBe(1);
     expect(stdout).toMatch(/\S*off-by-one-loop\.anrf\.json:\d+:\d+\s+refuted\s+ENT-ADLER\/bounds\/\d+:\d+/);
     expect(stdout).toMatch(/counterexample: .*data\.length = \d+/);
@@ -82,7 +109,7 @@ describe("anrf verify: seeded bugs are caught end to end", () => {
 
 describe("anrf verify: examples, documents without code, invalid documents", () => {
   it("verifies examples/: JSON = validate shape + obligations + per-status counts", async () => {
-    const { code, stdout } = await anrf("verify", "examples", "--format", "json", "--no-cache", "--timeout", "3000");
+    const { code, stdout } = (await examplesRuns()).whole;
     const report = JSON.parse(stdout) as JsonReport;
     const obligations = report.documents.flatMap((d) => d.obligations);
     expect(obligations.length).toBeGreaterThan(10);
@@ -99,7 +126,7 @@ describe("anrf verify: examples, documents without code, invalid documents", () 
   });
 
   it("reports a document without code as unverifiable (unsupported, warning), never verified", async () => {
-    const { code, stdout } = await anrf("verify", "examples/public-example.anrf.json", "--format", "json", "--no-cache");
+    const { code, stdout } = await verifyJson("examples/public-example.anrf.json");
     expect(code).toBe(0);
     const doc = (JSON.parse(stdout) as JsonReport).documents[0]!;
     expect(doc.obligations.length).toBeGreaterThan(0);
@@ -107,14 +134,14 @@ describe("anrf verify: examples, documents without code, invalid documents", () 
     expect(doc.findings.some((f) => f.ruleId === "unverifiable" && f.severity === "warning")).toBe(true);
     // The public example claims verified: true; it cannot be substantiated.
     expect(doc.findings.some((f) => f.ruleId === "V7.4")).toBe(true);
-    const strict = await anrf("verify", "examples/public-example.anrf.json", "--strict", "--no-cache");
+    const strict = await anrf("verify", "examples/public-example.anrf.json", "--strict", ...cached);
     expect(strict.code).toBe(1);
   });
 
   it("gives invalid documents the same findings as anrf validate, and exit 1", async () => {
     const dir = "examples/invalid";
     const validate = JSON.parse((await anrf("validate", dir, "--format", "json")).stdout) as JsonReport;
-    const verify = await anrf("verify", dir, "--format", "json", "--no-cache");
+    const verify = await anrf("verify", dir, "--format", "json", ...cached);
     expect(verify.code).toBe(1);
     const report = JSON.parse(verify.stdout) as JsonReport;
     expect(report.documents.map((d) => d.file)).toEqual(validate.documents.map((d) => d.file));
@@ -152,20 +179,20 @@ describe("anrf verify: informal clauses and the verified claim (V7.4)", () => {
       doc.semantics.security_contracts[0].preconditions = [];
       doc.semantics.security_contracts[0].postconditions = ["no memory safety violations"];
     });
-    const { code, stdout } = await anrf("verify", file, "--format", "json", "--no-cache");
+    const { code, stdout } = await anrf("verify", file, "--format", "json", ...cached);
     const obligations = (JSON.parse(stdout) as JsonReport).documents[0]!.obligations;
     const informal = obligations.filter((o) => o.status === "informal");
     expect(informal.length, stdout).toBe(1);
     expect(informal[0]).toMatchObject({ kind: "informal", smt: null, counterexample: null });
     expect(code).toBe(obligations.some((o) => o.status === "refuted") ? 1 : 0);
-    expect((await anrf("verify", file, "--strict", "--no-cache")).code).toBe(1);
+    expect((await anrf("verify", file, "--strict", ...cached)).code).toBe(1);
   });
 
   it("turns a verified: true claim contradicted by a refutation into a V7.4 error", async () => {
     const file = write("claimed", (doc) => {
       doc.verification_status.verified = true;
     });
-    const { code, stdout } = await anrf("verify", file, "--format", "json", "--no-cache");
+    const { code, stdout } = await anrf("verify", file, "--format", "json", ...cached);
     expect(code).toBe(1);
     const doc = (JSON.parse(stdout) as JsonReport).documents[0]!;
     expect(doc.valid).toBe(false);
@@ -175,16 +202,20 @@ describe("anrf verify: informal clauses and the verified claim (V7.4)", () => {
 
 describe("anrf verify with the proof cache", () => {
   it("a warm run is all hits and initialises no z3; shards partition the cold work", async () => {
-    const cache = join(scratch, "cache-shards");
-    const shard1 = JSON.parse((await anrf("verify", "examples", "--format", "json", "--cache", cache, "--shard", "1/2", "--timeout", "3000")).stdout) as JsonReport & { summary: { skippedByShard: number } };
-    const shard2 = JSON.parse((await anrf("verify", "examples", "--format", "json", "--cache", cache, "--shard", "2/2", "--timeout", "3000")).stdout) as JsonReport;
+    const { shards, whole } = await examplesRuns();
+    const [shard1, shard2] = shards.map((r) => JSON.parse(r.stdout) as JsonReport & { summary: { skippedByShard: number } }) as [JsonReport & { summary: { skippedByShard: number } }, JsonReport];
     expect(shard1.run.solved + shard2.run.solved).toBeGreaterThanOrEqual(shard1.run.queries - shard1.run.cacheHits);
     expect(shard1.summary.skippedByShard).toBeGreaterThan(0);
-    const warm = JSON.parse((await anrf("verify", "examples", "--format", "json", "--cache", cache, "--timeout", "3000")).stdout) as JsonReport;
+    const warm = JSON.parse(whole.stdout) as JsonReport;
     expect(warm.run.queries).toBeGreaterThan(0);
     expect(warm.run.cacheHits).toBe(warm.run.queries);
     expect(warm.run.solved).toBe(0);
     expect(warm.run.solverInitMs).toEqual([]);
+    // The warm run reports what the shards solved: each obligation's verdict is the one of the
+    // shard it belongs to (the other shard reports it unknown, "skipped: belongs to shard …").
+    const solved = new Map([shard1, shard2].flatMap((r) => r.documents.flatMap((d) => d.obligations.filter((o) => !o.reason.startsWith("skipped: belongs to shard")).map((o) => [o.id, o.status] as const))));
+    const all = warm.documents.flatMap((d) => d.obligations);
+    expect(all.map((o) => [o.id, o.status])).toEqual(all.map((o) => [o.id, solved.get(o.id)]));
   });
 
   it("a warm run in a fresh process loads neither z3 nor ts-morph", () => {
@@ -208,9 +239,9 @@ describe("anrf verify with the proof cache", () => {
 
 describe("anrf explain", () => {
   it("shows the obligation, its query, verdict, counterexample and the runtime check", async () => {
-    const { stdout } = await anrf("verify", seeded("off-by-one-loop"), "--format", "json", "--no-cache");
+    const { stdout } = await verifyJson(seeded("off-by-one-loop"));
     const o = (JSON.parse(stdout) as JsonReport).documents[0]!.obligations.find((x) => x.status === "refuted" && x.kind === "bounds")!;
-    const explained = await anrf("explain", seeded("off-by-one-loop"), o.id, "--no-cache");
+    const explained = await anrf("explain", seeded("off-by-one-loop"), o.id, ...cached);
     expect(explained.code).toBe(0);
     expect(explained.stdout).toContain(`obligation  ${o.id}`);
     expect(explained.stdout).toContain("verdict     refuted");
@@ -220,10 +251,10 @@ describe("anrf explain", () => {
   });
 
   it("says a proved obligation gets no check in production", async () => {
-    const { stdout } = await anrf("verify", "examples/adler32-checksum.anrf.json", "--format", "json", "--no-cache");
+    const { stdout } = await verifyJson("examples/adler32-checksum.anrf.json");
     const proved = (JSON.parse(stdout) as JsonReport).documents[0]!.obligations.find((x) => x.status === "proved" && x.kind === "bounds");
     expect(proved, "adler32's data[i] should be proved").toBeDefined();
-    const explained = await anrf("explain", "examples/adler32-checksum.anrf.json", proved!.id, "--no-cache", "--format", "json");
+    const explained = await anrf("explain", "examples/adler32-checksum.anrf.json", proved!.id, ...cached, "--format", "json");
     const parsed = JSON.parse(explained.stdout) as { obligation: JsonObligation; runtime: string[] };
     expect(parsed.obligation.status).toBe("proved");
     expect(parsed.runtime[0]).toMatch(/^production: no check inserted/);
@@ -240,7 +271,7 @@ describe("anrf explain", () => {
   });
 
   it("exits 2 for an unknown obligation id, naming some that exist", async () => {
-    const { code, stderr } = await anrf("explain", seeded("off-by-one-loop"), "ENT-ADLER/bounds/99:1", "--no-cache");
+    const { code, stderr } = await anrf("explain", seeded("off-by-one-loop"), "ENT-ADLER/bounds/99:1", ...cached);
     expect(code).toBe(2);
     expect(stderr).toMatch(/no obligation 'ENT-ADLER\/bounds\/99:1' \(some that exist: ENT-ADLER\//);
   });
