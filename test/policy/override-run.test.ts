@@ -8,7 +8,7 @@ import { DecisionCache, type ApprovalCheck } from "../../policy/index.js";
 import { DEFAULT_POLICY } from "../../policy/default-policy.js";
 import { run, SandboxPool } from "../../runtime/index.js";
 import type { LoadedDocument } from "../../spec/load.js";
-import { verifyDocument } from "../../verifier/index.js";
+import { verifyDocument, workBounded } from "../../verifier/index.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
 import { makeDocument, policy } from "./helpers.js";
 
@@ -29,7 +29,7 @@ let bounds: ObligationResult;
 
 beforeAll(async () => {
   doc = await makeDocument({ code: `export function at(a: number[], i: number): number { return a[i]!; }`, functions: ["at"] });
-  obligations = (await verifyDocument(doc, { cwd: process.cwd(), timeoutMs: 5000, rlimit: 0 })).obligations;
+  obligations = (await verifyDocument(doc, { cwd: process.cwd(), ...workBounded(12_000_000, 3_000_000) })).obligations;
   bounds = obligations.find((o) => o.kind === "bounds")!;
 });
 

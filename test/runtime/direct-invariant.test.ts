@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { run, SandboxPool } from "../../runtime/index.js";
-import { verifyDocument } from "../../verifier/index.js";
+import { verifyDocument, workBounded } from "../../verifier/index.js";
 import { loadDocument } from "../../spec/load.js";
 import { makeDocument, tempDir } from "./fixtures.js";
 
@@ -34,7 +34,7 @@ describe("a direct invariant without applies_to applies to the only Function ent
       const file = await documentWithDirectInvariant("export function f(x: number): number {\n  return x - 1;\n}\n", appliesTo);
       const loaded = await loadDocument(file);
       expect(loaded.valid).toBe(true);
-      const verification = await verifyDocument(loaded, { cwd: tempDir(), timeoutMs: 10_000, rlimit: 0, jobs: 1 });
+      const verification = await verifyDocument(loaded, { cwd: tempDir(), ...workBounded(12_000_000, 3_000_000), jobs: 1 });
       const post = verification.obligations.filter((o) => o.kind === "postcondition" && o.clause === "INV-NONNEG");
       expect(post.map((o) => o.status)).toEqual(["refuted"]);
 

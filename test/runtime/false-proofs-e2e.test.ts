@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { run, SandboxPool, type RunResult } from "../../runtime/index.js";
 import type { FunctionSpec } from "./fixtures.js";
 import { makeDocument, tempDir } from "./fixtures.js";
-import { verifyDocument } from "../../verifier/index.js";
+import { verifyDocument, workBounded } from "../../verifier/index.js";
 
 const pool = new SandboxPool();
 afterAll(async () => {
@@ -18,7 +18,7 @@ afterAll(async () => {
 async function bothModes(code: string, functions: FunctionSpec[], entry: string, args: unknown[]): Promise<{ prod: RunResult; dev: RunResult; proved: string[] }> {
   const dir = tempDir();
   const doc = await makeDocument({ dir, code, functions });
-  const verification = await verifyDocument(doc, { cwd: dir, timeoutMs: 20_000, rlimit: 0, jobs: 1 });
+  const verification = await verifyDocument(doc, { cwd: dir, ...workBounded(12_000_000, 3_000_000), jobs: 1 });
   const opts = { verification: verification.obligations, audit: false, pool } as const;
   const prod = await run(doc, entry, args, { ...opts, mode: "production" });
   const dev = await run(doc, entry, args, { ...opts, mode: "development" });

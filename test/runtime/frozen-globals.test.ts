@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run, SandboxPool } from "../../runtime/index.js";
-import { verifyDocument } from "../../verifier/index.js";
+import { verifyDocument, workBounded } from "../../verifier/index.js";
 import type { LoadedDocument } from "../../spec/load.js";
 import { makeDocument, tempDir } from "./fixtures.js";
 
@@ -42,7 +42,7 @@ afterAll(async () => {
 describe("compartment globals cannot be rebound", () => {
   it("module code replacing Math cannot turn a proved bounds site into a silent out-of-bounds read", async () => {
     // The premise: the verifier proves the read data[Math.floor(…)], so production does not check it.
-    const verified = await verifyDocument(doc, { cwd: process.cwd(), timeoutMs: 10_000, rlimit: 0, jobs: 1 });
+    const verified = await verifyDocument(doc, { cwd: process.cwd(), ...workBounded(12_000_000, 3_000_000), jobs: 1 });
     expect(verified.obligations.filter((o) => o.entity.endsWith("MIDDLE") && o.kind === "bounds").map((o) => o.status)).toEqual(["proved"]);
     const result = await run(doc, "middle", [[1, 2, 3]], { mode: "production", audit, pool });
     expect(result.status).toBe("error");

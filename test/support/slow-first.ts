@@ -8,7 +8,8 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /** Longest first, as measured next to two CPU hogs (bench/results/dxcli.md). */
 const SLOW_FIRST = [
-  "test/verifier/reach-soundness.test.ts",
+  "test/verifier/reach-soundness-rows.test.ts",
+  "test/verifier/reach-soundness-arrays.test.ts",
   "test/verifier/verify-cli.test.ts",
   "test/verifier/solver-pool-differential.test.ts",
   "test/proofs-cache/verify-e2e.test.ts",

@@ -3,7 +3,7 @@
  * candidates the decision procedure proves together, the entity's other obligations assume
  * only those, and a run that does not converge falls back to no inference. The decisions
  * here are scripted, so the bookkeeping is tested without z3; the real pipeline (and that
- * nothing it proves fails at run time) is in reach-soundness.test.ts.
+ * nothing it proves fails at run time) is in reach-soundness-*.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import * as extractor from "../../verifier/extract/index.js";

@@ -4,7 +4,7 @@
  * the whole array) out in one way; the row-element site must then stay unmodelled. The
  * control (`kept`) shows the same function without the leak does get an encoded query, so the
  * cases fail if the leak were not noticed. What proved sites do at run time is tested
- * differentially in reach-soundness.test.ts.
+ * differentially in reach-soundness-rows.test.ts.
  */
 import { describe, expect, it } from "vitest";
 import { extract } from "./extract/snippet.js";
