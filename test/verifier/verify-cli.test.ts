@@ -7,7 +7,7 @@ import { runCli } from "../../cli/main.js";
 import type { CliIo } from "../../cli/io.js";
 import { projectRoot } from "../../support/compiled-path.js";
 import { loadDocument } from "../../spec/load.js";
-import { obligationIds, verifyDocument } from "../../verifier/index.js";
+import { obligationIds, verifyDocument, workBounded } from "../../verifier/index.js";
 
 const root = projectRoot();
 const scratch = mkdtempSync(join(tmpdir(), "anrf-verify-cli-"));
@@ -41,14 +41,19 @@ interface JsonReport {
  * examples/ verified cold in two shards into one cache, then whole (warm: all hits): solved once
  * for the two tests that read these runs.
  */
-let examples: Promise<{ shards: { stdout: string }[]; whole: { code: number; stdout: string } }> | undefined;
+let examples: Promise<{ shards: readonly [{ stdout: string }, { stdout: string }]; whole: { code: number; stdout: string } }> | undefined;
 const examplesRuns = () =>
   (examples ??= (async () => {
     const cache = join(scratch, "cache-shards");
     const shard = (n: string) => anrf("verify", "examples", "--format", "json", "--cache", cache, "--shard", n, "--timeout", "3000");
-    const shards = [await shard("1/2"), await shard("2/2")];
+    const shards = [await shard("1/2"), await shard("2/2")] as const;
     return { shards, whole: await anrf("verify", "examples", "--format", "json", "--cache", cache, "--timeout", "3000") };
   })());
+
+interface ShardReport extends Omit<JsonReport, "documents"> {
+  documents: (JsonReport["documents"][number] & { skippedByShard: string[] })[];
+  summary: Record<string, number> & { skippedByShard: number };
+}
 
 const seeded = (name: string) => `test/verifier/fixtures/seeded/${name}.anrf.json`;
 
@@ -57,7 +62,10 @@ const seeded = (name: string) => `test/verifier/fixtures/seeded/${name}.anrf.jso
  * first test that verifies it; later runs (other formats, --strict, explain) read its verdicts,
  * counterexamples included. The cache's own behaviour is tested in "with the proof cache".
  */
-const cached = ["--cache", join(scratch, "cache-documents")];
+// Main queries bounded by z3 work, not seconds (the wall-clock limit is only a backstop): a
+// refutation these tests read must not turn unknown on a loaded machine. Same limits on every run,
+// so later runs reuse the first one's verdicts.
+const cached = ["--cache", join(scratch, "cache-documents"), "--rlimit", "12000000", "--timeout", "300000"];
 /** `anrf verify FILE --format json`, run once per file and shared by the tests that read it. */
 const jsonRuns = new Map<string, Promise<{ code: number; stdout: string; stderr: string }>>();
 const verifyJson = (file: string) => {
@@ -203,7 +211,7 @@ describe("anrf verify: informal clauses and the verified claim (V7.4)", () => {
 describe("anrf verify with the proof cache", () => {
   it("a warm run is all hits and initialises no z3; shards partition the cold work", async () => {
     const { shards, whole } = await examplesRuns();
-    const [shard1, shard2] = shards.map((r) => JSON.parse(r.stdout) as JsonReport & { summary: { skippedByShard: number } }) as [JsonReport & { summary: { skippedByShard: number } }, JsonReport];
+    const [shard1, shard2] = [JSON.parse(shards[0].stdout) as ShardReport, JSON.parse(shards[1].stdout) as ShardReport];
     expect(shard1.run.solved + shard2.run.solved).toBeGreaterThanOrEqual(shard1.run.queries - shard1.run.cacheHits);
     expect(shard1.summary.skippedByShard).toBeGreaterThan(0);
     const warm = JSON.parse(whole.stdout) as JsonReport;
@@ -212,8 +220,8 @@ describe("anrf verify with the proof cache", () => {
     expect(warm.run.solved).toBe(0);
     expect(warm.run.solverInitMs).toEqual([]);
     // The warm run reports what the shards solved: each obligation's verdict is the one of the
-    // shard it belongs to (the other shard reports it unknown, "skipped: belongs to shard …").
-    const solved = new Map([shard1, shard2].flatMap((r) => r.documents.flatMap((d) => d.obligations.filter((o) => !o.reason.startsWith("skipped: belongs to shard")).map((o) => [o.id, o.status] as const))));
+    // shard it belongs to (the other shard lists it in skippedByShard).
+    const solved = new Map([shard1, shard2].flatMap((r) => r.documents.flatMap((d) => d.obligations.filter((o) => !d.skippedByShard.includes(o.id)).map((o) => [o.id, o.status] as const))));
     const all = warm.documents.flatMap((d) => d.obligations);
     expect(all.map((o) => [o.id, o.status])).toEqual(all.map((o) => [o.id, solved.get(o.id)]));
   });
@@ -265,7 +273,7 @@ describe("anrf explain", () => {
     const ids = await obligationIds(loaded);
     expect(ids.length).toBeGreaterThan(1);
     const target = ids.find((id) => id.includes("/bounds/"))!;
-    const result = await verifyDocument(loaded, { cwd: root, timeoutMs: 5_000, rlimit: 0, jobs: 1, only: new Set([target]) });
+    const result = await verifyDocument(loaded, { cwd: root, ...workBounded(12_000_000, 3_000_000), jobs: 1, only: new Set([target]) });
     expect(result.obligations.map((o) => o.id)).toEqual([target]);
     expect(result.obligations[0]!.status).toBe("refuted");
   });
