@@ -8,7 +8,14 @@
  * - not answering, nginx installed: started here, stopped in the teardown.
  * - nginx not installed: under CI=true the suite fails at once; locally a loud banner says how to
  *   get it, and the remote-cache tests fail with the same advice (never a silent skip).
+ *
+ * Temporary files: every test, worker and child process of this run gets one fresh TMPDIR (set
+ * before the test workers start, so `os.tmpdir()` and child processes see it), removed in the
+ * teardown. Tests make hundreds of temp folders per run; none outlives the run.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { cacheServerUrl, HOW_TO_GET_NGINX, serverAnswers, startScript } from "./cache-server.js";
 
 export default async function setup(): Promise<() => Promise<void>> {
@@ -28,7 +35,23 @@ export default async function setup(): Promise<() => Promise<void>> {
       }
     }
   }
+  // Vitest runs this once per project: the first makes the folder, the others find it. Short on
+  // purpose: Chromium's singleton socket must fit in a Unix socket path (108 bytes).
+  const ownsTmp = process.env["ANRF_TEST_RUN_TMP"] === undefined;
+  const previousTmp = process.env["TMPDIR"];
+  if (ownsTmp) {
+    const runTmp = mkdtempSync(join(tmpdir(), "anrf-t-"));
+    process.env["ANRF_TEST_RUN_TMP"] = runTmp;
+    process.env["TMPDIR"] = runTmp;
+  }
   return async () => {
+    if (ownsTmp) {
+      const runTmp = process.env["ANRF_TEST_RUN_TMP"]!;
+      delete process.env["ANRF_TEST_RUN_TMP"];
+      if (previousTmp === undefined) delete process.env["TMPDIR"];
+      else process.env["TMPDIR"] = previousTmp;
+      rmSync(runTmp, { recursive: true, force: true, maxRetries: 3 });
+    }
     if (startedHere) startScript({ ANRF_CACHE_SERVER_PORT: new URL(cacheServerUrl).port || "80" }, ["--stop"]);
   };
 }
