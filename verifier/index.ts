@@ -16,6 +16,7 @@ import { emptyCounts, type DocumentVerification, type VerifyReport, type VerifyS
 import { solveObligations, type KnownVerdicts, type Solved, type SolveStats } from "./pipeline/solve-obligations.js";
 import { SolverPool } from "./solver/pool.js";
 import { vacuousProofs, type VacuityVerdict } from "./pipeline/vacuity.js";
+import { SCALAR_DROPPED_REASON, scalarCandidateQuery } from "./pipeline/scalar-candidates.js";
 import { solverVersion } from "./solver/solver-version.js";
 import type { DecideCandidates } from "./pipeline/houdini.js";
 import type { RawObligation } from "./extract/positions.js";
@@ -199,13 +200,35 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
     });
     return { verdicts, stats: { queries: first.stats.queries + again.stats.queries, cacheHits: first.stats.cacheHits + again.stats.cacheHits, solved: first.stats.solved + again.stats.solved } };
   };
+  // Loop-invariant candidates, with the candidates' limit: a scalar one is decided on its
+  // quantifier-free query first (scalar-candidates.ts); the rest, and any left unknown there,
+  // as every other query.
+  const solveCandidates = async (list: ReadonlyArray<Obligation & { readonly smt: string }>) => {
+    const scalar = list.flatMap((o, i) => {
+      const smt = scalarCandidateQuery(o, o.smt);
+      return smt === undefined ? [] : [{ i, weak: { ...o, smt } }];
+    });
+    if (scalar.length === 0) return solveOrWeaker(list, undefined, candidateLimits);
+    const quick = await solve(scalar.map((x) => x.weak), undefined, candidateLimits);
+    const verdicts: Array<Solved | undefined> = list.map(() => undefined);
+    scalar.forEach((x, k) => {
+      const v = quick.verdicts[k]!;
+      if (v.verdict.status === "proved") verdicts[x.i] = { ...v, verdict: { ...v.verdict, reason: "unsat without the quantified facts (a weaker query)" } };
+      else if (v.verdict.status === "refuted") verdicts[x.i] = { ...v, verdict: { status: "unknown", reason: SCALAR_DROPPED_REASON, counterexample: null, cost: v.verdict.cost } };
+    });
+    const rest = list.flatMap((o, i) => (verdicts[i] === undefined ? [{ i, o }] : []));
+    const full = await solveOrWeaker(rest.map((r) => r.o), undefined, candidateLimits);
+    rest.forEach((r, k) => (verdicts[r.i] = full.verdicts[k]!));
+    const stats = { queries: quick.stats.queries + full.stats.queries, cacheHits: quick.stats.cacheHits + full.stats.cacheHits, solved: quick.stats.solved + full.stats.solved };
+    return { verdicts: verdicts as Solved[], stats };
+  };
   const runVerdicts: KnownVerdicts = new Map();
   /** Which of these raw obligations the solver proves within the candidates' limit. */
   const provedWithin = async (raw: readonly RawObligation[]): Promise<boolean[]> => {
     encodingVersion = (await import("./extract/index.js")).ENCODING_VERSION;
     // Raw obligations carry no location yet: solving needs only the SMT text and the symbols.
     const withText = raw.flatMap((o, i) => (typeof o.smt === "string" ? [{ i, o: { ...o, smt: o.smt, location: { file: "", line: 1, column: 1 } } }] : []));
-    const solvedRaw = await solveOrWeaker(withText.map((x) => x.o), undefined, candidateLimits);
+    const solvedRaw = await solveCandidates(withText.map((x) => x.o));
     count(solvedRaw.stats);
     const proved = raw.map(() => false);
     withText.forEach((x, k) => (proved[x.i] = solvedRaw.verdicts[k]?.verdict.status === "proved"));
@@ -261,7 +284,7 @@ export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], o
   const others = withSmt.filter((o) => o.inferred !== true);
   const main = await solveOrWeaker(others, options.shard);
   count(main.stats);
-  const ofInferred = await solveOrWeaker(inferred, undefined, candidateLimits);
+  const ofInferred = await solveCandidates(inferred);
   count(ofInferred.stats);
   others.forEach((o, i) => verdictOf.set(o, main.verdicts[i]!));
   inferred.forEach((o, i) => verdictOf.set(o, ofInferred.verdicts[i]!));
