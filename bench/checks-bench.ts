@@ -20,7 +20,9 @@ import { projectRoot } from "../support/compiled-path.js";
 import { loadDocument, type LoadedDocument } from "../spec/load.js";
 import { verifyDocument } from "../verifier/index.js";
 import type { ObligationResult } from "../verifier/obligation.js";
+import { ts } from "ts-morph";
 import { instrument } from "../runtime/host/instrument.js";
+import { topLevelFunction } from "../runtime/host/param-shapes.js";
 import { clausesFor, functionEntities } from "../runtime/host/document-view.js";
 import { deriveLimits } from "../runtime/host/limits.js";
 import { Sandbox } from "../runtime/host/sandbox.js";
@@ -90,7 +92,6 @@ type Variant = "uninstrumented" | "production before" | "production" | "developm
 const TIMED: readonly Variant[] = ["uninstrumented", "production before", "production", "development before", "development"];
 
 async function sandboxFor(loaded: LoadedDocument, obligations: readonly ObligationResult[], entry: string, variant: Variant): Promise<{ sandbox: Sandbox; inserted: number }> {
-  const entityId = functionEntities(loaded.document!).get(entry)?.id;
   const doc = loaded.document!;
   const entities = [...functionEntities(doc).values()].map((e) => ({ id: e.id, name: e.name, clauses: clausesFor(doc, e.id) }));
   const mode: RunMode = variant.startsWith("development") ? "development" : variant.startsWith("testing") ? "testing" : "production";
@@ -110,10 +111,37 @@ async function sandboxFor(loaded: LoadedDocument, obligations: readonly Obligati
   // Kernels touch no files: no mount is granted (mounts come from the operator only).
   const grants = { filesystem: doc.security.isolation_requirements.resource_limits.filesystem, mounts: [], network: false as const };
   const load: LoadMessage = { type: "load", js: inst.js, checkParam: inst.checkParam, checks: inst.checks, grants, mode, allocBytes: limits.arrayBufferBytes, resultBytes: limits.resultBytes, entities: {}, moduleFile: loaded.module!.file };
-  // Checks in the kernel's own function (the module holds other kernels; entry argument checks not counted).
-  const inserted = inst.checks.filter((c) => c.entity === entityId && c.status !== "entry").length;
+  // Checks in the kernel's functions — the entry's and those of the entities it calls, transitively
+  // (the module holds other kernels; entry argument checks not counted).
+  const mine = kernelEntities(loaded, entry);
+  const inserted = inst.checks.filter((c) => mine.has(c.entity) && c.status !== "entry").length;
   if (values["in-process"]) return { sandbox: localFor(inst, mode), inserted };
   return { sandbox: await Sandbox.start(startThreadChannel(limits), load), inserted };
+}
+
+/**
+ * The entity ids of the entry and of every Function entity it calls, transitively: a direct call
+ * `name(…)` of another entity's module-level function, found syntactically (a same-named local
+ * function would add an entity too many — the counts then include more, never less).
+ */
+function kernelEntities(loaded: LoadedDocument, entry: string): ReadonlySet<string> {
+  const sf = ts.createSourceFile("kernel.ts", loaded.module!.text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const entities = functionEntities(loaded.document!);
+  const out = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    const e = entities.get(name);
+    if (e === undefined || out.has(e.id)) continue;
+    out.add(e.id);
+    const fn = topLevelFunction(sf, name);
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && entities.has(n.expression.text)) pending.push(n.expression.text);
+      ts.forEachChild(n, visit);
+    };
+    if (fn !== undefined) visit(fn);
+  }
+  return out;
 }
 
 /** In-process stand-in for a sandbox: the same instrumented JavaScript and check runtime, evaluated with `new Function`, timed around the call. */
@@ -190,8 +218,8 @@ async function measure(k: Kernel, loaded: LoadedDocument, obligations: readonly 
         if (v === "development") slow = g.executed / n;
       }
     }
-    const entity = functionEntities(loaded.document!).get(k.entry)?.id;
-    const mine = obligations.filter((o) => o.entity === entity && o.kind === "bounds");
+    const entities = kernelEntities(loaded, k.entry);
+    const mine = obligations.filter((o) => entities.has(o.entity) && o.kind === "bounds");
     return {
       kernel: k,
       proved: `${mine.filter((o) => o.status === "proved").length}/${mine.length}`,
@@ -251,7 +279,8 @@ integer arithmetic on integer variables and the array a genuine one), inline pos
 merged \`x[I] = x[I] …\` checks. Production keeps the checks whose obligation the
 real verifier (\`verifyDocument\`) did not prove; development keeps every check.
 ‡ = a kernel from examples/ (its contracts as written there); the others are bench/checks-kernels.ts
-(no contracts). Checks executed: per call, counted in testing mode (every check at every
+(no contracts). *Bounds proved* and *checks prod / dev* count the entry's function and every
+entity function it calls, transitively (with the argument checks at those calls). Checks executed: per call, counted in testing mode (every check at every
 evaluation; *before* = every site at every evaluation, as development before and testing mode
 run; *after* = the same module with versioned loops — the checks a hoisted run still executes:
 development and production after skip the others); check-runtime calls: per call in development after

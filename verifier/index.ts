@@ -26,7 +26,7 @@ import { dropAssumedQuantifiers } from "./pipeline/drop-quantified.js";
 export const CANDIDATE_TIMEOUT_MS = 2000;
 
 export type { DocumentVerification, RunFacts, StatusCounts, VerifyReport, VerifySummary } from "./pipeline/report-types.js";
-export type { Counterexample, Obligation, ObligationKind, ObligationResult, ObligationStatus, SourceLocation, SourceSite, SolverLimits, Verdict } from "./obligation.js";
+export type { ArgumentShape, Counterexample, Obligation, ObligationKind, ObligationResult, ObligationStatus, SourceLocation, SourceSite, SolverLimits, Verdict } from "./obligation.js";
 
 export interface VerifyOptions {
   /** Directory relative document paths resolve against. */
@@ -363,6 +363,8 @@ function resultOf(obligation: Obligation, solved: Solved | undefined): Obligatio
     const result = toResult(obligation, solved.verdict.status, solved.verdict.reason, solved.verdict.counterexample, solved.source);
     return solved.verdict.candidate === undefined || solved.verdict.status !== "unknown" ? result : { ...result, candidate: solved.verdict.candidate };
   }
+  // A syntactic fact of the extractor (argument-obligations.ts): never a query, never cached.
+  if (obligation.smt === null && obligation.staticProof !== undefined) return toResult(obligation, "proved", obligation.staticProof, null, "static");
   if (obligation.kind === "informal") {
     return toResult(obligation, "informal", obligation.unsupportedReason ?? "informal clause: not in the contract language", null, "static");
   }
@@ -391,6 +393,7 @@ function toResult(
     source,
     ...(o.inferred === true ? { inferred: true as const } : {}),
     ...(o.append === true ? { append: true as const } : {}),
+    ...(o.argumentShape === undefined ? {} : { argumentShape: o.argumentShape }),
   };
 }
 

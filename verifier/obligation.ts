@@ -7,6 +7,7 @@
 export type ObligationKind =
   | "bounds" // element read/write in bounds with an integral index
   | "precondition" // callee precondition at a call site
+  | "argument" // a primitive-typed argument of a call to a Function entity has its type (typeof)
   | "postcondition" // postcondition / contract invariant at a return
   | "invariant" // loop invariant on entry and preservation
   | "type" // TypeScript strict diagnostics for type_safe entities
@@ -30,7 +31,7 @@ export interface SourceLocation {
  * site to instrument by these offsets, so they are part of the contract between stages.
  *
  * Site node per kind: bounds → the ElementAccessExpression / CallExpression (`s.charCodeAt(i)`);
- * precondition → the CallExpression; postcondition → the ReturnStatement (or the function body's
+ * precondition → the CallExpression; argument → the argument expression; postcondition → the ReturnStatement (or the function body's
  * closing brace for an implicit return, with start = end = offset of `}`); invariant → the loop
  * statement; capability → the CallExpression that hands the value to the capability;
  * type → the diagnostic's span; informal/unverifiable → the entity's function declaration, or
@@ -84,7 +85,21 @@ export interface Obligation {
    * accepts i == length on a genuine Array as JavaScript does (runtime/guest/checks.ts `b`).
    */
   readonly append?: true | undefined;
+  /**
+   * `argument` obligations only: the primitive type the argument must have, tested at run time
+   * with `typeof` exactly as the host tests an entry argument of that type
+   * (runtime/guest/arg-shapes.ts).
+   */
+  readonly argumentShape?: ArgumentShape | undefined;
+  /**
+   * Proved without a query (`smt` is null), by a syntactic fact the extractor established; this
+   * says which. The verdict is `proved` with this reason and source "static".
+   */
+  readonly staticProof?: string | undefined;
 }
+
+/** The primitive types an `argument` obligation is about. */
+export type ArgumentShape = "number" | "string" | "boolean";
 
 /** A counterexample in source terms: parameter values, array lengths, the failing index. */
 export type Counterexample = Readonly<Record<string, string | number | boolean | null>>;
@@ -133,6 +148,8 @@ export interface ObligationResult {
   readonly inferred?: true | undefined;
   /** Obligation.append: the run-time check accepts an index equal to the length on a genuine Array (an append). */
   readonly append?: true | undefined;
+  /** Obligation.argumentShape: what the run-time check of an `argument` obligation tests. */
+  readonly argumentShape?: ArgumentShape | undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ObligationKind, ObligationResult } from "../../verifier/obligation
 const WHAT_IT_TESTS: Record<ObligationKind, string> = {
   bounds: "the index is an integer with 0 <= index < length before the element access",
   precondition: "the callee's precondition on the actual arguments before the call",
+  argument: "typeof of the argument, right after it is evaluated and before the call (the test the host applies to an entry argument of that type)",
   postcondition: "the contract clause on the returned value (and old() values captured at entry) before returning",
   invariant: "the loop invariant on entry and after every iteration",
   capability: "the path lies under a declared mount with no '..' segment (or the network use is refused) before the capability is used",
@@ -12,7 +13,7 @@ const WHAT_IT_TESTS: Record<ObligationKind, string> = {
   unverifiable: "nothing: the document carries no code to instrument",
 };
 
-const CHECKABLE: ReadonlySet<ObligationKind> = new Set(["bounds", "precondition", "postcondition", "invariant", "capability"]);
+const CHECKABLE: ReadonlySet<ObligationKind> = new Set(["bounds", "precondition", "argument", "postcondition", "invariant", "capability"]);
 
 /**
  * The runtime consequence of a verdict (issue 5: checks only where proofs failed). Modes:

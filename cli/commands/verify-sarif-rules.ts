@@ -39,6 +39,10 @@ const KINDS: Record<ObligationKind, { readonly short: string; readonly full: str
     short: "Callee precondition holds at the call",
     full: "Each call of a Function entity of the document satisfies every precondition of the callee, with the actual arguments.",
   },
+  argument: {
+    short: "Argument has its parameter's type at the call",
+    full: "Each number, string or boolean argument of a call of a Function entity inside the module is a primitive of the parameter's type (typeof), as the callee's proofs assume; checked before the call unless the module's code shows it.",
+  },
   postcondition: {
     short: "Postcondition holds at the return",
     full: "Each return (or the fall-through end of the body) satisfies every postcondition and contract invariant of the entity, with `result`.",

@@ -23,7 +23,7 @@ export const escapeHtml = (text: string): string =>
 
 const STATUSES: readonly ObligationStatus[] = ["refuted", "unknown", "unsupported", "informal", "proved"];
 /** Kinds the runtime turns into checks (explain-runtime.ts). */
-const CHECKABLE: ReadonlySet<ObligationKind> = new Set(["bounds", "precondition", "postcondition", "invariant", "capability"]);
+const CHECKABLE: ReadonlySet<ObligationKind> = new Set(["bounds", "precondition", "argument", "postcondition", "invariant", "capability"]);
 
 /** A testing-mode profile: how often each check ran and what it cost (the seam for a future `anrf run --mode testing --profile`). */
 export interface CheckProfile {

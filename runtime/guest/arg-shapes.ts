@@ -69,13 +69,22 @@ function kindOf(value: unknown): string {
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
+/**
+ * The one test of a primitive shape, for entry arguments (`conform`) and for the arguments of
+ * calls inside the module (checks.ts `arg`, and the inline guard the instrumenter emits for it,
+ * which is this very expression): `typeof`, which runs no user code and cannot be redefined.
+ */
+export function hasPrimitiveShape(k: "number" | "string" | "boolean", value: unknown): boolean {
+  return typeof value === k;
+}
+
 /** `value` checked against `shape` and rebuilt; `path` names the place for the message (`u`, `u[3]`). */
 export function conform(shape: ValueShape, value: unknown, path: string): Conformed {
   switch (shape.k) {
     case "number":
     case "string":
     case "boolean":
-      return typeof value === shape.k ? { ok: true, value } : { ok: false, problem: `${path} is ${kindOf(value)}, not a ${shape.k}` };
+      return hasPrimitiveShape(shape.k, value) ? { ok: true, value } : { ok: false, problem: `${path} is ${kindOf(value)}, not a ${shape.k}` };
     case "array": {
       if (!isArray(value)) return { ok: false, problem: `${path} is ${kindOf(value)}, not an array` };
       const length = (value as unknown[]).length;

@@ -5,7 +5,7 @@
  * marked violated and the host stops it.
  */
 import { types as utilTypes } from "node:util";
-import { conform } from "./arg-shapes.js";
+import { conform, hasPrimitiveShape } from "./arg-shapes.js";
 import type { CheckSpec, EntryShapes, RunMode, ViolationData } from "./protocol.js";
 
 const RealString = String;
@@ -158,6 +158,16 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     return fail(k, `${spec(k).description} does not hold for result ${show(value)}${error ? ` (${error})` : ""}`, { result: show(value) });
   }
 
+  /**
+   * An argument check's failure. The value is described by `typeof` alone: it may be a revoked
+   * proxy (Array.isArray throws) or an object whose accessors are the module's, and nothing here
+   * may run module code or throw before the violation is recorded.
+   */
+  function argumentFailure(k: number, value: unknown): Error {
+    const what = value === null ? "null" : typeof value;
+    return fail(k, `${spec(k).description} does not hold: the argument is ${what === "object" || what === "undefined" ? what : `a ${what}`}`, { argument: what });
+  }
+
   /** Bounds failure with a length already read (no second read of a proxy's `length`). */
   function outOfBounds(k: number, i: unknown, length: number): Error {
     return fail(k, `index ${show(i)} out of bounds for length ${length}`, { index: show(i), length: RealString(length) });
@@ -247,6 +257,23 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
         throw fail(k, `${spec(k).description} does not hold${r.error ? ` (${r.error})` : ""}`, values);
       }
       return args;
+    },
+    /**
+     * argument of a call to an entity function: a primitive of the parameter's type
+     * (CheckSpec.shape), tested exactly as the host tests an entry argument of that type
+     * (arg-shapes.ts hasPrimitiveShape); returns it. A spec without a shape accepts nothing.
+     * Once it passed, the callee receives a primitive, which nothing can change.
+     */
+    arg(k: number, value: unknown): unknown {
+      count(k);
+      const shape = spec(k).shape;
+      if (shape !== undefined && hasPrimitiveShape(shape, value)) return value;
+      throw argumentFailure(k, value);
+    },
+    /** af — the failure of an inline argument guard (`typeof t === "number" ? t : C.af(k, t)`, instrument-visitor.ts). */
+    af(k: number, value: unknown): never {
+      count(k);
+      throw argumentFailure(k, value);
     },
     /** postcondition at a return: the compiled clause holds for `value`; returns value. */
     post(k: number, value: unknown, clause: (result: unknown) => unknown): unknown {

@@ -6,7 +6,7 @@
 import type { Grants } from "./grants.js";
 
 export type RunMode = "production" | "testing" | "development";
-export type CheckKind = "bounds" | "precondition" | "postcondition" | "invariant" | "capability";
+export type CheckKind = "bounds" | "precondition" | "argument" | "postcondition" | "invariant" | "capability";
 
 export interface CheckLocation {
   readonly file: string;
@@ -28,6 +28,11 @@ export interface CheckSpec {
    * the length of a genuine Array (not a proxy) below 2^32 - 1 passes, as JavaScript appends there.
    */
   readonly append?: true | undefined;
+  /**
+   * An argument check (kind "argument"): the primitive type the argument must have, tested with
+   * `typeof` as the entry check tests an argument of that type (arg-shapes.ts).
+   */
+  readonly shape?: "number" | "string" | "boolean" | undefined;
 }
 
 export interface ViolationData {

@@ -67,7 +67,16 @@ export class CheckTable {
     }
     const o = open[0] ?? candidates[0];
     if (o !== undefined) {
-      return this.add({ id: o.id, kind, entity: o.entity, location: o.location, description: o.description, status: o.status, ...(kind === "bounds" && here.every((x) => x.append === true) ? { append: true as const } : {}) });
+      return this.add({
+        id: o.id,
+        kind,
+        entity: o.entity,
+        location: o.location,
+        description: o.description,
+        status: o.status,
+        ...(kind === "bounds" && here.every((x) => x.append === true) ? { append: true as const } : {}),
+        ...(kind === "argument" && o.argumentShape !== undefined ? { shape: o.argumentShape } : {}),
+      });
     }
     const location = this.locationOf(start);
     const base = `${entity}/${kind}/${location.line}:${location.column}`;

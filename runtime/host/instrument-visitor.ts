@@ -520,13 +520,45 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         : f.createElementAccessExpression(first, index);
     };
 
+    /**
+     * Argument checks of a call (`argument` obligations, verifier/extract/argument-obligations.ts):
+     * only where the verifier reported one — it knows which callee a name denotes, this
+     * transformer does not (a local function may shadow an entity's name). Each argument is
+     * tested right after it is evaluated, before the next one and before the call:
+     * `typeof (t = E) === "number" ? t : C.af(k, t)` inline (no code runs between the
+     * assignment and the reads, so a temp shared with re-entrant code is safe), `C.arg(k, E)`
+     * where checks are counted.
+     */
+    const checkArguments = (node: ts.CallExpression, visited: ts.CallExpression): ts.CallExpression => {
+      let changed = false;
+      const args = visited.arguments.map((arg, i) => {
+        const original = node.arguments[i];
+        if (original === undefined || ts.isSpreadElement(original)) return arg;
+        const site = loc(original);
+        if (table.obligationsAt("argument", site.start, site.end).length === 0) return arg;
+        const k = decide("argument", entityName(), site.start, site.end, `argument ${i + 1}`);
+        if (k === undefined) return arg;
+        const shape = table.specs[k]?.shape;
+        if (shape === undefined) {
+          unplaced(k, "the obligation names no argument type");
+          return arg;
+        }
+        changed = true;
+        if (input.inlineChecks !== true) return checkCall("arg", [num(k), arg]);
+        const t = temp();
+        const test = f.createStrictEquality(f.createTypeOfExpression(f.createParenthesizedExpression(f.createAssignment(t, arg))), f.createStringLiteral(shape));
+        return f.createParenthesizedExpression(f.createConditionalExpression(test, undefined, t, undefined, checkCall("af", [num(k), t])));
+      });
+      return changed ? f.updateCallExpression(visited, visited.expression, visited.typeArguments, args) : visited;
+    };
+
     const visitCall = (node: ts.CallExpression): ts.Node => {
       const site = loc(node);
       const callee = node.expression;
       // Precondition of a contracted entity called inside the module.
       if (ts.isIdentifier(callee) && byName.has(callee.text) && setsOf(byName.get(callee.text)!).pre.length > 0) {
         const e = byName.get(callee.text)!;
-        const visited = ts.visitEachChild(node, visit, ctx) as ts.CallExpression;
+        const visited = checkArguments(node, ts.visitEachChild(node, visit, ctx) as ts.CallExpression);
         const params = entityParams.get(e.name) ?? [];
         let args: ts.Expression = f.createArrayLiteralExpression([...visited.arguments]);
         let any = false;
@@ -561,7 +593,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         const newCallee = ts.isPropertyAccessChain(access) ? f.createPropertyAccessChain(first, access.questionDotToken, access.name) : f.createPropertyAccessExpression(first, access.name);
         return f.createCallExpression(newCallee, visited.typeArguments, [index, ...rest]);
       }
-      return ts.visitEachChild(node, visit, ctx);
+      return checkArguments(node, ts.visitEachChild(node, visit, ctx) as ts.CallExpression);
     };
 
     const visitReturn = (node: ts.ReturnStatement): ts.Node => {

@@ -6,7 +6,7 @@
  */
 import type { DoneMessage, GuestMessage, ViolationData, ViolationMessage } from "../guest/protocol.js";
 
-const kinds = new Set(["bounds", "precondition", "postcondition", "invariant", "capability"]);
+const kinds = new Set(["bounds", "precondition", "argument", "postcondition", "invariant", "capability"]);
 const statuses = new Set(["ok", "error", "violation", "out-of-memory"]);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

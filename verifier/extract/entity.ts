@@ -1,5 +1,6 @@
 import { ts } from "ts-morph";
 import type { ParsedClause } from "../../spec/contract/index.js";
+import { argumentObligations } from "./argument-obligations.js";
 import { assemble } from "./assemble.js";
 import { where, type ExecCtx } from "./context.js";
 import { asAssumption, clauseTerm } from "./contract-eval.js";
@@ -82,7 +83,10 @@ export function extractEntity(m: ModuleAnalysis, entityId: string, options: Extr
   }
   const formalPre = c.pre.some(({ clause }) => clause.kind === "formal");
   const preconditionsSmt = formalPre && ctx.entry !== undefined ? canonicalQuery(ctx.entry.pc, FALSE).smt : undefined;
-  return assemble({ entityId: e.id, declared, entries: sink.entries, aborts: sink.aborts, preconditionsSmt });
+  const fromPaths = assemble({ entityId: e.id, declared, entries: sink.entries, aborts: sink.aborts, preconditionsSmt });
+  // Decided by provenance, not by any path: present even where the execution stopped early.
+  const args = argumentObligations(sf, e.id, m.provenance.argumentSites(fn));
+  return [...fromPaths, ...args].sort((a, b) => a.site.start - b.site.start);
 }
 
 function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract, untrusted: string | undefined): void {

@@ -93,6 +93,8 @@ export function finalize(raw: RawObligation, file: string, lines: LineTable): Ob
     ...(raw.vacuity === undefined ? {} : { vacuity: raw.vacuity }),
     ...(raw.inferred === true ? { inferred: true as const } : {}),
     ...(raw.append === true ? { append: true as const } : {}),
+    ...(raw.argumentShape === undefined ? {} : { argumentShape: raw.argumentShape }),
+    ...(raw.staticProof === undefined ? {} : { staticProof: resolveTokens(raw.staticProof, lines) }),
   };
 }
 

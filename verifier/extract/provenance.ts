@@ -1,6 +1,7 @@
 import { ts } from "ts-morph";
 import { isWriteTarget } from "./bindings.js";
 import { isBuiltinIdentifier } from "./builtins.js";
+import type { ArgumentShape } from "../obligation.js";
 import { shapeOf, type FunctionLike, type TypeShape } from "./program.js";
 import { TYPED_ARRAY_ELEMS } from "./values.js";
 
@@ -27,6 +28,14 @@ import { TYPED_ARRAY_ELEMS } from "./values.js";
  * its own fresh array to such a parameter and keep treating it as plain afterwards.
  *
  * Both are greatest fixpoints (start from "everything trusted", remove what a use refutes).
+ *
+ * A number, string or boolean argument this analysis cannot see the provenance of does not make
+ * the callee untrusted when the call lies in an entity function: that function's extraction
+ * reports an `argument` obligation for it (argument-obligations.ts), which the runtime checks
+ * with `typeof` before the call in every mode — the test the host applies to an entry argument
+ * of that type. A primitive that passed cannot change afterwards (no valueOf, no accessor), so
+ * the callee receives exactly what its parameter type promises. Arrays get no such check (a
+ * Proxy passes Array.isArray): an array argument still needs a provenance this analysis sees.
  */
 export interface ProvenanceFacts {
   /** The entity function's parameters hold values of their declared shapes at entry. */
@@ -35,7 +44,27 @@ export interface ProvenanceFacts {
   keepsPlain(fn: FunctionLike): readonly boolean[];
   /** Why an entity is not trusted (for unsupported reasons). */
   whyUntrusted(fn: FunctionLike): string | undefined;
+  /**
+   * The primitive-typed arguments of calls to trusted entities inside this entity function
+   * (nested closures included): each is an `argument` obligation of this entity. `shown` when
+   * provenance shows the shape; otherwise the callee's trust rests on the run-time check.
+   */
+  argumentSites(fn: FunctionLike): readonly ArgumentSite[];
 }
+
+export interface ArgumentSite {
+  readonly call: ts.CallExpression;
+  /** 0-based position of the argument in the call. */
+  readonly index: number;
+  readonly arg: ts.Expression;
+  readonly callee: FunctionLike;
+  readonly calleeName: string;
+  readonly shape: ArgumentShape;
+  /** The analysis sees that the argument has the shape (e.g. a number literal, a forwarded parameter). */
+  readonly shown: boolean;
+}
+
+const isPrimitive = (s: TypeShape | undefined): s is Extract<TypeShape, { k: ArgumentShape }> => s !== undefined && s.k !== "array";
 
 const PLAIN_METHODS = new Set(["push", "unshift", "pop", "shift", "indexOf", "lastIndexOf", "includes", "at", "slice", "subarray", "reverse", "fill", "join"]);
 const NUMBER_OPS = new Set([
@@ -51,11 +80,6 @@ function unwrap(e: ts.Expression): ts.Expression {
   return t;
 }
 
-function enclosingFunction(n: ts.Node): ts.Node | undefined {
-  let p = n.parent;
-  while (p && !ts.isFunctionLike(p)) p = p.parent;
-  return p;
-}
 
 export function analyseProvenance(sf: ts.SourceFile, checker: ts.TypeChecker, entityFns: ReadonlyMap<FunctionLike, ts.Symbol | undefined>, written: ReadonlySet<ts.Symbol>): ProvenanceFacts {
   // Every identifier reference by symbol.
@@ -74,6 +98,11 @@ export function analyseProvenance(sf: ts.SourceFile, checker: ts.TypeChecker, en
   visit(sf);
   const usesOf = (sym: ts.Symbol, decl: ts.Node | undefined): ts.Identifier[] => (refs.get(sym) ?? []).filter((id) => id !== decl);
 
+  /** The innermost entity function around a node: whose extraction reports the node's `argument` obligations. */
+  const enclosingEntity = (n: ts.Node): FunctionLike | undefined => {
+    for (let p = n.parent; p !== undefined; p = p.parent) if (entityFns.has(p as FunctionLike)) return p as FunctionLike;
+    return undefined;
+  };
   const byBinding = new Map<ts.Symbol, FunctionLike>();
   for (const [fn, sym] of entityFns) if (sym) byBinding.set(sym, fn);
   const paramShapes = new Map<FunctionLike, Array<TypeShape | undefined>>();
@@ -264,9 +293,11 @@ export function analyseProvenance(sf: ts.SourceFile, checker: ts.TypeChecker, en
       if (p.arguments.length !== fn.parameters.length || p.arguments.some((a) => ts.isSpreadElement(a))) return `the call at ${pos(p)} does not pass exactly one argument per parameter`;
       const shapes = paramShapes.get(fn) ?? [];
       for (let i = 0; i < p.arguments.length; i++) {
-        if (!argumentOk(p.arguments[i]!, shapes[i])) return `the argument '${p.arguments[i]!.getText(sf)}' at ${pos(p.arguments[i]!)} is not known to be a plain ${describeShape(shapes[i])} (module code may build proxies, accessors, subclasses or cast values)`;
+        if (argumentOk(p.arguments[i]!, shapes[i])) continue;
+        // Checked with typeof before the call, as an entry argument is (see the comment above).
+        if (isPrimitive(shapes[i]) && enclosingEntity(p) !== undefined) continue;
+        return `the argument '${p.arguments[i]!.getText(sf)}' at ${pos(p.arguments[i]!)} is not known to be a plain ${describeShape(shapes[i])} (module code may build proxies, accessors, subclasses or cast values)`;
       }
-      void enclosingFunction;
     }
     return undefined;
   };
@@ -300,10 +331,30 @@ export function analyseProvenance(sf: ts.SourceFile, checker: ts.TypeChecker, en
     if (!changed) break;
     if (round === 49) for (const fn of entityFns.keys()) trusted.set(fn, "provenance analysis did not settle");
   }
+  // After the fixpoint: which calls the trust of their callee rests on.
+  const sites = new Map<FunctionLike, ArgumentSite[]>();
+  for (const [callee, sym] of entityFns) {
+    if (!sym || trusted.get(callee) !== undefined) continue;
+    const shapes = paramShapes.get(callee) ?? [];
+    for (const use of usesOf(sym, undefined)) {
+      const call = use.parent;
+      if (!ts.isCallExpression(call) || call.expression !== use) continue;
+      const owner = enclosingEntity(call);
+      if (owner === undefined) continue; // then every argument was shown (whyNot)
+      call.arguments.forEach((arg, index) => {
+        const shape = shapes[index];
+        if (!isPrimitive(shape)) return;
+        const list = sites.get(owner) ?? [];
+        list.push({ call, index, arg, callee, calleeName: sym.getName(), shape: shape.k, shown: argumentOk(arg, shape) });
+        sites.set(owner, list);
+      });
+    }
+  }
   return {
     trusted: (fn) => trusted.get(fn) === undefined && entityFns.has(fn),
     keepsPlain: (fn) => plain.get(fn) ?? [],
     whyUntrusted: (fn) => (entityFns.has(fn) ? trusted.get(fn) : "not an entity function"),
+    argumentSites: (fn) => sites.get(fn) ?? [],
   };
 }
 

@@ -10,10 +10,10 @@
  * relocated. Reading validates every field; anything unexpected is a miss.
  */
 import { sha256Hex } from "../../proofs-cache/key.js";
-import type { ObligationKind, SourceSite } from "../obligation.js";
+import type { ArgumentShape, ObligationKind, SourceSite } from "../obligation.js";
 import { fromSegments, toSegments, tokenOffsets, type RawObligation, type Segments } from "../extract/positions.js";
 
-const FORMAT = "anrf-entity-extraction/2";
+const FORMAT = "anrf-entity-extraction/3";
 
 interface StoredObligation {
   readonly id: Segments;
@@ -28,6 +28,8 @@ interface StoredObligation {
   readonly vacuity?: { readonly path: string; readonly preconditions?: string };
   readonly inferred?: true;
   readonly append?: true;
+  readonly argumentShape?: ArgumentShape;
+  readonly staticProof?: Segments;
 }
 
 export interface StoredEntity {
@@ -48,7 +50,7 @@ export function entityMemoKey(common: string, entityId: string, functionText: st
 
 export function toStored(raw: readonly RawObligation[], span: SourceSite): StoredEntity | undefined {
   const inside = (offset: number): boolean => offset >= span.start && offset <= span.end;
-  const strings = (o: RawObligation): string[] => [o.id, o.description, o.unsupportedReason ?? "", ...Object.values(o.symbols ?? {})];
+  const strings = (o: RawObligation): string[] => [o.id, o.description, o.unsupportedReason ?? "", o.staticProof ?? "", ...Object.values(o.symbols ?? {})];
   for (const o of raw) {
     if (!inside(o.site.start) || !inside(o.site.end)) return undefined;
     if (!strings(o).every((s) => tokenOffsets(s).every(inside))) return undefined;
@@ -70,6 +72,8 @@ export function toStored(raw: readonly RawObligation[], span: SourceSite): Store
       ...(o.vacuity === undefined ? {} : { vacuity: o.vacuity.preconditions === undefined ? { path: o.vacuity.path } : { path: o.vacuity.path, preconditions: o.vacuity.preconditions } }),
       ...(o.inferred === true ? { inferred: true as const } : {}),
       ...(o.append === true ? { append: true as const } : {}),
+      ...(o.argumentShape === undefined ? {} : { argumentShape: o.argumentShape }),
+      ...(o.staticProof === undefined ? {} : { staticProof: rel(o.staticProof) }),
     })),
   };
 }
@@ -94,12 +98,16 @@ export function fromStored(value: unknown, span: SourceSite, entityId: string): 
       ...(o.vacuity === undefined ? {} : { vacuity: o.vacuity }),
       ...(o.inferred === true ? { inferred: true as const } : {}),
       ...(o.append === true ? { append: true as const } : {}),
+      ...(o.argumentShape === undefined ? {} : { argumentShape: o.argumentShape }),
+      ...(o.staticProof === undefined ? {} : { staticProof: abs(o.staticProof) }),
     });
   }
   return out;
 }
 
-const KINDS: ReadonlySet<string> = new Set<ObligationKind>(["bounds", "precondition", "postcondition", "invariant", "type", "capability", "informal", "unverifiable"]);
+const KINDS: ReadonlySet<string> = new Set<ObligationKind>(["bounds", "precondition", "argument", "postcondition", "invariant", "type", "capability", "informal", "unverifiable"]);
+
+const SHAPES: ReadonlySet<string> = new Set<ArgumentShape>(["number", "string", "boolean"]);
 
 function isStoredObligation(o: unknown, length: number, entityId: string): o is StoredObligation {
   if (!isRecord(o)) return false;
@@ -120,6 +128,8 @@ function isStoredObligation(o: unknown, length: number, entityId: string): o is 
     (o["symbols"] === undefined || (isRecord(o["symbols"]) && Object.values(o["symbols"]).every((v) => isSegments(v, length)))) &&
     (o["inferred"] === undefined || o["inferred"] === true) &&
     (o["append"] === undefined || o["append"] === true) &&
+    (o["argumentShape"] === undefined || (o["kind"] === "argument" && SHAPES.has(o["argumentShape"] as string))) &&
+    (o["staticProof"] === undefined || (o["smt"] === null && isSegments(o["staticProof"], length))) &&
     (o["vacuity"] === undefined || (isRecord(o["vacuity"]) && typeof o["vacuity"]["path"] === "string" && (o["vacuity"]["preconditions"] === undefined || typeof o["vacuity"]["preconditions"] === "string")))
   );
 }

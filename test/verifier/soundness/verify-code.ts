@@ -36,7 +36,8 @@ export class CodeVerifier {
       pool: () => (this.pool ??= new SolverPool({ size: 1 })),
     });
     const out: Record<string, ObligationStatus> = {};
-    for (const o of obligations) out[o.id] = o.smt === null ? "unsupported" : "unknown";
+    // No query: proved by a syntactic fact (Obligation.staticProof), else unsupported.
+    for (const o of obligations) out[o.id] = o.smt === null ? (o.staticProof !== undefined ? "proved" : "unsupported") : "unknown";
     withSmt.forEach((o, i) => {
       out[o.id] = verdicts[i]!.verdict.status;
     });
