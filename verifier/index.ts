@@ -363,8 +363,6 @@ function resultOf(obligation: Obligation, solved: Solved | undefined): Obligatio
     const result = toResult(obligation, solved.verdict.status, solved.verdict.reason, solved.verdict.counterexample, solved.source);
     return solved.verdict.candidate === undefined || solved.verdict.status !== "unknown" ? result : { ...result, candidate: solved.verdict.candidate };
   }
-  // A syntactic fact of the extractor (argument-obligations.ts): never a query, never cached.
-  if (obligation.smt === null && obligation.staticProof !== undefined) return toResult(obligation, "proved", obligation.staticProof, null, "static");
   if (obligation.kind === "informal") {
     return toResult(obligation, "informal", obligation.unsupportedReason ?? "informal clause: not in the contract language", null, "static");
   }

@@ -91,11 +91,6 @@ export interface Obligation {
    * (runtime/guest/arg-shapes.ts).
    */
   readonly argumentShape?: ArgumentShape | undefined;
-  /**
-   * Proved without a query (`smt` is null), by a syntactic fact the extractor established; this
-   * says which. The verdict is `proved` with this reason and source "static".
-   */
-  readonly staticProof?: string | undefined;
 }
 
 /** The primitive types an `argument` obligation is about. */

@@ -8,14 +8,15 @@ import type { ArgumentSite } from "./provenance.js";
  * callee's proofs take its parameter types as facts; for a call from module code that holds
  * only if the argument really has the type.
  *
- * Decided without z3, from the provenance analysis alone: proved (source "static") when it
- * shows the argument's shape (a literal, number arithmetic, a forwarded parameter of a trusted
- * entity, …); otherwise unsupported, and the runtime tests `typeof` before the call in every
- * mode (runtime/guest/checks.ts `arg`) — exactly the test the host applies to an entry argument
- * of that type (runtime/guest/arg-shapes.ts), so the callee sees what an entry call would give it.
+ * Only for an argument the provenance analysis does not show to have the shape (a literal,
+ * number arithmetic and a forwarded parameter of a trusted entity are shown, and need nothing).
+ * No query decides it, so it is never reported proved: it is unsupported, and the runtime
+ * tests `typeof` before the call in every mode (runtime/guest/checks.ts `arg`) — exactly the
+ * test the host applies to an entry argument of that type (runtime/guest/arg-shapes.ts), so the
+ * callee sees what an entry call would give it.
  */
 export function argumentObligations(sf: ts.SourceFile, entityId: string, sites: readonly ArgumentSite[]): RawObligation[] {
-  const sorted = [...sites].sort((a, b) => a.arg.getStart(sf) - b.arg.getStart(sf) || a.arg.getEnd() - b.arg.getEnd());
+  const sorted = sites.filter((s) => !s.shown).sort((a, b) => a.arg.getStart(sf) - b.arg.getStart(sf) || a.arg.getEnd() - b.arg.getEnd());
   const used = new Map<string, number>();
   return sorted.map((s) => {
     const start = s.arg.getStart(sf);
@@ -24,7 +25,7 @@ export function argumentObligations(sf: ts.SourceFile, entityId: string, sites: 
     used.set(base, n);
     const text = s.arg.getText(sf);
     const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-    const common = {
+    return {
       id: n === 1 ? base : `${base}#${n}`,
       entity: entityId,
       kind: "argument" as const,
@@ -32,9 +33,7 @@ export function argumentObligations(sf: ts.SourceFile, entityId: string, sites: 
       description: `argument ${s.index + 1} of the call to ${s.calleeName} at ${positionToken(s.call.getStart(sf))} is a ${s.shape}: typeof (${shown}) === "${s.shape}"`,
       smt: null,
       argumentShape: s.shape,
+      unsupportedReason: `the module's code does not show that '${shown}' is a ${s.shape} (module code may pass objects with valueOf, undefined or cast values); checked with typeof before the call, in every mode`,
     };
-    return s.shown
-      ? { ...common, staticProof: `the argument is a ${s.shape} by its provenance in the module (literals, number operators, forwarded parameters of trusted entities)` }
-      : { ...common, unsupportedReason: `the module's code does not show that '${shown}' is a ${s.shape} (module code may pass objects with valueOf, undefined or cast values); checked with typeof before the call, in every mode` };
   });
 }

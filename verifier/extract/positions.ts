@@ -94,7 +94,6 @@ export function finalize(raw: RawObligation, file: string, lines: LineTable): Ob
     ...(raw.inferred === true ? { inferred: true as const } : {}),
     ...(raw.append === true ? { append: true as const } : {}),
     ...(raw.argumentShape === undefined ? {} : { argumentShape: raw.argumentShape }),
-    ...(raw.staticProof === undefined ? {} : { staticProof: resolveTokens(raw.staticProof, lines) }),
   };
 }
 

@@ -29,7 +29,6 @@ interface StoredObligation {
   readonly inferred?: true;
   readonly append?: true;
   readonly argumentShape?: ArgumentShape;
-  readonly staticProof?: Segments;
 }
 
 export interface StoredEntity {
@@ -50,7 +49,7 @@ export function entityMemoKey(common: string, entityId: string, functionText: st
 
 export function toStored(raw: readonly RawObligation[], span: SourceSite): StoredEntity | undefined {
   const inside = (offset: number): boolean => offset >= span.start && offset <= span.end;
-  const strings = (o: RawObligation): string[] => [o.id, o.description, o.unsupportedReason ?? "", o.staticProof ?? "", ...Object.values(o.symbols ?? {})];
+  const strings = (o: RawObligation): string[] => [o.id, o.description, o.unsupportedReason ?? "", ...Object.values(o.symbols ?? {})];
   for (const o of raw) {
     if (!inside(o.site.start) || !inside(o.site.end)) return undefined;
     if (!strings(o).every((s) => tokenOffsets(s).every(inside))) return undefined;
@@ -73,7 +72,6 @@ export function toStored(raw: readonly RawObligation[], span: SourceSite): Store
       ...(o.inferred === true ? { inferred: true as const } : {}),
       ...(o.append === true ? { append: true as const } : {}),
       ...(o.argumentShape === undefined ? {} : { argumentShape: o.argumentShape }),
-      ...(o.staticProof === undefined ? {} : { staticProof: rel(o.staticProof) }),
     })),
   };
 }
@@ -99,7 +97,6 @@ export function fromStored(value: unknown, span: SourceSite, entityId: string): 
       ...(o.inferred === true ? { inferred: true as const } : {}),
       ...(o.append === true ? { append: true as const } : {}),
       ...(o.argumentShape === undefined ? {} : { argumentShape: o.argumentShape }),
-      ...(o.staticProof === undefined ? {} : { staticProof: abs(o.staticProof) }),
     });
   }
   return out;
@@ -129,7 +126,6 @@ function isStoredObligation(o: unknown, length: number, entityId: string): o is 
     (o["inferred"] === undefined || o["inferred"] === true) &&
     (o["append"] === undefined || o["append"] === true) &&
     (o["argumentShape"] === undefined || (o["kind"] === "argument" && SHAPES.has(o["argumentShape"] as string))) &&
-    (o["staticProof"] === undefined || (o["smt"] === null && isSegments(o["staticProof"], length))) &&
     (o["vacuity"] === undefined || (isRecord(o["vacuity"]) && typeof o["vacuity"]["path"] === "string" && (o["vacuity"]["preconditions"] === undefined || typeof o["vacuity"]["preconditions"] === "string")))
   );
 }

@@ -36,8 +36,7 @@ export class CodeVerifier {
       pool: () => (this.pool ??= new SolverPool({ size: 1 })),
     });
     const out: Record<string, ObligationStatus> = {};
-    // No query: proved by a syntactic fact (Obligation.staticProof), else unsupported.
-    for (const o of obligations) out[o.id] = o.smt === null ? (o.staticProof !== undefined ? "proved" : "unsupported") : "unknown";
+    for (const o of obligations) out[o.id] = o.smt === null ? "unsupported" : "unknown";
     withSmt.forEach((o, i) => {
       out[o.id] = verdicts[i]!.verdict.status;
     });
