@@ -17,9 +17,11 @@ import type { FunctionLike } from "./program.js";
  *   - the module is TypeScript;
  *   - the function has an explicit return type;
  *   - no identifier in the body has the name of a module-level declaration, except as the callee
- *     of a call to an entity function or an imported function (`g(…)`, `fs.readFileSync(…)`: a
- *     call changes nothing the checker or the extractor records about `g`; imports are
- *     immutable). Property names (`x.name`, `{ name: … }`) are not references;
+ *     of a call to an imported function (`fs.readFileSync(…)`: imports are immutable). Property
+ *     names (`x.name`, `{ name: … }`) are not references. A call to another entity function
+ *     keeps the body: its arguments decide whether the callee's parameters are modelled
+ *     (provenance.ts: a `new Proxy(a, {})` argument makes the callee untrusted) and which
+ *     `argument` obligations the caller has;
  *   - the module has no `@ts-` directive anywhere (one acts on the next line, whoever's it is).
  * Everything else stays in the skeleton, so any change to it changes every entity's key. The
  * test test/verifier/entity-memo.test.ts checks memoised extraction against fresh extraction on
@@ -47,13 +49,9 @@ type Outline = Pick<ModuleOutline, "sf" | "resolved" | "javascript">;
 export function entityKeyParts(m: Outline): EntityKeyParts {
   const { sf } = m;
   const names = moduleLevelNames(sf);
-  // Names a body may call without depending on anything outside it: entity functions (their
-  // callers see only their signatures and contracts) and import bindings (immutable).
+  // Names a body may call without depending on anything outside it: import bindings
+  // (immutable). Not entity functions: a call's arguments are facts about the callee.
   const callable = importedNames(sf);
-  for (const fn of m.resolved.values()) {
-    const local = localName(fn);
-    if (local !== undefined) callable.add(local);
-  }
   // A `// @ts-ignore` / `@ts-expect-error` acts on the next line, whoever's it is: replacing a
   // body could then change what a directive elsewhere suppresses (or leaves unused). A module
   // with any such text is taken whole.
@@ -117,12 +115,6 @@ function importedNames(sf: ts.SourceFile): Set<string> {
     else if (bindings) for (const el of bindings.elements) if (!el.isTypeOnly) out.add(el.name.text);
   }
   return out;
-}
-
-function localName(fn: FunctionLike): string | undefined {
-  if (ts.isFunctionDeclaration(fn)) return fn.name?.text;
-  const parent = fn.parent;
-  return ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) ? parent.name.text : undefined;
 }
 
 /**

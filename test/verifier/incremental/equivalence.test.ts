@@ -117,6 +117,22 @@ describe("incremental extraction equals fresh extraction", () => {
     ]);
   });
 
+  it("a caller's arguments are facts about the callee: changing them re-extracts the callee", async () => {
+    // f's parameters are modelled only while every call passes arguments of seen provenance
+    // (provenance.ts): a Proxy makes f untrusted, a number of unseen provenance makes g an
+    // `argument` obligation. Memoised f must follow both edits of g's body.
+    const entities: EntitySpec[] = [{ name: "f" }, { name: "g" }];
+    const f = `export function f(a: number[], t: number): number {\n  if (a.length > 1) {\n    if (t < 0) return 0;\n    return a[1]!;\n  }\n  return -1;\n}\n`;
+    const g = (call: string) => `export function g(u: number[]): number {\n  const a = [1, 2, 3];\n  return ${call};\n}\n`;
+    const stats = await replay(entities, [
+      { code: f + g("f(a, 1)") },
+      { code: f + g("f(new Proxy(a, {}), 1)"), expect: { entitiesExtracted: 2, entitiesReused: 0 } },
+      { code: f + g("f(a, u[0]!)"), expect: { entitiesExtracted: 2, entitiesReused: 0 } },
+      { code: f + g("f(a, 1)") },
+    ]);
+    expect(stats[3]).toMatchObject({ documentsMemoised: 1 });
+  });
+
   it("a contract change re-extracts every entity (contracts are callee facts), type issues are reused", async () => {
     const code = fn("a", 1) + fn("b", 2);
     await replay(
