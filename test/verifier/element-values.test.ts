@@ -1,7 +1,8 @@
 /**
  * Element values (issue 12): reads of number arrays and typed arrays are SMT array selects per
  * version (verifier/extract/elements.ts, State.contents), and contract clauses read the same model.
- * Differential: every element access is instrumented to record an index outside [0, length), and
+ * Differential: every element access is instrumented to record an index out of bounds
+ * (soundness/recorded-accesses.ts), and
  * fast-check runs each fixture on inputs meeting its preconditions — no violation may be at a site
  * reported proved, and where every postcondition is proved, each holds after every return with
  * the arguments as they are then (the runtime's reading of parameter names is the entry values;
@@ -10,20 +11,18 @@
  * and which must be (the reach this protects), so the test fails if the model is lost or unsound.
  */
 import fc from "fast-check";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ts } from "ts-morph";
 import { afterAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../support/compiled-path.js";
 import { loadDocument } from "../../spec/load.js";
 import { verifyDocuments, workBounded } from "../../verifier/index.js";
 import { holds } from "./soundness/contract-eval.js";
 import { entityHarnesses } from "./soundness/entity-harness.js";
 import { inputsFor } from "./soundness/input-gen.js";
+import { fixtureDocument, loadRecordingAccesses, siteKey } from "./soundness/recorded-accesses.js";
 
 const RUNS = Number(process.env["ANRF_SOUNDNESS_RUNS"] ?? 300);
-const root = projectRoot();
 const scratch = mkdtempSync(join(tmpdir(), "anrf-element-values-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -197,55 +196,6 @@ const FIXTURES: Fixture[] = [
   },
 ];
 
-function documentFor(f: Fixture): string {
-  const t = JSON.parse(readFileSync(join(root, "examples", "binary-search.anrf.json"), "utf8")) as Record<string, any>;
-  t["semantics"]["entities"][0]["name"] = f.name;
-  t["semantics"]["entities"][0]["properties"] = { parameters: f.params, returns: "number" };
-  t["semantics"]["invariants"] = [];
-  const pre = f.pre;
-  const post = f.post ?? [];
-  t["semantics"]["security_contracts"] = pre.length + post.length === 0 ? [] : [{ id: "SC-001", description: "contract", preconditions: pre, postconditions: post, invariants: [], applies_to: ["ENT-BSEARCH"] }];
-  t["execution"]["code"] = f.code;
-  const file = join(scratch, `${f.name}.anrf.json`);
-  writeFileSync(file, JSON.stringify(t));
-  return file;
-}
-
-/** `E[I]` → `E[__idx(E, I, start)]` for every element access (E is side-effect free in the fixtures). */
-function instrument(code: string): string {
-  const sf = ts.createSourceFile("m.ts", code, ts.ScriptTarget.ES2022, true);
-  const transformer: ts.TransformerFactory<ts.SourceFile> = (ctx) => {
-    const visit = (node: ts.Node): ts.Node => {
-      const visited = ts.visitEachChild(node, visit, ctx);
-      if (ts.isElementAccessExpression(node) && ts.isElementAccessExpression(visited)) {
-        const f = ctx.factory;
-        const idx = f.createCallExpression(f.createIdentifier("__idx"), undefined, [visited.expression, visited.argumentExpression, f.createNumericLiteral(node.getStart(sf))]);
-        return f.updateElementAccessExpression(visited, visited.expression, idx);
-      }
-      return visited;
-    };
-    return (r) => ts.visitNode(r, visit) as ts.SourceFile;
-  };
-  return ts.createPrinter().printFile(ts.transform(sf, [transformer]).transformed[0]!);
-}
-
-const violations: number[] = [];
-function __idx(target: unknown, index: unknown, site: number): unknown {
-  const len = Array.isArray(target) || ArrayBuffer.isView(target) ? (target as { length: number }).length : undefined;
-  if (len !== undefined) {
-    const i = Number(index);
-    if (!(Number.isInteger(i) && i >= 0 && i < len)) violations.push(site);
-  }
-  return index;
-}
-
-function load(code: string): Record<string, unknown> {
-  const js = ts.transpileModule(instrument(code), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } }).outputText;
-  const module = { exports: {} as Record<string, unknown> };
-  new Function("exports", "module", "__idx", js)(module.exports, module, __idx);
-  return module.exports;
-}
-
 function offsetOf(code: string, s: { text: string; after?: string }): number {
   const from = s.after === undefined ? 0 : code.indexOf(s.after);
   const at = code.indexOf(s.text, from);
@@ -253,7 +203,7 @@ function offsetOf(code: string, s: { text: string; after?: string }): number {
   return at;
 }
 
-const files = FIXTURES.map(documentFor);
+const files = FIXTURES.map((f) => fixtureDocument(f, scratch));
 const report = await verifyDocuments(files, { cwd: scratch, ...workBounded(12_000_000, 3_000_000), jobs: 2 });
 
 describe("element values are sound: proved sites never fail, proved postconditions hold", () => {
@@ -262,9 +212,11 @@ describe("element values are sound: proved sites never fail, proved postconditio
       const verification = report.documents[n]!;
       const table = JSON.stringify(verification.obligations.map((o) => [o.kind, o.description, o.status, o.reason]));
       const bounds = verification.obligations.filter((o) => o.kind === "bounds");
-      const provedAt = new Set(bounds.filter((o) => o.status === "proved").map((o) => o.site.start));
-      for (const s of f.proved ?? []) expect(provedAt.has(offsetOf(f.code, s)), `${f.name}: ${s.text} must be proved: ${table}`).toBe(true);
-      for (const s of f.notProved ?? []) expect(provedAt.has(offsetOf(f.code, s)), `${f.name}: ${s.text} must not be proved: ${table}`).toBe(false);
+      const proved = bounds.filter((o) => o.status === "proved");
+      const provedStart = new Set(proved.map((o) => o.site.start));
+      const provedAt = new Set(proved.map((o) => siteKey(o.site)));
+      for (const s of f.proved ?? []) expect(provedStart.has(offsetOf(f.code, s)), `${f.name}: ${s.text} must be proved: ${table}`).toBe(true);
+      for (const s of f.notProved ?? []) expect(provedStart.has(offsetOf(f.code, s)), `${f.name}: ${s.text} must not be proved: ${table}`).toBe(false);
       const posts = verification.obligations.filter((o) => o.kind === "postcondition");
       const allPostProved = posts.length > 0 && posts.every((o) => o.status === "proved");
       if (f.postProved !== undefined) expect(allPostProved, `${f.name}: postconditions ${f.postProved ? "" : "not "}proved: ${table}`).toBe(f.postProved);
@@ -272,7 +224,8 @@ describe("element values are sound: proved sites never fail, proved postconditio
       const loaded = await loadDocument(files[n]!, { cwd: scratch });
       const [harness] = entityHarnesses(loaded.document!, f.code);
       expect(harness!.unsupported).toBeUndefined();
-      const fn = load(f.code)[f.name] as (...a: unknown[]) => unknown;
+      const { exports, violations } = loadRecordingAccesses(f.code);
+      const fn = exports[f.name] as (...a: unknown[]) => unknown;
       fc.assert(
         fc.property(inputsFor(harness!.params, harness!.preconditions), (inputs) => {
           fc.pre(harness!.preconditions.every((c) => holds(c, { values: inputs }) === true));
@@ -289,7 +242,7 @@ describe("element values are sound: proved sites never fail, proved postconditio
           } catch {
             // A throw ends the run; sites before it were still checked.
           }
-          for (const site of violations) expect(provedAt.has(site), `${f.name}: out of bounds at a proved site (offset ${site}: ${f.code.slice(site, site + 20)})`).toBe(false);
+          for (const site of violations) expect(provedAt.has(site), `${f.name}: out of bounds at a proved site (${site}: ${f.code.slice(Number(site.split(":")[0]), Number(site.split(":")[1]))})`).toBe(false);
           if (returned && allPostProved) {
             const values: Record<string, unknown> = { result };
             harness!.params.forEach((p, i) => (values[p.name] = args[i]));

@@ -9,20 +9,18 @@
  * is lost as well as if it is unsound.
  */
 import fc from "fast-check";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ts } from "ts-morph";
 import { afterAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../../../support/compiled-path.js";
 import { loadDocument } from "../../../spec/load.js";
 import { verifyDocuments, workBounded } from "../../../verifier/index.js";
 import { holds } from "../soundness/contract-eval.js";
 import { entityHarnesses } from "../soundness/entity-harness.js";
 import { inputsFor } from "../soundness/input-gen.js";
+import { fixtureDocument, loadRecordingAccesses, siteKey } from "../soundness/recorded-accesses.js";
 
 const RUNS = Number(process.env["ANRF_SOUNDNESS_RUNS"] ?? 200);
-const root = projectRoot();
 
 export interface Fixture {
   readonly name: string;
@@ -37,65 +35,6 @@ export interface Fixture {
   readonly buggy?: true;
 }
 
-function documentFor(f: Fixture, scratch: string): string {
-  const t = JSON.parse(readFileSync(join(root, "examples", "binary-search.anrf.json"), "utf8")) as Record<string, any>;
-  t["semantics"]["entities"][0]["name"] = f.name;
-  t["semantics"]["entities"][0]["properties"] = { parameters: f.params, returns: "number" };
-  t["semantics"]["invariants"] = [];
-  t["semantics"]["security_contracts"] = f.pre.length === 0 ? [] : [{ id: "SC-001", description: "pre", preconditions: f.pre, postconditions: [], invariants: [], applies_to: ["ENT-BSEARCH"] }];
-  t["execution"]["code"] = f.code;
-  const file = join(scratch, `${f.name}.anrf.json`);
-  writeFileSync(file, JSON.stringify(t));
-  return file;
-}
-
-/** `E[I]` → `E[__idx(E, I, start, write)]` for every element access (E is side-effect free in the fixtures). */
-function instrument(code: string): string {
-  const sf = ts.createSourceFile("m.ts", code, ts.ScriptTarget.ES2022, true);
-  const transformer: ts.TransformerFactory<ts.SourceFile> = (ctx) => {
-    const visit = (node: ts.Node): ts.Node => {
-      const visited = ts.visitEachChild(node, visit, ctx);
-      if (ts.isElementAccessExpression(node) && ts.isElementAccessExpression(visited) && !ts.isStringLiteral(node.argumentExpression)) {
-        const parent = node.parent;
-        const write =
-          (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) ||
-          (ts.isArrayLiteralExpression(parent) && ts.isBinaryExpression(parent.parent) && parent.parent.left === parent);
-        const f = ctx.factory;
-        const idx = f.createCallExpression(f.createIdentifier("__idx"), undefined, [
-          visited.expression,
-          visited.argumentExpression,
-          // start and end: `g[i][j]` and `g[i]` start at the same offset.
-          f.createStringLiteral(`${node.getStart(sf)}:${node.getEnd()}`),
-          write ? f.createTrue() : f.createFalse(),
-        ]);
-        return f.updateElementAccessExpression(visited, visited.expression, idx);
-      }
-      return visited;
-    };
-    return (root) => ts.visitNode(root, visit) as ts.SourceFile;
-  };
-  const out = ts.transform(sf, [transformer]).transformed[0]!;
-  return ts.createPrinter().printFile(out);
-}
-
-const violations: string[] = [];
-function __idx(target: unknown, index: unknown, site: string, write: boolean): unknown {
-  const len = typeof target === "string" || Array.isArray(target) || ArrayBuffer.isView(target) ? (target as { length: number }).length : undefined;
-  if (len !== undefined) {
-    const i = Number(index);
-    const limit = write && Array.isArray(target) ? len : len - 1;
-    if (!(Number.isInteger(i) && i >= 0 && i <= limit)) violations.push(site);
-  }
-  return index;
-}
-
-function load(code: string): Record<string, unknown> {
-  const js = ts.transpileModule(instrument(code), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } }).outputText;
-  const module = { exports: {} as Record<string, unknown> };
-  new Function("exports", "module", "__idx", js)(module.exports, module, __idx);
-  return module.exports;
-}
-
 /**
  * Verifies the fixtures (at import, bounded by work) and declares one test per fixture: its
  * proved sites never go out of bounds on inputs that meet its preconditions, and at least
@@ -104,7 +43,7 @@ function load(code: string): Record<string, unknown> {
 export async function reachSoundness(fixtures: readonly Fixture[]): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), "anrf-reach-soundness-"));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-  const files = fixtures.map((f) => documentFor(f, scratch));
+  const files = fixtures.map((f) => fixtureDocument(f, scratch));
   // Bounded by work, not time: what is proved (and which loop invariants are inferred) must not
   // depend on how loaded the machine is. Measured: every fixture's count is the same from 10M/2M up
   // to 30M/20M; at 4M/1.5M rowByRow loses candidates, at 6M/3M lengthOfDouble loses a main query.
@@ -118,8 +57,9 @@ export async function reachSoundness(fixtures: readonly Fixture[]): Promise<void
         const bounds = verification.obligations.filter((o) => o.kind === "bounds");
         const proved = bounds.filter((o) => o.status === "proved" && o.vacuous === undefined);
         expect(proved.length, `${f.name}: ${JSON.stringify(bounds.map((o) => [o.description, o.status, o.reason]))}`).toBeGreaterThanOrEqual(f.minProved);
-        const provedAt = new Set(bounds.filter((o) => o.status === "proved").map((o) => `${o.site.start}:${o.site.end}`));
-        const fn = load(f.code)[f.name] as (...a: unknown[]) => unknown;
+        const provedAt = new Set(bounds.filter((o) => o.status === "proved").map((o) => siteKey(o.site)));
+        const { exports, violations } = loadRecordingAccesses(f.code);
+        const fn = exports[f.name] as (...a: unknown[]) => unknown;
         let sawViolation = false;
         const run = (args: unknown[]): void => {
           violations.length = 0;
@@ -143,14 +83,7 @@ export async function reachSoundness(fixtures: readonly Fixture[]): Promise<void
         fc.assert(
           fc.property(inputsFor(harness!.params, harness!.preconditions), (inputs) => {
             fc.pre(harness!.preconditions.every((c) => holds(c, { values: inputs }) === true));
-            violations.length = 0;
-            try {
-              fn(...harness!.params.map((p) => (Array.isArray(inputs[p.name]) ? [...(inputs[p.name] as unknown[])] : inputs[p.name])));
-            } catch {
-              // A throw ends the run; sites before it were still checked.
-            }
-            if (violations.length > 0) sawViolation = true;
-            for (const site of violations) expect(provedAt.has(site), `${f.name}: out of bounds at a proved site (${site}: ${f.code.slice(Number(site.split(":")[0]), Number(site.split(":")[1]))})`).toBe(false);
+            run(harness!.params.map((p) => (Array.isArray(inputs[p.name]) ? [...(inputs[p.name] as unknown[])] : inputs[p.name])));
           }),
           { numRuns: RUNS, endOnFailure: true },
         );
