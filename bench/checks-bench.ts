@@ -124,7 +124,11 @@ async function sandboxFor(loaded: LoadedDocument, obligations: readonly Obligati
  * `name(…)` of another entity's module-level function, found syntactically (a same-named local
  * function would add an entity too many — the counts then include more, never less).
  */
+const kernelEntitiesSeen = new Map<string, ReadonlySet<string>>();
 function kernelEntities(loaded: LoadedDocument, entry: string): ReadonlySet<string> {
+  const key = `${loaded.absoluteFile}\0${entry}`;
+  const seen = kernelEntitiesSeen.get(key);
+  if (seen !== undefined) return seen;
   const sf = ts.createSourceFile("kernel.ts", loaded.module!.text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const entities = functionEntities(loaded.document!);
   const out = new Set<string>();
@@ -141,6 +145,7 @@ function kernelEntities(loaded: LoadedDocument, entry: string): ReadonlySet<stri
     };
     if (fn !== undefined) visit(fn);
   }
+  kernelEntitiesSeen.set(key, out);
   return out;
 }
 
@@ -264,7 +269,7 @@ const table = rows.map((r) => {
 const cpu = cpus()[0]?.model ?? "unknown cpu";
 const report = `# Checks benchmark (issue 14)
 
-Command: \`npm run build && node dist/bench/checks-bench.js --reps ${REPS}${values["in-process"] ? " --in-process" : ""}\`
+Command: \`npm run build && node dist/bench/checks-bench.js --reps ${REPS}${values["in-process"] ? " --in-process" : ""}${values.only ? ` --only ${values.only}` : ""}\`
 Where: ${values["in-process"] ? "in this process (instrumented JavaScript + the real check runtime, evaluated with `new Function`; no SES compartment, timed around each guest call)" : "real sandboxes (worker + SES compartment; guest-timed, empty-run overhead subtracted)"}.
 Machine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}; run ${started}.
 1-minute load average at start / end: ${loadBefore} / ${loadavg()[0]!.toFixed(1)} (a shared machine: ratios come from interleaved runs in one process, absolute times drift).
