@@ -17,7 +17,7 @@ import { dropAssumedQuantifiers } from "./drop-quantified.js";
  *   the weaker query's model may violate the dropped facts).
  * - unknown: the full query decides, as for any other candidate.
  */
-export function isScalarCandidate(o: Pick<RawObligation, "inferred" | "clause">): boolean {
+function isScalarCandidate(o: Pick<RawObligation, "inferred" | "clause">): boolean {
   return o.inferred === true && o.clause !== undefined && !/forall|exists|\[/.test(o.clause);
 }
 
