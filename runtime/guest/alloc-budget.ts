@@ -58,8 +58,19 @@ export function chargeAllocBudget(bytes: number): void {
   charge(bytes);
 }
 
+/**
+ * No ArrayBuffer in the sandbox is larger than 2^32 bytes, on every Node version. Node 20 (V8
+ * 11) refuses a typed array of more than 2^32 elements; Node 22 and later allow up to 2^53 − 1.
+ * The verifier assumes a typed array's length is at most 2^32 (verifier/extract/values.ts
+ * MAX_TYPED_ARRAY_LENGTH): with every buffer at most 2^32 bytes, and every element at least one
+ * byte, that holds for every view. Every allocation passes through `charge`, so this is the one
+ * place; the refusal is the RangeError Node 20 gives, before anything is charged.
+ */
+export const MAX_BUFFER_BYTES = 2 ** 32;
+
 function charge(bytes: number): void {
   if (!(bytes >= 0)) return; // NaN / negative: the real constructor throws its own RangeError
+  if (bytes > MAX_BUFFER_BYTES) throw new RealRangeError(`Invalid typed array length: an allocation of ${bytes} bytes is larger than the sandbox's limit of 2^32 bytes per buffer`);
   if (bytes > state.limit - state.used) {
     // Remembered even if the guest catches the error: the run ends as out-of-memory.
     state.exceeded = true;

@@ -50,6 +50,13 @@
  * In the fast copy the verifier's `Number.isSafeInteger(i)` invariant conjuncts are dropped
  * (true there); inner loops of the checked copy are not versioned again.
  *
+ * A loop with no site to hoist (every bounds site proved, in production) whose only per-iteration
+ * check is that safe-integer invariant of its counter is versioned the same way with LIM =
+ * 2^31 − 1 (`counterOnly`): PRE tests that i (and a variable stride) is an int32 number, and
+ * in the fast copy i < 2^31 − 1 at every test of COND — an int32, so a safe integer — because
+ * i starts an int32 and only grows by an integer stride ≥ 1. From LIM on, the checked copy
+ * evaluates the invariant in full (`j = i * i` past 2^31 in a sieve, say).
+ *
  * planArrayKinds (below) is the array counterpart for any loop: not a range, only the
  * receiver's kind, established once per loop entry; instrument-hoist-int.ts builds on it for
  * array sites whose index is an integer expression (an integer copy of the loop whose guards
@@ -346,6 +353,12 @@ export interface PlanInput {
   /** Sites already unguarded by an enclosing versioned loop. */
   readonly alreadyHoisted: ReadonlySet<string>;
   readonly stringIndexers: ReadonlySet<string>;
+  /**
+   * Plan the loop even without a hoistable site (the visitor then versions it only when an
+   * unproved safe-integer invariant of the counter can be dropped in the fast copy, whose
+   * limit is then 2^31 − 1: see the header).
+   */
+  readonly counterOnly?: boolean | undefined;
 }
 
 /** The versioning plan for a counting loop, or undefined when the loop keeps its per-iteration checks. */
@@ -477,7 +490,7 @@ export function planLoop(input: PlanInput): HoistPlan | undefined {
   };
   if (loop.condition) walk(loop.condition);
   walk(loop.statement);
-  if (sites.length === 0) return undefined;
+  if (sites.length === 0 && input.counterOnly !== true) return undefined;
   if (typeof stride === "string") numeric.add(stride);
   return { variable, stride, sites, numeric: [...numeric], receivers: [...receivers] };
 }

@@ -405,7 +405,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       if (rest.length === 0) return { tag: "bool", value: true };
       return rest.reduce((a, b) => ({ tag: "bin", op: "&&", left: a, right: b }));
     };
-    const invariantChecks = (node: ts.IterationStatement, counter?: string): ts.Expression[] => {
+    const invariantChecks = (node: ts.IterationStatement, counter?: string, dropped?: { count: number }): ts.Expression[] => {
       const scope = top();
       const e = scope.entity;
       if (e === undefined) return [];
@@ -423,6 +423,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
           const parsed = parseClause(inv.text);
           return parsed.kind === "informal" ? undefined : reduce(parsed.expr);
         })();
+        if (reduced !== undefined && dropped !== undefined) dropped.count++;
         if (reduced?.tag === "bool" && reduced.value === true) return; // true at every evaluation in the fast copy
         const js = (reduced === undefined ? undefined : compileOnce(inv.text, undefined, false, reduce)) ?? compile(inv.text, undefined, false);
         // Inline: the runtime is called only when the clause does not hold (testing mode counts every evaluation).
@@ -692,11 +693,15 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         checked: planned,
         alreadyHoisted: hoisted,
         stringIndexers: STRING_INDEXERS,
+        counterOnly: invs.length > 0,
       });
       if (plan === undefined) return undefined;
+      const dropped = { count: 0 };
+      const invsFast = invariantChecks(node, plan.variable, dropped);
+      // No site to hoist: worth a copy only where the fast copy drops a counter invariant.
+      if (plan.sites.length === 0 && dropped.count === 0) return undefined;
       const init = ts.visitNode(node.initializer, visit) as ts.VariableDeclarationList;
       const inc = ts.visitNode(node.incrementor, visit) as ts.Expression;
-      const invsFast = invariantChecks(node, plan.variable);
       const condition = (c: ts.Expression | undefined, invs: readonly ts.Expression[]): ts.Expression | undefined => {
         const all = invs.length > 0 ? invs.reduce((a, b) => f.createLogicalAnd(a, b)) : undefined;
         if (all === undefined) return c;
@@ -731,8 +736,11 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         f.createBlock([f.createVariableStatement(undefined, init), f.createIfStatement(raw(f, `${test} && ((${handover.text} = ${plan.variable}), true)`), fast), f.createForStatement(undefined, condChecked, inc, bodyChecked)], true),
       );
     };
-    /** PRE (JavaScript, side-effect free) and the temp holding LIM (undefined when no site depends on the loop variable). */
-    const rangeCheck = (plan: HoistPlan): { test: string; limit: ts.Identifier | undefined } => {
+    /**
+     * PRE (JavaScript, side-effect free) and LIM: a temp, 2^31 − 1 for a plan with no site (the
+     * counter-only copy), or undefined when no site depends on the loop variable.
+     */
+    const rangeCheck = (plan: HoistPlan): { test: string; limit: ts.Expression | undefined } => {
       const i = plan.variable;
       const int32 = (x: string) => `(${x} | 0) === ${x}`;
       const parts = [`typeof ${i} === "number"`, int32(i)];
@@ -767,6 +775,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
           limits.push(`${length} - (${sum})`);
         } else parts.push(`${sum} >= 0 && ${sum} < ${length}`);
       }
+      if (plan.sites.length === 0) return { test: `(${parts.join(" && ")})`, limit: f.createNumericLiteral(2147483647) };
       if (limits.length === 0) return { test: `(${parts.join(" && ")})`, limit: undefined };
       const limit = temp();
       // Math.min: the module constant where checks are inline, else through the check object.

@@ -21,6 +21,18 @@ export function immutable(): number {
   const b = new ArrayBuffer(4) as unknown as { sliceToImmutable(): ArrayBuffer };
   return b.sliceToImmutable().byteLength;
 }
+export function huge(): string {
+  // Each larger than 2^32 bytes: Node 22 and later would allocate the first and the last.
+  const out: string[] = [];
+  for (const make of [() => new Uint8Array(2 ** 32 + 1), () => new ArrayBuffer(2 ** 32 + 1), () => new Float64Array(2 ** 29 + 1)]) {
+    try {
+      out.push("allocated " + make().byteLength);
+    } catch (e) {
+      out.push(e instanceof RangeError && /larger than the sandbox's limit of 2\^32 bytes per buffer/.test(e.message) ? "refused" : "other " + String(e));
+    }
+  }
+  return out.join(",");
+}
 export function fixed(n: number): number {
   const u = new Uint8Array(new ArrayBuffer(n));
   const v = new Uint8Array(n);
@@ -31,7 +43,7 @@ export function fixed(n: number): number {
 let doc: LoadedDocument;
 const pool = new SandboxPool();
 beforeAll(async () => {
-  doc = await makeDocument({ dir: tempDir(), code, functions: ["resizable", "probe", "fixed", "immutable"] });
+  doc = await makeDocument({ dir: tempDir(), code, functions: ["resizable", "probe", "fixed", "immutable", "huge"] });
 });
 afterAll(async () => {
   await pool.close();
@@ -53,6 +65,11 @@ describe("fixed-length buffers in the sandbox", () => {
   it("immutable buffers are refused with ANRF_FIXED_BUFFERS (their shim's transferToImmutable detaches)", async () => {
     const r = await run(doc, "immutable", [], { mode: "production", verification: [], audit: false, pool });
     expect(r.error).toMatchObject({ code: "ANRF_FIXED_BUFFERS" });
+  });
+  it("no buffer above 2^32 bytes on any Node version: a typed array never has more than 2^32 elements (the verifier's bound)", async () => {
+    // Refused before the budget is charged: a plain RangeError the guest can catch, not an out-of-memory run.
+    const r = await run(doc, "huge", [], { mode: "production", verification: [], audit: false, pool });
+    expect(r).toMatchObject({ status: "ok", value: "refused,refused,refused" });
   });
   it("fixed-length buffers and views still work", async () => {
     const r = await run(doc, "fixed", [3], { mode: "production", verification: [], audit: false, pool });

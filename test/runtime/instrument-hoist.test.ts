@@ -14,6 +14,7 @@ import { describe, expect, it } from "vitest";
 import { instrument } from "../../runtime/index.js";
 import { makeChecks } from "../../runtime/guest/checks.js";
 import type { RunMode, ViolationData } from "../../runtime/guest/protocol.js";
+import type { ObligationResult } from "../../verifier/obligation.js";
 
 (globalThis as { harden?: unknown }).harden ??= <T>(x: T): T => Object.freeze(x);
 
@@ -630,6 +631,85 @@ export function acc(x: Uint8Array, a: any, b: any, limit: any, log: string[]): u
       const x = once(h, cells, av, bv, limit);
       expect(x).toEqual(once(p, cells, av, bv, limit));
       expect(x).toEqual(once(g, cells, av, bv, limit));
+    });
+  });
+
+  describe("a loop versioned for its counter alone (every site proved: production)", () => {
+    // A sieve's inner loop in production: its bounds site is proved, so nothing is hoisted, but
+    // the verifier's Number.isSafeInteger(j) invariant stays unproved (j = i * i may pass 2^53).
+    // The fast copy runs while j < 2^31 − 1 without it; from there the checked copy checks it.
+    const src = `
+export function mark(x: Uint8Array, start: any, limit: any, step: any, log: string[]): unknown {
+  let n = 0;
+  for (let j = start; j <= limit; j += step) { log.push("m" + j); n++; if (j < 4) x[j] = 1; }
+  return n;
+}
+`;
+    const site = src.indexOf("x[j]");
+    const provedSite: ObligationResult = {
+      id: "MARK/bounds/1",
+      entity: "MARK",
+      kind: "bounds",
+      status: "proved",
+      location: { file: "m.ts", line: 4, column: 1 },
+      site: { start: site, end: site + 4 },
+      description: "bounds",
+      reason: "unsat",
+      counterexample: null,
+      smt: null,
+    };
+    const clauses = { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [{ id: "INV-1", text: "Number.isSafeInteger(j)" }] };
+    const mk = (mode: RunMode, hoistLoops: boolean) => {
+      const out = instrument({ source: src, file: "m.ts", obligations: [provedSite], mode, entities: [{ id: "MARK", name: "mark", clauses }], hoistLoops });
+      const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => new Violation(`${v.id} ${v.message}`) });
+      const exports: Record<string, (...a: unknown[]) => unknown> = {};
+      new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
+      return { exports, js: out.js, checks: out.checks };
+    };
+    const versioned = mk("production", true);
+    const plain = mk("production", false);
+    const once = (m: ReturnType<typeof mk>, start: unknown, limit: unknown, step: unknown) => {
+      const log = boundedLog();
+      const x = new Uint8Array(4);
+      try {
+        return { r: `ok ${show(m.exports["mark"]!(x, start, limit, step, log))}`, log: [...log], x: [...x] };
+      } catch (error) {
+        return { r: error instanceof Violation ? `violation ${error.message}` : `throws ${(error as Error)?.constructor?.name}`, log: [...log], x: [...x] };
+      }
+    };
+    const big = (...vs: number[]) => fc.constantFrom(...vs).map((v) => ({ k: "value" as const, v }) as NumDesc);
+
+    it("production versions the loop: the fast copy runs below 2^31 − 1 without the invariant, the checked copy keeps it", () => {
+      const fn = /function mark\([\s\S]*$/.exec(versioned.js)![0];
+      expect(fn).toMatch(/j < 2147483647/);
+      expect((fn.match(/isSafeInteger\(j\)/g) ?? []).length).toBe(1); // the checked copy only
+      expect(fn).not.toMatch(/\.b\(/); // the proved site has no check in either copy
+      expect(versioned.checks).toEqual(plain.checks);
+      // Unversioned before this (the plain build): the invariant at every iteration.
+      expect(/function mark\([\s\S]*$/.exec(plain.js)![0]).not.toMatch(/2147483647/);
+    });
+
+    it("the checked copy still stops a counter that leaves the safe integers after the fast copy", () => {
+      const r = once(versioned, 2 ** 31 - 3, 2 ** 55, 2 ** 52);
+      expect(r.r).toMatch(/^violation MARK\/invariant/);
+      expect(r.log).toEqual(["m2147483645", `m${2 ** 31 - 3 + 2 ** 52}`]);
+      expect(r).toEqual(once(plain, 2 ** 31 - 3, 2 ** 55, 2 ** 52));
+      // Ordinary inputs: the same result and effects as the per-iteration invariant.
+      expect(once(versioned, 0, 5, 2)).toEqual({ r: "ok 3", log: ["m0", "m2", "m4"], x: [1, 0, 1, 0] });
+      expect(once(plain, 0, 5, 2)).toEqual(once(versioned, 0, 5, 2));
+    });
+
+    propTest.prop(
+      [fc.oneof(num, big(2 ** 31 - 3, 2 ** 31 - 2, 2 ** 52, 2 ** 53 - 2)), fc.oneof(num, big(2 ** 31 + 5, 2 ** 53, 2 ** 55)), fc.oneof(num, big(2 ** 30, 2 ** 52))],
+      { numRuns: 400 },
+    )("same outcome as the per-iteration invariant", (start, limit, step) => {
+      // Each run its own valueOf objects and log: coercions are effects to compare too.
+      const run = (m: ReturnType<typeof mk>) => {
+        const coerced: Log = [];
+        const r = once(m, buildNum(start, coerced), buildNum(limit, coerced), buildNum(step, coerced));
+        return { ...r, coerced };
+      };
+      expect(run(versioned)).toEqual(run(plain));
     });
   });
 

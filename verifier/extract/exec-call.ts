@@ -7,13 +7,13 @@ import { arrayFrom, callbackMethod, callbackOf } from "./callbacks.js";
 import { floorIdiom } from "./floor-patterns.js";
 import { capabilityCall, networkUse } from "./capability.js";
 import { binaryValue, converts, escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
-import { asNumVal, floorDiv, floorDivByDouble, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toFP, toInt32 } from "./numbers.js";
+import { asNumVal, floorDiv, floorDivByDouble, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toFP, toInt32, typedArrayLength, intLiteralValue } from "./numbers.js";
 import { bounded, strLen, type State } from "./state.js";
 import { isFreshRow, storeRow } from "./rows.js";
 import { Abort } from "./sink.js";
 import { abstractConst, and, app, eq, exactConst, freshConst, intLit, ite, le, lt, or, type Term } from "./terms.js";
 import { wellBehavedHelper } from "./helper-summary.js";
-import { MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, TWO_53, TYPED_ARRAY_ELEMS, maxLengthOf, type IntVal, type Val } from "./values.js";
+import { MAX_ARRAY_LENGTH, MAX_STRING_LENGTH, MAX_TYPED_ARRAY_LENGTH, TWO_32, TWO_53, TYPED_ARRAY_ELEMS, maxLengthOf, type IntVal, type Val } from "./values.js";
 
 /**
  * Calls: modelled builtins (Math, Number, string and array methods), other Function entities
@@ -413,7 +413,8 @@ export function evalNew(ctx: ExecCtx, node: ts.NewExpression | ts.CallExpression
   const undeclared = ts.isIdentifier(node.expression) && ctx.checker.getSymbolAtLocation(node.expression) === undefined;
   const name = ts.isIdentifier(node.expression) && (isBuiltinIdentifier(ctx, node.expression) || undeclared) ? node.expression.text : "";
   const type = ctx.checker.getTypeAtLocation(node);
-  const vals = name === "Array" || name in TYPED_ARRAY_ELEMS ? lengthArgs(ctx, node, st, name) : args(ctx, node, st);
+  const lengths = name === "Array" || name in TYPED_ARRAY_ELEMS ? lengthArgs(ctx, node, st, name) : { vals: args(ctx, node, st) };
+  const vals = lengths.vals;
   const [first] = vals;
   if (name === "Array" || name in TYPED_ARRAY_ELEMS) {
     const elemType = name === "Array" && ctx.checker.isArrayType(type) ? ctx.checker.getTypeArguments(type as ts.TypeReference)[0] : undefined;
@@ -422,6 +423,7 @@ export function evalNew(ctx: ExecCtx, node: ts.NewExpression | ts.CallExpression
     // integer in [0, 2^32 - 1] (-0 gives 0; NaN, fractions, negatives and ±Infinity throw).
     // Typed arrays differ (ToIndex truncates fractions): only Array.
     if (name === "Array" && vals.length === 1 && n?.k === "num") n = validArrayLength(st, n.t);
+    else if (name !== "Array" && vals.length === 1 && n?.k === "num" && !n.hole) n = lengths.shifted !== undefined ? typedArrayLength(st, lengths.shifted.y, lengths.shifted.c, MAX_TYPED_ARRAY_LENGTH) : typedArrayLength(st, n.t, 0n, MAX_TYPED_ARRAY_LENGTH);
     if (vals.length <= 1 && n?.k === "int") {
       // An invalid length throws RangeError: past this point it is a valid length.
       st.assume(bounded(n.t, 0n, maxLengthOf(name)));
@@ -455,13 +457,16 @@ export { toInt32 };
  * an integer): the sum would push its exactness (|X ± c| <= 2^53) as a condition of every later
  * site, though past this call the sum is a valid length. The double the sum rounds to is at least
  * 2^53 when the exact sum is, and no valid length is; below that it is exact. So past the call the
- * exact sum is a valid length, and that is the argument's value. Anything else: evaluated as usual.
+ * exact sum is a valid length, and that is the argument's value. For a typed array, `Y ± c` with
+ * Y a double and c an integer literal also reports Y and ±c (`shifted`: numbers.ts
+ * typedArrayLength states the count on ⌊Y⌋). Anything else: evaluated as usual.
  */
-function lengthArgs(ctx: ExecCtx, node: ts.CallExpression | ts.NewExpression, st: State, name: string): Val[] {
+function lengthArgs(ctx: ExecCtx, node: ts.CallExpression | ts.NewExpression, st: State, name: string): { vals: Val[]; shifted?: { y: Term; c: bigint } } {
   const list = node.arguments ?? [];
   let e = list.length === 1 ? list[0]! : undefined;
   while (e !== undefined && ts.isParenthesizedExpression(e)) e = e.expression;
-  if (e === undefined || !ts.isBinaryExpression(e) || (e.operatorToken.kind !== ts.SyntaxKind.PlusToken && e.operatorToken.kind !== ts.SyntaxKind.MinusToken)) return args(ctx, node, st);
+  if (e === undefined || !ts.isBinaryExpression(e) || (e.operatorToken.kind !== ts.SyntaxKind.PlusToken && e.operatorToken.kind !== ts.SyntaxKind.MinusToken)) return { vals: args(ctx, node, st) };
+  const plus = e.operatorToken.kind === ts.SyntaxKind.PlusToken;
   const a = evalExpr(ctx, e.left, st);
   const b = evalExpr(ctx, e.right, st);
   const x = asNumVal(a);
@@ -469,11 +474,14 @@ function lengthArgs(ctx: ExecCtx, node: ts.CallExpression | ts.NewExpression, st
   const small = (v: IntVal): boolean => v.lo !== undefined && v.hi !== undefined && v.lo >= -TWO_53 && v.hi <= TWO_53;
   if (x?.k === "int" && y?.k === "int" && !x.mayBeInfinite && !y.mayBeInfinite && (small(x) || small(y))) {
     const max = maxLengthOf(name);
-    const t = app(e.operatorToken.kind === ts.SyntaxKind.PlusToken ? "+" : "-", "Int", x.t, y.t);
+    const t = app(plus ? "+" : "-", "Int", x.t, y.t);
     st.assume(bounded(t, 0n, max));
-    return [{ k: "int", t, lo: 0n, hi: max }];
+    return { vals: [{ k: "int", t, lo: 0n, hi: max }] };
   }
-  return [binaryValue(ctx, st, e.operatorToken.kind, a, b, e)];
+  const sum = binaryValue(ctx, st, e.operatorToken.kind, a, b, e);
+  const c = y?.k === "int" ? intLiteralValue(y.t, y) : undefined;
+  if (name !== "Array" && x?.k === "num" && !x.hole && c !== undefined && c >= -TWO_32 && c <= TWO_32) return { vals: [sum], shifted: { y: x.t, c: plus ? c : -c } };
+  return { vals: [sum] };
 }
 
 /** The length a double `x` gives `new Array(x)` on a path where that did not throw: an integer the double equals. */

@@ -217,6 +217,32 @@ function bitRange(v: IntVal): BitRange | undefined {
   return undefined;
 }
 
+/**
+ * The element count of a typed array built from a double: `new Uint8Array(y + c)` (c an integer
+ * literal, |c| <= 2^32; c = 0 for `new Uint8Array(y)`), on a path where that did not throw.
+ * ECMAScript ToIndex: ToIntegerOrInfinity (NaN → 0, truncation towards zero, so (−1, 1) → 0),
+ * RangeError below 0 or above 2^53 − 1, and an allocation that fails above `max` elements. So
+ * past the call the argument x = fl(y + c) is NaN with count 0, or −1 < x < max + 1 with count
+ * trunc(x). The facts are stated on ⌊y⌋ — the same term a comparison of y with a safe integer
+ * uses (rangeCompare, SAFE) — so that `i <= y` and `i < count` meet in integer arithmetic, with no
+ * floating-point addition for z3 to bit-blast:
+ *   c = 0: count = max(0, ⌊y⌋) (trunc and floor agree from 0 up; (−1, 0) gives 0);
+ *   c ≠ 0: ⌊y⌋ + c <= count <= max(0, ⌊y⌋ + c + 1), because y + c lies in [⌊y⌋ + c, ⌊y⌋ + c + 1),
+ *          rounding is monotone and both ends are doubles exactly (|⌊y⌋ + c| < 2^53 here).
+ * |y| < 2^54 holds on the path (x < 2^32 + 1 and |c| <= 2^32), so ⌊y⌋ is the 64-bit vector's.
+ */
+export function typedArrayLength(st: State, y: Term, c: bigint, max: bigint): IntVal {
+  const len: IntVal = { k: "int", t: exactConst("Int", "a typed array's element count"), lo: 0n, hi: max };
+  st.assume(and(le(intLit(0n), len.t), le(len.t, intLit(max))));
+  const floorY = SAFE.whole(RTN, y);
+  const inRange = and(not(app("fp.lt", "Bool", y, fpLit(SAFE.low))), app("fp.lt", "Bool", y, fpLit(SAFE.high)));
+  const lower = c === 0n ? floorY : app("+", "Int", floorY, intLit(c));
+  const upper = c === 0n ? floorY : app("+", "Int", floorY, intLit(c + 1n));
+  const counted = and(le(lower, len.t), or(eq(len.t, intLit(0n)), le(len.t, upper)));
+  st.assume(ite(app("fp.isNaN", "Bool", y), eq(len.t, intLit(0n)), and(inRange, counted)));
+  return len;
+}
+
 /** The value of an integer literal term (`5`, `(- 5)`), else undefined. */
 export function intLiteralValue(t: Term, v?: IntVal): bigint | undefined {
   // An integer whose static interval is one value is that value (`0 + 0`, a constant folded by hand).

@@ -51,10 +51,11 @@ export const TWO_32 = 4294967296n;
 export const TWO_31 = 2147483648n;
 
 /**
- * Engine limits of the runtime (Node 20 / V8): arrays by the language (2^32 - 1), typed
- * arrays by V8 (`buffer.constants.MAX_LENGTH` = 2^32), strings by V8
- * (`buffer.constants.MAX_STRING_LENGTH` = 2^29 - 24). Assuming a length within them is sound
- * because no value on this engine can exceed them.
+ * Engine limits of the runtime: arrays by the language (2^32 - 1), typed arrays by the
+ * sandbox (2^32: no buffer is larger than 2^32 bytes — runtime/guest/alloc-budget.ts
+ * MAX_BUFFER_BYTES; Node 20 alone has it as `buffer.constants.MAX_LENGTH`, Node 22 and later
+ * allow 2^53 - 1), strings by V8 (`buffer.constants.MAX_STRING_LENGTH` = 2^29 - 24 on Node 20
+ * to 26). Assuming a length within them is sound because no value in the sandbox can exceed them.
  */
 export const MAX_ARRAY_LENGTH = TWO_32 - 1n;
 export const MAX_TYPED_ARRAY_LENGTH = TWO_32;

@@ -9,6 +9,8 @@ import type { Fixture } from "./harness.js";
 
 /** A rectangular matrix of small integers, rows × cols. */
 const matrix = (rows: number, cols: number) => fc.array(fc.array(fc.integer({ min: -9, max: 9 }), { minLength: cols, maxLength: cols }), { minLength: rows, maxLength: rows });
+/** Numbers for allocation sizes: small integers, and the awkward doubles (none allocates more than a few elements or throws). */
+const doubleEdges = fc.oneof(fc.integer({ min: 0, max: 60 }), fc.constantFrom(-0, NaN, 0.5, 1.5, 2.5, 3.5, -0.5, -1, -1.5, -2, 1 - 2 ** -53, 3 - 2 ** -51, 1e300, Infinity, -Infinity));
 const dims = fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }));
 
 /** One-dimensional arrays: closures, swaps, append by index, Array(n), non-counting loops. */
@@ -322,6 +324,51 @@ export function heapSort(a: number[]): number[] {
   const counts = new Array(n).fill(0);
   for (let i = 0; i < n; i++) counts[i] = i;
   return counts.length > 0 ? counts[counts.length - 1] + counts[n - 1] : 0;
+}
+`,
+  },
+  {
+    // A typed array of a double (numbers.ts typedArrayLength): `new Uint8Array(limit + 1)` for any
+    // number limit has trunc(limit + 1 rounded) elements, and past it limit + 1 was a valid
+    // index (NaN → 0 elements; negatives below −1, Infinity, 1e300 throw RangeError). The
+    // inputs include the rounding edges: 1 − 2^−53 + 1 rounds up to 2, fractions truncate.
+    name: "sieveOfDouble",
+    params: ["limit: number", "cut: number"],
+    pre: [],
+    // composite[i], composite[j], head[0]
+    minProved: 3,
+    inputs: fc.tuple(doubleEdges, doubleEdges),
+    code: `export function sieveOfDouble(limit: number, cut: number): number {
+  const composite = new Uint8Array(limit + 1);
+  let count = 0;
+  for (let i = 2; i <= limit; i++) {
+    if (composite[i] === 0) {
+      count++;
+      for (let j = i * i; j <= limit; j += i) composite[j] = 1;
+    }
+  }
+  const head = new Float64Array(cut);
+  if (cut >= 1) head[0] = 1;
+  return count + head.length;
+}
+`,
+  },
+  {
+    // The same allocations one element short: composite[limit] and head[k] for a fractional cut
+    // (Float64Array(3.5) has 3 elements, k < 3.5 reaches 3) go out of bounds — never proved.
+    name: "sieveShort",
+    params: ["limit: number", "cut: number"],
+    pre: [],
+    minProved: 0,
+    buggy: true,
+    inputs: fc.tuple(doubleEdges, doubleEdges),
+    code: `export function sieveShort(limit: number, cut: number): number {
+  const composite = new Uint8Array(limit);
+  let count = 0;
+  for (let i = 2; i <= limit; i++) if (composite[i] === 0) count++;
+  const head = new Float64Array(cut);
+  for (let k = 0; k < cut; k++) head[k] = k;
+  return count + head.length;
 }
 `,
   },
