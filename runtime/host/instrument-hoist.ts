@@ -50,8 +50,8 @@
  * In the fast copy the verifier's `Number.isSafeInteger(i)` invariant conjuncts are dropped
  * (true there); inner loops of the checked copy are not versioned again.
  *
- * A loop with no site to hoist (every bounds site proved, in production) whose only per-iteration
- * check is that safe-integer invariant of its counter is versioned the same way with LIM =
+ * A loop with no bounds guard at all (every bounds site proved, in production) whose
+ * per-iteration checks include that safe-integer invariant of its counter is versioned the same way with LIM =
  * 2^31 − 1 (`counterOnly`): PRE tests that i (and a variable stride) is an int32 number, and
  * in the fast copy i < 2^31 − 1 at every test of COND — an int32, so a safe integer — because
  * i starts an int32 and only grows by an integer stride ≥ 1. From LIM on, the checked copy
@@ -468,9 +468,11 @@ export function planLoop(input: PlanInput): HoistPlan | undefined {
 
   const sites: HoistSite[] = [];
   const receivers = new Set<string>();
+  let guarded = false;
   const consider = (site: ts.ElementAccessExpression | ts.CallExpression, receiver0: ts.Expression, index: ts.Expression, kind: "array" | "typed" | "string") => {
     const key = posKey(site);
     if (input.alreadyHoisted.has(key) || !input.checked(site)) return;
+    guarded = true;
     const receiver = strip(receiver0);
     if (!ts.isIdentifier(receiver) || kind === "array" || !invariant(receiver.text)) return;
     const names = new Set<string>();
@@ -490,7 +492,8 @@ export function planLoop(input: PlanInput): HoistPlan | undefined {
   };
   if (loop.condition) walk(loop.condition);
   walk(loop.statement);
-  if (sites.length === 0 && input.counterOnly !== true) return undefined;
+  // Counter-only: only where no bounds guard stays in the loop (a copy of guarded code gains little and doubles it).
+  if (sites.length === 0 && (input.counterOnly !== true || guarded)) return undefined;
   if (typeof stride === "string") numeric.add(stride);
   return { variable, stride, sites, numeric: [...numeric], receivers: [...receivers] };
 }
