@@ -66,11 +66,11 @@ export function chargeAllocBudget(bytes: number): void {
  * byte, that holds for every view. Every allocation passes through `charge`, so this is the one
  * place; the refusal is the RangeError Node 20 gives, before anything is charged.
  */
-export const MAX_BUFFER_BYTES = 2 ** 32;
+const MAX_BUFFER_BYTES = 2 ** 32;
 
 function charge(bytes: number): void {
   if (!(bytes >= 0)) return; // NaN / negative: the real constructor throws its own RangeError
-  if (bytes > MAX_BUFFER_BYTES) throw new RealRangeError(`Invalid typed array length: an allocation of ${bytes} bytes is larger than the sandbox's limit of 2^32 bytes per buffer`);
+  if (bytes > MAX_BUFFER_BYTES) throw new RealRangeError(`An allocation of ${bytes} bytes is larger than the sandbox's limit of 2^32 bytes per buffer`);
   if (bytes > state.limit - state.used) {
     // Remembered even if the guest catches the error: the run ends as out-of-memory.
     state.exceeded = true;

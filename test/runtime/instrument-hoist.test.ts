@@ -198,6 +198,15 @@ const ENTRIES = ["sum", "window", "early", "write", "nested", "cond", "invariant
 
 class Violation extends Error {}
 
+/** One entity's module, instrumented and loaded with the real check runtime (a violation throws `Violation` with its id and message). */
+function loadEntity(src: string, entity: { id: string; name: string; clauses: Parameters<typeof instrument>[0]["entities"][number]["clauses"] }, obligations: ObligationResult[], mode: RunMode, hoistLoops: boolean) {
+  const out = instrument({ source: src, file: "m.ts", obligations, mode, entities: [entity], hoistLoops });
+  const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => new Violation(`${v.id} ${v.message}`) });
+  const exports: Record<string, (...a: unknown[]) => unknown> = {};
+  new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
+  return { exports, js: out.js, checks: out.checks };
+}
+
 function load(mode: RunMode, hoistLoops: boolean, inlineChecks?: boolean) {
   const out = instrument({ source, file: "m.ts", obligations: [], mode, entities: [], hoistLoops, inlineChecks });
   expect(out.diagnostics).toEqual([]);
@@ -597,13 +606,7 @@ export function acc(x: Uint8Array, a: any, b: any, limit: any, log: string[]): u
 }
 `;
     const clauses = { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [{ id: "INV-1", text: "Number.isSafeInteger(i) && s <= limit" }] };
-    const mk = (mode: RunMode, hoistLoops: boolean) => {
-      const out = instrument({ source: src, file: "m.ts", obligations: [], mode, entities: [{ id: "ACC", name: "acc", clauses }], hoistLoops });
-      const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => new Violation(`${v.id} ${v.message}`) });
-      const exports: Record<string, (...a: unknown[]) => unknown> = {};
-      new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
-      return { exports, js: out.js, checks: out.checks };
-    };
+    const mk = (mode: RunMode, hoistLoops: boolean) => loadEntity(src, { id: "ACC", name: "acc", clauses }, [], mode, hoistLoops);
     const h = mk("development", true);
     const p = mk("development", false);
     const g = mk("testing", false);
@@ -659,13 +662,7 @@ export function mark(x: Uint8Array, start: any, limit: any, step: any, log: stri
       smt: null,
     };
     const clauses = { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [{ id: "INV-1", text: "Number.isSafeInteger(j)" }] };
-    const mk = (mode: RunMode, hoistLoops: boolean) => {
-      const out = instrument({ source: src, file: "m.ts", obligations: [provedSite], mode, entities: [{ id: "MARK", name: "mark", clauses }], hoistLoops });
-      const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => new Violation(`${v.id} ${v.message}`) });
-      const exports: Record<string, (...a: unknown[]) => unknown> = {};
-      new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
-      return { exports, js: out.js, checks: out.checks };
-    };
+    const mk = (mode: RunMode, hoistLoops: boolean) => loadEntity(src, { id: "MARK", name: "mark", clauses }, [provedSite], mode, hoistLoops);
     const versioned = mk("production", true);
     const plain = mk("production", false);
     const once = (m: ReturnType<typeof mk>, start: unknown, limit: unknown, step: unknown) => {
