@@ -4,12 +4,14 @@
  * integer: each query below pins the values and asks z3 whether any encoded comparison,
  * equality or conversion can differ from what JavaScript computes (unsat: none can).
  */
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compare, numEquals, toFP, type NumVal } from "../../verifier/extract/numbers.js";
+import { compare, exactReciprocal, fpDivide, fpLitValue, numEquals, toFP, type NumVal } from "../../verifier/extract/numbers.js";
 import { canonicalQuery } from "../../verifier/extract/smt-text.js";
 import { State } from "../../verifier/extract/state.js";
 import { and, app, eq, fpLit, freshConst, implies, intLit, not, or, type Const, type Term } from "../../verifier/extract/terms.js";
 import { openZ3Session, type Z3Session } from "../../verifier/solver/z3-session.js";
+import { reference } from "../../bench/solver-pool-differential.js";
 
 /** n is one of `ns`. */
 const oneOf = (n: Const, ns: readonly bigint[]): Term => or(...ns.map((k) => eq(n, intLit(k))));
@@ -84,5 +86,38 @@ describe("doubles against integers without real arithmetic", () => {
       if (r.answer !== "unsat") failures.push(`${ns.join(", ")} (range ${lo}..${hi}): ${r.answer}`);
     }
     expect(failures).toEqual([]);
+  }, 300_000);
+});
+
+describe("division by a power of two as a product", () => {
+  it("reads every literal back and takes the reciprocal exactly for normal ±2^k, never otherwise (JavaScript arithmetic, all doubles)", () => {
+    fc.assert(
+      fc.property(fc.double(), fc.double(), (x, d) => {
+        // Finite literals read back bit for bit (−0 too); NaN and ±Infinity are named literals, not read.
+        expect(Object.is(fpLitValue(fpLit(d)), Number.isFinite(d) ? d : undefined)).toBe(true);
+        const r = exactReciprocal(d);
+        const normalPower = d !== 0 && Number.isFinite(d) && Math.abs(d) >= 2 ** -1022 && Number.isInteger(Math.log2(Math.abs(d))) && 2 ** Math.log2(Math.abs(d)) === Math.abs(d);
+        expect(r !== undefined, `d = ${d}`).toBe(normalPower);
+        // x / d and x × r round the same real number: equal bit for bit (NaN, ±0, ±Infinity included).
+        if (r !== undefined) expect(Object.is(x / d, x * r), `${x} / ${d}`).toBe(true);
+      }),
+      { numRuns: 2000, examples: [[1, 2 ** -1074], [1, 2 ** -1022], [5e-324, 2], [-0, 0.5], [Infinity, -(2 ** 1023)], [NaN, 4], [3, 3]] },
+    );
+    for (let k = -1022; k <= 1023; k++) for (const d of [2 ** k, -(2 ** k)]) for (const x of [1, -0, 5e-324, 2 ** -1022 * 1.5, 1.7976931348623157e308, 7.5]) expect(Object.is(x / d, x * exactReciprocal(d)!)).toBe(true);
+    expect([3, 0.1, 2 ** -1074, 2 ** -1023, 0, -0, Infinity, NaN].map(exactReciprocal)).toEqual(Array(8).fill(undefined));
+  });
+
+  it("z3 agrees: x / 2 equals x × 0.5 for every double x, bit for bit; x / 3 keeps its division", async () => {
+    const x = freshConst("FP", "x");
+    const rne = { kind: "lit", text: "RNE", sort: "Bool" } as const;
+    expect(fpDivide(x, fpLit(2))).toEqual(app("fp.mul", "FP", rne, x, fpLit(0.5)));
+    expect(fpDivide(x, fpLit(-1024))).toEqual(app("fp.mul", "FP", rne, x, fpLit(-1 / 1024)));
+    expect(fpDivide(x, fpLit(3))).toEqual(app("fp.div", "FP", rne, x, fpLit(3)));
+    expect(fpDivide(x, x)).toEqual(app("fp.div", "FP", rne, x, x));
+    // A fresh Solver without push: after a push z3 takes minutes on this query (its incremental
+    // core), a fresh one seconds. SMT '=' on floats tells −0 from +0 and NaN equals NaN.
+    const smt = canonicalQuery([], eq(app("fp.div", "FP", rne, x, fpLit(2)), app("fp.mul", "FP", rne, x, fpLit(0.5)))).smt;
+    const api = await (await import("z3-solver")).init();
+    expect(await reference(api, { name: "x / 2", smt, timeoutMs: 300_000, rlimit: 0, jsIntegers: [] }, 0)).toBe("unsat");
   }, 300_000);
 });

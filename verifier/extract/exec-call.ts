@@ -7,7 +7,7 @@ import { arrayFrom, callbackMethod, callbackOf } from "./callbacks.js";
 import { floorIdiom } from "./floor-patterns.js";
 import { capabilityCall, networkUse } from "./capability.js";
 import { binaryValue, converts, escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
-import { asNumVal, floorDiv, floorDivByDouble, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toFP, toInt32, typedArrayLength, intLiteralValue } from "./numbers.js";
+import { asNumVal, floorDiv, floorDivByDouble, fpDivide, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toFP, toInt32, typedArrayLength, intLiteralValue } from "./numbers.js";
 import { bounded, strLen, type State } from "./state.js";
 import { isFreshRow, storeRow } from "./rows.js";
 import { Abort } from "./sink.js";
@@ -163,7 +163,7 @@ function builtinCall(ctx: ExecCtx, name: string, node: ts.CallExpression, st: St
     const divisor = literalNumber(first.right);
     const byDouble = a?.k === "int" && divisor !== undefined ? floorDivByDouble(st, a, divisor) : undefined;
     if (byDouble) return byDouble;
-    if (a && b) return mathRound("floor", { k: "num", t: app("fp.div", "FP", { kind: "lit", text: "RNE", sort: "Bool" }, toFPv(st, a), toFPv(st, b)) });
+    if (a && b) return mathRound("floor", { k: "num", t: fpDivide(toFPv(st, a), toFPv(st, b)) });
     return { k: "opaque", why: "Math.floor of a non-number" };
   }
   const vals = args(ctx, node, st);
