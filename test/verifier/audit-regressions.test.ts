@@ -263,3 +263,11 @@ describe("B1: a path condition through an abstraction does not confirm a counter
     expect(at(r, "bounds", 3)).not.toBe("proved");
   });
 });
+
+describe("typed arrays of a double: a counterexample is a real run", () => {
+  it("new Uint8Array(y) throws for y <= -1, so a read under y <= -1 is not refuted; under y < 0 (count 0) it is", async () => {
+    const code = (cond: string) => `export function f(y: number): number {\n  const t = new Uint8Array(y);\n  if (${cond}) return t[0]!;\n  return 0;\n}`;
+    expect(at(await verify(code("y <= -1")), "bounds", 3)).not.toBe("refuted");
+    expect(at(await verify(code("y < 0")), "bounds", 3)).toBe("refuted");
+  });
+});
