@@ -121,3 +121,58 @@ describe("division by a power of two as a product", () => {
     expect(await reference(api, { name: "x / 2", smt, timeoutMs: 300_000, rlimit: 0, jsIntegers: [] }, 0)).toBe("unsat");
   }, 300_000);
 });
+
+describe("c / b compared with zero, without the division", () => {
+  const OPS = ["<", "<=", ">", ">="] as const;
+  const rne = { kind: "lit", text: "RNE", sort: "Bool" } as const;
+  const js = (op: (typeof OPS)[number] | "===", q: number): boolean => (op === "<" ? q < 0 : op === "<=" ? q <= 0 : op === ">" ? q > 0 : op === ">=" ? q >= 0 : q === 0);
+  /** Every encoded comparison of c / b with 0 (both sides, and ===), each paired with the IEEE one on the real division. */
+  const encoded = (c: number, b: Term): { op: string; mine: Term; ieee: Term }[] => {
+    const st = State.empty();
+    const q: NumVal = { k: "num", t: app("fp.div", "FP", rne, fpLit(c), b) };
+    const zero: NumVal = { k: "int", t: intLit(0n), lo: 0n, hi: 0n };
+    const ieee = (name: string, l: Term, r: Term) => app(name, "Bool", l, r);
+    const names = { "<": "fp.lt", "<=": "fp.leq", ">": "fp.gt", ">=": "fp.geq" } as const;
+    return [
+      ...OPS.map((op) => ({ op, mine: compare(st, op, q, zero), ieee: ieee(names[op], q.t, fpLit(0)) })),
+      ...OPS.map((op) => ({ op: `0 ${op}`, mine: compare(st, op, zero, q), ieee: ieee(names[op], fpLit(0), q.t) })),
+      { op: "===", mine: numEquals(st, q, zero), ieee: app("fp.eq", "Bool", q.t, fpLit(0)) },
+    ];
+  };
+
+  it("rewrites 1 / b < 0 into a test of b, and keeps the division for a numerator below 2^-51", () => {
+    const b = freshConst("FP", "b");
+    const [lt] = encoded(1, b);
+    expect(JSON.stringify(lt!.mine)).not.toMatch(/fp\.div/);
+    expect(JSON.stringify(encoded(2 ** -52, b)[0]!.mine)).toMatch(/fp\.div/);
+    // Why 2^-51: below it a finite divisor can round the quotient to zero.
+    expect(2 ** -51 / Number.MAX_VALUE).toBeGreaterThan(0);
+    expect(2 ** -52 / Number.MAX_VALUE).toBe(0);
+  });
+
+  it("agrees with JavaScript at every corner divisor, for numerators 1, −1, 2^−51 and −3.5", async () => {
+    const bs = [0, -0, Infinity, -Infinity, NaN, Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, -5e-324, 1, -1, 0.5, -(2 ** -1022), 3];
+    const failures: string[] = [];
+    for (const c of [1, -1, 2 ** -51, -3.5]) {
+      for (const bv of bs) {
+        const b = freshConst("FP", "b");
+        const goals = encoded(c, b).map(({ op, mine }) => {
+          const flipped = op.startsWith("0 ");
+          const o = (flipped ? op.slice(2) : op) as (typeof OPS)[number] | "===";
+          const want = flipped ? js(o === "<" ? ">" : o === "<=" ? ">=" : o === ">" ? "<" : "<=", c / bv) : js(o, c / bv);
+          return want ? mine : not(mine);
+        });
+        const r = await z3.solve(canonicalQuery([eq(b, fpLit(bv))], and(...goals)).smt, 120_000, 0);
+        if (r.answer !== "unsat") failures.push(`${c} / ${Object.is(bv, -0) ? "-0" : bv}: ${r.answer}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it("z3 agrees for every double b: 1 / b against 0, all comparisons, equal to IEEE division", async () => {
+    const b = freshConst("FP", "b");
+    const goal = and(...encoded(1, b).map(({ mine, ieee }) => eq(mine, ieee)));
+    const api = await (await import("z3-solver")).init();
+    expect(await reference(api, { name: "1 / b", smt: canonicalQuery([], goal).smt, timeoutMs: 300_000, rlimit: 0, jsIntegers: [] }, 1)).toBe("unsat");
+  }, 300_000);
+});

@@ -285,6 +285,33 @@ export function typedArrayLength(st: State, y: Term, c: bigint, max: bigint): In
   return len;
 }
 
+/**
+ * `c / b` for a literal c with 2^−51 <= |c| < Infinity (`1 / x`, the −0 test): the divisor and
+ * the sign of c. Such a quotient is never a zero rounded from a non-zero real: every finite b has
+ * |b| < 2^1024, so |c / b| > 2^−1075 and rounds to at least the smallest subnormal.
+ */
+function quotientByLiteral(x: Term): { readonly b: Term; readonly negativeC: boolean } | undefined {
+  if (x.kind !== "app" || x.op !== "fp.div" || x.args.length !== 3) return undefined;
+  const c = fpLitValue(x.args[1]!);
+  if (c === undefined || !Number.isFinite(c) || Math.abs(c) < 2 ** -51) return undefined;
+  return { b: x.args[2]!, negativeC: c < 0 };
+}
+
+/**
+ * `c / b op 0` without the division, which z3 bit-blasts slowly: NaN exactly for b NaN; ±0
+ * exactly for b = ±Infinity; otherwise a non-zero (possibly infinite) value whose sign is c's
+ * sign times b's (b = −0 counts as negative: 1 / −0 = −Infinity). Equal to the IEEE comparison
+ * for every double b (test/verifier/double-int-encoding.test.ts checks it in JavaScript and z3).
+ */
+function quotientAgainstZero(op: "<" | "<=" | ">" | ">=" | "===", q: { readonly b: Term; readonly negativeC: boolean }): Term {
+  const inf = app("fp.isInfinite", "Bool", q.b);
+  if (op === "===") return inf;
+  const notNaN = not(app("fp.isNaN", "Bool", q.b));
+  const negative = app(q.negativeC ? "fp.isPositive" : "fp.isNegative", "Bool", q.b);
+  const sign = op === "<" || op === "<=" ? negative : not(negative);
+  return op === "<" || op === ">" ? and(notNaN, not(inf), sign) : and(notNaN, or(inf, sign));
+}
+
 /** The value of an integer literal term (`5`, `(- 5)`), else undefined. */
 export function intLiteralValue(t: Term, v?: IntVal): bigint | undefined {
   // An integer whose static interval is one value is that value (`0 + 0`, a constant folded by hand).
@@ -299,6 +326,8 @@ export function intLiteralValue(t: Term, v?: IntVal): bigint | undefined {
  * comparison with it is the JavaScript one (NaN false; -0 and +0 equal), with no conversion.
  */
 function fpCompareLiteral(op: "<" | "<=" | ">" | ">=", x: Term, k: bigint): Term {
+  const quotient = k === 0n ? quotientByLiteral(x) : undefined;
+  if (quotient !== undefined) return quotientAgainstZero(op, quotient);
   const name = op === "<" ? "fp.lt" : op === "<=" ? "fp.leq" : op === ">" ? "fp.gt" : "fp.geq";
   return app(name, "Bool", x, fpLit(Number(k)));
 }
@@ -328,6 +357,7 @@ export function numEquals(st: State, a: NumVal, b: NumVal): Term {
   if (pair !== undefined) {
     const { x, n: nv } = pair;
     const literal = intLiteralValue(nv.t, nv);
+    if (literal === 0n && quotientByLiteral(x) !== undefined) return quotientAgainstZero("===", quotientByLiteral(x)!);
     if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return app("fp.eq", "Bool", x, fpLit(Number(literal)));
     // x === n ⇔ x <= n and x >= n (both false for NaN).
     const range = bitRange(nv);
