@@ -30,7 +30,7 @@ describe("doubles against integers without real arithmetic", () => {
    * comparison and === has its JavaScript value. Unsat exactly when the one-n-at-a-time queries
    * are all unsat (the goal is a conjunction of `n = nk ⇒ …`), and z3 shares the work on x.
    */
-  function exactQuery(x: number, ns: readonly bigint[], lo: bigint, hi: bigint): string {
+  function exactQuery(x: number, ns: readonly bigint[], lo: bigint | undefined, hi: bigint | undefined): string {
     const st = State.empty();
     const xc = freshConst("FP", "x");
     const nc = freshConst("Int", "n");
@@ -56,12 +56,15 @@ describe("doubles against integers without real arithmetic", () => {
   const SMALL_NS = [0n, 1n, 2n ** 32n - 1n, 2n ** 32n];
   const SAFE_NS = [-(2n ** 53n), -1n, 0n, 1n, 2n ** 53n - 1n, 2n ** 53n];
 
-  it("compares like JavaScript for integers in [0, 2^32] and safe integers (every op, both sides, ===)", async () => {
+  it("compares like JavaScript for integers in [0, 2^32], safe integers and integers of unknown interval (every op, both sides, ===)", async () => {
     const failures: string[] = [];
     for (const x of XS) {
       for (const [ns, lo, hi] of [
         [SMALL_NS, 0n, 2n ** 32n],
         [SAFE_NS, -(2n ** 53n), 2n ** 53n],
+        // An integer of unknown interval (a parameter only known to be an integer): through the
+        // 40-bit vector where 0 <= n <= 2^32, through reals elsewhere (beyond 2^53 too).
+        [[-1n, 0n, 2n ** 32n, 2n ** 32n + 1n, 2n ** 53n + 2n], undefined, undefined],
       ] as const) {
         const r = await z3.solve(exactQuery(x, ns, lo, hi), 120_000, 0);
         if (r.answer !== "unsat") failures.push(`${Object.is(x, -0) ? "-0" : x} vs ${ns.join(", ")} (range ${lo}..${hi}): ${r.answer}`);

@@ -215,7 +215,12 @@ function mixedCompare(op: "<" | "<=" | ">" | ">=", x: Term, nv: IntVal): Term {
   const n = nv.t;
   const inf = app("fp.isInfinite", "Bool", x);
   const bySign = op === "<" || op === "<=" ? app("fp.isNegative", "Bool", x) : app("fp.isPositive", "Bool", x);
-  return and(not(app("fp.isNaN", "Bool", x)), ite(inf, bySign, app(op, "Bool", app("fp.to_real", "Real", x), app("to_real", "Real", n))));
+  const real = and(not(app("fp.isNaN", "Bool", x)), ite(inf, bySign, app(op, "Bool", app("fp.to_real", "Real", x), app("to_real", "Real", n))));
+  // n's static interval is unknown (a parameter only known to be an integer): where the path
+  // bounds n like a length (0 <= n <= 2^32), compare through the same 40-bit term an index
+  // site uses, so that a precondition `a[i] < n` meets the goal `a[i] < len` (which z3 could not
+  // relate to fp.to_real in 30 s, and relates at once this way); exact either way.
+  return ite(and(le(intLit(0n), n), le(n, intLit(TWO_32))), rangeCompare(op, x, n, SMALL), real);
 }
 
 /**

@@ -372,6 +372,36 @@ export function heapSort(a: number[]): number[] {
 }
 `,
   },
+  {
+    // Indices read from other arrays, bounded by a precondition against an integer parameter of
+    // unknown size (`from[i] < n`) while the array has n elements: the precondition's comparison
+    // and the site's meet in the same 40-bit term (numbers.ts mixedCompare). Before, the
+    // precondition went through fp.to_real and both reach[...] sites timed out.
+    name: "relaxEdges",
+    params: ["n: number", "from: number[]", "to: number[]"],
+    pre: [
+      "Number.isInteger(n) && n >= 1",
+      "from.length == to.length",
+      "forall(i, 0, from.length, Number.isInteger(from[i]) && from[i] >= 0 && from[i] < n)",
+      "forall(i, 0, to.length, Number.isInteger(to[i]) && to[i] >= 0 && to[i] < n)",
+    ],
+    // reach[0], from[e], reach[from[e]], to[e], reach[to[e]]
+    minProved: 5,
+    inputs: fc
+      .integer({ min: 1, max: 8 })
+      .chain((n) => fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 12 }).map((edges) => [n, edges.map((e) => e[0]), edges.map((e) => e[1])])),
+    code: `export function relaxEdges(n: number, from: number[], to: number[]): number[] {
+  const reach = Array(n).fill(0);
+  reach[0] = 1;
+  for (let round = 1; round < n; round++) {
+    for (let e = 0; e < from.length; e++) {
+      if (reach[from[e]] === 1) reach[to[e]] = 1;
+    }
+  }
+  return reach;
+}
+`,
+  },
 ];
 
 /** Arrays of arrays: rows built by Array.from, fill/map, pushes and index writes; matrices. */
