@@ -362,7 +362,8 @@ export function numEquals(st: State, a: NumVal, b: NumVal): Term {
   if (pair !== undefined) {
     const { x, n: nv } = pair;
     const literal = intLiteralValue(nv.t, nv);
-    if (literal === 0n && quotientByLiteral(x) !== undefined) return quotientAgainstZero("===", quotientByLiteral(x)!);
+    const quotient = literal === 0n ? quotientByLiteral(x) : undefined;
+    if (quotient !== undefined) return quotientAgainstZero("===", quotient);
     if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return app("fp.eq", "Bool", x, fpLit(Number(literal)));
     // x === n ⇔ x <= n and x >= n (both false for NaN).
     const range = bitRange(nv);
