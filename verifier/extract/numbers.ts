@@ -1,5 +1,5 @@
 import type { State } from "./state.js";
-import { abstractConst, and, app, eq, exactConst, fpLit, freshConst, implies, intLit, ite, le, lt, not, or, type Term } from "./terms.js";
+import { abstractConst, and, app, eq, exactConst, float64Bits, fpLit, fpLitValue, freshConst, implies, intLit, ite, le, lt, not, or, type Term } from "./terms.js";
 import { TWO_31, TWO_32, TWO_53, type IntVal, type Val } from "./values.js";
 
 /**
@@ -176,22 +176,10 @@ export function fpDivide(x: Term, d: Term): Term {
  */
 export function exactReciprocal(d: number | undefined): number | undefined {
   if (d === undefined) return undefined;
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, d);
-  const bits = view.getBigUint64(0);
+  const bits = float64Bits(d);
   const exponent = Number((bits >> 52n) & 0x7ffn);
   const fraction = bits & 0xfffffffffffffn;
   return fraction === 0n && exponent >= 1 && exponent <= 2046 ? 1 / d : undefined;
-}
-
-/** The number an `fpLit` term stands for (its bit pattern read back); undefined for any other term. */
-export function fpLitValue(t: Term): number | undefined {
-  if (t.kind !== "lit" || t.sort !== "FP") return undefined;
-  const m = /^\(fp #b([01]) #b([01]{11}) #b([01]{52})\)$/.exec(t.text);
-  if (m === null) return undefined;
-  const view = new DataView(new ArrayBuffer(8));
-  view.setBigUint64(0, BigInt(`0b${m[1]}${m[2]}${m[3]}`));
-  return view.getFloat64(0);
 }
 
 export function compare(st: State, op: "<" | "<=" | ">" | ">=", a: NumVal, b: NumVal): Term {

@@ -80,10 +80,29 @@ export function fpLit(n: number): Term {
   if (Number.isNaN(n)) return { kind: "lit", text: "(_ NaN 11 53)", sort: "FP" };
   if (n === Number.POSITIVE_INFINITY) return { kind: "lit", text: "(_ +oo 11 53)", sort: "FP" };
   if (n === Number.NEGATIVE_INFINITY) return { kind: "lit", text: "(_ -oo 11 53)", sort: "FP" };
+  const bits = float64Bits(n).toString(2).padStart(64, "0");
+  return { kind: "lit", text: `(fp #b${bits.slice(0, 1)} #b${bits.slice(1, 12)} #b${bits.slice(12)})`, sort: "FP" };
+}
+
+/** The number a finite `fpLit` term stands for (its bits read back); undefined for any other term. */
+export function fpLitValue(t: Term): number | undefined {
+  if (t.kind !== "lit" || t.sort !== "FP") return undefined;
+  const m = /^\(fp #b([01]) #b([01]{11}) #b([01]{52})\)$/.exec(t.text);
+  return m === null ? undefined : float64OfBits(BigInt(`0b${m[1]}${m[2]}${m[3]}`));
+}
+
+/** The 64 bits of a double (IEEE-754 binary64: sign, 11 exponent bits, 52 fraction bits). */
+export function float64Bits(n: number): bigint {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, n);
-  const bits = view.getBigUint64(0).toString(2).padStart(64, "0");
-  return { kind: "lit", text: `(fp #b${bits.slice(0, 1)} #b${bits.slice(1, 12)} #b${bits.slice(12)})`, sort: "FP" };
+  return view.getBigUint64(0);
+}
+
+/** The double with these 64 bits (the inverse of float64Bits). */
+export function float64OfBits(bits: bigint): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setBigUint64(0, bits);
+  return view.getFloat64(0);
 }
 
 export function strLit(s: string): Term {

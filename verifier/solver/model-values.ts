@@ -12,6 +12,7 @@
  *    other widths → unsigned number (or exact text beyond 2^53);
  *  - anything else (algebraic numbers, arrays) → the s-expression text.
  */
+import { float64OfBits } from "../extract/terms.js";
 export type ModelValue = string | number | boolean;
 
 export function decodeModelValue(sexpr: string): ModelValue {
@@ -83,10 +84,7 @@ function decodeFloat(text: string): ModelValue | undefined {
   const significand = bitsOf(parts[3]!);
   if (!sign || !exponent || !significand) return undefined;
   if (exponent.width === 11 && significand.width === 52) {
-    const raw = (sign.value << 63n) | (exponent.value << 52n) | significand.value;
-    const view = new DataView(new ArrayBuffer(8));
-    view.setBigUint64(0, raw);
-    return numberToModelValue(view.getFloat64(0));
+    return numberToModelValue(float64OfBits((sign.value << 63n) | (exponent.value << 52n) | significand.value));
   }
   if (exponent.width === 8 && significand.width === 23) {
     const raw = Number((sign.value << 31n) | (exponent.value << 23n) | significand.value);
