@@ -135,11 +135,11 @@ function smallToFP(st: State, v: IntVal): Term | undefined {
   const f = exactConst("FP", "an integer as a double");
   st.assume(
     and(
-      app("fp.eq", "Bool", app("fp.roundToIntegral", "FP", RTZ, f), f),
+      integralTerm(f),
       app("fp.leq", "Bool", fpLit(range.low), f),
       app("fp.lt", "Bool", f, fpLit(range.high)),
       or(not(app("fp.isZero", "Bool", f)), app("fp.isPositive", "Bool", f)),
-      eq(range.whole(RTZ, f), v.t),
+      eq(floorInt(f), v.t),
     ),
   );
   return f;
@@ -204,41 +204,48 @@ function mixedCompare(op: "<" | "<=" | ">" | ">=", x: Term, nv: IntVal): Term {
   const inf = app("fp.isInfinite", "Bool", x);
   const bySign = op === "<" || op === "<=" ? app("fp.isNegative", "Bool", x) : app("fp.isPositive", "Bool", x);
   const real = and(not(app("fp.isNaN", "Bool", x)), ite(inf, bySign, app(op, "Bool", app("fp.to_real", "Real", x), app("to_real", "Real", n))));
-  // n's static interval is unknown (a parameter only known to be an integer): where the path
-  // bounds n like a length (0 <= n <= 2^32), compare through the same 40-bit term an index
-  // site uses, so that a precondition `a[i] < n` meets the goal `a[i] < len` (which z3 could not
-  // relate to fp.to_real in 30 s, and relates at once this way); exact either way.
-  return ite(and(le(intLit(0n), n), le(n, intLit(TWO_32))), rangeCompare(op, x, n, SMALL), real);
+  // n's static interval is unknown (a parameter only known to be an integer): where n is a safe
+  // integer, compare through ⌊x⌋ as for an integer of known interval, so that a precondition
+  // `a[i] < n` meets the goal `a[i] < len` (which z3 could not relate to fp.to_real in 30 s,
+  // and relates at once this way); exact either way.
+  return ite(safeInteger(n), rangeCompare(op, x, n, SAFE), real);
 }
 
 /**
- * Integers with a known small interval are compared with doubles through bit-vectors: doubles
- * below `low` are below every such integer, doubles at or above `high` above every one, and
- * doubles in [low, high) floor and ceil to integers in [low, high] that the bit-vector holds
- * exactly. `whole(mode, x)` is that rounded integer of x (meaningful only in the middle range).
+ * Integers with a known interval are compared with doubles through one integer view of the
+ * double: doubles below `low` are below every such integer, doubles at or above `high` above
+ * every one, and a double x in [low, high) is compared through ⌊x⌋ (floorInt) and whether x is
+ * integral (integralTerm).
  */
 interface BitRange {
   readonly low: number;
   readonly high: number;
-  readonly whole: (mode: Term, x: Term) => Term;
 }
 
-/** Lengths and indices: 0 <= n <= 2^32, doubles in [0, 2^33) through 40-bit unsigned vectors. */
-const SMALL: BitRange = {
-  low: 0,
-  high: 2 ** 33,
-  whole: (mode, x) => app("bv2nat", "Int", app("(_ fp.to_ubv 40)", "Int", mode, x)),
-};
-/** Safe integers: |n| <= 2^53, doubles in [-2^54, 2^54) through 64-bit signed vectors. */
-const SAFE: BitRange = {
-  low: -(2 ** 54),
-  high: 2 ** 54,
-  whole: (mode, x) => {
-    const b = app("(_ fp.to_sbv 64)", "Int", mode, x);
-    const unsigned = app("bv2nat", "Int", b);
-    return ite(app("bvslt", "Bool", b, { kind: "lit", text: "(_ bv0 64)", sort: "Int" }), app("-", "Int", unsigned, intLit(1n << 64n)), unsigned);
-  },
-};
+/** Lengths and indices: 0 <= n <= 2^32, doubles in [0, 2^33). */
+const SMALL: BitRange = { low: 0, high: 2 ** 33 };
+/** Safe integers: |n| <= 2^53, doubles in [-2^54, 2^54). */
+const SAFE: BitRange = { low: -(2 ** 54), high: 2 ** 54 };
+
+/**
+ * ⌊x⌋ as an Int, for a double x in [−2^54, 2^54) (meaningless outside): the 64-bit vector of x
+ * rounded towards −∞, read as a signed integer. Every comparison of a double with an integer,
+ * every integer held as a double (smallToFP) and every length built from a double states its
+ * facts on this one term, so z3 relates them by congruence and integer arithmetic instead of
+ * relating different conversions bit by bit (two roundings of the same double, or a double equal
+ * to another: a query about `i < n` and `new Array(n)` did not finish in 60 s with a ceiling, a
+ * 40-bit truncation and fp.eq; it is unsat in 0.6 s through ⌊n⌋).
+ */
+export function floorInt(x: Term): Term {
+  const b = app("(_ fp.to_sbv 64)", "Int", RTN, x);
+  const unsigned = app("bv2nat", "Int", b);
+  return ite(app("bvslt", "Bool", b, { kind: "lit", text: "(_ bv0 64)", sort: "Int" }), app("-", "Int", unsigned, intLit(1n << 64n)), unsigned);
+}
+
+/** x is integral or infinite (false for NaN): the one integrality term (Number.isInteger adds finiteness). */
+export function integralTerm(x: Term): Term {
+  return app("fp.eq", "Bool", app("fp.roundToIntegral", "FP", RTZ, x), x);
+}
 
 function bitRange(v: IntVal): BitRange | undefined {
   if (v.mayBeInfinite || v.lo === undefined || v.hi === undefined) return undefined;
@@ -269,7 +276,7 @@ export function typedArrayLength(st: State, y: Term, c: bigint, max: bigint): In
   const count = c === 0n ? exactConst("Int", "a typed array's element count") : abstractConst("Int", "a typed array's element count (bounded, not exact)");
   const len: IntVal = { k: "int", t: count, lo: 0n, hi: max };
   st.assume(and(le(intLit(0n), len.t), le(len.t, intLit(max))));
-  const floorY = SAFE.whole(RTN, y);
+  const floorY = floorInt(y);
   const inRange = and(c === 0n ? app("fp.gt", "Bool", y, fpLit(-1)) : not(app("fp.lt", "Bool", y, fpLit(SAFE.low))), app("fp.lt", "Bool", y, fpLit(SAFE.high)));
   const lower = c === 0n ? floorY : app("+", "Int", floorY, intLit(c));
   const upper = c === 0n ? floorY : app("+", "Int", floorY, intLit(c + 1n));
@@ -330,17 +337,50 @@ function fpCompareLiteral(op: "<" | "<=" | ">" | ">=", x: Term, k: bigint): Term
  * fp.to_real mixed with integers very slowly — issue 12): NaN compares false; x < low
  * (including -Infinity) is below n, x >= high (including +Infinity) above it; in between, for an
  * integer n: x < n ⇔ floor(x) < n, x <= n ⇔ ceil(x) <= n, x > n ⇔ ceil(x) > n,
- * x >= n ⇔ floor(x) >= n. -0 floors and ceils to 0, which it equals.
+ * x >= n ⇔ floor(x) >= n, with ceil(x) = floor(x) + (x integral ? 0 : 1). -0 floors to 0,
+ * which it equals.
  */
 function rangeCompare(op: "<" | "<=" | ">" | ">=", x: Term, n: Term, range: BitRange): Term {
   const under = app("fp.lt", "Bool", x, fpLit(range.low));
   const over = app("fp.geq", "Bool", x, fpLit(range.high));
-  const mode = op === "<" || op === ">=" ? RTN : RTP;
-  const middle = app(op, "Bool", range.whole(mode, x), n);
+  const floor = floorInt(x);
+  // x <= n ⇔ ⌈x⌉ <= n, and ⌈x⌉ is ⌊x⌋ for an integral x, ⌊x⌋ + 1 otherwise (likewise x > n).
+  const middle = op === "<" || op === ">=" ? app(op, "Bool", floor, n) : ite(integralTerm(x), app(op, "Bool", floor, n), app(op === "<=" ? "<" : ">=", "Bool", floor, n));
   const below = op === "<" || op === "<=";
   const outside = below ? under : over;
   const excluded = below ? over : under;
   return and(not(app("fp.isNaN", "Bool", x)), or(outside, and(not(excluded), middle)));
+}
+
+const safeInteger = (n: Term): Term => and(le(intLit(-TWO_53), n), le(n, intLit(TWO_53)));
+
+/**
+ * Facts on ⌊y ± c⌋ for a double y and an integer literal c with |c| <= 2^32 (`new Array(n + 1)`):
+ * y lies in [⌊y⌋, ⌊y⌋ + 1), so the real sum lies in [⌊y⌋ + c, ⌊y⌋ + c + 1); both ends are doubles
+ * exactly when |y| < 2^52, and rounding is monotone, so the rounded sum, and its floor, lie in
+ * [⌊y⌋ + c, ⌊y⌋ + c + 1]. Implied by IEEE semantics (stated so that z3 need not bit-blast the
+ * addition to find them); undefined for other terms.
+ */
+export function shiftedFloorFacts(x: Term): Term | undefined {
+  if (x.kind !== "app" || (x.op !== "fp.add" && x.op !== "fp.sub") || x.args.length !== 3) return undefined;
+  const [, a, b] = x.args as [Term, Term, Term];
+  const literal = (t: Term): bigint | undefined => {
+    const v = fpLitValue(t);
+    return v !== undefined && Number.isInteger(v) && Math.abs(v) <= 2 ** 32 ? BigInt(v) : undefined;
+  };
+  const cb = literal(b);
+  const ca = x.op === "fp.add" ? literal(a) : undefined;
+  const y = cb !== undefined ? a : ca !== undefined ? b : undefined;
+  if (y === undefined) return undefined;
+  const c = cb !== undefined ? (x.op === "fp.add" ? cb : -cb) : ca!;
+  const low = app("+", "Int", floorInt(y), intLit(c));
+  const within = and(app("fp.leq", "Bool", fpLit(-(2 ** 52)), y), app("fp.lt", "Bool", y, fpLit(2 ** 52)));
+  return implies(within, and(le(low, floorInt(x)), le(floorInt(x), app("+", "Int", low, intLit(1n)))));
+}
+
+/** x === n for an integer n in the range: x in [low, high), integral, with ⌊x⌋ = n (false for NaN; -0 equals 0). */
+function equalsInRange(x: Term, n: Term, range: BitRange): Term {
+  return and(not(app("fp.isNaN", "Bool", x)), not(app("fp.lt", "Bool", x, fpLit(range.low))), app("fp.lt", "Bool", x, fpLit(range.high)), integralTerm(x), eq(floorInt(x), n));
 }
 
 /** `===` on numbers: NaN is unequal to itself, +0 equals -0. */
@@ -355,9 +395,9 @@ export function numEquals(st: State, a: NumVal, b: NumVal): Term {
     if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return app("fp.eq", "Bool", x, fpLit(Number(literal)));
     // x === n ⇔ x <= n and x >= n (both false for NaN).
     const range = bitRange(nv);
-    if (range !== undefined) return and(rangeCompare("<=", x, nv.t, range), rangeCompare(">=", x, nv.t, range));
+    if (range !== undefined) return equalsInRange(x, nv.t, range);
     const n = nv.t;
-    return and(not(app("fp.isNaN", "Bool", x)), not(app("fp.isInfinite", "Bool", x)), eq(app("fp.to_real", "Real", x), app("to_real", "Real", n)));
+    return ite(safeInteger(n), equalsInRange(x, n, SAFE), and(not(app("fp.isNaN", "Bool", x)), not(app("fp.isInfinite", "Bool", x)), eq(app("fp.to_real", "Real", x), app("to_real", "Real", n))));
   }
   return app("fp.eq", "Bool", toFP(st, a), toFP(st, b));
 }
@@ -377,7 +417,7 @@ export function isIntegralTerm(v: NumVal): Term {
   // Math.floor/ceil/trunc results: a finite roundToIntegral is integral by definition, so only
   // finiteness is left (z3 is very slow at re-deriving that through nested roundings — audit C).
   if (v.t.kind === "app" && v.t.op === "fp.roundToIntegral") return isFiniteTerm(v);
-  return and(isFiniteTerm(v), app("fp.eq", "Bool", app("fp.roundToIntegral", "FP", RTZ, v.t), v.t));
+  return and(isFiniteTerm(v), integralTerm(v.t));
 }
 
 export function truthyNumber(v: NumVal): Term {

@@ -77,11 +77,16 @@ export function intLit(n: number | bigint): Term {
 
 /** The exact IEEE-754 binary64 value of a JavaScript number, as an SMT FloatingPoint literal. */
 export function fpLit(n: number): Term {
-  if (Number.isNaN(n)) return { kind: "lit", text: "(_ NaN 11 53)", sort: "FP" };
-  if (n === Number.POSITIVE_INFINITY) return { kind: "lit", text: "(_ +oo 11 53)", sort: "FP" };
-  if (n === Number.NEGATIVE_INFINITY) return { kind: "lit", text: "(_ -oo 11 53)", sort: "FP" };
+  return { kind: "lit", text: fpLitText(n), sort: "FP" };
+}
+
+/** The SMT-LIB text of `fpLit(n)`. */
+export function fpLitText(n: number): string {
+  if (Number.isNaN(n)) return "(_ NaN 11 53)";
+  if (n === Number.POSITIVE_INFINITY) return "(_ +oo 11 53)";
+  if (n === Number.NEGATIVE_INFINITY) return "(_ -oo 11 53)";
   const bits = float64Bits(n).toString(2).padStart(64, "0");
-  return { kind: "lit", text: `(fp #b${bits.slice(0, 1)} #b${bits.slice(1, 12)} #b${bits.slice(12)})`, sort: "FP" };
+  return `(fp #b${bits.slice(0, 1)} #b${bits.slice(1, 12)} #b${bits.slice(12)})`;
 }
 
 /** The number a finite `fpLit` term stands for (its bits read back); undefined for any other term. */

@@ -1,5 +1,6 @@
 import { splitQuery } from "./components.js";
 import { solveParts, type SolveWhole } from "./solve-parts.js";
+import { floatParameters, outOfBudget, PROBE_VALUES, pinned, probeBudget } from "./probes.js";
 import { ABSTRACTION_MARKER } from "./verdict.js";
 import type { RawModel } from "./protocol.js";
 
@@ -61,7 +62,9 @@ export async function openZ3Session(): Promise<Z3Session> {
     solver.release();
     solver = new ctx.Solver();
     limits = { timeoutMs: -1, rlimit: -1, mbqi: true };
-    lastCount = 0;
+    // The counter is the Context's, not the Solver's: a new Solver starts where the old one
+    // stopped (from 0, the next query's use would include every earlier query's).
+    lastCount = rlimitCount() ?? 0;
     queriesOnSolver = 0;
   };
 
@@ -192,6 +195,30 @@ export async function openZ3Session(): Promise<Z3Session> {
     return second.answer === "unknown" ? { ...first, rlimitUsed: used } : { ...second, rlimitUsed: used };
   };
 
+  /**
+   * After `first` ran out of budget: the query with its floating-point parameters pinned
+   * (probes.ts), value after value, within the probes' own budget on top of the query's. The
+   * first `sat` is the answer (a model of a pinned query is one of the query); otherwise
+   * `first` stands.
+   */
+  const probe = async (smt: string, first: SessionAnswer, timeoutMs: number, rlimit: number, jsIntegers: readonly string[], mbqi: boolean): Promise<SessionAnswer> => {
+    const params = floatParameters(smt);
+    if (params.length === 0) return first;
+    const budget = probeBudget(timeoutMs, rlimit);
+    const deadline = performance.now() + budget.timeMs;
+    let spent = 0;
+    for (const value of PROBE_VALUES) {
+      const left = Math.floor(deadline - performance.now());
+      const rlimitLeft = budget.rlimit > 0 ? budget.rlimit - spent : 0;
+      if (left <= 0 || (budget.rlimit > 0 && rlimitLeft <= 0)) break;
+      const r = await solveWhole(pinned(smt, params, value), left, rlimitLeft, jsIntegers, mbqi);
+      spent += r.rlimitUsed ?? 0;
+      if (r.answer === "sat") return { ...r, rlimitUsed: first.rlimitUsed === undefined && r.rlimitUsed === undefined ? undefined : (first.rlimitUsed ?? 0) + spent };
+    }
+    // The query's own answer and cost, so that its reason (time or rlimit) is told apart as before.
+    return first;
+  };
+
   return {
     async solve(smt, timeoutMs, rlimit, jsIntegers = []) {
       // A `sat` of a query over an abstraction is reported unknown anyway (verdict.ts): there,
@@ -202,8 +229,9 @@ export async function openZ3Session(): Promise<Z3Session> {
       const mbqi = !(smt.includes(ABSTRACTION_MARKER) && smt.includes("(forall "));
       const whole: SolveWhole = mbqi ? (text, t, r, js) => solveWhole(text, t, r, js, true) : (text, t, r, js) => withCandidate(text, t, r, js);
       const parts = splitQuery(smt);
-      if (parts === undefined || parts.length < 2) return whole(smt, timeoutMs, rlimit, jsIntegers);
-      return solveParts(parts, timeoutMs, rlimit, jsIntegers, whole);
+      const first = parts === undefined || parts.length < 2 ? await whole(smt, timeoutMs, rlimit, jsIntegers) : await solveParts(parts, timeoutMs, rlimit, jsIntegers, whole);
+      if (first.answer !== "unknown" || !outOfBudget(first.reasonUnknown)) return first;
+      return probe(smt, first, timeoutMs, rlimit, jsIntegers, mbqi);
     },
   };
 }

@@ -1,0 +1,102 @@
+/**
+ * Probes after a query runs out of budget (verifier/solver/probes.ts, z3-session.ts): the query
+ * with its floating-point parameters pinned. A pinned query only adds assertions, so its `sat`
+ * is a model of the query; the tests check the text it builds, that a probe answers where the
+ * query alone exhausts its resources, and that the model it gives is a real failing call.
+ * z3 work is bounded by rlimit, never by the clock.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { extractObligations } from "../../verifier/extract/index.js";
+import { floatParameters, outOfBudget, pinned, probeBudget, PROBE_VALUES } from "../../verifier/solver/probes.js";
+import { openZ3Session, type Z3Session } from "../../verifier/solver/z3-session.js";
+import { decodeModelValue } from "../../verifier/solver/model-values.js";
+
+const NO_CLOCK_MS = 2 ** 31 - 1;
+
+describe("pinned queries (text)", () => {
+  const query = ["(set-logic ALL)", "(declare-const p0 (_ FloatingPoint 11 53))", "(declare-const p1_len Int)", "(declare-const p2 (_ FloatingPoint 11 53))", "(declare-const v0 (_ FloatingPoint 11 53))", "(assert (fp.lt p0 p2))", "(check-sat)", ""].join("\n");
+
+  it("pins the floating-point parameters only (not Int parameters, not other constants)", () => {
+    expect(floatParameters(query)).toEqual(["p0", "p2"]);
+  });
+
+  it("adds one equality per parameter before (check-sat) and keeps every original line", () => {
+    const text = pinned(query, ["p0", "p2"], -1);
+    const lines = text.split("\n");
+    for (const line of query.split("\n").filter((l) => l !== "")) expect(lines).toContain(line);
+    const minusOne = "(fp #b1 #b01111111111 #b0000000000000000000000000000000000000000000000000000)";
+    expect(lines.filter((l) => l.startsWith("(assert (= p"))).toEqual([`(assert (= p0 ${minusOne}))`, `(assert (= p2 ${minusOne}))`]);
+    expect(lines.indexOf(`(assert (= p2 ${minusOne}))`)).toBeLessThan(lines.indexOf("(check-sat)"));
+    expect(pinned(query, ["p0"], Number.NaN)).toContain("(assert (= p0 (_ NaN 11 53)))");
+  });
+
+  it("probes with a share of the budget, and only after a time or resource limit", () => {
+    expect(probeBudget(10_000, 0)).toEqual({ timeMs: 2500, rlimit: 0 });
+    expect(probeBudget(2_000, 8_000_000)).toEqual({ timeMs: 500, rlimit: 2_000_000 });
+    expect(outOfBudget("timeout")).toBe(true);
+    expect(outOfBudget("canceled")).toBe(true);
+    expect(outOfBudget("max. resource limit exceeded")).toBe(true);
+    expect(outOfBudget("(incomplete quantifiers)")).toBe(false);
+    expect(outOfBudget(undefined)).toBe(false);
+  });
+});
+
+describe("probes in the z3 session", () => {
+  let z3: Z3Session;
+  beforeAll(async () => {
+    z3 = await openZ3Session();
+  });
+
+  // `new Array(n + 1)` for a double n, then `w[n]`: a real failure for n = −1 (an empty array)
+  // or a fraction that n + 1 absorbs. z3 must bit-blast n's conversions to find any model.
+  const code = "export function f(n: number): number {\n  const w = new Array(n + 1).fill(0);\n  return w[n];\n}\n";
+  const site = (): { smt: string } => {
+    const { obligations } = extractObligations({
+      documentFile: "doc.anrf.json",
+      moduleFile: "mod.ts",
+      moduleText: code,
+      entities: [{ id: "f", name: "f", type: "Function" }],
+      contracts: [{ id: "C-f", preconditions: [], postconditions: [], invariants: [], applies_to: ["f"] }],
+      invariants: [],
+      filesystem: "None",
+      network: false,
+      mounts: [],
+    });
+    const o = obligations.find((x) => x.kind === "bounds" && x.description.includes("w[n]"));
+    expect(o?.smt).toBeTruthy();
+    return { smt: o!.smt! };
+  };
+  // Resources the query alone does not finish with, and a probe needs a small share of.
+  const RLIMIT = 4_000_000;
+
+  it("answers sat where the query alone exhausts its rlimit, with a model that is a real failing call", async () => {
+    const { smt } = site();
+    expect(floatParameters(smt)).toEqual(["p0"]);
+    // The same query with the parameter renamed is not probed: it runs out of resources.
+    const unprobed = await z3.solve(smt.replaceAll("p0", "q0"), NO_CLOCK_MS, RLIMIT);
+    expect(unprobed.answer).toBe("unknown");
+    const probed = await z3.solve(smt, NO_CLOCK_MS, RLIMIT);
+    expect(probed.answer).toBe("sat");
+    const n = decodeModelValue(probed.model!["p0"]!);
+    expect(typeof n).toBe("number");
+    expect(PROBE_VALUES.some((v) => Object.is(v, n))).toBe(true);
+    // The call really fails at w[n]: the array exists (no RangeError) and n is not an index of it.
+    const w = new Array((n as number) + 1).fill(0);
+    expect(Number.isInteger(n) && (n as number) >= 0 && (n as number) < w.length).toBe(false);
+  });
+
+  it("keeps the query's own answer when every probe is unsat: no double squares to exactly 2", async () => {
+    // Unsat, and costly for z3 (a bit-blasted multiplier); each pinned probe is unsat at once.
+    const two = "(fp #b0 #b10000000000 #b0000000000000000000000000000000000000000000000000000)";
+    const smt = ["(set-logic ALL)", "(declare-const p0 (_ FloatingPoint 11 53))", `(assert (fp.eq (fp.mul RNE p0 p0) ${two}))`, "(check-sat)"].join("\n");
+    const r = await z3.solve(smt, NO_CLOCK_MS, 200_000);
+    expect(r.answer).toBe("unknown");
+    expect(outOfBudget(r.reasonUnknown)).toBe(true);
+    // The next query reports its own resource use: z3's counter belongs to the Context, and a
+    // Solver replaced after a cut-short query starts from where the old one stopped (reported
+    // from 0, the use included every earlier query's, and spent the budget of later parts).
+    const next = await z3.solve(["(set-logic ALL)", "(declare-const q0 Int)", "(assert (< q0 q0))", "(check-sat)"].join("\n"), NO_CLOCK_MS, 200_000);
+    expect(next.answer).toBe("unsat");
+    expect(next.rlimitUsed).toBeLessThan(200_000);
+  });
+});
