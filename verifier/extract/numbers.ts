@@ -393,7 +393,7 @@ export function numEquals(st: State, a: NumVal, b: NumVal): Term {
     const quotient = literal === 0n ? quotientByLiteral(x) : undefined;
     if (quotient !== undefined) return quotientAgainstZero("===", quotient);
     if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return app("fp.eq", "Bool", x, fpLit(Number(literal)));
-    // x === n ⇔ x <= n and x >= n (both false for NaN).
+    // x === n ⇔ x is integral with ⌊x⌋ = n (false for NaN); through reals beyond 2^53.
     const range = bitRange(nv);
     if (range !== undefined) return equalsInRange(x, nv.t, range);
     const n = nv.t;
