@@ -33,6 +33,8 @@ describe("pinned queries (text)", () => {
   it("probes with a share of the budget, and only after a time or resource limit", () => {
     expect(probeBudget(10_000, 0)).toEqual({ timeMs: 2500, rlimit: 0 });
     expect(probeBudget(2_000, 8_000_000)).toEqual({ timeMs: 500, rlimit: 2_000_000 });
+    // Bounded by work: no 2.5 s cap on top of the query's own (effectively absent) time limit.
+    expect(probeBudget(2 ** 31 - 1, 8_000_000)).toEqual({ timeMs: Math.floor((2 ** 31 - 1) / 4), rlimit: 2_000_000 });
     expect(outOfBudget("timeout")).toBe(true);
     expect(outOfBudget("canceled")).toBe(true);
     expect(outOfBudget("max. resource limit exceeded")).toBe(true);

@@ -122,14 +122,14 @@ export function toFP(st: State, v: NumVal): Term {
 /**
  * An integer n with a static interval within ±2^53 as a double without Int→Real→FP conversion
  * (which z3 decides very slowly — issue 12): a fresh double f defined by f integral, within the
- * range's limits, not -0, and its truncation to a bit-vector (bitRange) equal to n. Exactly
+ * range's limits (intRange), not -0, and with ⌊f⌋ (floorInt) equal to n. Exactly
  * one double meets that for each such n (n itself; +0 for 0), so f is a definition, not an
  * abstraction. Undefined when n's interval is not known to be that small.
  */
 function smallToFP(st: State, v: IntVal): Term | undefined {
   const literal = intLiteralValue(v.t, v);
   if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return fpLit(Number(literal));
-  const range = bitRange(v);
+  const range = intRange(v);
   // A term over a quantified variable (a forall body) cannot be defined by a fact outside it.
   if (range === undefined || mentionsBound(v.t)) return undefined;
   const f = exactConst("FP", "an integer as a double");
@@ -198,7 +198,7 @@ export function compare(st: State, op: "<" | "<=" | ">" | ">=", a: NumVal, b: Nu
 function mixedCompare(op: "<" | "<=" | ">" | ">=", x: Term, nv: IntVal): Term {
   const literal = intLiteralValue(nv.t, nv);
   if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return fpCompareLiteral(op, x, literal);
-  const range = bitRange(nv);
+  const range = intRange(nv);
   if (range !== undefined) return rangeCompare(op, x, nv.t, range);
   const n = nv.t;
   const inf = app("fp.isInfinite", "Bool", x);
@@ -217,15 +217,15 @@ function mixedCompare(op: "<" | "<=" | ">" | ">=", x: Term, nv: IntVal): Term {
  * every one, and a double x in [low, high) is compared through ⌊x⌋ (floorInt) and whether x is
  * integral (integralTerm).
  */
-interface BitRange {
+interface IntRange {
   readonly low: number;
   readonly high: number;
 }
 
 /** Lengths and indices: 0 <= n <= 2^32, doubles in [0, 2^33). */
-const SMALL: BitRange = { low: 0, high: 2 ** 33 };
+const SMALL: IntRange = { low: 0, high: 2 ** 33 };
 /** Safe integers: |n| <= 2^53, doubles in [-2^54, 2^54). */
-const SAFE: BitRange = { low: -(2 ** 54), high: 2 ** 54 };
+const SAFE: IntRange = { low: -(2 ** 54), high: 2 ** 54 };
 
 /**
  * ⌊x⌋ as an Int, for a double x in [−2^54, 2^54) (meaningless outside): the 64-bit vector of x
@@ -247,7 +247,7 @@ export function integralTerm(x: Term): Term {
   return app("fp.eq", "Bool", app("fp.roundToIntegral", "FP", RTZ, x), x);
 }
 
-function bitRange(v: IntVal): BitRange | undefined {
+function intRange(v: IntVal): IntRange | undefined {
   if (v.mayBeInfinite || v.lo === undefined || v.hi === undefined) return undefined;
   if (v.lo >= 0n && v.hi <= TWO_32) return SMALL;
   if (v.lo >= -TWO_53 && v.hi <= TWO_53) return SAFE;
@@ -260,8 +260,8 @@ function bitRange(v: IntVal): BitRange | undefined {
  * ECMAScript ToIndex: ToIntegerOrInfinity (NaN → 0, truncation towards zero, so (−1, 1) → 0),
  * RangeError below 0 or above 2^53 − 1, and an allocation that fails above `max` elements. So
  * past the call the argument x = fl(y + c) is NaN with count 0, or −1 < x < max + 1 with count
- * trunc(x). The facts are stated on ⌊y⌋ — the same term a comparison of y with a safe integer
- * uses (rangeCompare, SAFE) — so that `i <= y` and `i < count` meet in integer arithmetic, with no
+ * trunc(x). The facts are stated on ⌊y⌋ — the same term every comparison of y with an integer
+ * uses (floorInt) — so that `i <= y` and `i < count` meet in integer arithmetic, with no
  * floating-point addition for z3 to bit-blast:
  *   c = 0: count = max(0, ⌊y⌋) (trunc and floor agree from 0 up; (−1, 0) gives 0);
  *   c ≠ 0: ⌊y⌋ + c <= count <= max(0, ⌊y⌋ + c + 1), because y + c lies in [⌊y⌋ + c, ⌊y⌋ + c + 1),
@@ -340,7 +340,7 @@ function fpCompareLiteral(op: "<" | "<=" | ">" | ">=", x: Term, k: bigint): Term
  * x >= n ⇔ floor(x) >= n, with ceil(x) = floor(x) + (x integral ? 0 : 1). -0 floors to 0,
  * which it equals.
  */
-function rangeCompare(op: "<" | "<=" | ">" | ">=", x: Term, n: Term, range: BitRange): Term {
+function rangeCompare(op: "<" | "<=" | ">" | ">=", x: Term, n: Term, range: IntRange): Term {
   const under = app("fp.lt", "Bool", x, fpLit(range.low));
   const over = app("fp.geq", "Bool", x, fpLit(range.high));
   const floor = floorInt(x);
@@ -379,7 +379,7 @@ export function shiftedFloorFacts(x: Term): Term | undefined {
 }
 
 /** x === n for an integer n in the range: x in [low, high), integral, with ⌊x⌋ = n (false for NaN; -0 equals 0). */
-function equalsInRange(x: Term, n: Term, range: BitRange): Term {
+function equalsInRange(x: Term, n: Term, range: IntRange): Term {
   return and(not(app("fp.isNaN", "Bool", x)), not(app("fp.lt", "Bool", x, fpLit(range.low))), app("fp.lt", "Bool", x, fpLit(range.high)), integralTerm(x), eq(floorInt(x), n));
 }
 
@@ -394,7 +394,7 @@ export function numEquals(st: State, a: NumVal, b: NumVal): Term {
     if (quotient !== undefined) return quotientAgainstZero("===", quotient);
     if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return app("fp.eq", "Bool", x, fpLit(Number(literal)));
     // x === n ⇔ x is integral with ⌊x⌋ = n (false for NaN); through reals beyond 2^53.
-    const range = bitRange(nv);
+    const range = intRange(nv);
     if (range !== undefined) return equalsInRange(x, nv.t, range);
     const n = nv.t;
     return ite(safeInteger(n), equalsInRange(x, n, SAFE), and(not(app("fp.isNaN", "Bool", x)), not(app("fp.isInfinite", "Bool", x)), eq(app("fp.to_real", "Real", x), app("to_real", "Real", n))));

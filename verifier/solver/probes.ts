@@ -30,10 +30,12 @@ export function pinned(smt: string, params: readonly string[], value: number): s
 /**
  * The budget the probes share, on top of the query's own: a quarter of its time (at most
  * 2.5 s) and, when resources are limited, a quarter of its rlimit. Each probe may use what the
- * earlier ones left.
+ * earlier ones left. Work bounded by rlimit keeps the plain quarter of its time limit (usually
+ * no limit at all), so that the answer depends on counts, not on how loaded the machine is.
  */
 export function probeBudget(timeoutMs: number, rlimit: number): { readonly timeMs: number; readonly rlimit: number } {
-  return { timeMs: Math.min(Math.floor(timeoutMs / 4), 2500), rlimit: rlimit > 0 ? Math.floor(rlimit / 4) : 0 };
+  const quarter = Math.floor(timeoutMs / 4);
+  return rlimit > 0 ? { timeMs: quarter, rlimit: Math.floor(rlimit / 4) } : { timeMs: Math.min(quarter, 2500), rlimit: 0 };
 }
 
 /** z3's reason for an answer cut short by the time or resource limit (not incompleteness). */

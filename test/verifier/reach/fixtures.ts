@@ -375,7 +375,7 @@ export function heapSort(a: number[]): number[] {
   {
     // Indices read from other arrays, bounded by a precondition against an integer parameter of
     // unknown size (`from[i] < n`) while the array has n elements: the precondition's comparison
-    // and the site's meet in the same 40-bit term (numbers.ts mixedCompare). Before, the
+    // and the site's meet in the same ⌊x⌋ term (numbers.ts mixedCompare, floorInt). Before, the
     // precondition went through fp.to_real and both reach[...] sites timed out.
     name: "relaxEdges",
     params: ["n: number", "from: number[]", "to: number[]"],
