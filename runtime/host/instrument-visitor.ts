@@ -13,7 +13,7 @@ import { clauseSets, type ClauseSets } from "./clause-sets.js";
 import type { EntityClauses } from "./document-view.js";
 import { guessKind, inlineGuard, integerGuard, isInertIndex, receiverKinds, type ReceiverKind, type ReceiverKinds } from "./instrument-guards.js";
 import { mergeSites, planIntegerLoop } from "./instrument-hoist-int.js";
-import { planArrayKinds, planLoop, type HoistPlan } from "./instrument-hoist.js";
+import { enclosingFunction, factsOf, initialisedBefore, planArrayKinds, planLoop, type HoistPlan } from "./instrument-hoist.js";
 import { topLevelFunction } from "./param-shapes.js";
 
 export interface VisitorEntity {
@@ -64,6 +64,11 @@ interface FnScope {
   inParameters?: boolean;
   /** > 0 inside a class field initializer or static block: code that may run re-entrantly on this scope's temps. */
   shared?: number;
+  /**
+   * While the function's outermost loop is visited: that loop (as parsed in sf0) and the
+   * receiver-length cache seeds its nested versioned loops ask for (emitted right before it).
+   */
+  seedSink?: { readonly loop: ts.IterationStatement; readonly seeds: string[] } | undefined;
 }
 
 type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
@@ -613,6 +618,20 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     const visitLoop = (node: ts.IterationStatement): ts.Node | ts.Node[] => {
       const scope = top();
       const loop0 = loops0().get(posKey(node));
+      // The function's outermost loop collects the length-cache seeds of the versioned loops
+      // nested in it (rangeCheck) and sets them once, right before itself.
+      const sink = scope.seedSink === undefined && input.inlineChecks === true && loop0 !== undefined && scopes.length > 1 && scope.inParameters !== true && (scope.shared ?? 0) === 0 && !ts.isLabeledStatement(loop0.parent) ? { loop: loop0, seeds: [] as string[] } : undefined;
+      if (sink === undefined) return visitLoopPlanned(node, scope, loop0);
+      scope.seedSink = sink;
+      try {
+        const visited = visitLoopPlanned(node, scope, loop0);
+        if (sink.seeds.length === 0) return visited;
+        return [f.createExpressionStatement(raw(f, sink.seeds.join(", "))), ...(Array.isArray(visited) ? visited : [visited])];
+      } finally {
+        scope.seedSink = undefined;
+      }
+    };
+    const visitLoopPlanned = (node: ts.IterationStatement, scope: FnScope, loop0: ts.IterationStatement | undefined): ts.Node | ts.Node[] => {
       const plan =
         input.inlineChecks === true && loop0 !== undefined && scopes.length > 1 && scope.inParameters !== true && (scope.shared ?? 0) === 0
           ? planArrayKinds({ loop: loop0, sf: sf0, kindOf: (r) => guessKind(r, r.pos, kinds), checked: planned, alreadyKnown: new Set(knownArrays.keys()) })
@@ -717,7 +736,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const bodyChecked = ts.visitNode(node.statement, visit) as ts.Statement;
       noVersion--;
       const label = f.createIdentifier(`${checks}_L${++tempCounter}`); // fresh: extends the check parameter's name
-      const { test, limit } = rangeCheck(plan);
+      const { test, limit } = rangeCheck(plan, loop0);
       const first: ts.Statement[] = condFast === undefined ? [] : [f.createIfStatement(f.createLogicalNot(f.createParenthesizedExpression(condFast)), f.createBreakStatement(label))];
       const fastLoop = f.createForStatement(undefined, limit === undefined ? undefined : f.createLessThan(f.createIdentifier(plan.variable), limit), inc, f.createBlock([...first, breaksTo(bodyFast, label)], true));
       // The fast loop counts with its own `let` of the same name (handed over through a temp
@@ -740,7 +759,9 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
      * PRE (JavaScript, side-effect free) and LIM: a temp, 2^31 − 1 for a plan with no site (the
      * counter-only copy), or undefined when no site depends on the loop variable.
      */
-    const rangeCheck = (plan: HoistPlan): { test: string; limit: ts.Expression | undefined } => {
+    const rangeCheck = (plan: HoistPlan, loop0: ts.ForStatement): { test: string; limit: ts.Expression | undefined } => {
+      const sink = top().seedSink;
+      const fn0 = sink !== undefined && sink.loop !== loop0 ? enclosingFunction(sink.loop) : undefined;
       const i = plan.variable;
       const int32 = (x: string) => `(${x} | 0) === ${x}`;
       const parts = [`typeof ${i} === "number"`, int32(i)];
@@ -756,6 +777,12 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         const seenLength = temp().text;
         lengths.set(r, t);
         parts.push(`(${t} = typeof ${r} === "string" ? ${r}.length : ${r} === ${seen} ? ${seenLength} : (${seenLength} = ${checks}.rl(${seen} = ${r}))) >= 0`);
+        // A loop nested in another: the cache is also seeded before the function's outermost
+        // loop, where r is already initialised (reading it cannot throw; C.rl runs no user code).
+        // V8 then never sees C.rl called from inside the loop nest — called there once per
+        // outer iteration, it cost matmul 48×48 1.2× — and the cache still decides as above:
+        // a seed of another binding or value is only a miss.
+        if (sink !== undefined && fn0 !== undefined && fn0 === enclosingFunction(loop0) && initialisedBefore(r, sink.loop, fn0, factsOf(fn0))) sink.seeds.push(`${seenLength} = ${checks}.rl(${seen} = ${r})`);
       }
       const limits: string[] = [];
       const seenSites = new Set<string>();

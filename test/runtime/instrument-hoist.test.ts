@@ -720,8 +720,45 @@ export function two(a: Float64Array, n: number): number {
 }
 `;
     const out = instrument({ source: src, file: "m.ts", obligations: [], mode: "development", entities: [] });
-    // the j loop (i from the enclosing loop's head) and the second i loop are versioned
-    expect((out.js.match(new RegExp(`${out.checkParam}\\.rl\\(`, "g")) ?? []).length).toBe(2);
+    // the j loop (i from the enclosing loop's head) and the second i loop are versioned; the j
+    // loop's length cache is also seeded before the outer loop
+    expect((out.js.match(new RegExp(`if \\(\\(typeof [^\\n]*${out.checkParam}\\.rl\\(`, "g")) ?? []).length).toBe(2);
+    expect((out.js.match(new RegExp(`${out.checkParam}\\.rl\\(`, "g")) ?? []).length).toBe(3);
+  });
+
+  it("a nested versioned loop's length cache is seeded before the outermost loop, only where the receiver is initialised there", () => {
+    const src = `
+export function grid(x: Float64Array, n: number, m: number): number { let s = 0; for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) s += x[i * m + j]!; return s; }
+export function rowLocal(n: number, m: number): number { let s = 0; for (let i = 0; i < n; i++) { const row = new Float64Array(m); row.fill(i); for (let j = 0; j < m; j++) s += row[j]!; } return s; }
+export function headBound(n: number, m: number): number { let s = 0; for (let i = 0, h = new Float64Array(m); i < n; i++) for (let j = 0; j < m; j++) s += h[j]! + i; return s; }
+export function shadowed(x: Float64Array, n: number): number { let s = 0; for (let i = 0; i < n; i++) { const x = new Float64Array(3); x.fill(i); for (let j = 0; j < 3; j++) s += x[j]!; } return s; }
+export function swapped(x: Float64Array, y: Float64Array, n: number): number { let s = 0; for (let i = 0; i < n; i++) { for (let j = 0; j < 4; j++) s += x[j]!; x = y; } return s; }
+`;
+    const entity = { id: "E", name: "grid", clauses: { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [] } };
+    for (const mode of ["development", "production"] as const) {
+      const m = loadEntity(src, entity, [], mode, true);
+      const c = m.js.includes("__anrf_c.") ? "__anrf_c" : "";
+      expect(c).toBe("__anrf_c");
+      const fn = (name: string) => new RegExp(`function ${name}\\([\\s\\S]*?(?=\\nfunction |$)`).exec(m.js)![0];
+      const rl = (name: string) => (fn(name).match(/__anrf_c\.rl\(/g) ?? []).length;
+      // grid: the seed, then the outer loop; the inner PRE keeps its own cache test
+      expect(fn("grid")).toMatch(/__anrf_t\d+ = __anrf_c\.rl\(__anrf_t\d+ = x\);\s*for \(let i = 0/);
+      expect(rl("grid")).toBe(2);
+      // a row declared in the outer loop, a variable of the outer loop's head: no seed (not in scope there)
+      expect(rl("rowLocal")).toBe(1);
+      expect(rl("headBound")).toBe(1);
+      // a parameter: seeded even where an inner binding shadows it or the loop reassigns it — a miss, never a wrong length
+      expect(rl("shadowed")).toBe(2);
+      expect(rl("swapped")).toBe(2);
+      expect(m.exports["grid"]!(Float64Array.from([1, 2, 3, 4, 5, 6]), 2, 3)).toBe(21);
+      expect(() => m.exports["grid"]!(Float64Array.from([1, 2, 3, 4, 5]), 2, 3)).toThrow(/^E\/bounds\/2:\d+ bounds violation/);
+      expect(m.exports["rowLocal"]!(3, 2)).toBe(6);
+      expect(m.exports["headBound"]!(0, 3)).toBe(0);
+      expect(m.exports["headBound"]!(2, 3)).toBe(3);
+      expect(m.exports["shadowed"]!(new Float64Array(0), 3)).toBe(9);
+      expect(m.exports["swapped"]!(Float64Array.from([1, 1, 1, 1]), Float64Array.from([2, 2, 2, 2]), 3)).toBe(20);
+      expect(() => m.exports["swapped"]!(Float64Array.from([1, 1, 1, 1]), Float64Array.from([2, 2, 2]), 2)).toThrow(/^module\/bounds\/6:\d+ bounds violation/);
+    }
   });
 
   it("the swap pattern keeps every check: a getter run by an element read in between can shrink the array", () => {
