@@ -257,6 +257,13 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const k = boundsCheck(site);
       return k !== undefined && table.specs[k]?.append !== true;
     };
+    /**
+     * A site whose receiver's kind a loop may establish before it (planArrayKinds, integer
+     * copies): any checked site, appending writes included — the known-array and integer
+     * guards send every failure to `b`, which accepts the length for an appending write on a
+     * genuine non-proxy Array exactly as before (reading that array's length runs no code).
+     */
+    const plannedArray = (site: ts.ElementAccessExpression | ts.CallExpression): boolean => boundsCheck(site) !== undefined;
     /** Sites whose guard is dropped: in bounds for every iteration of an enclosing versioned loop's fast copy. */
     let hoisted: ReadonlySet<string> = new Set<string>();
     /** > 0 inside the checked copy of a versioned loop: its inner loops are not versioned again (code size stays linear in the depth). */
@@ -500,7 +507,9 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const access = (index: ts.Expression, receiver: ts.LeftHandSideExpression = visited.expression) => (ts.isElementAccessChain(visited) ? f.createElementAccessChain(receiver, visited.questionDotToken, index) : f.createElementAccessExpression(receiver, index));
       if (table.specs[k]?.append === true) {
         // An appending write: an inline guard whose failures go to `oa` or `b`, which accept
-        // the length on a genuine Array (instrument-guards.ts).
+        // the length on a genuine Array (instrument-guards.ts) — in an integer copy the reduced
+        // guard, whose failures go to `b`. Never a witness for merging, nor merged.
+        if (intSites.has(key)) return access(integerGuard({ f, checks, receiver: visited.expression, index: visited.argumentExpression, check: k, temp }));
         const { first, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined, knownArrays.get(key), true);
         return access(index, first as ts.LeftHandSideExpression);
       }
@@ -634,7 +643,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     const visitLoopPlanned = (node: ts.IterationStatement, scope: FnScope, loop0: ts.IterationStatement | undefined): ts.Node | ts.Node[] => {
       const plan =
         input.inlineChecks === true && loop0 !== undefined && scopes.length > 1 && scope.inParameters !== true && (scope.shared ?? 0) === 0
-          ? planArrayKinds({ loop: loop0, sf: sf0, kindOf: (r) => guessKind(r, r.pos, kinds), checked: planned, alreadyKnown: new Set(knownArrays.keys()) })
+          ? planArrayKinds({ loop: loop0, sf: sf0, kindOf: (r) => guessKind(r, r.pos, kinds), checked: plannedArray, alreadyKnown: new Set(knownArrays.keys()) })
           : undefined;
       if (plan === undefined) return visitLoopBody(node);
       const outer = knownArrays;

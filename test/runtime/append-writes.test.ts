@@ -7,6 +7,7 @@
  * ordinary one (a parameter's array) keep the strict check. Before, the check was strict
  * everywhere, so `fibonacci(10)` stopped with a bounds violation in every mode.
  */
+import { fc, test as propTest } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { extractObligations } from "../../verifier/extract/index.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
@@ -197,5 +198,88 @@ describe("inferred invariants in development and testing", () => {
       expect(placed(dev)).toBe(1);
       expect(() => dev.exports["fib"]!(10)).toThrow(Violation);
     }
+  });
+});
+
+/**
+ * Appending writes in loop copies: an array the function built is a genuine non-proxy array, so
+ * a loop can establish that once (`C.pa`) and, where the index is integer arithmetic, run an
+ * integer copy whose appending write has the reduced guard `j >= 0 && j < length ? j : C.b(…)`.
+ * Every failure goes to `b`, which accepts the length for an append check — so the outcome must
+ * be the generic check's for every input: appends, holes past the end, bounds that are
+ * fractions, NaN, strings or beyond int32.
+ */
+describe("appending writes in integer loop copies decide as the generic check", () => {
+  const loopSource = `export function build(n: number, skipAt: number, log: string[]): number[] {
+  const d: number[] = [];
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    d[k] = i;
+    log.push(i + ":" + d.length);
+    if (i === skipAt) k++;
+    k++;
+  }
+  return d;
+}
+export function scan(n: number, log: string[]): number[] {
+  const d: number[] = [];
+  let k = 0;
+  while (k < n) {
+    d[k] = k;
+    if (k > 0) d[k - 1] = d[k]! + 1;
+    log.push(k + ":" + d.length);
+    k++;
+  }
+  return d;
+}
+`;
+  const names = ["build", "scan"];
+  const { obligations: extracted } = extractObligations({ documentFile: "doc.anrf.json", moduleFile: "m.ts", moduleText: loopSource, entities: names.map((name) => ({ id: name, name, type: "Function" })), contracts: [], invariants: [], filesystem: "None", network: false, mounts: [] });
+  const all: ObligationResult[] = extracted.map((o) => ({ ...o, status: "unknown" as const, reason: "not proved (test)", counterexample: null, source: "solver" as const }));
+  const loadLoop = (mode: RunMode, inlineChecks: boolean) => {
+    const out = instrument({ source: loopSource, file: "m.ts", obligations: all, mode, entities: names.map((name) => ({ id: name, name, clauses: { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [] } })), inlineChecks });
+    expect(out.diagnostics).toEqual([]);
+    const violations: string[] = [];
+    const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => (violations.push(v.id), new Violation(v.message)) });
+    const exports: Record<string, (...a: unknown[]) => unknown> = {};
+    new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
+    return { exports, js: out.js, violations };
+  };
+  const inline = loadLoop("development", true);
+  const generic = loadLoop("development", false);
+  const prodInline = loadLoop("production", true);
+  const prodGeneric = loadLoop("production", false);
+
+  it("the writes are append obligations and take the reduced guard in the integer copy", () => {
+    expect(all.filter((o) => o.kind === "bounds" && o.append === true).map((o) => o.id)).toEqual(["build/bounds/5:5", "scan/bounds/16:5", "scan/bounds/17:16"]);
+    for (const name of names) {
+      const fn = new RegExp(`function ${name}\\([\\s\\S]*?(?=\\nfunction |$)`).exec(inline.js)![0];
+      expect(fn).toMatch(/\.pa\(d\)/);
+      // d[…] = … in the integer copy: `(j = I) >= 0 && j < (n = d.length) ? j : C.b(d, j, k)`
+      expect(fn).toMatch(/\n\s*d\[\(\(__anrf_t\d+ = k\) >= 0 && __anrf_t\d+ < \(__anrf_t\d+ = d\.length\) \? __anrf_t\d+ : __anrf_c\.b\(d, /);
+    }
+    // a hole past the end is still a violation, at its site; an append at the length is not
+    const log: string[] = [];
+    expect(() => inline.exports["build"]!(4, 1, log)).toThrow(Violation);
+    expect(log).toEqual(["0:1", "1:2"]);
+    expect(inline.exports["scan"]!(3, [])).toEqual([2, 3, 2]);
+  });
+
+  const outcome = (m: ReturnType<typeof loadLoop>, name: string, n: unknown, skipAt: unknown) => {
+    const log: string[] = [];
+    const before = m.violations.length;
+    try {
+      const value = name === "build" ? m.exports[name]!(n, skipAt, log) : m.exports[name]!(n, log);
+      return { value: JSON.stringify(value), log, violations: m.violations.slice(before) };
+    } catch (err) {
+      return { thrown: `${(err as Error).constructor.name} ${(err as Error).message}`, log, violations: m.violations.slice(before) };
+    }
+  };
+  // n bounds the loop (so no Infinity); skipAt may be anything
+  const bound = fc.oneof(fc.integer({ min: -2, max: 7 }), fc.constantFrom(-0, 0.5, 2.5, NaN, -Infinity, "3"));
+  const any = fc.oneof(bound, fc.constantFrom(Infinity, 2 ** 31, 2 ** 53, "1"));
+  propTest.prop([fc.constantFrom("build", "scan"), bound, any], { numRuns: process.env["CI"] ? 1200 : 500 })("same value or violation (id, message) and the same effects as the generic check", (name, n, skipAt) => {
+    expect(outcome(inline, name, n, skipAt)).toEqual(outcome(generic, name, n, skipAt));
+    expect(outcome(prodInline, name, n, skipAt)).toEqual(outcome(prodGeneric, name, n, skipAt));
   });
 });
