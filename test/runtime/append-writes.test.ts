@@ -232,8 +232,18 @@ export function scan(n: number, log: string[]): number[] {
   }
   return d;
 }
+export function alt(n: number, log: string[]): number[] {
+  const d: number[] = [];
+  let k = 0;
+  while (k < n) {
+    d[k] = k;
+    log.push(k + ":" + d.length);
+    k += k === 2 ? 2 : 1;
+  }
+  return d;
+}
 `;
-  const names = ["build", "scan"];
+  const names = ["build", "scan", "alt"];
   const { obligations: extracted } = extractObligations({ documentFile: "doc.anrf.json", moduleFile: "m.ts", moduleText: loopSource, entities: names.map((name) => ({ id: name, name, type: "Function" })), contracts: [], invariants: [], filesystem: "None", network: false, mounts: [] });
   const all: ObligationResult[] = extracted.map((o) => ({ ...o, status: "unknown" as const, reason: "not proved (test)", counterexample: null, source: "solver" as const }));
   const loadLoop = (mode: RunMode, inlineChecks: boolean) => {
@@ -251,12 +261,18 @@ export function scan(n: number, log: string[]): number[] {
   const prodGeneric = loadLoop("production", false);
 
   it("the writes are append obligations and take the reduced guard in the integer copy", () => {
-    expect(all.filter((o) => o.kind === "bounds" && o.append === true).map((o) => o.id)).toEqual(["build/bounds/5:5", "scan/bounds/16:5", "scan/bounds/17:16"]);
-    for (const name of names) {
-      const fn = new RegExp(`function ${name}\\([\\s\\S]*?(?=\\nfunction |$)`).exec(inline.js)![0];
-      expect(fn).toMatch(/\.pa\(d\)/);
+    expect(all.filter((o) => o.kind === "bounds" && o.append === true).map((o) => o.id)).toEqual(["build/bounds/5:5", "scan/bounds/16:5", "scan/bounds/17:16", "alt/bounds/27:5"]);
+    const fn = (name: string) => new RegExp(`function ${name}\\([\\s\\S]*?(?=\\nfunction |$)`).exec(inline.js)![0];
+    // alt's k is stepped by a conditional (not integer arithmetic): no integer copy, but the
+    // array test before the loop — the known-array guard, whose failures go to C.b
+    expect(fn("alt")).toMatch(/\.pa\(d\)/);
+    expect(fn("alt")).toMatch(/typeof \(__anrf_t\d+ = k\) === "number" && __anrf_t\d+ >= 0 && __anrf_t\d+ && __anrf_t\d+ < \(__anrf_t\d+ = d\.length\) && \(__anrf_t\d+ \| 0\) === __anrf_t\d+ \? __anrf_t\d+ : __anrf_c\.b\(d, /);
+    expect(() => inline.exports["alt"]!(5, [])).toThrow(Violation);
+    expect(inline.exports["alt"]!(3, [])).toEqual([0, 1, 2]);
+    for (const name of ["build", "scan"]) {
+      expect(fn(name)).toMatch(/\.pa\(d\)/);
       // d[…] = … in the integer copy: `(j = I) >= 0 && j < (n = d.length) ? j : C.b(d, j, k)`
-      expect(fn).toMatch(/\n\s*d\[\(\(__anrf_t\d+ = k\) >= 0 && __anrf_t\d+ < \(__anrf_t\d+ = d\.length\) \? __anrf_t\d+ : __anrf_c\.b\(d, /);
+      expect(fn(name)).toMatch(/\n\s*d\[\(\(__anrf_t\d+ = k\) >= 0 && __anrf_t\d+ < \(__anrf_t\d+ = d\.length\) \? __anrf_t\d+ : __anrf_c\.b\(d, /);
     }
     // a hole past the end is still a violation, at its site; an append at the length is not
     const log: string[] = [];
@@ -278,7 +294,7 @@ export function scan(n: number, log: string[]): number[] {
   // n bounds the loop (so no Infinity); skipAt may be anything
   const bound = fc.oneof(fc.integer({ min: -2, max: 7 }), fc.constantFrom(-0, 0.5, 2.5, NaN, -Infinity, "3"));
   const any = fc.oneof(bound, fc.constantFrom(Infinity, 2 ** 31, 2 ** 53, "1"));
-  propTest.prop([fc.constantFrom("build", "scan"), bound, any], { numRuns: process.env["CI"] ? 1200 : 500 })("same value or violation (id, message) and the same effects as the generic check", (name, n, skipAt) => {
+  propTest.prop([fc.constantFrom("build", "scan", "alt"), bound, any], { numRuns: process.env["CI"] ? 1200 : 500 })("same value or violation (id, message) and the same effects as the generic check", (name, n, skipAt) => {
     expect(outcome(inline, name, n, skipAt)).toEqual(outcome(generic, name, n, skipAt));
     expect(outcome(prodInline, name, n, skipAt)).toEqual(outcome(prodGeneric, name, n, skipAt));
   });
