@@ -194,64 +194,6 @@ const FIXTURES: Fixture[] = [
 }
 `,
   },
-  {
-    // for-of: the element is the iterated array's contents at the iterator's index (issue 12),
-    // so what is known of the elements holds for it.
-    name: "forOfKnown",
-    params: ["k: number"],
-    pre: [],
-    proved: [{ text: "t[c]" }],
-    code: `export function forOfKnown(k: number): number {
-  const t = [10, 20, 30];
-  const idx = new Int32Array(3);
-  idx[0] = 0;
-  idx[1] = 2;
-  idx[2] = 1;
-  let s = k;
-  for (const c of idx) s += t[c];
-  return s;
-}
-`,
-  },
-  {
-    // The body writes an element the iterator has not reached yet: the third step reads 7.
-    name: "forOfWritten",
-    params: ["k: number"],
-    pre: [],
-    notProved: [{ text: "t[c]" }],
-    code: `export function forOfWritten(k: number): number {
-  const t = [10, 20, 30];
-  const idx = new Int32Array(3);
-  idx[0] = 0;
-  idx[1] = 2;
-  idx[2] = 1;
-  let s = k;
-  for (const c of idx) {
-    s += t[c];
-    idx[2] = 7;
-  }
-  return s;
-}
-`,
-  },
-  {
-    // The body appends: the iterator reads up to the current length, so it reaches the 5.
-    name: "forOfPushed",
-    params: ["k: number"],
-    pre: [],
-    notProved: [{ text: "t[c]" }],
-    code: `export function forOfPushed(k: number): number {
-  const t = [10, 20, 30];
-  const idx = [0, 2, 1];
-  let s = k;
-  for (const c of idx) {
-    s += t[c];
-    if (idx.length < 4) idx.push(5);
-  }
-  return s;
-}
-`,
-  },
 ];
 
 function offsetOf(code: string, s: { text: string; after?: string }): number {

@@ -18,7 +18,7 @@ import { finalize, LineTable, type RawObligation } from "./positions.js";
  */
 
 /** Bumped whenever the encoding of any obligation changes: part of the proof-cache key. */
-export const ENCODING_VERSION = "anrf-encode-9";
+export const ENCODING_VERSION = "anrf-encode-8";
 
 export type { DocumentExtractionInput, ExtractionContract, ExtractionEntity, ExtractionInput, ExtractionInvariant, ExtractionProblem } from "./input.js";
 export { toExtractionInput } from "./input.js";

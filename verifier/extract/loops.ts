@@ -3,15 +3,15 @@ import { parseClause, type ParsedClause } from "../../spec/contract/index.js";
 import { where, type ExecCtx } from "./context.js";
 import { asAssumption, asGoal, clauseTerm } from "./contract-eval.js";
 import { condition, evalExpr, modelled } from "./exec-expr.js";
-import { elementValue } from "./exec-bounds.js";
+import { valueOfElem } from "./exec-bounds.js";
 import { declare, execGuarded, recordAbort } from "./exec-stmt.js";
 import { invariantCandidates, lengthGhost, rowLengthGhost, type Candidate } from "./invariant-candidates.js";
 import { inferredFacts } from "./invariant-facts.js";
 import { Abort, type SiteKey } from "./sink.js";
 import { bounded, strLen, type State } from "./state.js";
 import { print } from "./smt-text.js";
-import { abstractConst, and, app, eq, exactConst, freshConst, intLit, le, lt, not, or, type Term } from "./terms.js";
-import { MAX_STRING_LENGTH, MAX_TYPED_ARRAY_LENGTH, TWO_53, type IntVal, type Val } from "./values.js";
+import { abstractConst, and, app, eq, exactConst, freshConst, intLit, le, not, or, type Term } from "./terms.js";
+import { MAX_STRING_LENGTH, TWO_53, type IntVal, type Val } from "./values.js";
 
 /**
  * Loops: one arbitrary iteration from a havocked head state. Which variables and array
@@ -283,15 +283,8 @@ function bindForOf(ctx: ExecCtx, loop: ts.ForOfStatement, iterable0: Val | undef
   const init = loop.initializer;
   // The iterator reads the array afresh each step: if it became exotic in the body, so is the next step.
   const iterable = iterable0 === undefined ? undefined : modelled(st, iterable0);
-  // An array's iterator reads array[j] at its next index j, below the length at that moment: the
-  // element is the array's contents at a fresh such j (elements.ts, as a read `iterable[j]`), so
-  // what the contents and the preconditions say about elements holds for it.
   const element: Val =
-    iterable?.k === "arr"
-      ? elementValue(iterable, st, forOfIndex(st, iterable))
-      : iterable?.k === "str"
-        ? { k: "str", t: freshConst("String", "a character of a string") }
-        : { k: "opaque", why: "an element of an unmodelled iterable" };
+    iterable?.k === "arr" ? valueOfElem(iterable.elem, st, iterable.cls) : iterable?.k === "str" ? { k: "str", t: freshConst("String", "a character of a string") } : { k: "opaque", why: "an element of an unmodelled iterable" };
   if (iterable && iterable.k !== "arr" && iterable.k !== "str") st.havocShared(`array lengths while iterating at ${where(ctx, loop)}`);
   if (ts.isVariableDeclarationList(init)) {
     const d = init.declarations[0];
@@ -302,13 +295,6 @@ function bindForOf(ctx: ExecCtx, loop: ts.ForOfStatement, iterable0: Val | undef
     }
   }
   throw new Abort(loop, `for-of binding at ${where(ctx, loop)} is not modelled`);
-}
-
-/** A fresh index of an array's iterator: 0 <= j < the array's current length. */
-function forOfIndex(st: State, iterable: Extract<Val, { k: "arr" }>): Val {
-  const j = freshConst("Int", "the index of a for-of element");
-  st.assume(and(le(intLit(0), j), lt(j, st.lengthOf(iterable.ref))));
-  return { k: "int", t: j, lo: 0n, hi: MAX_TYPED_ARRAY_LENGTH };
 }
 
 /** Adds what changed at the back edges to the plan; true when the plan grew (run again). */

@@ -120,26 +120,28 @@ export function toFP(st: State, v: NumVal): Term {
 }
 
 /**
- * An integer n as a double without Int→Real→FP conversion where n is a safe integer (z3
- * decides that conversion very slowly — issue 12): a fresh double f defined by f integral,
- * within the range's limits (intRange; SAFE under a test of n when n's interval is not known
- * statically), not -0, and with ⌊f⌋ (floorInt) equal to n. Exactly one double meets that for
- * each such n (n itself; +0 for 0), so f is a definition, not an abstraction. Undefined for a
- * term over a quantified variable.
+ * An integer n with a static interval within ±2^53 as a double without Int→Real→FP conversion
+ * (which z3 decides very slowly — issue 12): a fresh double f defined by f integral, within the
+ * range's limits (intRange), not -0, and with ⌊f⌋ (floorInt) equal to n. Exactly
+ * one double meets that for each such n (n itself; +0 for 0), so f is a definition, not an
+ * abstraction. Undefined when n's interval is not known to be that small.
  */
 function smallToFP(st: State, v: IntVal): Term | undefined {
   const literal = intLiteralValue(v.t, v);
   if (literal !== undefined && literal >= -TWO_53 && literal <= TWO_53) return fpLit(Number(literal));
   const range = intRange(v);
   // A term over a quantified variable (a forall body) cannot be defined by a fact outside it.
-  if (mentionsBound(v.t) || (range === undefined && v.mayBeInfinite)) return undefined;
+  if (range === undefined || mentionsBound(v.t)) return undefined;
   const f = exactConst("FP", "an integer as a double");
-  const definition = (r: IntRange): Term =>
-    and(integralTerm(f), app("fp.leq", "Bool", fpLit(r.low), f), app("fp.lt", "Bool", f, fpLit(r.high)), or(not(app("fp.isZero", "Bool", f)), app("fp.isPositive", "Bool", f)), eq(floorInt(f), v.t));
-  // An interval not known statically (a loop counter bounded only by the path): the same
-  // definition where n is a safe integer, the Int→Real→FP conversion beyond — still exactly one
-  // double for each n.
-  st.assume(range !== undefined ? definition(range) : ite(safeInteger(v.t), definition(SAFE), eq(f, app("(_ to_fp 11 53)", "FP", RNE, app("to_real", "Real", v.t)))));
+  st.assume(
+    and(
+      integralTerm(f),
+      app("fp.leq", "Bool", fpLit(range.low), f),
+      app("fp.lt", "Bool", f, fpLit(range.high)),
+      or(not(app("fp.isZero", "Bool", f)), app("fp.isPositive", "Bool", f)),
+      eq(floorInt(f), v.t),
+    ),
+  );
   return f;
 }
 
