@@ -43,32 +43,41 @@ export function either(a: number[], fresh: boolean, i: number): number {
 `;
 const NAMES = ["fib", "skip", "intoParam", "either"];
 
-function obligations(): ObligationResult[] {
+/** The module's obligations with nothing proved: every site keeps its check in every mode. */
+function obligationsOf(text: string, names: readonly string[]): ObligationResult[] {
   const { obligations: all } = extractObligations({
     documentFile: "doc.anrf.json",
     moduleFile: "m.ts",
-    moduleText: source,
-    entities: NAMES.map((name) => ({ id: name, name, type: "Function" })),
+    moduleText: text,
+    entities: names.map((name) => ({ id: name, name, type: "Function" })),
     contracts: [],
     invariants: [],
     filesystem: "None",
     network: false,
     mounts: [],
   });
-  // Nothing proved: every site keeps its check in every mode.
   return all.map((o) => ({ ...o, status: "unknown" as const, reason: "not proved (test)", counterexample: null, source: "solver" as const }));
+}
+
+function obligations(): ObligationResult[] {
+  return obligationsOf(source, NAMES);
 }
 
 class Violation extends Error {}
 
-function load(mode: RunMode, inlineChecks: boolean, extra: readonly ObligationResult[] = []) {
-  const out = instrument({ source, file: "m.ts", obligations: [...obligations(), ...extra], mode, entities: NAMES.map((name) => ({ id: name, name, clauses: { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [] } })), inlineChecks });
+/** A module instrumented with these obligations and loaded with the real check runtime. */
+function loadModule(text: string, names: readonly string[], obligationList: readonly ObligationResult[], mode: RunMode, inlineChecks: boolean) {
+  const out = instrument({ source: text, file: "m.ts", obligations: [...obligationList], mode, entities: names.map((name) => ({ id: name, name, clauses: { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [] } })), inlineChecks });
   expect(out.diagnostics).toEqual([]);
   const violations: ViolationData[] = [];
   const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => (violations.push(v), new Violation(v.message)) });
   const exports: Record<string, (...a: unknown[]) => unknown> = {};
   new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
-  return { exports, violations, checks: out.checks, uncovered: out.uncovered };
+  return { exports, violations, checks: out.checks, uncovered: out.uncovered, js: out.js };
+}
+
+function load(mode: RunMode, inlineChecks: boolean, extra: readonly ObligationResult[] = []) {
+  return loadModule(source, NAMES, [...obligations(), ...extra], mode, inlineChecks);
 }
 
 describe("append by index: the verifier marks it", () => {
@@ -244,17 +253,8 @@ export function alt(n: number, log: string[]): number[] {
 }
 `;
   const names = ["build", "scan", "alt"];
-  const { obligations: extracted } = extractObligations({ documentFile: "doc.anrf.json", moduleFile: "m.ts", moduleText: loopSource, entities: names.map((name) => ({ id: name, name, type: "Function" })), contracts: [], invariants: [], filesystem: "None", network: false, mounts: [] });
-  const all: ObligationResult[] = extracted.map((o) => ({ ...o, status: "unknown" as const, reason: "not proved (test)", counterexample: null, source: "solver" as const }));
-  const loadLoop = (mode: RunMode, inlineChecks: boolean) => {
-    const out = instrument({ source: loopSource, file: "m.ts", obligations: all, mode, entities: names.map((name) => ({ id: name, name, clauses: { preconditions: [], postconditions: [], contractInvariants: [], directInvariants: [] } })), inlineChecks });
-    expect(out.diagnostics).toEqual([]);
-    const violations: string[] = [];
-    const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => (violations.push(v.id), new Violation(v.message)) });
-    const exports: Record<string, (...a: unknown[]) => unknown> = {};
-    new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
-    return { exports, js: out.js, violations };
-  };
+  const all = obligationsOf(loopSource, names);
+  const loadLoop = (mode: RunMode, inlineChecks: boolean) => loadModule(loopSource, names, all, mode, inlineChecks);
   const inline = loadLoop("development", true);
   const generic = loadLoop("development", false);
   const prodInline = loadLoop("production", true);
@@ -286,9 +286,9 @@ export function alt(n: number, log: string[]): number[] {
     const before = m.violations.length;
     try {
       const value = name === "build" ? m.exports[name]!(n, skipAt, log) : m.exports[name]!(n, log);
-      return { value: JSON.stringify(value), log, violations: m.violations.slice(before) };
+      return { value: JSON.stringify(value), log, violations: m.violations.slice(before).map((v) => v.id) };
     } catch (err) {
-      return { thrown: `${(err as Error).constructor.name} ${(err as Error).message}`, log, violations: m.violations.slice(before) };
+      return { thrown: `${(err as Error).constructor.name} ${(err as Error).message}`, log, violations: m.violations.slice(before).map((v) => v.id) };
     }
   };
   // n bounds the loop (so no Infinity); skipAt may be anything
