@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -226,23 +225,8 @@ describe("anrf verify with the proof cache", () => {
     expect(all.map((o) => [o.id, o.status])).toEqual(all.map((o) => [o.id, solved.get(o.id)]));
   });
 
-  it("a warm run in a fresh process loads neither z3 nor ts-morph", () => {
-    // One document with loops and solved obligations: the cold run needs both, the warm one neither.
-    const cache = join(scratch, "cache-fresh");
-    const script = `
-      import { createRequire } from "node:module";
-      import { runCli } from "${join(root, "dist/cli/main.js")}";
-      const io = { stdout: () => {}, stderr: (t) => process.stderr.write(t), cwd: ${JSON.stringify(root)}, env: {}, isTTY: false };
-      const code = await runCli(["verify", "examples/binary-search.anrf.json", "--cache", ${JSON.stringify(cache)}, "--timeout", "3000"], io);
-      const loaded = Object.keys(createRequire(import.meta.url).cache);
-      console.log(JSON.stringify({ code, tsMorph: loaded.some((k) => k.includes("/ts-morph/")), z3: loaded.some((k) => k.includes("/z3-solver/")) }));
-    `;
-    const run = () => JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" }).trim().split("\n").pop()!) as { code: number; tsMorph: boolean; z3: boolean };
-    const cold = run();
-    expect(cold.tsMorph).toBe(true); // the check can see ts-morph when it is loaded
-    const warm = run();
-    expect(warm).toEqual({ code: cold.code, tsMorph: false, z3: false });
-  });
+  // A warm run in a fresh process that cannot load z3 or ts-morph at all (a forbidding preload):
+  // test/proofs-cache/verify-e2e.test.ts.
 });
 
 describe("anrf explain", () => {
