@@ -12,6 +12,8 @@ const RealString = String;
 const { isArray } = Array;
 const { isProxy } = utilTypes;
 const { isInteger } = Number;
+const { getPrototypeOf } = Object;
+const ArrayPrototype: object = Array.prototype;
 /** 2^32 - 1: the largest array length, so the largest index an append may write is one less. */
 const MAX_ARRAY_INDEX_BOUND = 4294967295;
 const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
@@ -210,6 +212,18 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
      */
     pa(o: unknown): boolean {
       return !isProxy(o) && isArray(o);
+    },
+    /**
+     * al — an array's length when `o` is an array that is not a proxy and whose prototype is the
+     * intrinsic Array.prototype, else −1: read before a versioned loop over an array the function
+     * owns (instrument-owned.ts), whose length only the function's own visible code can change.
+     * The prototype test keeps out an array whose prototype the module replaced (`x["__proto__"]
+     * = p` before the loop): p's index getters would run with `this` = the array on a hole read.
+     * No user code (isProxy first; getPrototypeOf of a non-proxy and a genuine array's length,
+     * an own data property, run none).
+     */
+    al(o: unknown): number {
+      return !isProxy(o) && isArray(o) && getPrototypeOf(o) === ArrayPrototype ? (o as unknown[]).length : -1;
     },
     /** rl — the length a versioned loop relies on (see rangeLength), read once before the loop. */
     rl: rangeLength,

@@ -46,7 +46,20 @@
  * them inside the loop (i: outside INC) or in a nested function, a `let`/`const` that is not
  * declared before the loop in an enclosing block (it could be in its temporal dead zone — PRE
  * would throw where the loop might not), a module-level variable, arrays as receivers (their
- * length and elements can change under code the loop runs: accessors, proxies, valueOf).
+ * length and elements can change under code the loop runs: accessors, proxies, valueOf) —
+ * except arrays the function owns (instrument-owned.ts) and their rows.
+ *
+ * Owned arrays. x is a local array only this invocation can reach, so only its own visible
+ * code changes x's length; a row x[E] (E an invariant unit) of an x that owns its rows is
+ * reachable only through x. They are receivers when, in the loop, x is not pushed and every
+ * element write on x (any key: `x["length"] = 0` too) is a hoisted site — for rows, x is not
+ * written at all and every element write on a row of x is a hoisted site. A hoisted site is in
+ * bounds strictly (appending writes included: below the length their check passes and the
+ * write changes no length), so in the fast copy no length and no row changes. PRE reads x's
+ * length with `C.al(x)` (a genuine non-proxy array whose prototype is the intrinsic
+ * Array.prototype, else −1: a prototype the module swapped in could have index getters that
+ * run with the array as `this` on a hole read) and a row's after checking E an int32 below
+ * x's length; a failing PRE runs the checked copy.
  * In the fast copy the verifier's `Number.isSafeInteger(i)` invariant conjuncts are dropped
  * (true there); inner loops of the checked copy are not versioned again.
  *
@@ -64,6 +77,7 @@
  * runs: accessor elements, prototype getters, valueOf — but skip the kind and number tests).
  */
 import { ts } from "ts-morph";
+import { ownedArrays, ownedWrites } from "./instrument-owned.js";
 
 /** An invariant part of an index as JavaScript, kept as written (so PRE computes the same double the site does). */
 export type Unit = string;
@@ -85,7 +99,21 @@ export interface HoistPlan {
   readonly sites: readonly HoistSite[];
   /** Variables read by the units (each checked `typeof === "number"` before any arithmetic). */
   readonly numeric: readonly string[];
+  /** Receivers that are strings or typed arrays (`C.rl`). */
   readonly receivers: readonly string[];
+  /** Receivers that are arrays the function owns (instrument-owned.ts; `C.al`). */
+  readonly arrays: readonly string[];
+  /** Receivers that are rows `x[E]` of an owned array x with an invariant index E (`C.al(x[E])`). */
+  readonly rows: readonly RowReceiver[];
+}
+
+export interface RowReceiver {
+  /** The site's `receiver`: `${parent}[${unit}]`. */
+  readonly key: string;
+  /** The owned array. */
+  readonly parent: string;
+  /** The row's index as JavaScript (an invariant unit, as written). */
+  readonly unit: Unit;
 }
 
 export type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
@@ -348,8 +376,14 @@ export interface PlanInput {
   readonly sf: ts.SourceFile;
   /** The receiver kind a declaration suggests (instrument-guards.ts guessKind). */
   readonly kindOf: (receiver: ts.Expression) => "array" | "typed" | "string";
-  /** Whether a bounds check is placed at this site (not proved away in production). */
+  /** Whether a bounds check is placed at this site (not proved away in production), appending writes excepted. */
   readonly checked: (site: ts.ElementAccessExpression | ts.CallExpression) => boolean;
+  /**
+   * Whether an appending write's check (`0 <= i <= length`) is placed at this site: hoisted only
+   * on an owned array or row, whose fast copy then runs while the index is strictly below the
+   * length (where that check passes and the write changes no length).
+   */
+  readonly appending?: ((site: ts.ElementAccessExpression) => boolean) | undefined;
   /** Sites already unguarded by an enclosing versioned loop. */
   readonly alreadyHoisted: ReadonlySet<string>;
   readonly stringIndexers: ReadonlySet<string>;
@@ -466,21 +500,41 @@ export function planLoop(input: PlanInput): HoistPlan | undefined {
     return undefined;
   };
 
-  const sites: HoistSite[] = [];
-  const receivers = new Set<string>();
+  let sites: HoistSite[] = [];
   let guarded = false;
+  // Arrays the function owns (instrument-owned.ts), where the loop sees that very declaration.
+  const owned = ownedArrays(fn);
+  const ownedHere = (name: string): boolean => {
+    const o = owned.get(name);
+    return o !== undefined && invariant(name) && resolve(name, loop, fn, facts) === o.decl;
+  };
+  const rowReceivers = new Map<string, RowReceiver>();
   const consider = (site: ts.ElementAccessExpression | ts.CallExpression, receiver0: ts.Expression, index: ts.Expression, kind: "array" | "typed" | "string") => {
     const key = posKey(site);
-    if (input.alreadyHoisted.has(key) || !input.checked(site)) return;
-    guarded = true;
+    if (input.alreadyHoisted.has(key)) return;
+    const appending = !input.checked(site) && ts.isElementAccessExpression(site) && input.appending?.(site) === true;
+    if (!appending && !input.checked(site)) return;
+    if (!appending) guarded = true;
     const receiver = strip(receiver0);
-    if (!ts.isIdentifier(receiver) || kind === "array" || !invariant(receiver.text)) return;
+    let name: string;
     const names = new Set<string>();
+    if (ts.isIdentifier(receiver)) {
+      // An array only when the function owns it (its length changes only where the function's own code changes it).
+      if (!invariant(receiver.text) || ((kind === "array" || owned.has(receiver.text) || appending) && !(ts.isElementAccessExpression(site) && ownedHere(receiver.text)))) return;
+      name = receiver.text;
+    } else {
+      // A row x[E] of an array that owns its rows, E invariant: the row is the same array throughout (checked below: x is not written in the loop).
+      const parent = ts.isElementAccessExpression(receiver) && !ts.isElementAccessChain(receiver) ? strip(receiver.expression) : undefined;
+      if (parent === undefined || !ts.isIdentifier(parent) || !ts.isElementAccessExpression(site) || !ownedHere(parent.text) || !owned.get(parent.text)!.rows) return;
+      const unit = pure((receiver as ts.ElementAccessExpression).argumentExpression, names);
+      if (unit === undefined) return;
+      name = `${parent.text}[${unit}]`;
+      rowReceivers.set(name, { key: name, parent: parent.text, unit });
+    }
     const d = decompose(index, names);
     if (d === undefined) return;
     names.forEach((n) => numeric.add(n));
-    receivers.add(receiver.text);
-    sites.push({ key, receiver: receiver.text, affine: d.affine, units: d.units });
+    sites.push({ key, receiver: name, affine: d.affine, units: d.units });
   };
   const walk = (n: ts.Node): void => {
     if (ts.isElementAccessExpression(n) && n.expression.kind !== ts.SyntaxKind.SuperKeyword && !ts.isStringLiteral(n.argumentExpression) && !ts.isNoSubstitutionTemplateLiteral(n.argumentExpression)) {
@@ -492,8 +546,40 @@ export function planLoop(input: PlanInput): HoistPlan | undefined {
   };
   if (loop.condition) walk(loop.condition);
   walk(loop.statement);
+  // An owned array's length, and a row's identity and length, may change in the loop only where
+  // the fast copy cannot: at a hoisted site (in bounds, strictly: not an append). Drop the sites
+  // of a receiver the loop writes or pushes elsewhere, until nothing changes.
+  const rowOf = (receiver: string) => rowReceivers.get(receiver)?.parent;
+  for (let changed = true; changed; ) {
+    changed = false;
+    const inBounds = new Set([...input.alreadyHoisted, ...sites.map((x) => x.key)]);
+    const parents = new Set(sites.map((x) => rowOf(x.receiver) ?? (owned.has(x.receiver) ? x.receiver : undefined)).filter((x): x is string => x !== undefined));
+    for (const x of parents) {
+      const w = [loop.condition, loop.incrementor, loop.statement].map((n) => (n === undefined ? { self: [], rows: [], pushes: 0 } : ownedWrites(x, n)));
+      const pushes = w.some((v) => v.pushes > 0);
+      const self = w.flatMap((v) => v.self);
+      const rowWrites = w.flatMap((v) => v.rows);
+      const directOk = !pushes && self.every((k) => inBounds.has(k));
+      const rowsOk = !pushes && self.length === 0 && rowWrites.every((k) => inBounds.has(k));
+      const keep = sites.filter((site) => (site.receiver === x ? directOk : rowOf(site.receiver) === x ? rowsOk : true));
+      if (keep.length !== sites.length) {
+        sites = keep;
+        changed = true;
+      }
+    }
+  }
   // Counter-only: only where no bounds guard stays in the loop (a copy of guarded code gains little and doubles it).
   if (sites.length === 0 && (input.counterOnly !== true || guarded)) return undefined;
   if (typeof stride === "string") numeric.add(stride);
-  return { variable, stride, sites, numeric: [...numeric], receivers: [...receivers] };
+  const used = new Set(sites.map((x) => x.receiver));
+  const rows = [...rowReceivers.values()].filter((r) => used.has(r.key));
+  return {
+    variable,
+    stride,
+    sites,
+    numeric: [...numeric],
+    receivers: [...used].filter((r) => !owned.has(r) && !rowReceivers.has(r)),
+    arrays: [...used].filter((r) => owned.has(r)),
+    rows,
+  };
 }

@@ -719,6 +719,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         sf: sf0,
         kindOf: (r) => guessKind(r, r.pos, kinds),
         checked: planned,
+        appending: (site) => boundsCheck(site) !== undefined && !planned(site),
         alreadyHoisted: hoisted,
         stringIndexers: STRING_INDEXERS,
         counterOnly: invs.length > 0,
@@ -792,6 +793,28 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         // outer iteration, it cost matmul 48×48 1.2× — and the cache still decides as above:
         // a seed of another binding or value is only a miss.
         if (sink !== undefined && fn0 !== undefined && fn0 === enclosingFunction(loop0) && initialisedBefore(r, sink.loop, fn0, factsOf(fn0))) sink.seeds.push(`${seenLength} = ${checks}.rl(${seen} = ${r})`);
+      }
+      // An owned array's length (instrument-owned.ts): C.al is its length when it is a genuine
+      // array that is not a proxy (always, by construction; −1 otherwise), with no user code.
+      // No cache across loop entries: the function may push between them.
+      const arrayLength = (x: string): string => {
+        const known = lengths.get(x);
+        if (known !== undefined) return known;
+        const t = temp().text;
+        lengths.set(x, t);
+        parts.push(`(${t} = ${checks}.al(${x})) >= 0`);
+        return t;
+      };
+      for (const x of plan.arrays) arrayLength(x);
+      for (const row of plan.rows) {
+        // The row x[E]: E an int32 below x's length, then the row's own length. Reading the
+        // element runs no code (an owned array has no accessor; a hole reads the frozen
+        // prototypes' nothing, undefined, which C.al refuses).
+        const parent = arrayLength(row.parent);
+        const u = temp().text;
+        const t = temp().text;
+        lengths.set(row.key, t);
+        parts.push(`((${u} = ${row.unit}) | 0) === ${u} && ${u} >= 0 && ${u} < ${parent} && (${t} = ${checks}.al(${row.parent}[${u}])) >= 0`);
       }
       const limits: string[] = [];
       const seenSites = new Set<string>();

@@ -1,0 +1,238 @@
+/**
+ * Arrays a function owns (pure, syntactic): a local array that only this invocation of the
+ * function can reach, so that its length changes only where the function's own code visibly
+ * changes it — what a versioned loop needs to check an array's range once before the loop
+ * (instrument-hoist.ts), as it does for strings and typed arrays.
+ *
+ * A `const`/`let` x of the function (its only declaration there, never assigned again) is owned
+ * when
+ *  - its initialiser is a fresh array: an array literal without spreads, `new Array(…)` or
+ *    `Array(…)` (the global `Array`: the module declares no `Array` of its own), or one of these
+ *    followed by `.fill(…)` (which returns the same array); and
+ *  - every use of x in the function is `x.length` (read), `x[E]` (read, or the target of an
+ *    assignment, compound assignment or `++`/`--`), or `x.push(…)`; and x appears in no nested
+ *    function or class (nothing can capture it).
+ * Such an array never escapes: no call, return, store or closure ever receives it, and
+ * `x[E]()` (which would pass x as `this`) is not one of the allowed uses. A fresh array is a
+ * genuine Array with the intrinsic prototype (frozen by the sandbox's lockdown: no accessor on
+ * an index, no overridden `push` or `fill`; the compartment's global `Array` cannot be rebound),
+ * and no code but the function's can define an accessor on it or change its length: only
+ * `x.push(…)` and writes `x[E] = …` in the function can, at those visible places. Whatever
+ * else runs meanwhile (valueOf of an element, a callee, a getter of another object) cannot
+ * reach x. One visible write can change more than elements: `x["__proto__"] = p` (a string key
+ * is no bounds site) — so the range check also tests the prototype (checks.ts `al`).
+ *
+ * Rows: x also *owns its rows* when every value stored into it (literal elements, `push`
+ * arguments, assigned values) is itself a fresh array expression (as above; `fill` only with a
+ * literal), or the initialiser's `fill` gives primitives, and every `x[E]` whose value is used
+ * is immediately the receiver of another element access (`x[E][F]`, read or written, not
+ * called) or of `.length`. Then each row is reachable only through x, and changes length only
+ * by a write `x[E][F] = …` in the function.
+ */
+import { ts } from "ts-morph";
+import { factsOf, isAssignmentOperator, isFunctionLike, strip, type FunctionLike } from "./instrument-hoist.js";
+
+export interface OwnedArray {
+  readonly decl: ts.VariableDeclaration;
+  /** Its elements that are arrays are fresh rows only it reaches (see the header). */
+  readonly rows: boolean;
+}
+
+const cache = new WeakMap<ts.Node, ReadonlyMap<string, OwnedArray>>();
+
+/** The arrays `fn` owns, by name. */
+export function ownedArrays(fn: FunctionLike): ReadonlyMap<string, OwnedArray> {
+  const hit = cache.get(fn);
+  if (hit !== undefined) return hit;
+  const out = new Map<string, OwnedArray>();
+  const sf = fn.getSourceFile();
+  const facts = factsOf(fn);
+  if (!facts.eval && fn.body !== undefined && !declaresArray(sf)) {
+    for (const [name, decls] of facts.decls) {
+      if (decls.length !== 1) continue;
+      const d = decls[0]!;
+      if (!ts.isVariableDeclaration(d) || !ts.isIdentifier(d.name) || d.initializer === undefined) continue;
+      if (!ts.isVariableDeclarationList(d.parent) || (d.parent.flags & ts.NodeFlags.BlockScoped) === 0) continue;
+      const init = freshArray(d.initializer);
+      if (init === undefined) continue;
+      const uses = usesOf(name, fn, d);
+      if (uses === undefined) continue;
+      out.set(name, { decl: d, rows: init.rows && uses.rows });
+    }
+  }
+  cache.set(fn, out);
+  return out;
+}
+
+/** A fresh array expression, and whether every array among its elements is a fresh row. */
+export function freshArray(e0: ts.Expression): { rows: boolean } | undefined {
+  const e = strip(e0);
+  if (ts.isArrayLiteralExpression(e)) {
+    if (e.elements.some((x) => ts.isSpreadElement(x))) return undefined;
+    return { rows: e.elements.every((x) => ts.isOmittedExpression(x) || primitiveLiteral(x) || freshArray(x) !== undefined) };
+  }
+  if ((ts.isNewExpression(e) || ts.isCallExpression(e)) && ts.isIdentifier(e.expression) && e.expression.text === "Array") {
+    // new Array(n) has holes; new Array(a, b, …) holds a, b, …: rows only when those are fresh too.
+    const args = e.arguments ?? [];
+    if (args.some((x) => ts.isSpreadElement(x))) return undefined;
+    return { rows: args.length <= 1 || args.every((x) => primitiveLiteral(x) || freshArray(x) !== undefined) };
+  }
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === "fill" && !ts.isPropertyAccessChain(e.expression) && !ts.isCallChain(e)) {
+    const inner = freshArray(e.expression.expression);
+    if (inner === undefined) return undefined;
+    if (e.arguments.some((x) => ts.isSpreadElement(x))) return undefined;
+    const value = e.arguments[0];
+    return { rows: value === undefined || primitiveLiteral(value) };
+  }
+  return undefined;
+}
+
+function primitiveLiteral(e0: ts.Expression): boolean {
+  const e = strip(e0);
+  if (ts.isNumericLiteral(e) || ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isBigIntLiteral(e)) return true;
+  if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword || e.kind === ts.SyntaxKind.NullKeyword) return true;
+  return ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(strip(e.operand));
+}
+
+/** The module declares a binding named `Array` somewhere (then `Array(…)` may not be the intrinsic). */
+function declaresArray(sf: ts.SourceFile): boolean {
+  let found = false;
+  const walk = (n: ts.Node): void => {
+    if (found) return;
+    const name = (n as { name?: ts.Node }).name;
+    if (name !== undefined && ts.isIdentifier(name) && name.text === "Array" && (ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n) || ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n) || ts.isImportSpecifier(n) || ts.isImportClause(n) || ts.isNamespaceImport(n) || ts.isImportEqualsDeclaration(n) || ts.isEnumDeclaration(n) || ts.isModuleDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassExpression(n))) found = true;
+    else ts.forEachChild(n, walk);
+  };
+  walk(sf);
+  return found;
+}
+
+/**
+ * Whether `n` (an expression) is written: the target of an assignment (also inside a
+ * destructuring pattern, `[x[0], y] = …`), of a for-of/for-in head, of `++`/`--`, or `delete`d.
+ */
+function writtenAs(n: ts.Expression): "write" | "delete" | undefined {
+  const p0 = n.parent;
+  if ((ts.isPrefixUnaryExpression(p0) || ts.isPostfixUnaryExpression(p0)) && (p0.operator === ts.SyntaxKind.PlusPlusToken || p0.operator === ts.SyntaxKind.MinusMinusToken)) return "write";
+  if (ts.isDeleteExpression(p0)) return "delete";
+  // Up through wrappers and (possible) patterns to an assignment whose left side this is.
+  let e: ts.Node = n;
+  for (;;) {
+    const p = e.parent;
+    const wrapper = ts.isParenthesizedExpression(p) || ts.isNonNullExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p) || ts.isTypeAssertionExpression(p);
+    const pattern = ts.isArrayLiteralExpression(p) || ts.isObjectLiteralExpression(p) || ts.isSpreadElement(p) || ts.isSpreadAssignment(p) || (ts.isPropertyAssignment(p) && p.initializer === e) || (ts.isShorthandPropertyAssignment(p) && p.objectAssignmentInitializer !== e);
+    if (wrapper || pattern) {
+      e = p;
+      continue;
+    }
+    if (ts.isBinaryExpression(p) && p.left === e && isAssignmentOperator(p.operatorToken.kind)) return "write";
+    if ((ts.isForOfStatement(p) || ts.isForInStatement(p)) && p.initializer === e) return "write";
+    return undefined;
+  }
+}
+
+/** `n` with the parentheses, `!` and type assertions around it: the node whose parent uses it. */
+function outermost(n: ts.Expression): ts.Expression {
+  let e = n;
+  while (ts.isParenthesizedExpression(e.parent) || ts.isNonNullExpression(e.parent) || ts.isAsExpression(e.parent) || ts.isSatisfiesExpression(e.parent) || ts.isTypeAssertionExpression(e.parent)) e = e.parent;
+  return e;
+}
+
+/** Every use of `name` in `fn` is an allowed one (header); whether the rows stay owned too. */
+function usesOf(name: string, fn: FunctionLike, decl: ts.VariableDeclaration): { rows: boolean } | undefined {
+  let ok = true;
+  let rows = true;
+  /** A value stored into x (or pushed): rows stay owned only if it is a fresh row. */
+  const stored = (v: ts.Expression | undefined) => {
+    if (v === undefined || freshArray(v) === undefined) rows = false;
+  };
+  const walk = (n: ts.Node, nested: boolean): void => {
+    if (!ok) return;
+    if (n !== fn && (isFunctionLike(n) || ts.isClassLike(n))) nested = true;
+    if (ts.isIdentifier(n) && n.text === name && n !== decl.name) {
+      if (!ts.isPropertyAccessExpression(n.parent) || n.parent.name !== n) {
+        if (!(ts.isPropertyAssignment(n.parent) && n.parent.name === n) && !(ts.isMethodDeclaration(n.parent) && n.parent.name === n)) {
+          if (nested || !allowedUse(n)) ok = false;
+        }
+      }
+    }
+    ts.forEachChild(n, (c) => walk(c, nested));
+  };
+  /** x.length read, x.push(…), or x[E] read/written (a row use checked for rows). */
+  const allowedUse = (id: ts.Identifier): boolean => {
+    const x = outermost(id);
+    const p = x.parent;
+    if (ts.isPropertyAccessExpression(p) && p.expression === x && !ts.isPropertyAccessChain(p)) {
+      const use = outermost(p);
+      if (p.name.text === "length") return writtenAs(use) === undefined && !(ts.isCallExpression(use.parent) && use.parent.expression === use);
+      if (p.name.text === "push" && ts.isCallExpression(use.parent) && use.parent.expression === use && !ts.isCallChain(use.parent)) {
+        for (const a of use.parent.arguments) ts.isSpreadElement(a) ? (rows = false) : stored(a);
+        return true;
+      }
+      return false;
+    }
+    if (ts.isElementAccessExpression(p) && p.expression === x && !ts.isElementAccessChain(p)) {
+      const access = outermost(p);
+      const how = writtenAs(access);
+      if (how === "delete") return false;
+      if (how === "write") {
+        const q = access.parent;
+        if (ts.isBinaryExpression(q) && q.left === access && q.operatorToken.kind === ts.SyntaxKind.EqualsToken) stored(q.right);
+        else rows = false; // x[E] += …, a pattern or a loop head: a row replaced by anything
+        return true;
+      }
+      // A read: never as a callee (that passes x as `this`), nor a tag.
+      const q = access.parent;
+      if ((ts.isCallExpression(q) || ts.isNewExpression(q)) && q.expression === access) return false;
+      if (ts.isTaggedTemplateExpression(q) && q.tag === access) return false;
+      // A row is used only as the receiver of an element access or of `.length`.
+      const rowUse =
+        (ts.isElementAccessExpression(q) && q.expression === access && !ts.isElementAccessChain(q) && !calledOrTagged(outermost(q)) && writtenAs(outermost(q)) !== "delete") ||
+        (ts.isPropertyAccessExpression(q) && q.expression === access && q.name.text === "length" && writtenAs(outermost(q)) === undefined && !calledOrTagged(outermost(q)));
+      if (!rowUse) rows = false;
+      return true;
+    }
+    return false;
+  };
+  walk(fn, false);
+  return ok ? { rows } : undefined;
+}
+
+function calledOrTagged(e: ts.Expression): boolean {
+  const q = e.parent;
+  return ((ts.isCallExpression(q) || ts.isNewExpression(q)) && q.expression === e) || (ts.isTaggedTemplateExpression(q) && q.tag === e);
+}
+
+/**
+ * The element writes and pushes that can change the length of the owned array `x` or of one of
+ * its rows inside `node`: every `x[E] …=`/`++` site and `x.push(…)` (on x), and every
+ * `x[E][F] …=`/`++` site (on rows), by site key (`${pos}:${end}` of the element access).
+ */
+export function ownedWrites(x: string, node: ts.Node): { self: string[]; rows: string[]; pushes: number } {
+  const self: string[] = [];
+  const rows: string[] = [];
+  let pushes = 0;
+  const isX = (e: ts.Expression) => {
+    const s = strip(e);
+    return ts.isIdentifier(s) && s.text === x;
+  };
+  const walk = (n: ts.Node): void => {
+    if (ts.isElementAccessExpression(n)) {
+      const how = writtenAs(outermost(n));
+      if (how !== undefined) {
+        if (isX(n.expression)) self.push(`${n.pos}:${n.end}`);
+        else {
+          const r = strip(n.expression);
+          if (ts.isElementAccessExpression(r) && isX(r.expression)) rows.push(`${n.pos}:${n.end}`);
+        }
+      }
+    }
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(strip(n.expression))) {
+      const callee = strip(n.expression) as ts.PropertyAccessExpression;
+      if (callee.name.text === "push" && isX(callee.expression)) pushes++;
+    }
+    ts.forEachChild(n, walk);
+  };
+  walk(node);
+  return { self, rows, pushes };
+}

@@ -1,0 +1,261 @@
+/**
+ * Arrays a function owns (runtime/host/instrument-owned.ts) as receivers of versioned loops:
+ * one range check before the loop, also for the rows of a table the function built. The
+ * analysis must refuse every array that other code can reach, and the versioned loop must
+ * decide exactly as the per-iteration checks: the same module instrumented with hoisting and
+ * without it, in each mode (development, production without proofs, testing: the generic call
+ * at every site), gives the same value or violation (id and message) and the same observable
+ * effects on generated tables, loop bounds and offsets — including jagged rows, holes, −0,
+ * NaN, fractions, strings, a prototype swapped in by the module and appends by index.
+ */
+import { fc, test as propTest } from "@fast-check/vitest";
+import { describe, expect, it } from "vitest";
+import { ts } from "ts-morph";
+import { instrument } from "../../runtime/index.js";
+import { makeChecks } from "../../runtime/guest/checks.js";
+import { ownedArrays } from "../../runtime/host/instrument-owned.js";
+import { planLoop } from "../../runtime/host/instrument-hoist.js";
+import type { RunMode } from "../../runtime/guest/protocol.js";
+
+(globalThis as { harden?: unknown }).harden ??= <T>(x: T): T => Object.freeze(x);
+
+const source = String.raw`
+export function table(rows: number[], a: any, b: any, off: any, cb: (i: any) => void, log: string[]): unknown {
+  const t: number[][] = [];
+  for (let r = 0; r < rows.length; r++) t.push(new Array<number>(rows[r]!).fill(r));
+  let s = 0;
+  for (let r = 1; r < t.length; r++) {
+    for (let j = a; j < b; j++) {
+      s += t[r]![j]! + t[r - 1]![j + off]!;
+      t[r]![j] = s % 7;
+      log.push(r + ":" + j);
+      cb(j);
+    }
+  }
+  return s;
+}
+export function appendThenScan(n: any, a: any, b: any, cb: (i: any) => void, log: string[]): unknown {
+  const d: number[] = [];
+  for (let i = 0; i < n; i++) d[i] = i * 2;
+  let s = 0;
+  for (let i = a; i < b; i++) { s += d[i]! - d[i + 1]!; d[i] = s; cb(i); log.push("v" + i); }
+  return s;
+}
+export function growsInLoop(n: any, b: any, cb: (i: any) => void, log: string[]): unknown {
+  const d = new Array<number>(n).fill(1);
+  let s = 0;
+  for (let i = 0; i < b; i++) { s += d[i]!; if (i % 3 === 0) d.push(i); cb(i); log.push("g" + i); }
+  return s;
+}
+export function shrinkByKey(n: any, b: any, at: any, row: any, cb: (i: any) => void, log: string[]): unknown {
+  const d = new Array<number>(n).fill(1);
+  const t = [new Array<number>(n).fill(2)];
+  let s = 0;
+  for (let i = 0; i < b; i++) {
+    s += d[i]! + t[0]![i]!;
+    if (i === at) {
+      if (row) (t[0] as any)["length"] = 1;
+      else (d as any)["length"] = 1;
+    }
+    cb(i);
+    log.push("k" + i);
+  }
+  return s;
+}
+export function protoSwap(cells: any, a: any, b: any, cb: (i: any) => void, log: string[]): unknown {
+  const t: number[][] = [new Array<number>(cells)];
+  const evil: object = {};
+  for (let k = 0; k < 4; k++) {
+    Object.defineProperty(evil, k, { get() { log.push("getter " + k); (this as number[]).length = 0; return k; } });
+  }
+  // A string key is no bounds site: the row's prototype becomes evil, whose getters get the row as \`this\`.
+  (t[0] as any)["__proto__"] = evil;
+  let s = 0;
+  for (let j = a; j < b; j++) { s += t[0]![j] ?? 100; cb(j); log.push("p" + j); }
+  return s;
+}
+export function protoSwapFlat(cells: any, a: any, b: any, cb: (i: any) => void, log: string[]): unknown {
+  const d = new Array<number>(cells);
+  const evil: object = {};
+  for (let k = 0; k < 4; k++) {
+    Object.defineProperty(evil, k, { get() { log.push("getter " + k); (this as number[]).length = 1; return k; } });
+  }
+  (d as any)["__proto__"] = evil;
+  let s = 0;
+  for (let j = a; j < b; j++) { s += d[j] ?? 100; cb(j); log.push("q" + j); }
+  return s;
+}
+export function leakedRow(rows: number[], a: any, b: any, cb: (i: any) => void, log: string[]): unknown {
+  const t: number[][] = [];
+  for (let r = 0; r < rows.length; r++) t.push(new Array<number>(rows[r]!).fill(1));
+  kept = t[0];
+  let s = 0;
+  for (let j = a; j < b; j++) { s += t[0]![j]!; cb(j); log.push("l" + j); }
+  return s;
+}
+let kept: number[] | undefined;
+export function shrinkKept(): void { if (kept !== undefined) kept.length = 1; }
+`;
+
+const ENTRIES = ["table", "appendThenScan", "growsInLoop", "shrinkByKey", "protoSwap", "protoSwapFlat", "leakedRow"] as const;
+class Violation extends Error {}
+
+function load(mode: RunMode, hoistLoops: boolean) {
+  const out = instrument({ source, file: "m.ts", obligations: [], mode, entities: [], hoistLoops });
+  expect(out.diagnostics).toEqual([]);
+  const rt = makeChecks({ specs: out.checks, mode, mounts: [], writable: false, violate: (v) => new Violation(`${v.id} ${v.message}`) });
+  const exports: Record<string, (...a: unknown[]) => unknown> = {};
+  new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
+  return { exports, js: out.js, executed: rt.executed };
+}
+
+const variants = {
+  development: load("development", true),
+  developmentPlain: load("development", false),
+  production: load("production", true),
+  productionPlain: load("production", false),
+  testing: load("testing", true),
+  testingPlain: load("testing", false),
+};
+
+/** Value or error (class and message: a violation names its check id), and every logged effect. */
+function outcome(variant: keyof typeof variants, entry: (typeof ENTRIES)[number], args: (log: string[]) => unknown[]): string {
+  const log: string[] = [];
+  const m = variants[variant];
+  try {
+    const v = m.exports[entry]!(...args(log));
+    return JSON.stringify({ v: String(v), log });
+  } catch (e) {
+    return JSON.stringify({ e: `${(e as Error).constructor.name}: ${(e as Error).message}`, log });
+  }
+}
+
+const SCALARS = [0, 1, 2, 3, 5, 7, -1, -0, 0.5, 2.5, NaN, Infinity, -Infinity, 2 ** 31 - 1, 2 ** 31, "1", "x", undefined, null] as const;
+const scalar = fc.oneof(fc.integer({ min: -3, max: 9 }), fc.constantFrom(...SCALARS));
+const rows = fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 5 });
+
+describe("owned arrays (instrument-owned.ts)", () => {
+  const sf = ts.createSourceFile("m.ts", source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const fn = (name: string) => sf.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name)!;
+  const owned = (name: string) => Object.fromEntries([...ownedArrays(fn(name))].map(([k, v]) => [k, v.rows]));
+
+  it("owns what only the function reaches, rows too when they never leave it", () => {
+    expect(owned("table")).toEqual({ t: true });
+    // Arrays of numbers: owned; their elements are no rows.
+    expect(owned("appendThenScan")).toEqual({ d: false });
+    expect(owned("growsInLoop")).toEqual({ d: false });
+    expect(owned("shrinkByKey")).toEqual({ d: false, t: true });
+    expect(owned("protoSwap")).toEqual({ t: true });
+    expect(owned("protoSwapFlat")).toEqual({ d: false });
+    // A row stored in a module variable: the table is still the function's, its rows are not.
+    expect(owned("leakedRow")).toEqual({ t: false });
+  });
+
+  it("refuses every array other code can reach or whose use it does not know", () => {
+    const cases: Record<string, boolean> = {
+      "const x = [1, 2]; f(x);": false,
+      "const x = [1, 2]; return x;": false,
+      "const x = [1, 2]; const y = x;": false,
+      "const x = [1, 2]; const g = () => x[0];": false,
+      "const x = [1, 2]; x.slice();": false,
+      "const x = [1, 2]; for (const v of x) f(v);": false,
+      "const x = [1, 2]; x.length = 0;": false,
+      "const x = [1, 2]; x[0]!();": false,
+      "const x = [1, 2]; delete x[0];": false,
+      "let x = [1, 2]; x = [3];": false,
+      "const x = g(); x[0] = 1;": false,
+      "const x = [...h]; x[0] = 1;": false,
+      "const x = h.fill(0); x[0] = 1;": false,
+      "const x = [1, 2]; x[0] = 3; x.push(4); const n = x.length + x[1]!;": true,
+      "const x = new Array(3); [x[0], x[1]] = [1, 2];": true,
+      "const x = Array(3).fill(0); x[1]++;": true,
+    };
+    for (const [body, expected] of Object.entries(cases)) {
+      const m = ts.createSourceFile("c.ts", `declare const h: number[]; declare function f(x: unknown): void; declare function g(): number[];\nexport function k(): unknown { ${body} return 0; }`, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+      const k = m.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === "k")!;
+      expect(ownedArrays(k).has("x"), body).toBe(expected);
+    }
+    // A module with its own `Array`: `new Array(n)` may be anything.
+    const shadowed = ts.createSourceFile("s.ts", "const Array = globalThis.Array;\nexport function k(): number { const x = new Array<number>(2); x[0] = 1; return x[0]!; }", ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    expect(ownedArrays(shadowed.statements[1] as ts.FunctionDeclaration).size).toBe(0);
+  });
+
+  it("plans rows as receivers only while the loop writes them at hoisted sites and never writes or pushes the table", () => {
+    const loops: ts.ForStatement[] = [];
+    const walk = (n: ts.Node): void => {
+      if (ts.isForStatement(n)) loops.push(n);
+      ts.forEachChild(n, walk);
+    };
+    walk(fn("table"));
+    const inner = loops.find((l) => l.initializer!.getText(sf) === "let j = a")!;
+    const plan = planLoop({ loop: inner, sf, kindOf: () => "array", checked: () => true, alreadyHoisted: new Set(), stringIndexers: new Set() })!;
+    expect(plan.rows.map((r) => r.key).sort()).toEqual(["t[(r - 1)]", "t[r]"]);
+    // The same loop with t[r][j] = … as an appending write that the plan may not hoist: the rows are written elsewhere.
+    const noAppend = planLoop({ loop: inner, sf, kindOf: () => "array", checked: (s) => !s.getText(sf).startsWith("t[r]![j]"), appending: () => false, alreadyHoisted: new Set(), stringIndexers: new Set() });
+    expect(noAppend?.rows ?? []).toEqual([]);
+    // A push in the loop: the array keeps its per-iteration checks.
+    const grows: ts.ForStatement[] = [];
+    const walk2 = (n: ts.Node): void => {
+      if (ts.isForStatement(n)) grows.push(n);
+      ts.forEachChild(n, walk2);
+    };
+    walk2(fn("growsInLoop"));
+    expect(planLoop({ loop: grows[0]!, sf, kindOf: () => "array", checked: () => true, alreadyHoisted: new Set(), stringIndexers: new Set() })).toBeUndefined();
+  });
+
+  it("runs the table's inner loop without per-iteration checks (counted in testing mode with hoisting)", () => {
+    const count = (hoistLoops: boolean) => {
+      const out = instrument({ source, file: "m.ts", obligations: [], mode: "testing", entities: [], hoistLoops });
+      const rt = makeChecks({ specs: out.checks, mode: "testing", mounts: [], writable: false, violate: (v) => new Violation(v.message) });
+      const exports: Record<string, (...a: unknown[]) => unknown> = {};
+      new Function("exports", "require", "module", out.checkParam, out.js)(exports, () => ({}), { exports }, rt.api);
+      exports["table"]!([40, 40, 40, 40], 0, 39, 1, () => undefined, []);
+      return rt.executed();
+    };
+    const plain = count(false);
+    const hoisted = count(true);
+    // 3 rows × 39 columns × 5 sites per iteration without hoisting; the fast copies check nothing.
+    expect(plain).toBeGreaterThan(3 * 39 * 5);
+    expect(hoisted).toBeLessThan(plain / 4);
+  });
+});
+
+describe("versioned loops over owned arrays decide as the per-iteration checks", () => {
+  // Each mode with hoisting against the same mode without (messages differ between modes).
+  const same = (entry: (typeof ENTRIES)[number], args: (log: string[]) => unknown[]) => {
+    for (const mode of ["development", "production", "testing"] as const) expect(outcome(mode, entry, args), mode).toBe(outcome(`${mode}Plain`, entry, args));
+  };
+
+  propTest.prop([rows, scalar, scalar, scalar, fc.integer({ min: -1, max: 12 })], { numRuns: 300 })("table", (r, a, b, off, stopAt) => {
+    same("table", (log) => [r, a, b, off, (j: unknown) => (j === stopAt ? log.push("cb") : undefined), log]);
+  });
+
+  propTest.prop([scalar, scalar, scalar], { numRuns: 300 })("appendThenScan", (n, a, b) => {
+    same("appendThenScan", (log) => [n, a, b, () => undefined, log]);
+  });
+
+  propTest.prop([fc.integer({ min: 0, max: 6 }), scalar], { numRuns: 200 })("growsInLoop", (n, b) => {
+    same("growsInLoop", (log) => [n, b, () => undefined, log]);
+  });
+
+  propTest.prop([fc.integer({ min: 0, max: 6 }), scalar, fc.integer({ min: -1, max: 6 }), fc.boolean()], { numRuns: 200 })("shrinkByKey: a write with the key \"length\" in the loop", (n, b, at, row) => {
+    same("shrinkByKey", (log) => [n, b, at, row, () => undefined, log]);
+  });
+
+  propTest.prop([fc.integer({ min: 0, max: 6 }), scalar, scalar], { numRuns: 200 })("protoSwap: a prototype with index getters, swapped in before the loop", (cells, a, b) => {
+    same("protoSwap", (log) => [cells, a, b, () => undefined, log]);
+  });
+
+  propTest.prop([fc.integer({ min: 0, max: 6 }), scalar, scalar], { numRuns: 200 })("protoSwapFlat: the same on the owned array itself", (cells, a, b) => {
+    same("protoSwapFlat", (log) => [cells, a, b, () => undefined, log]);
+  });
+
+  propTest.prop([rows, scalar, scalar, fc.integer({ min: -1, max: 6 })], { numRuns: 200 })("leakedRow: other code shrinks a row during the loop", (r, a, b, at) => {
+    same("leakedRow", (log) => [r, a, b, (j: unknown) => (j === at ? shrinkAll() : undefined), log]);
+  });
+});
+
+/** shrinkKept in every variant's module (each call runs in one of them; the row it shrinks is that module's). */
+function shrinkAll(): void {
+  for (const m of Object.values(variants)) m.exports["shrinkKept"]!();
+}
