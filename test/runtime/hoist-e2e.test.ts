@@ -47,6 +47,15 @@ export function arrayProbe(a: number[], proxy: boolean): number {
   while (i < x.length) { s += x[i]! - x[i]!; i++; }
   return s;
 }
+// An array the function owns (instrument-owned.ts), declared as a typed array so that every
+// guard of the checked copy takes its slow path (counted): the fast copy ran iff none is.
+export function ownedProbe(n: number, swap: boolean): number {
+  const d: Uint8Array = new Array<number>(n).fill(1) as any;
+  if (swap) (d as any)["__proto__"] = Object.create(Array.prototype);
+  let s = 0;
+  for (let j = 0; j < n; j++) s += d[j]!;
+  return s;
+}
 export function scan(s: string, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) if (s.charCodeAt(i) === 97) n++;
@@ -59,7 +68,7 @@ const pool = new SandboxPool();
 
 beforeAll(async () => {
   const dir = tempDir();
-  doc = await makeDocument({ dir, code, functions: ["total", "window", "scan", "rangeProbe", "arrayProbe", "arrTotal"] });
+  doc = await makeDocument({ dir, code, functions: ["total", "window", "scan", "rangeProbe", "arrayProbe", "arrTotal", "ownedProbe"] });
 });
 afterAll(async () => {
   await pool.close();
@@ -71,6 +80,7 @@ describe("versioned loops in the sandbox", () => {
   it("the document's loops are versioned (the fast copy exists)", () => {
     const out = instrument({ source: code, file: "m.ts", obligations: [], mode: "development", entities: [] });
     expect((out.js.match(new RegExp(`${out.checkParam}\\.rl\\(`, "g")) ?? []).length).toBe(5);
+    expect(out.js).toContain(`${out.checkParam}.al(d)`);
     expect(out.js).toContain(`${out.checkParam}.pa(a)`);
   });
 
@@ -89,6 +99,11 @@ describe("versioned loops in the sandbox", () => {
     // a genuine array: its kind known before the loop, no generic check; a proxy of it: every guard generic
     expect(await executed("arrayProbe", [[1, 2, 3], false], "development")).toBe(0);
     expect(await executed("arrayProbe", [[1, 2, 3], true], "development")).toBe(6);
+    // an array the function owns: C.al gives its length, the fast copy runs; with a prototype the
+    // module swapped in, C.al refuses it and every iteration is checked
+    expect(await executed("ownedProbe", [5, false], "development")).toBe(0);
+    expect(await executed("ownedProbe", [5, true], "development")).toBe(5);
+    expect(await executed("ownedProbe", [5, false], "testing")).toBeGreaterThanOrEqual(5);
   });
 
   it("in bounds: the same values in every mode", async () => {
