@@ -4,9 +4,9 @@
  *
  *   for (let i = A; COND; i++ | ++i | i += S) BODY
  *
- * whose unproved bounds sites include `x[i + E]`, `x[E]` or `x.charCodeAt(i + E)` (x a string
- * or typed array by its declaration; E built from integer literals and loop-invariant local
- * variables with + − ×), the visitor emits
+ * whose unproved bounds sites include `x[i + E]`, `x[c * i + E]`, `x[E]` or `x.charCodeAt(i + E)`
+ * (x a string or typed array by its declaration; E and c built from integer literals and
+ * loop-invariant local variables with + − ×), the visitor emits
  *
  *   L: {
  *     let i = A;                                  // the loop's own declaration list
@@ -22,7 +22,11 @@
  * PRE is side-effect free (typeof tests, reads of local variables, integer arithmetic on
  * numbers, the intrinsic `C.rl`): i, S and the variables of E are int32 numbers, every x is a
  * string or a genuine typed array over a fixed-length buffer (`C.rl(x)` its length, else −1),
- * and each site is in bounds for the first i; LIM is the smallest `length(x) − E`.
+ * and each site is in bounds for the first i; LIM is the smallest `length(x) − E` — for a
+ * strided site `x[c * i + E]` (c an int32 ≥ 1 in PRE, so the index grows with i),
+ * ⌊(length(x) − E − 1) / c⌋ + 1, the first i whose index reaches the length (the floor of a
+ * quotient of integers below 2^53 by a positive integer is exact; every product the fast copy
+ * forms is then below 2^33 in magnitude, so exact too).
  *
  * Why it is exact. The sequence COND, BODY, INC, COND, … is the original one: the fast loop
  * tests COND at the top of each iteration (and leaves the whole block when it is false, as the
@@ -86,8 +90,10 @@ export interface HoistSite {
   /** `${pos}:${end}` of the site node (element access or string method call). */
   readonly key: string;
   readonly receiver: string;
-  /** True for `x[i + E]` (the loop variable with coefficient 1), false for `x[E]`. */
+  /** True for `x[i + E]` and `x[c * i + E]` (the loop variable with coefficient 1 or c), false for `x[E]`. */
   readonly affine: boolean;
+  /** c in `x[c * i + E]`: an invariant unit, checked an int32 ≥ 1 in PRE (absent: 1). */
+  readonly coefficient?: Unit | undefined;
   /** The invariant parts whose sum is E (empty: E = 0). */
   readonly units: readonly Unit[];
 }
@@ -477,7 +483,7 @@ export function planLoop(input: PlanInput): HoistPlan | undefined {
    * i + E: the loop variable (coefficient 1) plus invariant units, or E alone. Units are
    * maximal invariant sub-expressions, kept as written; a subtracted unit is negated.
    */
-  const decompose = (e0: ts.Expression, names: Set<string>): { affine: boolean; units: Unit[] } | undefined => {
+  const decompose = (e0: ts.Expression, names: Set<string>): { affine: boolean; coefficient?: Unit | undefined; units: Unit[] } | undefined => {
     const e = strip(e0);
     const local = new Set<string>();
     const js = pure(e, local);
@@ -486,16 +492,26 @@ export function planLoop(input: PlanInput): HoistPlan | undefined {
       return { affine: false, units: [js] };
     }
     if (ts.isIdentifier(e) && e.text === variable) return { affine: true, units: [] };
+    // c * i or i * c, c invariant: a strided site (its index grows with i when c >= 1, checked in PRE).
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AsteriskToken) {
+      const isVar = (x: ts.Expression) => ts.isIdentifier(strip(x)) && (strip(x) as ts.Identifier).text === variable;
+      const other = isVar(e.left) ? e.right : isVar(e.right) ? e.left : undefined;
+      if (other === undefined) return undefined;
+      const c = pure(other, local);
+      if (c === undefined) return undefined;
+      local.forEach((n) => names.add(n));
+      return { affine: true, coefficient: c, units: [] };
+    }
     if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.PlusToken || e.operatorToken.kind === ts.SyntaxKind.MinusToken)) {
       const a = decompose(e.left, names);
       const b = decompose(e.right, names);
       if (a === undefined || b === undefined) return undefined;
       if (e.operatorToken.kind === ts.SyntaxKind.MinusToken) {
         if (b.affine) return undefined;
-        return { affine: a.affine, units: [...a.units, ...b.units.map((u) => `(-${u})`)] };
+        return { affine: a.affine, coefficient: a.coefficient, units: [...a.units, ...b.units.map((u) => `(-${u})`)] };
       }
       if (a.affine && b.affine) return undefined;
-      return { affine: a.affine || b.affine, units: [...a.units, ...b.units] };
+      return { affine: a.affine || b.affine, coefficient: a.coefficient ?? b.coefficient, units: [...a.units, ...b.units] };
     }
     return undefined;
   };
@@ -534,7 +550,7 @@ export function planLoop(input: PlanInput): HoistPlan | undefined {
     const d = decompose(index, names);
     if (d === undefined) return;
     names.forEach((n) => numeric.add(n));
-    sites.push({ key, receiver: name, affine: d.affine, units: d.units });
+    sites.push({ key, receiver: name, affine: d.affine, coefficient: d.coefficient, units: d.units });
   };
   const walk = (n: ts.Node): void => {
     if (ts.isElementAccessExpression(n) && n.expression.kind !== ts.SyntaxKind.SuperKeyword && !ts.isStringLiteral(n.argumentExpression) && !ts.isNoSubstitutionTemplateLiteral(n.argumentExpression)) {

@@ -819,7 +819,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const limits: string[] = [];
       const seenSites = new Set<string>();
       for (const site of plan.sites) {
-        const same = JSON.stringify([site.receiver, site.affine, site.units]);
+        const same = JSON.stringify([site.receiver, site.affine, site.coefficient, site.units]);
         if (seenSites.has(same)) continue; // the same range (x[i] read and written): one test
         seenSites.add(same);
         const units = site.units.map((u) => {
@@ -829,7 +829,14 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         });
         const sum = units.length === 0 ? "0" : units.join(" + ");
         const length = lengths.get(site.receiver)!;
-        if (site.affine) {
+        if (site.affine && site.coefficient !== undefined) {
+          // c * i + E, c an int32 >= 1: the index grows with i; c * i + E < length exactly for
+          // i < ⌊(length − E − 1) / c⌋ + 1 (floor of a quotient of integers below 2^53 by a
+          // positive integer is exact). Every product the fast copy forms is below 2^33 in magnitude.
+          const c = temp().text;
+          parts.push(`((${c} = ${site.coefficient}) | 0) === ${c} && ${c} >= 1 && ${c} * ${i} + ${sum} >= 0`);
+          limits.push(`${input.inlineChecks === true ? `${checks}_floor` : `${checks}.floor`}((${length} - (${sum}) - 1) / ${c}) + 1`);
+        } else if (site.affine) {
           parts.push(`${i} + ${sum} >= 0`);
           limits.push(`${length} - (${sum})`);
         } else parts.push(`${sum} >= 0 && ${sum} < ${length}`);

@@ -56,6 +56,11 @@ export function cond(x: Uint8Array, a: any, lim: () => any, cb: (i: any) => void
   for (let i = a; i < lim(); i++) { s += x[i]!; cb(i); log.push("c" + i); }
   return s;
 }
+export function column(x: Float64Array, a: any, b: any, c: any, e: any, cb: (i: any) => void, log: string[]): unknown {
+  let s = 0;
+  for (let i = a; i < b; i++) { log.push("col" + i); s += x[c * i + e]! - x[i * c]!; cb(i); }
+  return s;
+}
 export function invariantSite(x: Uint16Array, k: any, n: any, cb: (i: any) => void, log: string[]): unknown {
   let s = 0;
   for (let i = 0; i < n; i++) { log.push("k" + i); s += x[k]! + x[k + 1]!; cb(i); }
@@ -194,7 +199,7 @@ let kk: any = 0.5;
 const ARRAY_ENTRIES = ["arrSum", "arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy", "halves", "shadow", "bumpAll", "bumpWhile", "bumpOnce", "scoped"] as const;
 /** Array loops with integer-indexed sites: emitted twice, the integer copy with reduced guards (instrument-hoist-int.ts). */
 const INT_ENTRIES = ["arrWhile", "arrDo", "gnome", "bsearch", "down", "select", "mixed", "stepBy", "bumpAll", "bumpWhile"] as const;
-const ENTRIES = ["sum", "window", "early", "write", "nested", "cond", "invariantSite", "jumps", "text", ...ARRAY_ENTRIES] as const;
+const ENTRIES = ["sum", "window", "early", "write", "nested", "column", "cond", "invariantSite", "jumps", "text", ...ARRAY_ENTRIES] as const;
 
 class Violation extends Error {}
 
@@ -449,6 +454,7 @@ function run(m: ReturnType<typeof load>, c: Case): { result: string; log: Log; v
       early: [x, n0, n1, n2, cb, log],
       write: [x, n0, n1, n2, cb, log],
       nested: [x, y, n0, n1, cb, log],
+      column: [x, n0, n1, n2, n3, cb, log],
       cond: [x, n0, lim, cb, log],
       invariantSite: [x, n0, n1, cb, log],
       jumps: [x, n0, n1, cb, log],
@@ -522,6 +528,23 @@ describe("versioned loops decide exactly as per-iteration checks", () => {
     expect(run(prodHoisted, c)).toEqual(run(prodPerIteration, c));
   });
 
+  // Strided sites (x[c * i + e], x[i * c]): typed arrays and small bounds, so that loops run
+  // into the limit ⌊(length − e − 1) / c⌋ + 1 from both sides.
+  const columnCase: fc.Arbitrary<Case> = fc.record({
+    entry: fc.constant("column" as const),
+    x: fc.record({ t: fc.constant("typed" as const), cls: fc.integer({ min: 0, max: 3 }), cells: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 14 }) }),
+    y: fc.constant({ t: "nullish" as const }),
+    nums: fc.tuple(fc.integer({ min: -2, max: 4 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: -3, max: 4 })).map((ns) => ns.map((v) => ({ k: "value" as const, v }))),
+    effect: fc.constantFrom<Effect>("none", "log", "resize"),
+    limits: fc.constant([0]),
+  });
+  propTest.prop([columnCase], { numRuns: process.env["CI"] ? 1000 : 500 })("strided sites: same outcome and effects at and around the limit", (c) => {
+    const a = run(hoisted, c);
+    expect(a).toEqual(run(perIteration, c));
+    expect(a).toEqual(run(generic, c));
+    expect(run(prodHoisted, c)).toEqual(run(prodPerIteration, c));
+  });
+
   it("the generated cases reach the range check with a usable receiver often (run after the property)", () => {
     // rl is called only once PRE's cheaper conditions hold (int32 counter, offsets, stride);
     // a typed array or string there means the fast copy was entered or LIM was computed.
@@ -530,6 +553,8 @@ describe("versioned loops decide exactly as per-iteration checks", () => {
 
   it("every entry's loop is versioned, and the fast copy runs on ordinary inputs (the property is not vacuous)", () => {
     for (const name of ENTRIES.filter((e) => !(ARRAY_ENTRIES as readonly string[]).includes(e))) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.rl\\(`));
+    // a strided site c * i + E: its limit ⌊(length − E − 1) / c⌋ + 1, c tested an int32 ≥ 1
+    expect(hoisted.js).toMatch(/function column\([\s\S]*?>= 1 && [\s\S]*?__anrf_c_floor\(\(/);
     // array loops: the receiver's kind established once per loop entry
     for (const name of ARRAY_ENTRIES.filter((e) => e !== "bumpOnce")) expect(hoisted.js).toMatch(new RegExp(`function ${name}\\([\\s\\S]*?\\.pa\\(x\\)`));
     // integer-indexed array loops: an integer copy with reduced guards, chosen at entry
