@@ -99,6 +99,13 @@ export interface CheckRuntime {
   readonly entryCheck: (name: string) => ((args: unknown[]) => unknown) | undefined;
   /** Entry arguments checked against their declared shapes and rebuilt (guest/arg-shapes.ts); throws a violation. */
   readonly admit: (shapes: EntryShapes, args: readonly unknown[]) => unknown[];
+  /**
+   * The host is about to call `fn` with `args` it rebuilt itself (admit): the first `claim(fn)`
+   * by that very function's prologue gets them (see `claim`). Call right before the call, and
+   * `leave` right after it returns or throws.
+   */
+  readonly enter: (fn: unknown, args: readonly unknown[]) => void;
+  readonly leave: () => void;
   readonly seal: () => void;
 }
 
@@ -109,6 +116,8 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
   const rich = ctx.mode !== "production";
   const entries = new Map<string, (args: unknown[]) => unknown>();
   let sealed = false;
+  /** The host call in progress (enter … leave), until the called function claims it. */
+  let pending: { readonly fn: unknown; readonly args: readonly unknown[] } | undefined;
 
   function spec(k: number): CheckSpec {
     const s = ctx.specs[k];
@@ -358,6 +367,20 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     implies(a: unknown, b: () => unknown): boolean {
       return a !== true || b() === true;
     },
+    /**
+     * claim — called first thing in a function whose parameters may be arrays only it can reach
+     * (instrument-owned.ts, claimed parameters), with that function object as the module saw it
+     * before any module code ran (a module constant). Returns the argument list the host rebuilt
+     * for this call (fresh arrays, shared with nobody: arg-shapes.ts) when the host is calling
+     * exactly `fn` right now (`enter` before the call; no code runs between that and the
+     * function's first statement), else undefined; either way the claim is spent, so a later
+     * call — internal, recursive, through a proxy or a bound function — gets nothing.
+     */
+    claim(fn: unknown): readonly unknown[] | undefined {
+      const p = pending;
+      pending = undefined;
+      return p !== undefined && p.fn === fn ? p.args : undefined;
+    },
     /** Instrumented modules register a precondition checker per exported entity (runs at entry). */
     entry(name: string, check: (args: unknown[]) => unknown): void {
       // The instrumenter emits registrations first in the module body, before any module code
@@ -397,5 +420,8 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
       return out;
     },
     seal: () => void (sealed = true),
+    // The host's own argument list (it does not read it after the call): no copy per call.
+    enter: (fn, args) => void (pending = { fn, args }),
+    leave: () => void (pending = undefined),
   };
 }

@@ -154,7 +154,14 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
       const shapes = load.shapes !== undefined && Object.hasOwn(load.shapes, run.entry) ? load.shapes[run.entry] : undefined;
       const args = shapes !== undefined ? checks.admit(shapes, run.args) : [...run.args];
       checks.entryCheck(run.entry)?.(args);
-      let result = Reflect.apply(entry as (...a: unknown[]) => unknown, undefined, args);
+      // Rebuilt arguments only (admit): the entry may claim them as arrays nobody else reaches.
+      if (shapes !== undefined) checks.enter(entry, args);
+      let result: unknown;
+      try {
+        result = Reflect.apply(entry as (...a: unknown[]) => unknown, undefined, args);
+      } finally {
+        checks.leave();
+      }
       if (typeof result === "object" && result !== null && typeof (result as { then?: unknown }).then === "function") result = await result;
       value = toPlainData(result, load.resultBytes);
     }

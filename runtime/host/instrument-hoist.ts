@@ -111,6 +111,12 @@ export interface HoistPlan {
   readonly arrays: readonly string[];
   /** Receivers that are rows `x[E]` of an owned array x with an invariant index E (`C.al(x[E])`). */
   readonly rows: readonly RowReceiver[];
+  /**
+   * Owned arrays (receivers or rows' parents) that are claimed parameters: name → parameter
+   * index, and whether the function never writes or pushes it (its length is then read once,
+   * in the prologue).
+   */
+  readonly claims: Readonly<Record<string, { readonly index: number; readonly readOnly: boolean }>>;
 }
 
 export interface RowReceiver {
@@ -589,13 +595,20 @@ export function planLoop(input: PlanInput): HoistPlan | undefined {
   if (typeof stride === "string") numeric.add(stride);
   const used = new Set(sites.map((x) => x.receiver));
   const rows = [...rowReceivers.values()].filter((r) => used.has(r.key));
+  const arrays = [...used].filter((r) => owned.has(r));
+  const claims: Record<string, { index: number; readOnly: boolean }> = {};
+  for (const x of [...arrays, ...rows.map((r) => r.parent)]) {
+    const o = owned.get(x);
+    if (o?.claim !== undefined) claims[x] = { index: o.claim, readOnly: o.readOnly };
+  }
   return {
     variable,
     stride,
     sites,
     numeric: [...numeric],
     receivers: [...used].filter((r) => !owned.has(r) && !rowReceivers.has(r)),
-    arrays: [...used].filter((r) => owned.has(r)),
+    arrays,
     rows,
+    claims,
   };
 }

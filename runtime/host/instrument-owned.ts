@@ -33,9 +33,16 @@ import { ts } from "ts-morph";
 import { factsOf, isAssignmentOperator, isFunctionLike, strip, type FunctionLike } from "./instrument-hoist.js";
 
 export interface OwnedArray {
-  readonly decl: ts.VariableDeclaration;
+  readonly decl: ts.VariableDeclaration | ts.ParameterDeclaration;
   /** Its elements that are arrays are fresh rows only it reaches (see the header). */
   readonly rows: boolean;
+  /**
+   * A claimed parameter (its index): owned only in a call the host made with arguments it
+   * rebuilt — the function's prologue asks `C.claim` and a loop's range check tests the answer.
+   */
+  readonly claim?: number | undefined;
+  /** The function never writes or pushes it (a claimed parameter's length is then one for the whole call). */
+  readonly readOnly: boolean;
 }
 
 const cache = new WeakMap<ts.Node, ReadonlyMap<string, OwnedArray>>();
@@ -57,11 +64,54 @@ export function ownedArrays(fn: FunctionLike): ReadonlyMap<string, OwnedArray> {
       if (init === undefined) continue;
       const uses = usesOf(name, fn, d);
       if (uses === undefined) continue;
-      out.set(name, { decl: d, rows: init.rows && uses.rows });
+      out.set(name, { decl: d, rows: init.rows && uses.rows, readOnly: readOnly(name, fn) });
+    }
+    if (claimable(fn)) {
+      fn.parameters.forEach((p, i) => {
+        const name = (p.name as ts.Identifier).text;
+        // Declared an array (the host rebuilds it as one; a typed array's range check is C.rl's).
+        if (facts.decls.get(name)?.length !== 1 || !declaredArray(p.type)) return;
+        const uses = usesOf(name, fn, p);
+        // Rows too: the host rebuilds nested arrays as fresh arrays as well.
+        if (uses !== undefined) out.set(name, { decl: p, rows: uses.rows, claim: i, readOnly: readOnly(name, fn) });
+      });
     }
   }
   cache.set(fn, out);
   return out;
+}
+
+function readOnly(name: string, fn: FunctionLike): boolean {
+  if (fn.body === undefined) return true;
+  const w = ownedWrites(name, fn.body);
+  return w.self.length === 0 && w.pushes === 0;
+}
+
+/**
+ * A function whose array parameters it may claim: a named, module-level function declaration
+ * (what the host calls, by the object its name denotes before module code runs), not a
+ * generator (its body would start at the first `next()`), whose parameters are plain names
+ * (no default or destructuring runs code before the prologue; no rest) and which never says
+ * `arguments` (that would reach the parameters' values another way).
+ */
+function claimable(fn: FunctionLike): fn is ts.FunctionDeclaration {
+  if (!ts.isFunctionDeclaration(fn) || fn.name === undefined || fn.asteriskToken !== undefined || !ts.isSourceFile(fn.parent)) return false;
+  if (fn.parameters.some((p) => !ts.isIdentifier(p.name) || p.initializer !== undefined || p.dotDotDotToken !== undefined)) return false;
+  let args = false;
+  const walk = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && n.text === "arguments") args = true;
+    else if (!args) ts.forEachChild(n, walk);
+  };
+  walk(fn);
+  return !args;
+}
+
+function declaredArray(t: ts.TypeNode | undefined): boolean {
+  if (t === undefined) return false;
+  if (ts.isParenthesizedTypeNode(t)) return declaredArray(t.type);
+  if (ts.isTypeOperatorNode(t) && t.operator === ts.SyntaxKind.ReadonlyKeyword) return declaredArray(t.type);
+  if (ts.isArrayTypeNode(t)) return true;
+  return ts.isTypeReferenceNode(t) && ts.isIdentifier(t.typeName) && (t.typeName.text === "Array" || t.typeName.text === "ReadonlyArray");
 }
 
 /** A fresh array expression, and whether every array among its elements is a fresh row. */
@@ -139,7 +189,7 @@ function outermost(n: ts.Expression): ts.Expression {
 }
 
 /** Every use of `name` in `fn` is an allowed one (header); whether the rows stay owned too. */
-function usesOf(name: string, fn: FunctionLike, decl: ts.VariableDeclaration): { rows: boolean } | undefined {
+function usesOf(name: string, fn: FunctionLike, decl: ts.VariableDeclaration | ts.ParameterDeclaration): { rows: boolean } | undefined {
   let ok = true;
   let rows = true;
   /** A value stored into x (or pushed): rows stay owned only if it is a fresh row. */

@@ -69,6 +69,8 @@ interface FnScope {
    * receiver-length cache seeds its nested versioned loops ask for (emitted right before it).
    */
   seedSink?: { readonly loop: ts.IterationStatement; readonly seeds: string[] } | undefined;
+  /** Parameters (by index) whose ownership a range check tests: the prologue claims them (true: and reads the length). */
+  claims?: Map<number, boolean>;
 }
 
 type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
@@ -265,6 +267,8 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
      */
     const plannedArray = (site: ts.ElementAccessExpression | ts.CallExpression): boolean => boundsCheck(site) !== undefined;
     /** Sites whose guard is dropped: in bounds for every iteration of an enclosing versioned loop's fast copy. */
+    /** `NAME_self_f = f` module constants for the functions that claim their arguments (visitFunction). */
+    const selves = new Set<string>();
     let hoisted: ReadonlySet<string> = new Set<string>();
     /** > 0 inside the checked copy of a versioned loop: its inner loops are not versioned again (code size stays linear in the depth). */
     let noVersion = 0;
@@ -797,12 +801,18 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       // An owned array's length (instrument-owned.ts): C.al is its length when it is a genuine
       // array that is not a proxy (always, by construction; −1 otherwise), with no user code.
       // No cache across loop entries: the function may push between them.
+      // A claimed parameter is owned only when the function's prologue got it from the host
+      // (`C.claim`, in this call): else −1, and the checked copy runs.
       const arrayLength = (x: string): string => {
         const known = lengths.get(x);
         if (known !== undefined) return known;
         const t = temp().text;
         lengths.set(x, t);
-        parts.push(`(${t} = ${checks}.al(${x})) >= 0`);
+        const claim = plan.claims[x];
+        if (claim !== undefined) (top().claims ??= new Map()).set(claim.index, (top().claims!.get(claim.index) ?? false) || claim.readOnly);
+        // A read-only claimed parameter's length is one for the whole call: the prologue's constant.
+        if (claim?.readOnly === true) parts.push(`(${t} = ${checks}_len${claim.index}) >= 0`);
+        else parts.push(claim === undefined ? `(${t} = ${checks}.al(${x})) >= 0` : `(${t} = ${checks}_own${claim.index} ? ${checks}.al(${x}) : -1) >= 0`);
         return t;
       };
       for (const x of plan.arrays) arrayLength(x);
@@ -881,6 +891,19 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       }
       scopes.pop();
       const prelude: string[] = [];
+      if (scope.claims !== undefined && scope.claims.size > 0 && ts.isFunctionDeclaration(node) && node.name !== undefined) {
+        // First, before anything can run: is the host calling this very function with arguments
+        // it rebuilt? (instrument-owned.ts, guest/checks.ts `claim`). The function object is the
+        // module constant taken before any module code ran.
+        const self = `${checks}_self_${node.name.text}`;
+        selves.add(`${self} = ${node.name.text}`);
+        prelude.push(`const ${checks}_A = ${checks}.claim(${self})`);
+        for (const [i, readOnly] of [...scope.claims].sort((a, b) => a[0] - b[0])) {
+          prelude.push(`const ${checks}_own${i} = ${checks}_A !== void 0 && ${checks}_A[${i}] === ${params[i]}`);
+          // Never written or pushed by the function and reached by nothing else: one length for the call.
+          if (readOnly) prelude.push(`const ${checks}_len${i} = ${checks}_own${i} ? ${checks}.al(${params[i]}) : -1`);
+        }
+      }
       if (scope.temps.length > 0) prelude.push(`let ${scope.temps.join(", ")}`);
       for (const o of scope.olds) prelude.push(`const ${o.name} = ${o.js}`);
       if (prelude.length > 0 && body !== undefined) {
@@ -893,6 +916,9 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
 
     const visitedFile = ts.visitEachChild(sf, visit, ctx);
     const prelude: ts.Statement[] = [];
+    // Each claiming function as it is before any module code runs (a declaration is initialised
+    // when the module starts; module code may rebind its name later).
+    if (selves.size > 0) prelude.push(f.createExpressionStatement(raw(f, `const ${[...selves].join(", ")}`)));
     const moduleScope = scopes[0]!;
     if (moduleScope.temps.length > 0) prelude.push(f.createExpressionStatement(raw(f, `let ${moduleScope.temps.join(", ")}`)));
     // The guards' fast-path helpers as module constants (a constant call target the JIT can

@@ -56,6 +56,19 @@ export function ownedProbe(n: number, swap: boolean): number {
   for (let j = 0; j < n; j++) s += d[j]!;
   return s;
 }
+// Claimed parameters: sumKept's array is its own in a host call (the range is checked once);
+// keepThenSum keeps the array in a module variable first, so sumKept's claim is refused and
+// shrinking the kept array mid-loop is caught by the per-iteration check.
+let kept: number[] = [];
+export function sumKept(a: number[], n: number, shrinkAt: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) { s += a[i]!; if (i === shrinkAt) kept.length = 0; }
+  return s;
+}
+export function keepThenSum(a: number[], n: number, shrinkAt: number): number {
+  kept = a;
+  return sumKept(a, n, shrinkAt);
+}
 export function scan(s: string, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) if (s.charCodeAt(i) === 97) n++;
@@ -68,7 +81,7 @@ const pool = new SandboxPool();
 
 beforeAll(async () => {
   const dir = tempDir();
-  doc = await makeDocument({ dir, code, functions: ["total", "window", "scan", "rangeProbe", "arrayProbe", "arrTotal", "ownedProbe"] });
+  doc = await makeDocument({ dir, code, functions: ["total", "window", "scan", "rangeProbe", "arrayProbe", "arrTotal", "ownedProbe", "sumKept", "keepThenSum"] });
 });
 afterAll(async () => {
   await pool.close();
@@ -104,6 +117,15 @@ describe("versioned loops in the sandbox", () => {
     expect(await executed("ownedProbe", [5, false], "development")).toBe(0);
     expect(await executed("ownedProbe", [5, true], "development")).toBe(5);
     expect(await executed("ownedProbe", [5, false], "testing")).toBeGreaterThanOrEqual(5);
+  });
+
+  it("a claimed parameter in a host call, and a kept array shrunk under an internal call (caught where it fails)", async () => {
+    for (const mode of ["development", "production", "testing"] as const) {
+      expect((await run(doc, "sumKept", [[1, 2, 3], 3, 0], opts(mode))).value).toBe(6);
+      const r = await run(doc, "keepThenSum", [[1, 2, 3], 3, 0], opts(mode));
+      expect(r.status).toBe("violation");
+      expect(r.violations[0]?.message).toMatch(mode === "production" ? /0 <= index < length at a\[i\]/ : /index 1 out of bounds for length 0/);
+    }
   });
 
   it("in bounds: the same values in every mode", async () => {
