@@ -115,7 +115,7 @@ async function sandboxFor(loaded: LoadedDocument, obligations: readonly Obligati
   // (the module holds other kernels; entry argument checks not counted).
   const mine = kernelEntities(loaded, entry);
   const inserted = inst.checks.filter((c) => mine.has(c.entity) && c.status !== "entry").length;
-  if (values["in-process"]) return { sandbox: localFor(inst, mode), inserted };
+  if (values["in-process"]) return { sandbox: localFor(inst, mode, entry), inserted };
   return { sandbox: await Sandbox.start(startThreadChannel(limits), load), inserted };
 }
 
@@ -149,8 +149,16 @@ function kernelEntities(loaded: LoadedDocument, entry: string): ReadonlySet<stri
   return out;
 }
 
-/** In-process stand-in for a sandbox: the same instrumented JavaScript and check runtime, evaluated with `new Function`, timed around the call. */
-function localFor(inst: ReturnType<typeof instrument>, mode: RunMode): Sandbox {
+/**
+ * In-process stand-in for a sandbox: the same instrumented JavaScript and check runtime, evaluated
+ * with `new Function`, timed around the calls. `__bench(n, …args)` is n calls of the kernel's
+ * entry, each made as the sandbox's session makes it (guest/session.ts): `enter` with the
+ * argument list, the call, `leave` — so an entry may claim its array parameters
+ * (instrument-owned.ts) — in every variant alike. The arguments are the same arrays in every
+ * call (the session rebuilds them per run; a copy would add the same time to every variant),
+ * and nothing touches them during a call.
+ */
+function localFor(inst: ReturnType<typeof instrument>, mode: RunMode, entry: string): Sandbox {
   const g = globalThis as { harden?: <T>(x: T) => T };
   g.harden ??= <T>(x: T): T => Object.freeze(x);
   const rt = makeChecks({ specs: inst.checks, mode, mounts: [], writable: false, violate: (v) => new Error(v.message) });
@@ -158,9 +166,20 @@ function localFor(inst: ReturnType<typeof instrument>, mode: RunMode): Sandbox {
   new Function("exports", "require", "module", inst.checkParam, inst.js)(exports, () => ({}), { exports }, rt.api);
   let before = 0;
   const local = {
-    exec: async (entry: string, args: readonly unknown[]) => {
+    exec: async (name: string, args: readonly unknown[]) => {
+      if (name !== "__bench") throw new Error(`in-process runs call __bench, not ${name}`);
+      const [n, ...rest] = args as [number, ...unknown[]];
+      const f = exports[entry]!;
+      let value: unknown;
       const t = performance.now();
-      const value = exports[entry]!(...args);
+      for (let k = 0; k < n; k++) {
+        rt.enter(f, rest);
+        try {
+          value = f(...rest);
+        } finally {
+          rt.leave();
+        }
+      }
       const guestMs = performance.now() - t;
       const executed = rt.executed() - before;
       before = rt.executed();
@@ -270,7 +289,7 @@ const cpu = cpus()[0]?.model ?? "unknown cpu";
 const report = `# Checks benchmark (issue 14)
 
 Command: \`npm run build && node dist/bench/checks-bench.js --reps ${REPS}${values["in-process"] ? " --in-process" : ""}${values.only ? ` --only ${values.only}` : ""}\`
-Where: ${values["in-process"] ? "in this process (instrumented JavaScript + the real check runtime, evaluated with `new Function`; no SES compartment, timed around each guest call)" : "real sandboxes (worker + SES compartment; guest-timed, empty-run overhead subtracted)"}.
+Where: ${values["in-process"] ? "in this process (instrumented JavaScript + the real check runtime, evaluated with `new Function`; no SES compartment; N calls of the entry, each entered as the sandbox's session enters it, so that entries can claim their array parameters; timed around the N calls)" : "real sandboxes (worker + SES compartment; guest-timed, empty-run overhead subtracted)"}.
 Machine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}; run ${started}.
 1-minute load average at start / end: ${loadBefore} / ${loadavg()[0]!.toFixed(1)} (a shared machine: ratios come from interleaved runs in one process, absolute times drift).
 

@@ -22,6 +22,10 @@
  * reach x. One visible write can change more than elements: `x["__proto__"] = p` (a string key
  * is no bounds site) — so the range check also tests the prototype (checks.ts `al`).
  *
+ * Claimed parameters: a parameter declared as an array, with the same uses, of a function the
+ * host may call (`claimable`) is owned in a call the host made with arguments it rebuilt — the
+ * function's prologue claims them (guest/checks.ts `claim`), and a range check tests the answer.
+ *
  * Rows: x also *owns its rows* when every value stored into it (literal elements, `push`
  * arguments, assigned values) is itself a fresh array expression (as above; `fill` only with a
  * literal), or the initialiser's `fill` gives primitives, and every `x[E]` whose value is used
