@@ -175,7 +175,7 @@ function localFor(inst: ReturnType<typeof instrument>, mode: RunMode, entry: str
       for (let k = 0; k < n; k++) {
         rt.enter(f, rest);
         try {
-          value = f(...rest);
+          value = Reflect.apply(f, undefined, rest);
         } finally {
           rt.leave();
         }

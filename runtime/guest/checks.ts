@@ -116,8 +116,9 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
   const rich = ctx.mode !== "production";
   const entries = new Map<string, (args: unknown[]) => unknown>();
   let sealed = false;
-  /** The host call in progress (enter … leave), until the called function claims it. */
-  let pending: { readonly fn: unknown; readonly args: readonly unknown[] } | undefined;
+  /** The host call in progress (enter … leave), until the called function claims it (no allocation per call). */
+  let pendingFn: unknown;
+  let pendingArgs: readonly unknown[] | undefined;
 
   function spec(k: number): CheckSpec {
     const s = ctx.specs[k];
@@ -377,9 +378,10 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
      * call — internal, recursive, through a proxy or a bound function — gets nothing.
      */
     claim(fn: unknown): readonly unknown[] | undefined {
-      const p = pending;
-      pending = undefined;
-      return p !== undefined && p.fn === fn ? p.args : undefined;
+      const args = pendingArgs;
+      const granted = args !== undefined && pendingFn === fn;
+      pendingFn = pendingArgs = undefined;
+      return granted ? args : undefined;
     },
     /** Instrumented modules register a precondition checker per exported entity (runs at entry). */
     entry(name: string, check: (args: unknown[]) => unknown): void {
@@ -421,7 +423,12 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     },
     seal: () => void (sealed = true),
     // The host's own argument list (it does not read it after the call): no copy per call.
-    enter: (fn, args) => void (pending = { fn, args }),
-    leave: () => void (pending = undefined),
+    enter: (fn, args) => {
+      pendingFn = fn;
+      pendingArgs = args;
+    },
+    leave: () => {
+      pendingFn = pendingArgs = undefined;
+    },
   };
 }
