@@ -76,8 +76,9 @@ export function ownedArrays(fn: FunctionLike): ReadonlyMap<string, OwnedArray> {
         // Declared an array (the host rebuilds it as one; a typed array's range check is C.rl's).
         if (facts.decls.get(name)?.length !== 1 || !declaredArray(p.type)) return;
         const uses = usesOf(name, fn, p);
-        // Rows too: the host rebuilds nested arrays as fresh arrays as well.
-        if (uses !== undefined) out.set(name, { decl: p, rows: uses.rows, claim: i, readOnly: readOnly(name, fn) });
+        // No rows: the host rebuilds the array itself, but an element of shape `any` is passed as
+        // it came, and one message may hold the same object twice (in two arguments).
+        if (uses !== undefined) out.set(name, { decl: p, rows: false, claim: i, readOnly: readOnly(name, fn) });
       });
     }
   }
