@@ -127,19 +127,31 @@ export function freshArray(e0: ts.Expression): { rows: boolean } | undefined {
     return { rows: e.elements.every((x) => ts.isOmittedExpression(x) || primitiveLiteral(x) || freshArray(x) !== undefined) };
   }
   if ((ts.isNewExpression(e) || ts.isCallExpression(e)) && ts.isIdentifier(e.expression) && e.expression.text === "Array") {
-    // new Array(n) has holes; new Array(a, b, …) holds a, b, …: rows only when those are fresh too.
+    // new Array(n) has holes when n is a number, and holds n otherwise (as new Array(a, b, …)
+    // holds a, b, …): rows only when those are fresh arrays or surely primitives.
     const args = e.arguments ?? [];
     if (args.some((x) => ts.isSpreadElement(x))) return undefined;
-    return { rows: args.length <= 1 || args.every((x) => primitiveLiteral(x) || freshArray(x) !== undefined) };
+    return { rows: args.every((x) => primitiveLiteral(x) || primitiveResult(x) || freshArray(x) !== undefined) };
   }
   if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === "fill" && !ts.isPropertyAccessChain(e.expression) && !ts.isCallChain(e)) {
     const inner = freshArray(e.expression.expression);
     if (inner === undefined) return undefined;
     if (e.arguments.some((x) => ts.isSpreadElement(x))) return undefined;
+    // fill(v) overwrites every element; fill(v, start, end) perhaps not all of them.
     const value = e.arguments[0];
-    return { rows: value === undefined || primitiveLiteral(value) };
+    return { rows: (value === undefined || primitiveLiteral(value)) && (e.arguments.length <= 1 || inner.rows) };
   }
   return undefined;
+}
+
+/** An operator whose result is always a primitive (ToPrimitive/ToNumeric first): `n + 1`, `-n`, `a * b`, `~n`, … */
+function primitiveResult(e0: ts.Expression): boolean {
+  const e = strip(e0);
+  if (ts.isBinaryExpression(e)) {
+    const k = e.operatorToken.kind;
+    return [ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken, ts.SyntaxKind.AsteriskAsteriskToken, ts.SyntaxKind.BarToken, ts.SyntaxKind.AmpersandToken, ts.SyntaxKind.CaretToken, ts.SyntaxKind.LessThanLessThanToken, ts.SyntaxKind.GreaterThanGreaterThanToken, ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken].includes(k);
+  }
+  return ts.isPrefixUnaryExpression(e) && [ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.TildeToken].includes(e.operator);
 }
 
 function primitiveLiteral(e0: ts.Expression): boolean {

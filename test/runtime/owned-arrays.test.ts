@@ -181,6 +181,26 @@ describe("owned arrays (instrument-owned.ts)", () => {
     expect(ownedArrays(shadowed.statements[1] as ts.FunctionDeclaration).size).toBe(0);
   });
 
+  it("owns rows only where every element that can be an array is a fresh one", () => {
+    const cases: Record<string, boolean> = {
+      "const x: any[] = []; x.push(new Array(3).fill(0)); x[0][1] = 2;": true,
+      "const x: any = new Array(n + 1); x[0] = [1]; x[0][0] = 2;": true,
+      "const x: any = new Array(h.length); x[0] = [1];": false, // h.length may be anything: then it is x[0]
+      "const x: any = new Array(g()).fill(0);": true, // fill(v) overwrites every element
+      "const x: any = new Array(g()).fill(0, 1);": false, // …but not x[0] here
+      "const x: any = new Array(2).fill(0, 1);": true,
+      "const x: any[] = [h]; x[0][0] = 1;": false,
+      "const x: any[] = []; x.push(h); x[0][0] = 1;": false,
+      "const x: any[] = [[1]]; const r = x[0]; r[0] = 2;": false, // a row read into a variable leaves x
+      "const x: any[] = [[1]]; x[0] += 1;": false,
+    };
+    for (const [body, expected] of Object.entries(cases)) {
+      const m = ts.createSourceFile("c.ts", `declare const h: any; declare const n: number; declare function g(): any;\nexport function k(): unknown { ${body} return 0; }`, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+      const k = m.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === "k")!;
+      expect(ownedArrays(k).get("x")?.rows, body).toBe(expected);
+    }
+  });
+
   it("plans rows as receivers only while the loop writes them at hoisted sites and never writes or pushes the table", () => {
     const loops: ts.ForStatement[] = [];
     const walk = (n: ts.Node): void => {
