@@ -811,7 +811,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         const claim = plan.claims[x];
         if (claim !== undefined) (top().claims ??= new Map()).set(claim.index, (top().claims!.get(claim.index) ?? false) || claim.readOnly);
         // A read-only claimed parameter's length is one for the whole call: the prologue's constant.
-        if (claim?.readOnly === true) parts.push(`(${t} = ${checks}_len${claim.index}) >= 0`);
+        if (claim?.readOnly === true) parts.push(`(${t} = ${checks}_arglen${claim.index}) >= 0`);
         else parts.push(claim === undefined ? `(${t} = ${checks}.al(${x})) >= 0` : `(${t} = ${checks}_own${claim.index} ? ${checks}.al(${x}) : -1) >= 0`);
         return t;
       };
@@ -901,7 +901,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         for (const [i, readOnly] of [...scope.claims].sort((a, b) => a[0] - b[0])) {
           prelude.push(`const ${checks}_own${i} = ${checks}_A !== void 0 && ${checks}_A[${i}] === ${params[i]}`);
           // Never written or pushed by the function and reached by nothing else: one length for the call.
-          if (readOnly) prelude.push(`const ${checks}_len${i} = ${checks}_own${i} ? ${checks}.al(${params[i]}) : -1`);
+          if (readOnly) prelude.push(`const ${checks}_arglen${i} = ${checks}_own${i} ? ${checks}.al(${params[i]}) : -1`);
         }
       }
       if (scope.temps.length > 0) prelude.push(`let ${scope.temps.join(", ")}`);
