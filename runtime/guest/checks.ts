@@ -106,6 +106,8 @@ export interface CheckRuntime {
    */
   readonly enter: (fn: unknown, args: readonly unknown[]) => void;
   readonly leave: () => void;
+  /** How many claims were granted (a run's entry claims at most once). */
+  readonly claimsGranted: () => number;
   readonly seal: () => void;
 }
 
@@ -119,6 +121,7 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
   /** The host call in progress (enter … leave), until the called function claims it (no allocation per call). */
   let pendingFn: unknown;
   let pendingArgs: readonly unknown[] | undefined;
+  let claimsGranted = 0;
 
   function spec(k: number): CheckSpec {
     const s = ctx.specs[k];
@@ -381,6 +384,7 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
       const args = pendingArgs;
       const granted = args !== undefined && pendingFn === fn;
       pendingFn = pendingArgs = undefined;
+      if (granted) claimsGranted++;
       return granted ? args : undefined;
     },
     /** Instrumented modules register a precondition checker per exported entity (runs at entry). */
@@ -430,5 +434,6 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     leave: () => {
       pendingFn = pendingArgs = undefined;
     },
+    claimsGranted: () => claimsGranted,
   };
 }

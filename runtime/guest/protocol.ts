@@ -124,6 +124,8 @@ export interface DoneMessage {
   readonly error?: GuestError | undefined;
   readonly violations: readonly ViolationData[];
   readonly checksExecuted: number;
+  /** Whether the entry claimed the arguments the host rebuilt (guest/checks.ts `claim`): 1 or 0. */
+  readonly claimsGranted?: number | undefined;
   /** Testing mode: executions per check index. */
   readonly counters?: readonly number[] | undefined;
   readonly allocBytes: number;
@@ -135,6 +137,7 @@ export interface ViolationMessage {
   readonly runId: number;
   readonly violation: ViolationData;
   readonly checksExecuted: number;
+  readonly claimsGranted?: number | undefined;
   readonly counters?: readonly number[] | undefined;
 }
 

@@ -107,7 +107,7 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
   let checks: ReturnType<typeof makeChecks> | undefined;
   const violate = (violation: ViolationData): Error => {
     violations.push(violation);
-    post({ type: "violation", runId: run.runId, violation, checksExecuted: checks?.executed() ?? 0, counters: checks?.counters() });
+    post({ type: "violation", runId: run.runId, violation, checksExecuted: checks?.executed() ?? 0, claimsGranted: checks?.claimsGranted() ?? 0, counters: checks?.counters() });
     return new SandboxViolation(violation.message);
   };
   const deny = (operation: string, path: string, reason: string): never => {
@@ -187,6 +187,7 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
     error: status === "ok" || status === "violation" ? undefined : error ?? { code: "ANRF_ALLOC_BUDGET", message: "ArrayBuffer budget exceeded" },
     violations,
     checksExecuted: checks.executed(),
+    claimsGranted: checks.claimsGranted(),
     counters: checks.counters(),
     allocBytes: allocBudgetUsage().used,
     guestMs: now() - started,

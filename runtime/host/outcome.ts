@@ -24,10 +24,11 @@ function countsById(checks: readonly CheckSpec[], counters: readonly number[] | 
 export function outcomeToResult(outcome: SandboxOutcome, ctx: OutcomeContext): RunResult {
   const base = { entity: ctx.entity, documentHash: ctx.documentHash, ...(outcome.memory !== undefined ? { memory: outcome.memory } : {}) };
   const timing = (guestMs: number | null) => ({ ...ctx.timing, guestMs });
-  const security = (executed: number, counters?: readonly number[]): RunSecurity => ({
+  const security = (executed: number, counters?: readonly number[], claimsGranted?: number): RunSecurity => ({
     ...ctx.security,
     checksExecuted: executed,
     checkCounts: ctx.security.mode === "testing" ? countsById(ctx.checks, counters) : undefined,
+    ...(claimsGranted !== undefined ? { claimsGranted } : {}),
   });
   const placed = (v: ViolationData): Violation => {
     const { generated, ...rest } = v;
@@ -37,7 +38,7 @@ export function outcomeToResult(outcome: SandboxOutcome, ctx: OutcomeContext): R
     const where = `${location.file}:${location.line}:${location.column}`;
     return { ...rest, location, message: `${rest.message} (at ${where})` };
   };
-  const violated = (raw: readonly ViolationData[], executed: number, counters?: readonly number[]): RunResult => {
+  const violated = (raw: readonly ViolationData[], executed: number, counters?: readonly number[], claimsGranted?: number): RunResult => {
     const violations = raw.map(placed);
     const degrade = ctx.security.policy === "degrade" && ctx.fallback.declared;
     return {
@@ -46,26 +47,26 @@ export function outcomeToResult(outcome: SandboxOutcome, ctx: OutcomeContext): R
       value: degrade ? ctx.fallback.value : undefined,
       degraded: degrade,
       violations,
-      security: security(executed, counters),
+      security: security(executed, counters, claimsGranted),
       timing: timing(null),
     };
   };
   switch (outcome.kind) {
     case "done": {
       const d = outcome.done;
-      if (d.status === "violation") return violated(d.violations, d.checksExecuted, d.counters);
+      if (d.status === "violation") return violated(d.violations, d.checksExecuted, d.counters, d.claimsGranted ?? 0);
       return {
         ...base,
         status: d.status,
         value: d.status === "ok" ? d.value : undefined,
         violations: [],
         error: d.error,
-        security: security(d.checksExecuted, d.counters),
+        security: security(d.checksExecuted, d.counters, d.claimsGranted ?? 0),
         timing: timing(d.guestMs),
       };
     }
     case "violation":
-      return violated([outcome.violation.violation], outcome.violation.checksExecuted, outcome.violation.counters);
+      return violated([outcome.violation.violation], outcome.violation.checksExecuted, outcome.violation.counters, outcome.violation.claimsGranted ?? 0);
     case "timeout":
       return { ...base, status: "timeout", value: undefined, violations: [], error: { code: "ANRF_TIMEOUT", message: `the run exceeded its wall-time limit of ${ctx.security.limits.timeMs} ms and was stopped` }, security: security(0), timing: timing(null) };
     case "interrupted":

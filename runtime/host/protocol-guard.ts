@@ -99,7 +99,7 @@ export function checkGuestMessage(m: unknown, valueCap: number): GuestMessage | 
       const violation = violationData(m["violation"]);
       const runId = num(m["runId"]);
       if (violation === undefined || runId === undefined) return undefined;
-      const out: ViolationMessage = { type: "violation", runId, violation, checksExecuted: num(m["checksExecuted"]) ?? 0, counters: counters(m["counters"]) };
+      const out: ViolationMessage = { type: "violation", runId, violation, checksExecuted: num(m["checksExecuted"]) ?? 0, claimsGranted: num(m["claimsGranted"]) ?? 0, counters: counters(m["counters"]) };
       return out;
     }
     case "done": {
@@ -126,6 +126,7 @@ export function checkGuestMessage(m: unknown, valueCap: number): GuestMessage | 
         error: finalError,
         violations,
         checksExecuted: num(m["checksExecuted"]) ?? 0,
+        claimsGranted: num(m["claimsGranted"]) ?? 0,
         counters: counters(m["counters"]),
         allocBytes: num(m["allocBytes"]) ?? 0,
         guestMs: num(m["guestMs"]) ?? 0,

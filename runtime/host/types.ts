@@ -54,6 +54,12 @@ export interface RunSecurity {
   readonly proofsTrusted?: boolean | undefined;
   /** Testing mode: how often each inserted check ran, by check id. */
   readonly checkCounts?: Readonly<Record<string, number>> | undefined;
+  /**
+   * 1 when the entry claimed the array arguments the host rebuilt for it (its loops then check
+   * those arrays' ranges once: docs/runtime.md, claimed parameters), else 0. Reported by the
+   * guest, like checksExecuted: a statistic, never a verdict.
+   */
+  readonly claimsGranted?: number | undefined;
   readonly limits: RunLimits;
   readonly policy: ViolationPolicy;
   /** Grants that were requested but not endowed (e.g. network: true), and verifier notes. */

@@ -121,8 +121,12 @@ describe("versioned loops in the sandbox", () => {
 
   it("a claimed parameter in a host call, and a kept array shrunk under an internal call (caught where it fails)", async () => {
     for (const mode of ["development", "production", "testing"] as const) {
-      expect((await run(doc, "sumKept", [[1, 2, 3], 3, 0], opts(mode))).value).toBe(6);
+      const own = await run(doc, "sumKept", [[1, 2, 3], 3, 0], opts(mode));
+      expect(own.value).toBe(6);
+      // The session entered the call and the entry claimed its array (testing mode has no versioned loops, so no claim).
+      expect(own.security.claimsGranted).toBe(mode === "testing" ? 0 : 1);
       const r = await run(doc, "keepThenSum", [[1, 2, 3], 3, 0], opts(mode));
+      expect(r.security.claimsGranted).toBe(0);
       expect(r.status).toBe("violation");
       expect(r.violations[0]?.message).toMatch(mode === "production" ? /0 <= index < length at a\[i\]/ : /index 1 out of bounds for length 0/);
     }
