@@ -7,8 +7,9 @@
  * A `const`/`let` x of the function (its only declaration there, never assigned again) is owned
  * when
  *  - its initialiser is a fresh array: an array literal without spreads, `new Array(…)` or
- *    `Array(…)` (the global `Array`: the module declares no `Array` of its own), or one of these
- *    followed by `.fill(…)` (which returns the same array); and
+ *    `Array(…)` (the global `Array`: the module declares no `Array` of its own), one of these
+ *    followed by `.fill(…)` (which returns the same array), or `Array.from({ length: n })`,
+ *    also with a callback (rows when its body is a fresh array expression); and
  *  - every use of x in the function is `x.length` (read), `x[E]` (read, or the target of an
  *    assignment, compound assignment or `++`/`--`), or `x.push(…)`; and x appears in no nested
  *    function or class (nothing can capture it).
@@ -133,6 +134,17 @@ export function freshArray(e0: ts.Expression): { rows: boolean } | undefined {
     if (args.some((x) => ts.isSpreadElement(x))) return undefined;
     return { rows: args.every((x) => primitiveLiteral(x) || primitiveResult(x) || freshArray(x) !== undefined) };
   }
+  // Array.from({ length: n }) and Array.from({ length: n }, (…) => FRESH): the intrinsic builds a
+  // new Array (its `this` is the global Array); a callback whose body is just a fresh array
+  // expression hands out rows nothing else holds (it cannot reach x, which does not exist yet).
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ts.isIdentifier(e.expression.expression) && e.expression.expression.text === "Array" && e.expression.name.text === "from" && !ts.isPropertyAccessChain(e.expression) && !ts.isCallChain(e)) {
+    const [source, map, ...rest] = e.arguments;
+    if (source === undefined || rest.length > 0 || !lengthOnly(source)) return undefined;
+    if (map === undefined) return { rows: true };
+    const m = strip(map);
+    if (!ts.isArrowFunction(m) || !ts.isExpression(m.body)) return { rows: false };
+    return { rows: freshArray(m.body) !== undefined };
+  }
   if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === "fill" && !ts.isPropertyAccessChain(e.expression) && !ts.isCallChain(e)) {
     const inner = freshArray(e.expression.expression);
     if (inner === undefined) return undefined;
@@ -142,6 +154,14 @@ export function freshArray(e0: ts.Expression): { rows: boolean } | undefined {
     return { rows: (value === undefined || primitiveLiteral(value)) && (e.arguments.length <= 1 || inner.rows) };
   }
   return undefined;
+}
+
+/** `{ length: E }`: an array-like without an iterator or any other property (Array.from reads only its length). */
+function lengthOnly(e0: ts.Expression): boolean {
+  const e = strip(e0);
+  if (!ts.isObjectLiteralExpression(e) || e.properties.length !== 1) return false;
+  const p = e.properties[0]!;
+  return ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === "length";
 }
 
 /** An operator whose result is always a primitive (ToPrimitive/ToNumeric first): `n + 1`, `-n`, `a * b`, `~n`, … */

@@ -34,6 +34,14 @@ export function table(rows: number[], a: any, b: any, off: any, cb: (i: any) => 
   }
   return s;
 }
+export function fromTable(rows: any, cols: any, a: any, b: any, cb: (i: any) => void, log: string[]): unknown {
+  const t = Array.from({ length: rows }, () => new Array<number>(cols).fill(2));
+  let s = 0;
+  for (let r = 0; r < t.length; r++) {
+    for (let j = a; j < b; j++) { s += t[r]![j]!; t[r]![j] = j; cb(j); log.push(r + "/" + j); }
+  }
+  return s;
+}
 export function appendThenScan(n: any, a: any, b: any, cb: (i: any) => void, log: string[]): unknown {
   const d: number[] = [];
   for (let i = 0; i < n; i++) d[i] = i * 2;
@@ -97,7 +105,7 @@ let kept: number[] | undefined;
 export function shrinkKept(): void { if (kept !== undefined) kept.length = 1; }
 `;
 
-const ENTRIES = ["table", "appendThenScan", "growsInLoop", "shrinkByKey", "protoSwap", "protoSwapFlat", "leakedRow"] as const;
+const ENTRIES = ["table", "fromTable", "appendThenScan", "growsInLoop", "shrinkByKey", "protoSwap", "protoSwapFlat", "leakedRow"] as const;
 class Violation extends Error {}
 
 function load(mode: RunMode, hoistLoops: boolean) {
@@ -142,6 +150,7 @@ describe("owned arrays (instrument-owned.ts)", () => {
 
   it("owns what only the function reaches, rows too when they never leave it", () => {
     expect(owned("table")).toEqual({ t: true });
+    expect(owned("fromTable")).toEqual({ t: true });
     // Arrays of numbers: owned; their elements are no rows.
     expect(owned("appendThenScan")).toEqual({ d: false });
     expect(owned("growsInLoop")).toEqual({ d: false });
@@ -176,6 +185,16 @@ describe("owned arrays (instrument-owned.ts)", () => {
       const k = m.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === "k")!;
       expect(ownedArrays(k).has("x"), body).toBe(expected);
     }
+    // Array.from builds a fresh array only from `{ length: n }` (an iterable or other properties: not owned).
+    for (const [body, expected] of [
+      ["const x = Array.from({ length: 3 }); x[0] = 1;", true],
+      ["const x = Array.from(h); x[0] = 1;", false],
+      ["const x = Array.from({ length: 3, 0: h }); x[0] = 1;", false],
+      ["const x = Array.from({ length: 3 }, f, h); x[0] = 1;", false],
+    ] as const) {
+      const m = ts.createSourceFile("c.ts", `declare const h: any; declare function f(x: unknown): void;\nexport function k(): unknown { ${body} return 0; }`, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+      expect(ownedArrays(m.statements[2] as ts.FunctionDeclaration).has("x"), body).toBe(expected);
+    }
     // A module with its own `Array`: `new Array(n)` may be anything.
     const shadowed = ts.createSourceFile("s.ts", "const Array = globalThis.Array;\nexport function k(): number { const x = new Array<number>(2); x[0] = 1; return x[0]!; }", ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
     expect(ownedArrays(shadowed.statements[1] as ts.FunctionDeclaration).size).toBe(0);
@@ -193,6 +212,10 @@ describe("owned arrays (instrument-owned.ts)", () => {
       "const x: any[] = []; x.push(h); x[0][0] = 1;": false,
       "const x: any[] = [[1]]; const r = x[0]; r[0] = 2;": false, // a row read into a variable leaves x
       "const x: any[] = [[1]]; x[0] += 1;": false,
+      "const x = Array.from({ length: n }, () => new Array(3).fill(0)); x[0]![1] = 2;": true,
+      "const x: any = Array.from({ length: n }, () => h); x[0][0] = 1;": false, // owned, rows not
+      "const x: any = Array.from({ length: n }, (_, i) => { return [i]; }); x[0][0] = 1;": false,
+      "const x: any = Array.from({ length: n }); x[0] = [1]; x[0][0] = 2;": true,
     };
     for (const [body, expected] of Object.entries(cases)) {
       const m = ts.createSourceFile("c.ts", `declare const h: any; declare const n: number; declare function g(): any;\nexport function k(): unknown { ${body} return 0; }`, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
@@ -242,6 +265,11 @@ describe("owned arrays (instrument-owned.ts)", () => {
 });
 
 describe("versioned loops over owned arrays decide as the per-iteration checks", () => {
+  it("the rows of an Array.from table are range-checked before the inner loop (the property below is not vacuous)", () => {
+    const fn = /function fromTable\([\s\S]*?(?=\nfunction |$)/.exec(variants.development.js)![0];
+    expect(fn).toMatch(/\.al\(t\[__anrf_t\d+\]\)/);
+  });
+
   // Each mode with hoisting against the same mode without (messages differ between modes).
   const same = (entry: (typeof ENTRIES)[number], args: (log: string[]) => unknown[]) => {
     for (const mode of ["development", "production", "testing"] as const) expect(outcome(mode, entry, args), mode).toBe(outcome(`${mode}Plain`, entry, args));
@@ -249,6 +277,10 @@ describe("versioned loops over owned arrays decide as the per-iteration checks",
 
   propTest.prop([rows, scalar, scalar, scalar, fc.integer({ min: -1, max: 12 })], { numRuns: 300 })("table", (r, a, b, off, stopAt) => {
     same("table", (log) => [r, a, b, off, (j: unknown) => (j === stopAt ? log.push("cb") : undefined), log]);
+  });
+
+  propTest.prop([fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 6 }), scalar, scalar], { numRuns: 200 })("fromTable: rows from Array.from with a callback", (rowCount, cols, a, b) => {
+    same("fromTable", (log) => [rowCount, cols, a, b, () => undefined, log]);
   });
 
   propTest.prop([scalar, scalar, scalar], { numRuns: 300 })("appendThenScan", (n, a, b) => {
