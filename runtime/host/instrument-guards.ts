@@ -17,6 +17,9 @@
  *   array, t known a genuine non-proxy array (a temp P set before the loop, planArrayKinds)
  *           typeof (j = I) === "number" && j >= 0 && P && j < (n = t.length) && (j | 0) === j
  *             ? j : C.b(t, j, k)
+ *   array, an owned x whose length the loop cannot change (L = C.al(x), set before the loop;
+ *           instrument-owned.ts steadyLength)
+ *           typeof (j = I) === "number" && j >= 0 && j < L && (j | 0) === j ? j : C.b(t, j, k)
  *   typed   typeof (j = I) === "number" && j >= 0 && (j | 0) === j
  *             && (t === K || (K = C.ta(t)) === t) && t[j] !== void 0 ? j : C.b(t, j, k)
  *   string  typeof (j = I) === "number" && j >= 0 && typeof t === "string" && j < t.length
@@ -80,6 +83,13 @@ export interface GuardInput {
    */
   readonly knownArray?: ts.Identifier | undefined;
   /**
+   * A temp set before the enclosing loop to `C.al(x)` — x's length when x is a genuine non-proxy
+   * array with the intrinsic prototype, else −1 — for an owned array whose length the loop
+   * cannot change (instrument-owned.ts steadyLength): the array guard compares the index with
+   * it instead of reading the length at each evaluation.
+   */
+  readonly knownLength?: ts.Identifier | undefined;
+  /**
    * An appending write (CheckSpec.append): `b` also accepts the length itself on a genuine
    * Array that is not a proxy, so the array guard's failure goes to `oa` (or `b`), not `oob`.
    */
@@ -110,6 +120,13 @@ export function inlineGuard(g: GuardInput): ts.Expression {
   const length = (e: ts.Expression) => f.createPropertyAccessExpression(e, "length");
   switch (g.kind) {
     case "array": {
+      if (g.knownLength !== undefined && g.append !== true) {
+        // L is x's length, read before the loop, when x is a genuine non-proxy array with the
+        // intrinsic prototype, else −1
+        // (then j < L fails for every j >= 0 and `b` classifies): x is the same binding's same
+        // value here and nothing in the loop can change its length, so j < L is `b`'s test.
+        return paren(cond(and(isNumber, nonNegative, f.createLessThan(j, g.knownLength), isInt31), j, generic));
+      }
       const n = g.temp();
       if (g.knownArray !== undefined) {
         // A genuine, non-proxy array (the temp): reading its length runs no code, so a failure

@@ -323,3 +323,18 @@ export function ownedWrites(x: string, node: ts.Node): { self: string[]; rows: s
   walk(node);
   return { self, rows, pushes };
 }
+
+/**
+ * Whether the array `x` keeps one length through every evaluation inside `loop`: x is a local
+ * array the loop's function owns (not a claimed parameter — owned only in some calls), and the
+ * loop — head, body and nested loops — neither writes an element of x (`x[E] = …`, compound
+ * assignments and `++`/`--`, appending or not, any key: `x["length"] = 0` is such a write) nor
+ * pushes to it. Nothing else can change its length (see the header): a guard may then compare
+ * an index with the length read once before the loop (instrument-guards.ts `knownLength`).
+ */
+export function steadyLength(x: string, loop: ts.IterationStatement, fn: FunctionLike): boolean {
+  const owned = ownedArrays(fn).get(x);
+  if (owned === undefined || owned.claim !== undefined) return false;
+  const w = ownedWrites(x, loop);
+  return w.self.length === 0 && w.pushes === 0;
+}

@@ -14,6 +14,7 @@ import type { EntityClauses } from "./document-view.js";
 import { guessKind, inlineGuard, integerGuard, isInertIndex, receiverKinds, type ReceiverKind, type ReceiverKinds } from "./instrument-guards.js";
 import { mergeSites, planIntegerLoop } from "./instrument-hoist-int.js";
 import { enclosingFunction, factsOf, initialisedBefore, planArrayKinds, planLoop, type HoistPlan } from "./instrument-hoist.js";
+import { steadyLength } from "./instrument-owned.js";
 import { topLevelFunction } from "./param-shapes.js";
 
 export interface VisitorEntity {
@@ -208,7 +209,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
      * inline guard. `kindHint` forces the fast path tried (string methods); otherwise the
      * receiver's declared kind picks it.
      */
-    const boundsIndex = (recv: ts.Expression, recv0: ts.Expression, idx: ts.Expression, idx0: ts.Expression, k: number, kindHint: ReceiverKind | undefined, knownArray?: ts.Identifier, append?: boolean): { first: ts.Expression; again: ts.Expression; index: ts.Expression } => {
+    const boundsIndex = (recv: ts.Expression, recv0: ts.Expression, idx: ts.Expression, idx0: ts.Expression, k: number, kindHint: ReceiverKind | undefined, knownArray?: ts.Identifier, append?: boolean, knownLength?: ts.Identifier): { first: ts.Expression; again: ts.Expression; index: ts.Expression } => {
       const scope = top();
       if (input.inlineChecks !== true || scope.inParameters === true || (scope.shared ?? 0) > 0 || scopes.length === 1) {
         const { first, again } = once(recv);
@@ -219,7 +220,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const direct = recv.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(recv) && kindHint === undefined && isInertIndex(idx0));
       const { first, again } = direct ? { first: recv, again: recv } : viaTemp(recv);
       const kind = kindHint ?? guessKind(recv0, recv0.pos, kinds);
-      return { first, again, index: inlineGuard({ f, checks, kind, receiver: again, index: idx, check: k, temp, cache, knownArray, append }) };
+      return { first, again, index: inlineGuard({ f, checks, kind, receiver: again, index: idx, check: k, temp, cache, knownArray, append, knownLength }) };
     };
     const viaTemp = (recv: ts.Expression): { first: ts.Expression; again: ts.Expression } => {
       const t = temp();
@@ -274,6 +275,8 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     let noVersion = 0;
     /** Array sites → the temp holding `C.pa(receiver)`, set before an enclosing loop (planArrayKinds). */
     let knownArrays: ReadonlyMap<string, ts.Identifier> = new Map();
+    /** Array sites → the temp holding `C.al(x)`, set before an enclosing loop that cannot change x's length (steadyLength). */
+    let knownLengths: ReadonlyMap<string, ts.Identifier> = new Map();
     /**
      * Straight-line merging: `x[I] = … x[I] …` where the right-hand side's first evaluation is
      * the same site (mergeSites) — the second check runs right after the first, with only the
@@ -523,7 +526,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       if (witness === "int" && intSites.has(key)) return access(visited.argumentExpression);
       const known = knownArrays.get(key);
       if (witness !== undefined && known !== undefined && witness === known.text && isInertIndex(node.argumentExpression)) {
-        const { first, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined, known);
+        const { first, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined, known, false, knownLengths.get(key));
         return access(f.createConditionalExpression(known, f.createToken(ts.SyntaxKind.QuestionToken), visited.argumentExpression, f.createToken(ts.SyntaxKind.ColonToken), index), first as ts.LeftHandSideExpression);
       }
       if (intSites.has(key)) pureGuards.set(key, "int");
@@ -533,7 +536,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         const index = integerGuard({ f, checks, receiver: visited.expression, index: visited.argumentExpression, check: k, temp });
         return ts.isElementAccessChain(visited) ? f.createElementAccessChain(visited.expression, visited.questionDotToken, index) : f.createElementAccessExpression(visited.expression, index);
       }
-      const { first, again, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined, knownArrays.get(posKey(node)));
+      const { first, again, index } = boundsIndex(visited.expression, node.expression, visited.argumentExpression, node.argumentExpression, k, undefined, knownArrays.get(posKey(node)), false, knownLengths.get(posKey(node)));
       return ts.isElementAccessChain(visited)
         ? f.createElementAccessChain(first, visited.questionDotToken, index)
         : f.createElementAccessExpression(first, index);
@@ -651,16 +654,28 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
           : undefined;
       if (plan === undefined) return visitLoopBody(node);
       const outer = knownArrays;
+      const outerLengths = knownLengths;
       const inner = new Map(outer);
+      const innerLengths = new Map(outerLengths);
       const sets: string[] = [];
+      const fn0 = enclosingFunction(loop0!);
       for (const [receiver, keys] of plan) {
         // Once per loop entry. (A module-level cache of the last receiver was tried: the writes
         // to module-level bindings on every call cost V8 more — LCS 1.3× → 1.65× — than C.pa.)
         const t = temp();
         sets.push(`${t.text} = ${checks}.pa(${receiver})`);
         for (const key of keys) inner.set(key, t);
+        // An owned array the loop cannot lengthen or shorten: its length once, before the loop —
+        // C.al, which also refuses an array whose prototype the module replaced (its index
+        // getters, reached on a hole, get the array as `this` and could change the length).
+        if (fn0 !== undefined && steadyLength(receiver, loop0!, fn0)) {
+          const l = temp();
+          sets.push(`${l.text} = ${checks}.al(${receiver})`);
+          for (const key of keys) innerLengths.set(key, l);
+        }
       }
       knownArrays = inner;
+      knownLengths = innerLengths;
       try {
         const set = f.createExpressionStatement(raw(f, sets.join(", ")));
         const temps = new Map([...plan.keys()].map((r) => [r, inner.get(plan.get(r)![0]!)!.text]));
@@ -682,6 +697,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
         return [set, f.createIfStatement(raw(f, test), block(fast), block(checked))];
       } finally {
         knownArrays = outer;
+        knownLengths = outerLengths;
       }
     };
     const visitLoopBody = (node: ts.IterationStatement): ts.Node => {
