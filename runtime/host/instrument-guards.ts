@@ -122,9 +122,9 @@ export function inlineGuard(g: GuardInput): ts.Expression {
     case "array": {
       if (g.knownLength !== undefined && g.append !== true) {
         // L is x's length, read before the loop, when x is a genuine non-proxy array with the
-        // intrinsic prototype, else −1
-        // (then j < L fails for every j >= 0 and `b` classifies): x is the same binding's same
-        // value here and nothing in the loop can change its length, so j < L is `b`'s test.
+        // intrinsic prototype, else −1 (then j < L fails for every j >= 0 and `b` classifies):
+        // x is the same binding's same value here and nothing in the loop can change its
+        // length, so j < L is `b`'s test.
         return paren(cond(and(isNumber, nonNegative, f.createLessThan(j, g.knownLength), isInt31), j, generic));
       }
       const n = g.temp();

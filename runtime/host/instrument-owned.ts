@@ -35,7 +35,7 @@
  * by a write `x[E][F] = …` in the function.
  */
 import { ts } from "ts-morph";
-import { factsOf, isAssignmentOperator, isFunctionLike, strip, type FunctionLike } from "./instrument-hoist.js";
+import { factsOf, initialisedBefore, isAssignmentOperator, isFunctionLike, strip, type FunctionLike } from "./instrument-hoist.js";
 
 export interface OwnedArray {
   readonly decl: ts.VariableDeclaration | ts.ParameterDeclaration;
@@ -325,16 +325,18 @@ export function ownedWrites(x: string, node: ts.Node): { self: string[]; rows: s
 }
 
 /**
- * Whether the array `x` keeps one length through every evaluation inside `loop`: x is a local
- * array the loop's function owns (not a claimed parameter — owned only in some calls), and the
- * loop — head, body and nested loops — neither writes an element of x (`x[E] = …`, compound
- * assignments and `++`/`--`, appending or not, any key: `x["length"] = 0` is such a write) nor
- * pushes to it. Nothing else can change its length (see the header): a guard may then compare
- * an index with the length read once before the loop (instrument-guards.ts `knownLength`).
+ * Whether the array `x` keeps one length through every evaluation inside `loop`: the name x,
+ * as the loop sees it, is a local array the loop's function owns (its one declaration there,
+ * initialised before the loop — not a same-named variable of another scope; not a claimed
+ * parameter, owned only in some calls), and the loop — head, body and nested loops — neither
+ * writes an element of x (`x[E] = …`, compound assignments and `++`/`--`, appending or not, any
+ * key: `x["length"] = 0` is such a write) nor pushes to it. Nothing else can change its length
+ * (see the header): a guard may then compare an index with the length read once before the
+ * loop (instrument-guards.ts `knownLength`).
  */
 export function steadyLength(x: string, loop: ts.IterationStatement, fn: FunctionLike): boolean {
   const owned = ownedArrays(fn).get(x);
-  if (owned === undefined || owned.claim !== undefined) return false;
+  if (owned === undefined || owned.claim !== undefined || !initialisedBefore(x, loop, fn, factsOf(fn))) return false;
   const w = ownedWrites(x, loop);
   return w.self.length === 0 && w.pushes === 0;
 }

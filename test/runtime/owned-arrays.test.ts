@@ -165,6 +165,12 @@ const SCALARS = [0, 1, 2, 3, 5, 7, -1, -0, 0.5, 2.5, NaN, Infinity, -Infinity, 2
 const scalar = fc.oneof(fc.integer({ min: -3, max: 9 }), fc.constantFrom(...SCALARS));
 const rows = fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 5 });
 
+/** The function `k` of a module made of `prelude` and `export function k(): unknown { BODY return R; }`. */
+function functionK(prelude: string, body: string, result = "0"): ts.FunctionDeclaration {
+  const m = ts.createSourceFile("c.ts", `${prelude}\nexport function k(): unknown { ${body} return ${result}; }`, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  return m.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === "k")!;
+}
+
 describe("owned arrays (instrument-owned.ts)", () => {
   const sf = ts.createSourceFile("m.ts", source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const fn = (name: string) => sf.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name)!;
@@ -204,9 +210,7 @@ describe("owned arrays (instrument-owned.ts)", () => {
       "const x = Array(3).fill(0); x[1]++;": true,
     };
     for (const [body, expected] of Object.entries(cases)) {
-      const m = ts.createSourceFile("c.ts", `declare const h: number[]; declare function f(x: unknown): void; declare function g(): number[];\nexport function k(): unknown { ${body} return 0; }`, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-      const k = m.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === "k")!;
-      expect(ownedArrays(k).has("x"), body).toBe(expected);
+      expect(ownedArrays(functionK("declare const h: number[]; declare function f(x: unknown): void; declare function g(): number[];", body)).has("x"), body).toBe(expected);
     }
     // Array.from builds a fresh array only from `{ length: n }` (an iterable or other properties: not owned).
     for (const [body, expected] of [
@@ -215,8 +219,7 @@ describe("owned arrays (instrument-owned.ts)", () => {
       ["const x = Array.from({ length: 3, 0: h }); x[0] = 1;", false],
       ["const x = Array.from({ length: 3 }, f, h); x[0] = 1;", false],
     ] as const) {
-      const m = ts.createSourceFile("c.ts", `declare const h: any; declare function f(x: unknown): void;\nexport function k(): unknown { ${body} return 0; }`, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-      expect(ownedArrays(m.statements[2] as ts.FunctionDeclaration).has("x"), body).toBe(expected);
+      expect(ownedArrays(functionK("declare const h: any; declare function f(x: unknown): void;", body)).has("x"), body).toBe(expected);
     }
     // A module with its own `Array`: `new Array(n)` may be anything.
     const shadowed = ts.createSourceFile("s.ts", "const Array = globalThis.Array;\nexport function k(): number { const x = new Array<number>(2); x[0] = 1; return x[0]!; }", ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
@@ -241,9 +244,7 @@ describe("owned arrays (instrument-owned.ts)", () => {
       "const x: any = Array.from({ length: n }); x[0] = [1]; x[0][0] = 2;": true,
     };
     for (const [body, expected] of Object.entries(cases)) {
-      const m = ts.createSourceFile("c.ts", `declare const h: any; declare const n: number; declare function g(): any;\nexport function k(): unknown { ${body} return 0; }`, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-      const k = m.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === "k")!;
-      expect(ownedArrays(k).get("x")?.rows, body).toBe(expected);
+      expect(ownedArrays(functionK("declare const h: any; declare const n: number; declare function g(): any;", body)).get("x")?.rows, body).toBe(expected);
     }
   });
 
@@ -257,10 +258,11 @@ describe("owned arrays (instrument-owned.ts)", () => {
       "const x: any = new Array(n).fill(0); for (let q = 0; q < n; q++) { s += x[q]!; x[\"length\"] = 0; }": false,
       "const x = new Array(n).fill(0); for (let q = 0; x.push(q) < n; q++) s += x[q]!;": false,
       "const x = new Array(n).fill(0); f(x); for (let q = 0; q < n; q++) s += x[q]!;": false, // not owned
+      // The loop's x is the module's (which f may shrink), not the owned one of the inner block.
+      "{ const x = [1, 2]; x[0] = 3; } for (let q = 0; q < n; q++) { s += x[q]!; f(0); }": false,
     };
     for (const [body, expected] of Object.entries(cases)) {
-      const m = ts.createSourceFile("c.ts", `declare const n: number; declare function f(x: unknown): void;\nexport function k(): unknown { let s = 0; ${body} return s; }`, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-      const k = m.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === "k")!;
+      const k = functionK("declare const n: number; declare function f(x: unknown): void; declare const x: number[];", `let s = 0; ${body}`, "s");
       let loop: ts.IterationStatement | undefined;
       const walk = (n: ts.Node): void => {
         if (loop === undefined && ts.isIterationStatement(n, false)) loop = n;
