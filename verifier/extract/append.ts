@@ -12,7 +12,7 @@ import { MAX_ARRAY_LENGTH, type Val } from "./values.js";
  * behind it) with an integer index: writing at `i === a.length` is legal JavaScript that appends
  * (the length becomes i + 1), so the obligation is 0 <= i <= a.length (and i below 2^32 - 1, the
  * largest array index) and the new length is `i === len ? len + 1 : len`. Writes past the end
- * (holes) stay violations. Not for a row of an array of rows (rows.ts), whose length must not
+ * (holes) stay violations. The caller stores the element as for any write (elements.ts). Not for a row of an array of rows (rows.ts), whose length must not
  * change — except one built row by row (per-row lengths, rows.ts storeRow). Returns false when the write is not of that kind (the caller then
  * requires the ordinary bounds).
  */
@@ -32,6 +32,12 @@ export function appendingWrite(ctx: ExecCtx, site: ts.ElementAccessExpression, r
   const description = `0 <= ${idx} <= ${site.expression.getText(ctx.sf)}.length (at the length: an append) and ${idx} integral at ${site.getText(ctx.sf)}`;
   ctx.sink.add(key, st.pc, st.guarded(goal), description);
   st.assume(goal);
+  // The elements below the old length stay what they were (the caller then stores the one
+  // written, at i <= the old length, so no hole appears): the array is held nowhere else, so
+  // no alias needs forgetting either.
+  const before = st.contents.get(recv.ref);
   st.lengthChanged(recv.ref, ite(eq(n.t, len), app("+", "Int", len, intLit(1)), len), `the array appended to at ${where(ctx, site)}`);
+  if (before !== undefined) st.contents.set(recv.ref, before);
+  else st.contents.delete(recv.ref);
   return true;
 }

@@ -177,6 +177,16 @@ function mayChangeLengths(body: ts.Node, checker: ts.TypeChecker): boolean {
   return found;
 }
 
+/**
+ * Whether a callback passed to a method of `recv` may change any array's elements or length
+ * when it runs: its body may (mayChangeLengths: element writes are writes through something
+ * other than a plain variable), or the receiver is not one the function built (then a subclass
+ * or proxy may run anything: untrustedReceiver).
+ */
+export function callbackMayWrite(ctx: ExecCtx, fn: Closure, st: State, recv: Extract<Val, { k: "arr" }>): boolean {
+  return st.shared.has(recv.ref) || mayChangeLengths(fn.body, ctx.checker);
+}
+
 /** The element type of an expression of array type (as the type checker sees it). */
 function arrayElementType(ctx: ExecCtx, node: ts.Expression): ts.Type | undefined {
   const t = ctx.checker.getTypeAtLocation(node);

@@ -1,7 +1,7 @@
 import type { ClauseExpr } from "../../spec/contract/index.js";
-import { asNumVal, intConst, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral } from "./numbers.js";
+import { asNumVal, intConst, UnmodelledInQuantifier, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral } from "./numbers.js";
 import { arith, merge, negate, relational, strictEquals, truthy } from "./ops.js";
-import { contentsSort } from "./elements.js";
+import { contentsSort, integralElement } from "./elements.js";
 import { State, strLen } from "./state.js";
 import { and, app, eq, implies, intLit, le, lt, not, or, strLit, type Term } from "./terms.js";
 import { TWO_53, type Val } from "./values.js";
@@ -56,6 +56,8 @@ export function clauseTerm(expr: ClauseExpr, env: ClauseEnv): ClauseTerm {
   ] as const) {
     to.contents = from.contents;
     to.bases = from.bases;
+    to.intViews = from.intViews;
+    to.viewBounds = from.viewBounds;
     to.exotic = from.exotic;
   }
   try {
@@ -71,6 +73,7 @@ export function clauseTerm(expr: ClauseExpr, env: ClauseEnv): ClauseTerm {
     return { ok: true, term: weak, goal: strong, exact: scratch.exact, defs: scratch.pc };
   } catch (error) {
     if (error instanceof ClauseError) return { ok: false, reason: error.message, informal: error.informal };
+    if (error instanceof UnmodelledInQuantifier) return { ok: false, reason: error.message, informal: false };
     throw error;
   }
 }
@@ -174,6 +177,8 @@ function evaluate(e: ClauseExpr, env: ClauseEnv, st: State, oldSt: State, bound:
       if (sort === undefined) throw new ClauseError(`element values of arrays of ${a.elem.k === "opaque" ? a.elem.why : a.elem.k} are not modelled`, false);
       if (k?.k !== "int" || k.mayBeInfinite) throw new ClauseError("element read at an index that is not an integer", false);
       reads.bounds.push(and(le(intLit(0), k.t), lt(k.t, here.lengthOf(a.ref))));
+      const view = integralElement(here, a, k.t);
+      if (view !== undefined) return view;
       const t = app("select", sort === "IntArray" ? "Int" : "FP", here.contentsOf(a.ref, sort), k.t);
       if (a.elem.k === "int") return { k: "int", t, lo: a.elem.lo, hi: a.elem.hi };
       return { k: "num", t, hole: a.cls === "Array" };

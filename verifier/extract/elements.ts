@@ -1,6 +1,6 @@
 import { asNumVal, toFP } from "./numbers.js";
 import { bounded, type State } from "./state.js";
-import { app, type Term } from "./terms.js";
+import { app, intLit, le, type Term } from "./terms.js";
 import type { Val } from "./values.js";
 
 /**
@@ -30,6 +30,8 @@ export function readContents(st: State, recv: Arr, index: Val): Val | undefined 
   const sort = contentsSort(recv);
   const i = asNumVal(index);
   if (sort === undefined || i?.k !== "int" || i.mayBeInfinite) return undefined;
+  const view = integralElement(st, recv, i.t);
+  if (view !== undefined) return view;
   const t = app("select", sort === "IntArray" ? "Int" : "FP", st.contentsOf(recv.ref, sort), i.t);
   if (recv.elem.k === "int") {
     st.assume(bounded(t, recv.elem.lo, recv.elem.hi));
@@ -49,11 +51,41 @@ export function writeContents(st: State, recv: Arr, index: Val, v: Val): void {
   const i = asNumVal(index);
   const x = asNumVal(v);
   const stored = sort === undefined || i?.k !== "int" || i.mayBeInfinite || x === undefined ? undefined : storedValue(st, recv, x);
+  const view = st.integralView(recv.ref);
+  if (view !== undefined && i?.k === "int" && !i.mayBeInfinite && x?.k === "int" && !x.mayBeInfinite && stored !== undefined) {
+    // An integer stored keeps every element an integer (−0 too: the view allows it).
+    st.writeContents(recv.ref, app("store", "IntArray", view, i.t, x.t));
+    return;
+  }
   if (stored === undefined || sort === undefined || i?.k !== "int") {
     st.writeContents(recv.ref, st.forgetContents(recv.ref, sort));
     return;
   }
   st.writeContents(recv.ref, app("store", sort, st.contentsOf(recv.ref, sort), i.t, stored));
+}
+
+/**
+ * Integral views (State.intViews): while a number array's view lasts, its element at an integer
+ * index is the integer the view holds there. The double may be −0 (Number.isInteger(−0) is true;
+ * the host passes −0 through), so the value carries negZero unless its bounds exclude 0. While
+ * the contents are still the caller's (the view's first version), the precondition's literal
+ * bounds on every element hold for this one: in code (never inside a clause, whose reads may be
+ * under a quantifier) they are assumed and become its static interval, so that `a - c` needs no
+ * exactness condition that only the quantified precondition could discharge. Undefined without
+ * a view.
+ */
+export function integralElement(st: State, recv: Arr, index: Term): Val | undefined {
+  if (recv.elem.k !== "num") return undefined;
+  const view = st.integralView(recv.ref);
+  if (view === undefined) return undefined;
+  const t = app("select", "Int", view, index);
+  const entry = st.viewBounds.get(recv.ref);
+  if (st.clauseMode || entry === undefined || entry.base !== view) return { k: "int", t, negZero: true };
+  const { lo, hi } = entry;
+  if (lo !== undefined) st.assume(le(intLit(lo), t));
+  if (hi !== undefined) st.assume(le(t, intLit(hi)));
+  const zeroPossible = (lo === undefined || lo <= 0n) && (hi === undefined || hi >= 0n);
+  return { k: "int", t, lo, hi, negZero: zeroPossible };
 }
 
 function storedValue(st: State, recv: Arr, x: NonNullable<ReturnType<typeof asNumVal>>): Term | undefined {

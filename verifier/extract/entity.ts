@@ -12,6 +12,7 @@ import { paramNames, type ModuleAnalysis } from "./module-analysis.js";
 import type { RawObligation } from "./positions.js";
 import { firstUnmodelledClosure } from "./callbacks.js";
 import { hostGlobalUses } from "./host-globals.js";
+import { integralArrays } from "./integral-arrays.js";
 import { shapeOf, type FunctionLike } from "./program.js";
 import { calledFromModule, parameterRowFacts, rowsStayInSight } from "./rows.js";
 import { Abort, Sink, type SiteKey } from "./sink.js";
@@ -125,6 +126,14 @@ function runEntity(ctx: ExecCtx, fn: FunctionLike, c: EntityContract, untrusted:
     // Without a row-length precondition the rows are still what the host built: distinct dense
     // plain Arrays of the element shape (arg-shapes.ts), each of its own unknown length.
     for (const v of eligible.values()) if (v.k === "arr" && v.elem.k === "arr" && v.elem.cls === "Array" && !st.rows.has(v.ref)) st.rows.set(v.ref, { cls: "Array" });
+  }
+  // Number arrays whose elements a precondition makes integers are held as integers (integral-arrays.ts).
+  if (untrusted === undefined) {
+    const integral = integralArrays(c.pre.flatMap(({ clause }) => (clause.kind === "formal" ? [clause.expr] : [])));
+    for (const [name, bounds] of integral) {
+      const v = names.get(name);
+      if (v?.k === "arr" && v.elem.k === "num" && (v.cls === "Array" || v.cls === "Float64Array")) st.startIntegralView(v.ref, bounds);
+    }
   }
   const entryForClauses = st.clone();
   for (const { clause } of c.pre) {

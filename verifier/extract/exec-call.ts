@@ -3,7 +3,7 @@ import { where, type ExecCtx } from "./context.js";
 import { isBuiltinIdentifier } from "./builtins.js";
 import { requireBounds } from "./exec-bounds.js";
 import { entityCall } from "./exec-entity-call.js";
-import { arrayFrom, callbackMethod, callbackOf } from "./callbacks.js";
+import { arrayFrom, callbackMayWrite, callbackMethod, callbackOf } from "./callbacks.js";
 import { floorIdiom } from "./floor-patterns.js";
 import { capabilityCall, networkUse } from "./capability.js";
 import { binaryValue, converts, escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
@@ -301,9 +301,13 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
   const typed = recv.cls in TYPED_ARRAY_ELEMS;
   const callback = callbackOf(ctx, node);
   if (callback !== undefined) {
+    // Decided before the call (which may make the receiver shared).
+    const mayWrite = callbackMayWrite(ctx, callback, st, recv);
     const out = callbackMethod(ctx, node, callback, recv, method, st);
-    // The callback may have written any array it reaches (elements.ts): contents unknown.
-    for (const ref of [...st.lens.keys()]) st.forgetContents(ref);
+    // A callback that may write may have written any array it reaches (elements.ts): contents
+    // unknown. One that cannot write changes nothing; sort still reorders its receiver.
+    if (mayWrite) for (const ref of [...st.lens.keys()]) st.forgetContents(ref);
+    else if (method === "sort") st.writeContents(recv.ref, st.forgetContents(recv.ref));
     return out;
   }
   // Methods other than these may change the receiver's elements (fill, reverse, sort, set, copyWithin, …).
@@ -364,6 +368,11 @@ function arrayMethod(ctx: ExecCtx, node: ts.CallExpression, recv: Extract<Val, {
       // (or boolean). Only for an array made in this very expression, which nothing else can
       // hold yet: later writes through any reference go through this elem's storable check.
       const fresh = ts.isPropertyAccessExpression(node.expression) && isFreshArrayExpression(ctx, node.expression.expression);
+      // Filled with an integer, every element is that integer: an integral view (elements.ts).
+      if (fresh && (recv.elem.k === "opaque" || recv.elem.k === "num") && recv.cls === "Array" && v?.k === "int" && !v.mayBeInfinite && node.arguments.length === 1) {
+        st.startFilledView(recv.ref, v.t);
+        return { ...recv, elem: { k: "num" } };
+      }
       if (fresh && recv.elem.k === "opaque" && recv.cls === "Array" && v !== undefined && node.arguments.length === 1) {
         if (v.k === "int" || v.k === "num") return { ...recv, elem: { k: "num" } };
         if (v.k === "bool") return { ...recv, elem: { k: "bool" } };

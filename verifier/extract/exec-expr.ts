@@ -545,11 +545,9 @@ export function writeElement(ctx: ExecCtx, site: ts.ElementAccessExpression, rec
     if (fact !== undefined && row === undefined) st.forgetRows(recv.ref, `a row replaced at ${where(ctx, site)}`);
     // While the array's own length changes, its rows are set aside (storeRow puts them back).
     if (row !== undefined) st.rows.delete(recv.ref);
-    // An append changes the length, which makes the contents unknown (State.lengthChanged).
-    if (!appendingWrite(ctx, site, recv, index, st)) {
-      requireBounds(ctx, site, recv, index, st);
-      writeContents(st, recv, index, v);
-    }
+    // An append changes the length and keeps the elements below it (append.ts).
+    if (!appendingWrite(ctx, site, recv, index, st)) requireBounds(ctx, site, recv, index, st);
+    writeContents(st, recv, index, v);
     if (row !== undefined && at?.k === "int") {
       storeRow(st, recv, at.t, row, fact!);
       return;

@@ -4,13 +4,14 @@ import { where, type ExecCtx } from "./context.js";
 import { asAssumption, asGoal, clauseTerm } from "./contract-eval.js";
 import { condition, evalExpr, modelled } from "./exec-expr.js";
 import { valueOfElem } from "./exec-bounds.js";
+import { readContents } from "./elements.js";
 import { declare, execGuarded, recordAbort } from "./exec-stmt.js";
 import { invariantCandidates, lengthGhost, rowLengthGhost, type Candidate } from "./invariant-candidates.js";
 import { inferredFacts } from "./invariant-facts.js";
 import { Abort, type SiteKey } from "./sink.js";
 import { bounded, strLen, type State } from "./state.js";
 import { print } from "./smt-text.js";
-import { abstractConst, and, app, eq, exactConst, freshConst, intLit, le, not, or, type Term } from "./terms.js";
+import { abstractConst, and, app, eq, exactConst, freshConst, intLit, le, lt, not, or, type Term } from "./terms.js";
 import { MAX_STRING_LENGTH, TWO_53, type IntVal, type Val } from "./values.js";
 
 /**
@@ -50,6 +51,12 @@ interface HavocPlan {
   readonly unindexed?: Set<number>;
   /** References whose elements some iteration changed (State.contents): unknown at the head. */
   readonly contents?: Set<number>;
+  /**
+   * Of those, the integral views (State.intViews) that some iteration did not keep: doubles at
+   * the head. The others are integers at the head (they were before the loop, and every
+   * iteration that started with integers ended with integers).
+   */
+  readonly unviewed?: Set<number>;
   /** Interval assumed at the head for integer variables (grown to the hull of the back edges, widened to safe integers). */
   readonly intervals: Map<ts.Symbol, { lo: bigint; hi: bigint; growth: number }>;
 }
@@ -65,7 +72,7 @@ export function execLoop(ctx: ExecCtx, loop: ts.IterationStatement, st: State): 
   let iterable: Val | undefined;
   if (ts.isForOfStatement(loop)) iterable = evalExpr(ctx, loop.expression, st);
   const clauses = loopInvariants(ctx, loop);
-  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set(), exotic: new Set(), unrows: new Set(), relens: new Set(), linked: new Map(), unindexed: new Set(), contents: new Set(), intervals: new Map() };
+  const plan: HavocPlan = { vars: new Map(), refs: new Set(), shared: new Set(), exotic: new Set(), unrows: new Set(), relens: new Set(), linked: new Map(), unindexed: new Set(), contents: new Set(), unviewed: new Set(), intervals: new Map() };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const mark = ctx.sink.mark();
     const result = oneIteration(ctx, loop, st, plan, clauses, iterable);
@@ -117,7 +124,13 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
     head.havocLength(ref, `length at the loop at ${loc}`);
     if (fact !== undefined) head.rows.set(ref, fact);
   }
-  for (const ref of plan.contents ?? []) head.forgetContents(ref);
+  for (const ref of plan.contents ?? []) {
+    // A view speaks of the elements below the current length, whatever it is: a length the
+    // loop changes (appends) keeps it as long as every iteration does.
+    const keepsView = pre.integralView(ref) !== undefined && !(plan.unviewed?.has(ref) ?? true);
+    if (keepsView) head.havocIntegralView(ref, `the elements (integers) at the loop at ${loc}`);
+    else head.forgetContents(ref);
+  }
   const counters = plan.vars.size > 0 ? inferCounters(ctx, loop, pre, plan) : new Map<ts.Symbol, Term>();
   const safeInts: Array<{ name: string; sym: ts.Symbol; lo: bigint; hi: bigint }> = [];
   for (const [sym, shape] of plan.vars) {
@@ -284,7 +297,7 @@ function bindForOf(ctx: ExecCtx, loop: ts.ForOfStatement, iterable0: Val | undef
   // The iterator reads the array afresh each step: if it became exotic in the body, so is the next step.
   const iterable = iterable0 === undefined ? undefined : modelled(st, iterable0);
   const element: Val =
-    iterable?.k === "arr" ? valueOfElem(iterable.elem, st, iterable.cls) : iterable?.k === "str" ? { k: "str", t: freshConst("String", "a character of a string") } : { k: "opaque", why: "an element of an unmodelled iterable" };
+    iterable?.k === "arr" ? forOfElement(st, iterable) : iterable?.k === "str" ? { k: "str", t: freshConst("String", "a character of a string") } : { k: "opaque", why: "an element of an unmodelled iterable" };
   if (iterable && iterable.k !== "arr" && iterable.k !== "str") st.havocShared(`array lengths while iterating at ${where(ctx, loop)}`);
   if (ts.isVariableDeclarationList(init)) {
     const d = init.declarations[0];
@@ -295,6 +308,19 @@ function bindForOf(ctx: ExecCtx, loop: ts.ForOfStatement, iterable0: Val | undef
     }
   }
   throw new Abort(loop, `for-of binding at ${where(ctx, loop)} is not modelled`);
+}
+
+/**
+ * The element a for-of step binds: the iterator reads `a[k]` at its position k, which is below
+ * the length at that moment (else the loop ends). So it is the current contents at some k in
+ * [0, length) — with the facts the contents carry (preconditions on the elements, an integral
+ * view) — or, where contents are not modelled, an unknown value of the element type.
+ */
+function forOfElement(st: State, iterable: Extract<Val, { k: "arr" }>): Val {
+  const k = freshConst("Int", "a for-of position");
+  const position: Val = { k: "int", t: k, lo: 0n, hi: TWO_53 };
+  st.assume(and(le(intLit(0), k), lt(k, st.lengthOf(iterable.ref))));
+  return readContents(st, iterable, position) ?? valueOfElem(iterable.elem, st, iterable.cls);
 }
 
 /** Adds what changed at the back edges to the plan; true when the plan grew (run again). */
@@ -323,6 +349,13 @@ function widen(plan: HavocPlan, pre: State, head: State, backEdges: readonly Sta
     for (const [ref, now] of s.contents) {
       if (head.contents.get(ref) !== now && head.lens.has(ref) && plan.contents !== undefined && !plan.contents.has(ref)) {
         plan.contents.add(ref);
+        grew = true;
+      }
+    }
+    // An integral view held at the head but not at this back edge: doubles at every head.
+    for (const ref of plan.contents ?? []) {
+      if (head.integralView(ref) !== undefined && s.integralView(ref) === undefined && plan.unviewed !== undefined && !plan.unviewed.has(ref)) {
+        plan.unviewed.add(ref);
         grew = true;
       }
     }

@@ -74,6 +74,10 @@ export function intArith(st: State, op: "+" | "-" | "*", a: IntVal, b: IntVal): 
     negZero = mayBeNeg(a) || mayBeNeg(b);
   } else negZero = true;
   if (lo !== undefined && hi !== undefined && lo >= -TWO_53 && hi <= TWO_53) return { k: "int", t, lo, hi, negZero };
+  // A rounding witness is a constant defined outside any quantifier, so it cannot stand for a
+  // result over a quantified variable (a forall body's `a[i] + 1` on an integral view's elements,
+  // `i * i`): there the operation is IEEE arithmetic on the operands' exact doubles.
+  if (st.clauseMode && (mentionsBound(a.t) || mentionsBound(b.t))) return fpArith(st, op, a, b);
   const bounded = within(a, -TWO_53, TWO_53) && within(b, -TWO_53, TWO_53);
   if (!bounded && !st.clauseMode) return exactInt(st, t, lo, hi, negZero);
   const w = exactConst("Int", "a rounded integer result");
@@ -109,11 +113,16 @@ export function intRem(st: State, a: IntVal, b: IntVal): Val {
 const absBig = (x: bigint): bigint => (x < 0n ? -x : x);
 const maxBig = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
+/** Raised where contract evaluation meets what it cannot model inside a quantifier (the clause is then not modelled). */
+export class UnmodelledInQuantifier extends Error {}
+
 /** An Int as a double. Exact for every value an Int term can take in a real run; -0 kept possible when flagged. */
 export function toFP(st: State, v: NumVal): Term {
   if (v.k === "num") return v.t;
   const conv = smallToFP(st, v) ?? app("(_ to_fp 11 53)", "FP", RNE, app("to_real", "Real", v.t));
   if (!v.negZero) return conv;
+  // One constant cannot be the sign of a zero for every instance of a quantifier's body.
+  if (mentionsBound(v.t)) throw new UnmodelledInQuantifier("the sign of a zero that may be −0 inside forall (an integral array's element as a double) is not modelled");
   const zero = abstractConst("FP", "a zero of either sign");
   st.assume(app("fp.isZero", "Bool", zero));
   return ite(eq(v.t, intLit(0)), zero, conv);

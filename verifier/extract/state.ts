@@ -165,9 +165,50 @@ export class State {
    */
   bases = new Map<string, Const>();
 
-  /** `ref`'s elements are unknown from here (a fresh version). */
+  /**
+   * Integral views (issue 12; elements.ts): number arrays whose every element a precondition
+   * makes an integer. While such a reference's contents are of sort IntArray, its element k is
+   * the double whose value is the Int at k (−0 possible), so reads are integers and index
+   * arithmetic on them is integer arithmetic. Whatever makes the contents unknown makes them FP
+   * again (forgetContents): unknown elements of a number array may be any numbers. Per
+   * reference for every path of the function, so clones share it (like `bases`).
+   */
+  intViews = new Set<number>();
+
+  /**
+   * Starts `ref`'s integral view: its first contents are the caller's elements as integers,
+   * each within `bounds` (the precondition's literal bounds) for as long as they are unchanged.
+   */
+  startIntegralView(ref: number, bounds: { readonly lo?: bigint | undefined; readonly hi?: bigint | undefined } = {}): void {
+    this.intViews.add(ref);
+    const base = this.contentsOf(ref, "IntArray");
+    this.contents.set(ref, base);
+    this.viewBounds.set(ref, { base, lo: bounds.lo, hi: bounds.hi });
+  }
+
+  /** `ref` (an array made here, held nowhere else) was filled with the integer `value`: an integral view of that constant. */
+  startFilledView(ref: number, value: Term): void {
+    this.intViews.add(ref);
+    this.contents.set(ref, app("(as const (Array Int Int))", "IntArray", value));
+  }
+
+  /** At a loop head: `ref`'s elements are integers an iteration may have changed (loops.ts: every iteration kept its view). */
+  havocIntegralView(ref: number, source: string): void {
+    this.contents.set(ref, abstractConst("IntArray", source));
+  }
+
+  /** Each integral view's first contents and the bounds every element of those has (shared by clones). */
+  viewBounds = new Map<number, { readonly base: Term; readonly lo: bigint | undefined; readonly hi: bigint | undefined }>();
+
+  /** `ref`'s contents as integers while its integral view lasts, else undefined. */
+  integralView(ref: number): Term | undefined {
+    const now = this.contents.get(ref);
+    return this.intViews.has(ref) && now?.sort === "IntArray" ? now : undefined;
+  }
+
+  /** `ref`'s elements are unknown from here (a fresh version; a number array's are doubles again, its integral view gone). */
   forgetContents(ref: number, sort?: "IntArray" | "FPArray"): Term {
-    const s = sort ?? (this.contents.get(ref)?.sort as "IntArray" | "FPArray" | undefined) ?? "FPArray";
+    const s = this.intViews.has(ref) ? "FPArray" : (sort ?? (this.contents.get(ref)?.sort as "IntArray" | "FPArray" | undefined) ?? "FPArray");
     const fresh = abstractConst(s, `the elements of an array after a change`);
     this.contents.set(ref, fresh);
     return fresh;
@@ -204,6 +245,8 @@ export class State {
     c.exotic = new ExoticRefs(c, this.exotic);
     c.contents = new Map(this.contents);
     c.bases = this.bases;
+    c.intViews = this.intViews;
+    c.viewBounds = this.viewBounds;
     c.exactAt = [...this.exactAt];
     c.rows = new Map(this.rows);
     c.rowOf = new Map(this.rowOf);

@@ -646,3 +646,219 @@ export const ROW_FIXTURES: Fixture[] = [
 `,
   },
 ];
+
+/** Integers the way callers pass them: small ones, −0, and integral doubles past 2^53. */
+const bigIntegral = fc.constantFrom(2 ** 53 + 2, 2 ** 60, 1e300, -(2 ** 60));
+/** Doubles for values nobody indexes with. */
+const anyValue = fc.oneof(fc.integer({ min: -9, max: 9 }), fc.constantFrom(-0, 0.5, NaN, Infinity, 1e300));
+
+/**
+ * Integral views (issue 12, verifier/extract/integral-arrays.ts): number arrays whose elements a
+ * precondition makes integers, filled with an integer, or kept integral by a loop — and what
+ * must end a view: a fractional store, a write through an alias, a callback that writes, and a
+ * −0 that a quantified precondition would otherwise pin to one sign.
+ */
+export const INTEGRAL_FIXTURES: Fixture[] = [
+  {
+    name: "knapsack1d",
+    params: ["weights: number[]", "values: number[]", "capacity: number"],
+    pre: ["weights.length == values.length", "Number.isInteger(capacity) && capacity >= 0", "forall(i, 0, weights.length, Number.isInteger(weights[i]) && weights[i] >= 1)"],
+    // best[c - weights[i]] (a solver time-out as IEEE subtraction) and the other six.
+    minProved: 7,
+    inputs: fc
+      .array(fc.tuple(fc.oneof(fc.integer({ min: 1, max: 12 }), bigIntegral.filter((x) => x >= 1)), anyValue), { maxLength: 6 })
+      .chain((items) => fc.integer({ min: 0, max: 40 }).map((capacity) => [items.map(([w]) => w), items.map(([, v]) => v), capacity])),
+    code: `export function knapsack1d(weights: number[], values: number[], capacity: number): number {
+  const best = new Array<number>(capacity + 1).fill(0);
+  for (let i = 0; i < weights.length; i++) {
+    for (let c = capacity; c >= weights[i]; c--) {
+      best[c] = Math.max(best[c], best[c - weights[i]] + values[i]);
+    }
+  }
+  return best[capacity];
+}
+`,
+  },
+  {
+    name: "coinChange",
+    params: ["coins: number[]", "amount: number"],
+    pre: ["Number.isInteger(amount) && amount >= 0", "forall(i, 0, coins.length, Number.isInteger(coins[i]) && coins[i] >= 1)"],
+    // for-of elements come from the contents: dp[a - c] with c a coin; all 7.
+    minProved: 7,
+    inputs: fc.tuple(fc.array(fc.oneof(fc.integer({ min: 1, max: 9 }), bigIntegral.filter((x) => x >= 1)), { maxLength: 5 }), fc.integer({ min: 0, max: 40 })),
+    code: `export function coinChange(coins: number[], amount: number): number {
+  const dp = Array(amount + 1).fill(Infinity);
+  dp[0] = 0;
+  for (let a = 1; a <= amount; a++) {
+    for (const c of coins) {
+      if (c <= a && dp[a - c] + 1 < dp[a]) dp[a] = dp[a - c] + 1;
+    }
+  }
+  return dp[amount] === Infinity ? -1 : dp[amount];
+}
+`,
+  },
+  {
+    name: "prefixFunction",
+    params: ["p: string"],
+    pre: [],
+    // pi is filled with 0 and only ever stores k: pi[k - 1] is integer arithmetic (4 of 6; the
+    // two p[k] need k < i, which no inferred invariant states).
+    minProved: 4,
+    inputs: fc.string({ unit: fc.constantFrom("a", "b"), maxLength: 12 }).map((p) => [p]),
+    code: `export function prefixFunction(p: string): number[] {
+  const pi: number[] = new Array(p.length).fill(0);
+  let k = 0;
+  for (let i = 1; i < p.length; i++) {
+    while (k > 0 && p[i] !== p[k]) k = pi[k - 1];
+    if (p[i] === p[k]) k++;
+    pi[i] = k;
+  }
+  return pi;
+}
+`,
+  },
+  {
+    name: "bucketSum",
+    params: ["keys: number[]", "table: number[]"],
+    pre: ["forall(i, 0, keys.length, Number.isInteger(keys[i]) && keys[i] >= 0 && keys[i] < table.length)"],
+    // table[keys[j]] from the quantified precondition; −0 keys included.
+    minProved: 2,
+    inputs: fc
+      .array(anyValue, { minLength: 1, maxLength: 6 })
+      .chain((table) => fc.array(fc.oneof(fc.integer({ min: 0, max: table.length - 1 }), fc.constant(-0)), { maxLength: 6 }).map((keys) => [keys, table])),
+    code: `export function bucketSum(keys: number[], table: number[]): number {
+  let s = 0;
+  for (let j = 0; j < keys.length; j++) s += table[keys[j]];
+  return s;
+}
+`,
+  },
+  {
+    // Rows made by a callback that writes nothing (the other arrays keep their views), then
+    // dp[i - 1][c - w] with w an element of weights.
+    name: "knapsack2d",
+    params: ["weights: number[]", "values: number[]", "capacity: number"],
+    pre: ["weights.length == values.length", "Number.isInteger(capacity) && capacity >= 0", "forall(i, 0, weights.length, Number.isInteger(weights[i]) && weights[i] >= 0)"],
+    // All 14 (dp[i - 1][c - w] was a solver time-out as IEEE subtraction).
+    minProved: 14,
+    inputs: fc
+      .array(fc.tuple(fc.oneof(fc.integer({ min: 0, max: 12 }), fc.constant(-0), bigIntegral.filter((x) => x >= 0)), anyValue), { maxLength: 5 })
+      .chain((items) => fc.integer({ min: 0, max: 20 }).map((capacity) => [items.map(([w]) => w), items.map(([, v]) => v), capacity])),
+    code: `export function knapsack2d(weights: number[], values: number[], capacity: number): number {
+  const n = weights.length;
+  const dp = new Array(n + 1).fill(0).map(() => new Array(capacity + 1).fill(0));
+  for (let i = 1; i <= n; i++) {
+    const w = weights[i - 1];
+    const v = values[i - 1];
+    for (let c = 0; c <= capacity; c++) {
+      dp[i][c] = dp[i - 1][c];
+      if (w <= c) dp[i][c] = Math.max(dp[i][c], dp[i - 1][c - w] + v);
+    }
+  }
+  return dp[n][capacity];
+}
+`,
+  },
+  {
+    // A fractional store ends the view: a[i] / 2 is no index.
+    name: "halvedKeys",
+    params: ["a: number[]", "t: number[]"],
+    pre: ["forall(i, 0, a.length, Number.isInteger(a[i]) && a[i] >= 0)"],
+    minProved: 0,
+    buggy: true,
+    inputs: fc.tuple(fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 5 }), fc.array(anyValue, { minLength: 6, maxLength: 6 })),
+    code: `export function halvedKeys(a: number[], t: number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) a[i] = a[i] / 2;
+  for (let i = 0; i < a.length; i++) if (a[i] >= 0 && a[i] < t.length) s += t[a[i]];
+  return s;
+}
+`,
+  },
+  {
+    // An integer stored keeps the view but not the precondition's bounds: a[0] may now be −1.
+    name: "storedBelow",
+    params: ["a: number[]", "t: number[]"],
+    pre: ["forall(i, 0, a.length, Number.isInteger(a[i]) && a[i] >= 0 && a[i] < 3)"],
+    minProved: 0,
+    buggy: true,
+    inputs: fc.tuple(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 3 }), fc.array(anyValue, { minLength: 3, maxLength: 3 })),
+    code: `export function storedBelow(a: number[], t: number[]): number {
+  if (a.length === 0 || t.length < 3) return 0;
+  a[0] = a[0] - 1;
+  return t[a[0]];
+}
+`,
+  },
+  {
+    // for-of binds the current contents: after a fractional store the next element may be 0.5.
+    name: "ofKeys",
+    params: ["a: number[]", "t: number[]"],
+    pre: ["forall(i, 0, a.length, Number.isInteger(a[i]) && a[i] >= 0)"],
+    minProved: 0,
+    buggy: true,
+    inputs: fc.tuple(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 2, maxLength: 4 }), fc.array(anyValue, { minLength: 3, maxLength: 3 })),
+    code: `export function ofKeys(a: number[], t: number[]): number {
+  let s = 0;
+  for (const x of a) {
+    if (x >= 0 && x < t.length) s += t[x];
+    a[a.length - 1] = 0.5;
+  }
+  return s;
+}
+`,
+  },
+  {
+    // Two parameters may be one array: a write through b ends a's view.
+    name: "aliasedKeys",
+    params: ["a: number[]", "b: number[]", "t: number[]"],
+    pre: ["forall(i, 0, a.length, Number.isInteger(a[i]) && a[i] >= 0)"],
+    minProved: 0,
+    buggy: true,
+    inputs: fc
+      .tuple(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 3 }), fc.array(anyValue, { minLength: 3, maxLength: 3 }), fc.boolean())
+      .map(([a, t, same]) => [a, same ? a : [...a], t]),
+    code: `export function aliasedKeys(a: number[], b: number[], t: number[]): number {
+  if (b.length > 0) b[0] = 0.5;
+  if (a.length > 0 && a[0] >= 0 && a[0] < t.length) return t[a[0]];
+  return 0;
+}
+`,
+  },
+  {
+    // A callback that writes a captured array: not modelled, so nothing after it is proved
+    // (were it modelled, it would have to end the view of keys).
+    name: "callbackKeys",
+    params: ["t: number[]"],
+    pre: [],
+    minProved: 0,
+    buggy: true,
+    inputs: fc.array(anyValue, { minLength: 3, maxLength: 3 }).map((t) => [t]),
+    code: `export function callbackKeys(t: number[]): number {
+  const keys = new Array(3).fill(0);
+  const once = [0];
+  once.forEach(() => {
+    keys[0] = 0.5;
+  });
+  if (keys[0] >= 0 && keys[0] < t.length) return t[keys[0]];
+  return 0;
+}
+`,
+  },
+  {
+    // [+0, −0] meets the precondition; one sign for every zero of the forall would make it
+    // contradictory, and t[9] proved vacuously.
+    name: "signedZeros",
+    params: ["a: number[]", "t: number[]"],
+    pre: ["forall(i, 0, a.length, Number.isInteger(a[i]) && (1 / a[i]) * (i == 0 ? 1 : -1) > 0)"],
+    minProved: 0,
+    buggy: true,
+    inputs: fc.array(anyValue, { minLength: 1, maxLength: 3 }).map((t) => [[0, -0], t]),
+    code: `export function signedZeros(a: number[], t: number[]): number {
+  if (a.length === 2 && a[0] === 0 && a[1] === 0) return t[9];
+  return 0;
+}
+`,
+  },
+];
