@@ -80,12 +80,12 @@ export function integralElement(st: State, recv: Arr, index: Term): Val | undefi
   if (view === undefined) return undefined;
   const t = app("select", "Int", view, index);
   const entry = st.viewBounds.get(recv.ref);
-  if (st.clauseMode || entry === undefined || entry.base !== view) return { k: "int", t, negZero: true };
+  if (st.clauseMode || entry === undefined || entry.base !== view) return { k: "int", t, negZero: true, loose: true };
   const { lo, hi } = entry;
   if (lo !== undefined) st.assume(le(intLit(lo), t));
   if (hi !== undefined) st.assume(le(t, intLit(hi)));
   const zeroPossible = (lo === undefined || lo <= 0n) && (hi === undefined || hi >= 0n);
-  return { k: "int", t, lo, hi, negZero: zeroPossible };
+  return { k: "int", t, lo, hi, negZero: zeroPossible, loose: lo === undefined && hi === undefined };
 }
 
 function storedValue(st: State, recv: Arr, x: NonNullable<ReturnType<typeof asNumVal>>): Term | undefined {

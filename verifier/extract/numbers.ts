@@ -78,6 +78,8 @@ export function intArith(st: State, op: "+" | "-" | "*", a: IntVal, b: IntVal): 
   // result over a quantified variable (a forall body's `a[i] + 1` on an integral view's elements,
   // `i * i`): there the operation is IEEE arithmetic on the operands' exact doubles.
   if (st.clauseMode && (mentionsBound(a.t) || mentionsBound(b.t))) return fpArith(st, op, a, b);
+  // An unbounded view element with nothing bounding the result on either side (IntVal.loose).
+  if (!st.clauseMode && (a.loose || b.loose) && lo === undefined && hi === undefined) return fpArith(st, op, a, b);
   const bounded = within(a, -TWO_53, TWO_53) && within(b, -TWO_53, TWO_53);
   if (!bounded && !st.clauseMode) return exactInt(st, t, lo, hi, negZero);
   const w = exactConst("Int", "a rounded integer result");

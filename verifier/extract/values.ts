@@ -29,6 +29,12 @@ export interface IntVal {
    * comparisons are sound on it (a huge integer compares like Infinity); arithmetic is not.
    */
   readonly mayBeInfinite?: boolean | undefined;
+  /**
+   * An element of an integral view that nothing bounds (elements.ts): arithmetic whose result
+   * no bound limits on either side is IEEE arithmetic, as for the doubles it stands for, so that
+   * no exactness condition that nothing can discharge (`dp[j] + 1`) reaches every later goal.
+   */
+  readonly loose?: boolean | undefined;
 }
 
 export type Val =

@@ -761,6 +761,29 @@ export const INTEGRAL_FIXTURES: Fixture[] = [
 `,
   },
   {
+    // dp is filled with 1, then stores dp[j] + 1: an element nothing bounds, so the sum is IEEE
+    // arithmetic (IntVal.loose) — an exactness condition there would have reached every later
+    // goal and left all five dp sites unknown.
+    name: "lisLength",
+    params: ["nums: number[]"],
+    pre: [],
+    minProved: 7,
+    code: `export function lisLength(nums: number[]): number {
+  const n = nums.length;
+  if (n === 0) return 0;
+  const dp = new Array(n).fill(1);
+  let best = 1;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      if (nums[j] < nums[i] && dp[j] + 1 > dp[i]) dp[i] = dp[j] + 1;
+    }
+    best = Math.max(best, dp[i]);
+  }
+  return best;
+}
+`,
+  },
+  {
     // A fractional store ends the view: a[i] / 2 is no index.
     name: "halvedKeys",
     params: ["a: number[]", "t: number[]"],
