@@ -10,6 +10,7 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 const SLOW_FIRST = [
   "test/verifier/reach-soundness-rows.test.ts",
   "test/verifier/reach-soundness-arrays.test.ts",
+  "test/verifier/reach-soundness-integral.test.ts",
   "test/verifier/verify-cli.test.ts",
   "test/verifier/solver-pool-differential.test.ts",
   "test/proofs-cache/verify-e2e.test.ts",
