@@ -12,9 +12,10 @@ import { MAX_ARRAY_LENGTH, type Val } from "./values.js";
  * behind it) with an integer index: writing at `i === a.length` is legal JavaScript that appends
  * (the length becomes i + 1), so the obligation is 0 <= i <= a.length (and i below 2^32 - 1, the
  * largest array index) and the new length is `i === len ? len + 1 : len`. Writes past the end
- * (holes) stay violations. The caller stores the element as for any write (elements.ts). Not for a row of an array of rows (rows.ts), whose length must not
- * change — except one built row by row (per-row lengths, rows.ts storeRow). Returns false when the write is not of that kind (the caller then
- * requires the ordinary bounds).
+ * (holes) stay violations. The caller stores the element as for any write (elements.ts). Not
+ * for a row of an array of rows (rows.ts), whose length must not change — except one built row
+ * by row (per-row lengths, rows.ts storeRow). Returns false when the write is not of that kind
+ * (the caller then requires the ordinary bounds).
  */
 export function appendingWrite(ctx: ExecCtx, site: ts.ElementAccessExpression, recv: Val, index: Val, st: State): boolean {
   // A row of an array of rows (rows.ts) keeps its length (writes to it need 0 <= i < length),

@@ -1,10 +1,13 @@
 /**
  * The reach-soundness fixtures (issue 12): small functions in the idioms of ordinary code, each
  * with the number of bounds sites that must be proved and, where the generic generator cannot
- * make them, inputs built to meet the preconditions. Split in two lists only so that the two
- * test files verify them in parallel (reach-soundness-arrays / -rows); the harness is one.
+ * make them, inputs built to meet the preconditions. Split in lists only so that the test files
+ * verify them in parallel (reach-soundness-arrays / -rows / -integral); the harness is one.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
+import { projectRoot } from "../../../support/compiled-path.js";
 import type { Fixture } from "./harness.js";
 
 /** A rectangular matrix of small integers, rows × cols. */
@@ -652,6 +655,9 @@ const bigIntegral = fc.constantFrom(2 ** 53 + 2, 2 ** 60, 1e300, -(2 ** 60));
 /** Doubles for values nobody indexes with. */
 const anyValue = fc.oneof(fc.integer({ min: -9, max: 9 }), fc.constantFrom(-0, 0.5, NaN, Infinity, 1e300));
 
+/** A function of the frozen reach corpus (bench/corpus/src), exactly as the benchmark verifies it. */
+const corpusSource = (name: string): string => readFileSync(join(projectRoot(), "bench", "corpus", "src", `${name}.ts`), "utf8");
+
 /**
  * Integral views (issue 12, verifier/extract/integral-arrays.ts): number arrays whose elements a
  * precondition makes integers, filled with an integer, or kept integral by a loop — and what
@@ -668,16 +674,7 @@ export const INTEGRAL_FIXTURES: Fixture[] = [
     inputs: fc
       .array(fc.tuple(fc.oneof(fc.integer({ min: 1, max: 12 }), bigIntegral.filter((x) => x >= 1)), anyValue), { maxLength: 6 })
       .chain((items) => fc.integer({ min: 0, max: 40 }).map((capacity) => [items.map(([w]) => w), items.map(([, v]) => v), capacity])),
-    code: `export function knapsack1d(weights: number[], values: number[], capacity: number): number {
-  const best = new Array<number>(capacity + 1).fill(0);
-  for (let i = 0; i < weights.length; i++) {
-    for (let c = capacity; c >= weights[i]; c--) {
-      best[c] = Math.max(best[c], best[c - weights[i]] + values[i]);
-    }
-  }
-  return best[capacity];
-}
-`,
+    code: corpusSource("knapsack-1d"),
   },
   {
     name: "coinChange",
@@ -686,17 +683,7 @@ export const INTEGRAL_FIXTURES: Fixture[] = [
     // for-of elements come from the contents: dp[a - c] with c a coin; all 7.
     minProved: 7,
     inputs: fc.tuple(fc.array(fc.oneof(fc.integer({ min: 1, max: 9 }), bigIntegral.filter((x) => x >= 1)), { maxLength: 5 }), fc.integer({ min: 0, max: 40 })),
-    code: `export function coinChange(coins: number[], amount: number): number {
-  const dp = Array(amount + 1).fill(Infinity);
-  dp[0] = 0;
-  for (let a = 1; a <= amount; a++) {
-    for (const c of coins) {
-      if (c <= a && dp[a - c] + 1 < dp[a]) dp[a] = dp[a - c] + 1;
-    }
-  }
-  return dp[amount] === Infinity ? -1 : dp[amount];
-}
-`,
+    code: corpusSource("coin-change"),
   },
   {
     name: "prefixFunction",
@@ -706,17 +693,7 @@ export const INTEGRAL_FIXTURES: Fixture[] = [
     // two p[k] need k < i, which no inferred invariant states).
     minProved: 4,
     inputs: fc.string({ unit: fc.constantFrom("a", "b"), maxLength: 12 }).map((p) => [p]),
-    code: `export function prefixFunction(p: string): number[] {
-  const pi: number[] = new Array(p.length).fill(0);
-  let k = 0;
-  for (let i = 1; i < p.length; i++) {
-    while (k > 0 && p[i] !== p[k]) k = pi[k - 1];
-    if (p[i] === p[k]) k++;
-    pi[i] = k;
-  }
-  return pi;
-}
-`,
+    code: corpusSource("kmp-table"),
   },
   {
     name: "bucketSum",
@@ -737,7 +714,7 @@ export const INTEGRAL_FIXTURES: Fixture[] = [
   {
     // Rows made by a callback that writes nothing (the other arrays keep their views), then
     // dp[i - 1][c - w] with w an element of weights.
-    name: "knapsack2d",
+    name: "knapsack",
     params: ["weights: number[]", "values: number[]", "capacity: number"],
     pre: ["weights.length == values.length", "Number.isInteger(capacity) && capacity >= 0", "forall(i, 0, weights.length, Number.isInteger(weights[i]) && weights[i] >= 0)"],
     // All 14 (dp[i - 1][c - w] was a solver time-out as IEEE subtraction).
@@ -745,20 +722,7 @@ export const INTEGRAL_FIXTURES: Fixture[] = [
     inputs: fc
       .array(fc.tuple(fc.oneof(fc.integer({ min: 0, max: 12 }), fc.constant(-0), bigIntegral.filter((x) => x >= 0)), anyValue), { maxLength: 5 })
       .chain((items) => fc.integer({ min: 0, max: 20 }).map((capacity) => [items.map(([w]) => w), items.map(([, v]) => v), capacity])),
-    code: `export function knapsack2d(weights: number[], values: number[], capacity: number): number {
-  const n = weights.length;
-  const dp = new Array(n + 1).fill(0).map(() => new Array(capacity + 1).fill(0));
-  for (let i = 1; i <= n; i++) {
-    const w = weights[i - 1];
-    const v = values[i - 1];
-    for (let c = 0; c <= capacity; c++) {
-      dp[i][c] = dp[i - 1][c];
-      if (w <= c) dp[i][c] = Math.max(dp[i][c], dp[i - 1][c - w] + v);
-    }
-  }
-  return dp[n][capacity];
-}
-`,
+    code: corpusSource("knapsack"),
   },
   {
     // dp is filled with 1, then stores dp[j] + 1: an element nothing bounds, so the sum is IEEE
@@ -768,20 +732,7 @@ export const INTEGRAL_FIXTURES: Fixture[] = [
     params: ["nums: number[]"],
     pre: [],
     minProved: 7,
-    code: `export function lisLength(nums: number[]): number {
-  const n = nums.length;
-  if (n === 0) return 0;
-  const dp = new Array(n).fill(1);
-  let best = 1;
-  for (let i = 1; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      if (nums[j] < nums[i] && dp[j] + 1 > dp[i]) dp[i] = dp[j] + 1;
-    }
-    best = Math.max(best, dp[i]);
-  }
-  return best;
-}
-`,
+    code: corpusSource("lis-length"),
   },
   {
     // A fractional store ends the view: a[i] / 2 is no index.
