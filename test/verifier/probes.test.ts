@@ -7,7 +7,10 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { extractObligations } from "../../verifier/extract/index.js";
-import { floatParameters, outOfBudget, pinned, probeBudget, PROBE_VALUES } from "../../verifier/solver/probes.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../../support/compiled-path.js";
+import { floatParameters, outOfBudget, pinned, probeBudget, PROBE_VALUES, worthProbing } from "../../verifier/solver/probes.js";
 import { openZ3Session, type Z3Session } from "../../verifier/solver/z3-session.js";
 import { decodeModelValue } from "../../verifier/solver/model-values.js";
 
@@ -40,6 +43,11 @@ describe("pinned queries (text)", () => {
     expect(outOfBudget("max. resource limit exceeded")).toBe(true);
     expect(outOfBudget("(incomplete quantifiers)")).toBe(false);
     expect(outOfBudget(undefined)).toBe(false);
+    // Probes also follow an incomplete instantiation, never the 2^53 re-check's refusal.
+    expect(worthProbing("timeout")).toBe(true);
+    expect(worthProbing("(incomplete quantifiers)")).toBe(true);
+    expect(worthProbing("only counterexamples with integers beyond 2^53, which no JavaScript number holds exactly")).toBe(false);
+    expect(worthProbing(undefined)).toBe(false);
   });
 });
 
@@ -100,5 +108,39 @@ describe("probes in the z3 session", () => {
     const next = await z3.solve(["(set-logic ALL)", "(declare-const q0 Int)", "(assert (< q0 q0))", "(check-sat)"].join("\n"), NO_CLOCK_MS, 200_000);
     expect(next.answer).toBe("unsat");
     expect(next.rlimitUsed).toBeLessThan(200_000);
+  });
+
+  // The reach corpus's histogram with its natural precondition (scores in [0, 1)): `table[b]`
+  // fails only for buckets = 0 (Math.min(-1, 0) = -1 on an empty table). With the quantified
+  // precondition, E-matching ends "incomplete quantifiers" or runs out, and MBQI finds no
+  // model within its share; the probe with buckets pinned to 0 does, with MBQI, at once.
+  it("finds a model after a quantified query ends without one (probes with MBQI)", async () => {
+    const code = readFileSync(join(projectRoot(), "bench", "corpus", "src", "histogram-table.ts"), "utf8");
+    const { obligations } = extractObligations({
+      documentFile: "doc.anrf.json",
+      moduleFile: "histogram-table.ts",
+      moduleText: code,
+      entities: [{ id: "h", name: "histogram", type: "Function" }],
+      contracts: [{ id: "C-h", preconditions: ["forall(i, 0, scores.length, scores[i] >= 0 && scores[i] < 1)"], postconditions: [], invariants: [], applies_to: ["h"] }],
+      invariants: [],
+      filesystem: "None",
+      network: false,
+      mounts: [],
+    });
+    const o = obligations.find((x) => x.kind === "bounds" && x.description.includes("table[b]"));
+    expect(o?.smt).toContain("(forall ");
+    const smt = o!.smt!;
+    const buckets = floatParameters(smt);
+    expect(buckets).toEqual(["p1"]);
+    const unprobed = await z3.solve(smt.replaceAll("p1", "q1"), NO_CLOCK_MS, 2_000_000);
+    expect(unprobed.answer).toBe("unknown");
+    const probed = await z3.solve(smt, NO_CLOCK_MS, 2_000_000);
+    expect(probed.answer).toBe("sat");
+    const b = decodeModelValue(probed.model!["p1"]!) as number;
+    expect(Object.is(b, 0)).toBe(true);
+    // The call fails there: scores [0.5] (in [0, 1)) and buckets 0 give the index −1 of [].
+    const table: number[] = Array(b).fill(0);
+    const index = Math.min(b - 1, Math.floor(0.5 * b));
+    expect(index >= 0 && index < table.length).toBe(false);
   });
 });

@@ -42,3 +42,15 @@ export function probeBudget(timeoutMs: number, rlimit: number): { readonly timeM
 export function outOfBudget(reasonUnknown: string | undefined): boolean {
   return /timeout|canceled|resource limit|rlimit/i.test(reasonUnknown ?? "");
 }
+
+/**
+ * Whether probes may still find a model after the query's own search gave `reasonUnknown`:
+ * it ran out of budget, or quantifier instantiation was incomplete — E-matching gave up and
+ * model-based instantiation ran out of its share (z3-session.ts withCandidate). A pinned query
+ * is then a smaller search of the same kind (histogram-table's `table[b]` in the reach corpus:
+ * 7 s of E-matching, "incomplete quantifiers", then a model in milliseconds with the bucket
+ * count pinned to 0). Not after the 2^53 re-check: its model is already known unrealisable.
+ */
+export function worthProbing(reasonUnknown: string | undefined): boolean {
+  return outOfBudget(reasonUnknown) || /incomplete quantifiers/i.test(reasonUnknown ?? "");
+}

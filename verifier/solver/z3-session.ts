@@ -1,6 +1,6 @@
 import { splitQuery } from "./components.js";
 import { solveParts, type SolveWhole } from "./solve-parts.js";
-import { floatParameters, outOfBudget, PROBE_VALUES, pinned, probeBudget } from "./probes.js";
+import { floatParameters, PROBE_VALUES, pinned, probeBudget, worthProbing } from "./probes.js";
 import { ABSTRACTION_MARKER } from "./verdict.js";
 import type { RawModel } from "./protocol.js";
 
@@ -196,12 +196,16 @@ export async function openZ3Session(): Promise<Z3Session> {
   };
 
   /**
-   * After `first` ran out of budget: the query with its floating-point parameters pinned
-   * (probes.ts), value after value, within the probes' own budget on top of the query's. The
-   * first `sat` is the answer (a model of a pinned query is one of the query); otherwise
-   * `first` stands.
+   * After `first` ran out of budget or quantifier instantiation (probes.ts worthProbing): the
+   * query with its floating-point parameters pinned (probes.ts), value after value, within the
+   * probes' own budget on top of the query's. The first `sat` is the answer (a model of a pinned
+   * query is one of the query); otherwise `first` stands. Probes always use model-based
+   * quantifier instantiation: E-matching alone never answers `sat` for a query with a `forall`
+   * (it ends "incomplete quantifiers"), and a pinned query is small enough for MBQI to build a
+   * model of the quantified facts (only `sat` is taken from a probe, so how it searches cannot
+   * change what is proved).
    */
-  const probe = async (smt: string, first: SessionAnswer, timeoutMs: number, rlimit: number, jsIntegers: readonly string[], mbqi: boolean): Promise<SessionAnswer> => {
+  const probe = async (smt: string, first: SessionAnswer, timeoutMs: number, rlimit: number, jsIntegers: readonly string[]): Promise<SessionAnswer> => {
     const params = floatParameters(smt);
     if (params.length === 0) return first;
     const budget = probeBudget(timeoutMs, rlimit);
@@ -211,7 +215,7 @@ export async function openZ3Session(): Promise<Z3Session> {
       const left = Math.floor(deadline - performance.now());
       const rlimitLeft = budget.rlimit > 0 ? budget.rlimit - spent : 0;
       if (left <= 0 || (budget.rlimit > 0 && rlimitLeft <= 0)) break;
-      const r = await solveWhole(pinned(smt, params, value), left, rlimitLeft, jsIntegers, mbqi);
+      const r = await solveWhole(pinned(smt, params, value), left, rlimitLeft, jsIntegers, true);
       spent += r.rlimitUsed ?? 0;
       if (r.answer === "sat") return { ...r, rlimitUsed: first.rlimitUsed === undefined && r.rlimitUsed === undefined ? undefined : (first.rlimitUsed ?? 0) + spent };
     }
@@ -230,8 +234,8 @@ export async function openZ3Session(): Promise<Z3Session> {
       const whole: SolveWhole = mbqi ? (text, t, r, js) => solveWhole(text, t, r, js, true) : (text, t, r, js) => withCandidate(text, t, r, js);
       const parts = splitQuery(smt);
       const first = parts === undefined || parts.length < 2 ? await whole(smt, timeoutMs, rlimit, jsIntegers) : await solveParts(parts, timeoutMs, rlimit, jsIntegers, whole);
-      if (first.answer !== "unknown" || !outOfBudget(first.reasonUnknown)) return first;
-      return probe(smt, first, timeoutMs, rlimit, jsIntegers, mbqi);
+      if (first.answer !== "unknown" || !worthProbing(first.reasonUnknown)) return first;
+      return probe(smt, first, timeoutMs, rlimit, jsIntegers);
     },
   };
 }
