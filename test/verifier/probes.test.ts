@@ -10,7 +10,7 @@ import { extractObligations } from "../../verifier/extract/index.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../../support/compiled-path.js";
-import { floatParameters, outOfBudget, pinned, probeBudget, PROBE_VALUES, worthProbing } from "../../verifier/solver/probes.js";
+import { floatParameters, outOfBudget, pinned, probeBudget, probeSchedule, PROBE_BASES, PROBE_VALUES, worthProbing } from "../../verifier/solver/probes.js";
 import { openZ3Session, type Z3Session } from "../../verifier/solver/z3-session.js";
 import { decodeModelValue } from "../../verifier/solver/model-values.js";
 
@@ -31,6 +31,25 @@ describe("pinned queries (text)", () => {
     expect(lines.filter((l) => l.startsWith("(assert (= p"))).toEqual([`(assert (= p0 ${minusOne}))`, `(assert (= p2 ${minusOne}))`]);
     expect(lines.indexOf(`(assert (= p2 ${minusOne}))`)).toBeLessThan(lines.indexOf("(check-sat)"));
     expect(pinned(query, ["p0"], Number.NaN)).toContain("(assert (= p0 (_ NaN 11 53)))");
+  });
+
+  it("tries one value for every parameter first, then each parameter alone at each value over a base", () => {
+    const schedule = probeSchedule(["p0", "p2"]);
+    // Every probe pins every parameter, once each.
+    for (const pins of schedule) expect(pins.map(([p]) => p)).toEqual(["p0", "p2"]);
+    expect(schedule.slice(0, PROBE_VALUES.length).map((pins) => pins.map(([, v]) => v))).toEqual(PROBE_VALUES.map((v) => [v, v]));
+    const rest = schedule.slice(PROBE_VALUES.length);
+    // 2 bases × 2 parameters × the 5 values other than the base, less the two that both
+    // bases give ((1, 0) and (0, 1)); no probe twice.
+    expect(PROBE_BASES).toEqual([0, 1]);
+    expect(rest).toHaveLength(2 * 2 * (PROBE_VALUES.length - 1) - 2);
+    const keys = schedule.map((pins) => pins.map(([p, v]) => `${p}=${Object.is(v, -0) ? "-0" : String(v)}`).join(","));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toContain("p0=0.5,p2=0");
+    expect(keys).toContain("p0=1,p2=NaN");
+    // A single parameter: only the shared values (the rest would repeat them).
+    expect(probeSchedule(["p1"])).toHaveLength(PROBE_VALUES.length);
+    expect(probeSchedule([])).toEqual([]);
   });
 
   it("probes with a share of the budget, and only after a time or resource limit", () => {
@@ -142,5 +161,40 @@ describe("probes in the z3 session", () => {
     const table: number[] = Array(b).fill(0);
     const index = Math.min(b - 1, Math.floor(0.5 * b));
     expect(index >= 0 && index < table.length).toBe(false);
+  });
+
+  // The reach corpus's prefix-sum-2d without contracts: `pre[r2 + 1][c1]` fails for c1 = −1 or
+  // 0.5 with r1, r2, c2 indices. One value for all four parameters is never a model (an index
+  // and a non-index at once); c1 varied with the others at 0 is.
+  it("finds a model where the parameters need different values (one varied, the others at a base)", async () => {
+    const code = readFileSync(join(projectRoot(), "bench", "corpus", "src", "prefix-sum-2d.ts"), "utf8");
+    const { obligations } = extractObligations({
+      documentFile: "doc.anrf.json",
+      moduleFile: "prefix-sum-2d.ts",
+      moduleText: code,
+      entities: [{ id: "r", name: "regionSum", type: "Function" }],
+      contracts: [{ id: "C-r", preconditions: [], postconditions: [], invariants: [], applies_to: ["r"] }],
+      invariants: [],
+      filesystem: "None",
+      network: false,
+      mounts: [],
+    });
+    const o = obligations.find((x) => x.kind === "bounds" && x.description.startsWith("0 <= c1 < pre[r2 + 1].length"));
+    const smt = o!.smt!;
+    expect(floatParameters(smt)).toEqual(["p1", "p2", "p3", "p4"]);
+    const unprobed = await z3.solve(smt.replaceAll(/\bp([1-4])\b/g, "q$1"), NO_CLOCK_MS, 2_000_000);
+    expect(unprobed.answer).toBe("unknown");
+    const probed = await z3.solve(smt, NO_CLOCK_MS, 2_000_000);
+    expect(probed.answer).toBe("sat");
+    const value = (name: string) => decodeModelValue(probed.model![name]!) as number;
+    const [r1, c1, r2, c2] = ["p1", "p2", "p3", "p4"].map(value) as [number, number, number, number];
+    const rows = Number(probed.model!["p0_len"]);
+    const cols = Number(probed.model!["v0"]); // grid[0].length
+    // A real failing call: rows + 1 rows of cols + 1 entries; every access before pre[r2 + 1][c1]
+    // is in range, and c1 is not an index of that row.
+    const index = (i: number, n: number) => Number.isInteger(i) && i >= 0 && i < n;
+    expect(rows).toBeGreaterThanOrEqual(1);
+    expect([index(r2 + 1, rows + 1), index(c2 + 1, cols + 1), index(r1, rows + 1)]).toEqual([true, true, true]);
+    expect(index(c1, cols + 1)).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Probes (pure): after a query runs out of budget, the same query with every floating-point
- * parameter pinned to one value, for a few values. A pinned query is the original with more
- * assertions, so a model of it is a model of the original (its `sat` is the original's `sat`,
- * with a counterexample a real call can take); its `unsat` says nothing and is ignored.
+ * Probes (pure): after a query runs out of budget, the same query with its floating-point
+ * parameters pinned — all to one value, then one at a time (probeSchedule) — for a few values.
+ * A pinned query is the original with more assertions, so a model of it is a model of the
+ * original (its `sat` is the original's `sat`, with a counterexample a real call can take); its
+ * `unsat` says nothing and is ignored.
  *
  * Why: many time-outs of the reach corpus (issue 12) are satisfiable queries over a double
  * parameter, where z3 must bit-blast the parameter's conversions to find any model at all —
@@ -22,9 +23,47 @@ export function floatParameters(smt: string): string[] {
 
 /** The query with each of `params` equal to `value` (SMT `=`: NaN pins to NaN, 0 to +0). */
 export function pinned(smt: string, params: readonly string[], value: number): string {
-  const pins = params.map((p) => `(assert (= ${p} ${fpLitText(value)}))`).join("\n");
+  return pinnedTo(
+    smt,
+    params.map((p) => [p, value]),
+  );
+}
+
+/** The query with each listed parameter equal to its value, the assertions before (check-sat). */
+export function pinnedTo(smt: string, pins: ReadonlyArray<readonly [string, number]>): string {
+  const text = pins.map(([p, value]) => `(assert (= ${p} ${fpLitText(value)}))`).join("\n");
   const at = smt.lastIndexOf("(check-sat)");
-  return at < 0 ? `${smt}\n${pins}\n` : `${smt.slice(0, at)}${pins}\n${smt.slice(at)}`;
+  return at < 0 ? `${smt}\n${text}\n` : `${smt.slice(0, at)}${text}\n${smt.slice(at)}`;
+}
+
+/** Values the other parameters hold while one of them varies (a count, an index, a length). */
+export const PROBE_BASES: readonly number[] = [0, 1];
+
+/**
+ * The probes for `params`, in the order they are tried: first every parameter equal to each
+ * probe value; then, with two or more parameters, one parameter at each probe value while every
+ * other one holds a base value. The second kind finds what a shared value cannot: in
+ * prefix-sum-2d, `pre[r2 + 1][c1]` fails for c1 = 0.5 only when r1, r2 and c2 are indices —
+ * one value for all four is never a model, c1 = 0.5 with the others 0 is one in milliseconds.
+ */
+export function probeSchedule(params: readonly string[]): Array<Array<readonly [string, number]>> {
+  if (params.length === 0) return [];
+  const out: Array<Array<readonly [string, number]>> = [];
+  const seen = new Set<string>();
+  const add = (pins: Array<readonly [string, number]>): void => {
+    const key = pins.map(([, v]) => (Object.is(v, -0) ? "-0" : String(v))).join(",");
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(pins);
+  };
+  for (const v of PROBE_VALUES) add(params.map((p) => [p, v] as const));
+  if (params.length < 2) return out;
+  for (const base of PROBE_BASES) {
+    for (const varied of params) {
+      for (const v of PROBE_VALUES) add(params.map((p) => [p, p === varied ? v : base] as const));
+    }
+  }
+  return out;
 }
 
 /**

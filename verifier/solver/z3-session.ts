@@ -1,6 +1,6 @@
 import { splitQuery } from "./components.js";
 import { solveParts, type SolveWhole } from "./solve-parts.js";
-import { floatParameters, PROBE_VALUES, pinned, probeBudget, worthProbing } from "./probes.js";
+import { floatParameters, pinnedTo, probeBudget, probeSchedule, worthProbing } from "./probes.js";
 import { ABSTRACTION_MARKER } from "./verdict.js";
 import type { RawModel } from "./protocol.js";
 
@@ -197,13 +197,13 @@ export async function openZ3Session(): Promise<Z3Session> {
 
   /**
    * After `first` ran out of budget or quantifier instantiation (probes.ts worthProbing): the
-   * query with its floating-point parameters pinned (probes.ts), value after value, within the
-   * probes' own budget on top of the query's. The first `sat` is the answer (a model of a pinned
-   * query is one of the query); otherwise `first` stands. Probes always use model-based
-   * quantifier instantiation: E-matching alone never answers `sat` for a query with a `forall`
-   * (it ends "incomplete quantifiers"), and a pinned query is small enough for MBQI to build a
-   * model of the quantified facts (only `sat` is taken from a probe, so how it searches cannot
-   * change what is proved).
+   * query with its floating-point parameters pinned (probes.ts probeSchedule), probe after
+   * probe, within the probes' own budget on top of the query's. The first `sat` is the answer
+   * (a model of a pinned query is one of the query); otherwise `first` stands. Probes use
+   * model-based quantifier instantiation: E-matching alone never answers `sat` for a query with
+   * a `forall` (it ends "incomplete quantifiers"), and a pinned query is small enough for MBQI
+   * to build a model of the quantified facts (only `sat` is taken from a probe, so how it
+   * searches cannot change what is proved).
    */
   const probe = async (smt: string, first: SessionAnswer, timeoutMs: number, rlimit: number, jsIntegers: readonly string[]): Promise<SessionAnswer> => {
     const params = floatParameters(smt);
@@ -211,11 +211,11 @@ export async function openZ3Session(): Promise<Z3Session> {
     const budget = probeBudget(timeoutMs, rlimit);
     const deadline = performance.now() + budget.timeMs;
     let spent = 0;
-    for (const value of PROBE_VALUES) {
+    for (const pins of probeSchedule(params)) {
       const left = Math.floor(deadline - performance.now());
       const rlimitLeft = budget.rlimit > 0 ? budget.rlimit - spent : 0;
       if (left <= 0 || (budget.rlimit > 0 && rlimitLeft <= 0)) break;
-      const r = await solveWhole(pinned(smt, params, value), left, rlimitLeft, jsIntegers, true);
+      const r = await solveWhole(pinnedTo(smt, pins), left, rlimitLeft, jsIntegers, true);
       spent += r.rlimitUsed ?? 0;
       if (r.answer === "sat") return { ...r, rlimitUsed: first.rlimitUsed === undefined && r.rlimitUsed === undefined ? undefined : (first.rlimitUsed ?? 0) + spent };
     }
