@@ -10,7 +10,7 @@ import { extractObligations } from "../../verifier/extract/index.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../../support/compiled-path.js";
-import { floatParameters, outOfBudget, pinned, probeBudget, probeSchedule, PROBE_BASES, PROBE_VALUES, worthProbing } from "../../verifier/solver/probes.js";
+import { convertedConstants, ELEMENT_VALUES, floatArrayParameters, floatParameters, outOfBudget, pinned, pinnedTo, pinnedValues, probeBudget, probeSchedule, PROBE_BASES, PROBE_VALUES, worthProbing } from "../../verifier/solver/probes.js";
 import { openZ3Session, type Z3Session } from "../../verifier/solver/z3-session.js";
 import { decodeModelValue } from "../../verifier/solver/model-values.js";
 
@@ -23,14 +23,36 @@ describe("pinned queries (text)", () => {
     expect(floatParameters(query)).toEqual(["p0", "p2"]);
   });
 
-  it("adds one equality per parameter before (check-sat) and keeps every original line", () => {
-    const text = pinned(query, ["p0", "p2"], -1);
-    const lines = text.split("\n");
-    for (const line of query.split("\n").filter((l) => l !== "")) expect(lines).toContain(line);
+  it("writes each pinned parameter's value in place of its name and drops its declaration; nothing else changes", () => {
     const minusOne = "(fp #b1 #b01111111111 #b0000000000000000000000000000000000000000000000000000)";
-    expect(lines.filter((l) => l.startsWith("(assert (= p"))).toEqual([`(assert (= p0 ${minusOne}))`, `(assert (= p2 ${minusOne}))`]);
-    expect(lines.indexOf(`(assert (= p2 ${minusOne}))`)).toBeLessThan(lines.indexOf("(check-sat)"));
-    expect(pinned(query, ["p0"], Number.NaN)).toContain("(assert (= p0 (_ NaN 11 53)))");
+    const text = pinned(query, ["p0", "p2"], -1);
+    expect(text.split("\n")).toEqual(["(set-logic ALL)", "(declare-const p1_len Int)", "(declare-const v0 (_ FloatingPoint 11 53))", `(assert (fp.lt ${minusOne} ${minusOne}))`, "(check-sat)", ""]);
+    expect(pinned(query, ["p0"], Number.NaN)).toContain("(assert (fp.lt (_ NaN 11 53) p2))");
+    // Whole symbols only: p1 is neither p1_len nor p10.
+    const similar = ["(declare-const p1 (_ FloatingPoint 11 53))", "(declare-const p10 (_ FloatingPoint 11 53))", "(declare-const p1_len Int)", "(assert (fp.lt p1 p10))", "(assert (< p1_len 3))", "(check-sat)"].join("\n");
+    const zero = "(fp #b0 #b00000000000 #b0000000000000000000000000000000000000000000000000000)";
+    expect(pinned(similar, ["p1"], 0)).toBe(["(declare-const p10 (_ FloatingPoint 11 53))", "(declare-const p1_len Int)", `(assert (fp.lt ${zero} p10))`, "(assert (< p1_len 3))", "(check-sat)"].join("\n"));
+    // Every element of an array parameter: a constant array.
+    const arrays = ["(declare-const p0_elems (Array Int (_ FloatingPoint 11 53)))", "(declare-const v1 Int)", "(assert (fp.isNaN (select p0_elems v1)))", "(check-sat)"].join("\n");
+    expect(floatArrayParameters(arrays)).toEqual(["p0_elems"]);
+    expect(pinnedTo(arrays, [["p0_elems", 0.5, "elements"]])).toBe(["(declare-const v1 Int)", "(assert (fp.isNaN (select ((as const (Array Int (_ FloatingPoint 11 53))) (fp #b0 #b01111111110 #b0000000000000000000000000000000000000000000000000000)) v1)))", "(check-sat)"].join("\n"));
+    // The model of a probe gets the pinned doubles back (not the arrays: no model constant).
+    expect(pinnedValues([["p1", -1], ["p0_elems", 0.5, "elements"]])).toEqual({ p1: minusOne });
+  });
+
+  it("finds the doubles a query converts to an integer (parameters or not), never other constants", () => {
+    const smt = [
+      "(declare-const p1 (_ FloatingPoint 11 53))",
+      "(declare-const v6 (_ FloatingPoint 11 53))",
+      "(declare-const v7 (_ FloatingPoint 11 53))",
+      "(declare-const v2 Int)",
+      "(assert (= (bv2nat ((_ fp.to_sbv 64) RTN v6)) v2))",
+      "(assert (= (bv2nat ((_ fp.to_sbv 64) RTN (fp.add RNE p1 v7))) v2))",
+      "(assert (= (bv2nat ((_ fp.to_sbv 64) RTN p1)) v2))",
+      "(check-sat)",
+    ].join("\n");
+    // v7 only inside a sum that is converted: left to z3.
+    expect(convertedConstants(smt)).toEqual(["v6", "p1"]);
   });
 
   it("tries one value for every parameter first, then each parameter alone at each value over a base", () => {
@@ -50,6 +72,19 @@ describe("pinned queries (text)", () => {
     // A single parameter: only the shared values (the rest would repeat them).
     expect(probeSchedule(["p1"])).toHaveLength(PROBE_VALUES.length);
     expect(probeSchedule([])).toEqual([]);
+  });
+
+  it("pins the converted doubles and the elements first, and the converted doubles alone last", () => {
+    const schedule = probeSchedule({ params: ["p1"], converted: ["p1", "v6"], arrays: ["p0_elems"] });
+    const text = schedule.map((pins) => pins.map(([n, v, a]) => `${n}${a === undefined ? "" : "[*]"}=${v}`).join(","));
+    const first = ELEMENT_VALUES.flatMap((e) => PROBE_BASES.map((b) => `p1=${b},v6=${b},p0_elems[*]=${e}`));
+    expect(text.slice(0, first.length)).toEqual(first);
+    // Then the parameter's own values (p1 = 0 and p1 = 1 are not the same probe as above:
+    // v6 and the elements are free there).
+    expect(text.slice(first.length, first.length + PROBE_VALUES.length)).toEqual(PROBE_VALUES.map((v) => `p1=${v}`));
+    expect(text.slice(first.length + PROBE_VALUES.length)).toEqual(PROBE_BASES.map((b) => `p1=${b},v6=${b}`));
+    // No arrays: the converted doubles at each base, first.
+    expect(probeSchedule({ params: ["p1"], converted: ["v6"], arrays: [] }).slice(0, 2)).toEqual(PROBE_BASES.map((b) => [["v6", b]]));
   });
 
   it("probes with a share of the budget, and only after a time or resource limit", () => {
@@ -101,8 +136,8 @@ describe("probes in the z3 session", () => {
   it("answers sat where the query alone exhausts its rlimit, with a model that is a real failing call", async () => {
     const { smt } = site();
     expect(floatParameters(smt)).toEqual(["p0"]);
-    // The same query with the parameter renamed is not probed: it runs out of resources.
-    const unprobed = await z3.solve(smt.replaceAll("p0", "q0"), NO_CLOCK_MS, RLIMIT);
+    // The same query without probes runs out of resources.
+    const unprobed = await z3.solve(smt, NO_CLOCK_MS, RLIMIT, [], { probes: false });
     expect(unprobed.answer).toBe("unknown");
     const probed = await z3.solve(smt, NO_CLOCK_MS, RLIMIT);
     expect(probed.answer).toBe("sat");
@@ -151,7 +186,7 @@ describe("probes in the z3 session", () => {
     const smt = o!.smt!;
     const buckets = floatParameters(smt);
     expect(buckets).toEqual(["p1"]);
-    const unprobed = await z3.solve(smt.replaceAll("p1", "q1"), NO_CLOCK_MS, 2_000_000);
+    const unprobed = await z3.solve(smt, NO_CLOCK_MS, 2_000_000, [], { probes: false });
     expect(unprobed.answer).toBe("unknown");
     const probed = await z3.solve(smt, NO_CLOCK_MS, 2_000_000);
     expect(probed.answer).toBe("sat");
@@ -182,7 +217,7 @@ describe("probes in the z3 session", () => {
     const o = obligations.find((x) => x.kind === "bounds" && x.description.startsWith("0 <= c1 < pre[r2 + 1].length"));
     const smt = o!.smt!;
     expect(floatParameters(smt)).toEqual(["p1", "p2", "p3", "p4"]);
-    const unprobed = await z3.solve(smt.replaceAll(/\bp([1-4])\b/g, "q$1"), NO_CLOCK_MS, 2_000_000);
+    const unprobed = await z3.solve(smt, NO_CLOCK_MS, 2_000_000, [], { probes: false });
     expect(unprobed.answer).toBe("unknown");
     const probed = await z3.solve(smt, NO_CLOCK_MS, 2_000_000);
     expect(probed.answer).toBe("sat");
@@ -196,5 +231,40 @@ describe("probes in the z3 session", () => {
     expect(rows).toBeGreaterThanOrEqual(1);
     expect([index(r2 + 1, rows + 1), index(c2 + 1, cols + 1), index(r1, rows + 1)]).toEqual([true, true, true]);
     expect(index(c1, cols + 1)).toBe(false);
+  });
+
+  // The reach corpus's coin-change without contracts: `dp[a - c]` fails for a coin of 0.5 (or
+  // −1) at amount 1. Free, the amount and the loop counter are doubles z3 must convert to
+  // integers, and the elements any doubles; pinned together, the model comes in milliseconds.
+  it("finds a model with the converted doubles and the array elements pinned together", async () => {
+    const code = readFileSync(join(projectRoot(), "bench", "corpus", "src", "coin-change.ts"), "utf8");
+    const { obligations } = extractObligations({
+      documentFile: "doc.anrf.json",
+      moduleFile: "coin-change.ts",
+      moduleText: code,
+      entities: [{ id: "c", name: "coinChange", type: "Function" }],
+      contracts: [{ id: "C-c", preconditions: [], postconditions: [], invariants: [], applies_to: ["c"] }],
+      invariants: [],
+      filesystem: "None",
+      network: false,
+      mounts: [],
+    });
+    const o = obligations.find((x) => x.kind === "bounds" && x.description.includes("at dp[a - c]"));
+    const smt = o!.smt!;
+    expect(floatArrayParameters(smt)).toEqual(["p0_elems"]);
+    expect(convertedConstants(smt)).toContain("p1");
+    const unprobed = await z3.solve(smt, NO_CLOCK_MS, 1_000_000, [], { probes: false });
+    expect(unprobed.answer).toBe("unknown");
+    const probed = await z3.solve(smt, NO_CLOCK_MS, 1_000_000);
+    expect(probed.answer).toBe("sat");
+    const amount = decodeModelValue(probed.model!["p1"]!) as number;
+    expect(PROBE_BASES).toContain(amount);
+    // With every coin one of the element values, a real call reads dp at a non-index.
+    const fails = (coin: number): boolean => {
+      const dp: number[] = Array(amount + 1).fill(Infinity);
+      for (let a = 1; a <= amount; a++) if (coin <= a && !(Number.isInteger(a - coin) && a - coin >= 0 && a - coin < dp.length)) return true;
+      return false;
+    };
+    expect(ELEMENT_VALUES.some(fails)).toBe(true);
   });
 });

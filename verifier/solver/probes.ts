@@ -21,50 +21,123 @@ export function floatParameters(smt: string): string[] {
   return [...smt.matchAll(/^\(declare-const (p[A-Za-z0-9_]*) \(_ FloatingPoint 11 53\)\)$/gm)].map((m) => m[1]!);
 }
 
-/** The query with each of `params` equal to `value` (SMT `=`: NaN pins to NaN, 0 to +0). */
+/** The query with each of `params` equal to `value` (NaN pins to NaN, 0 to +0). */
 export function pinned(smt: string, params: readonly string[], value: number): string {
   return pinnedTo(
     smt,
-    params.map((p) => [p, value]),
+    params.map((p) => [p, value] as const),
   );
 }
 
-/** The query with each listed parameter equal to its value, the assertions before (check-sat). */
-export function pinnedTo(smt: string, pins: ReadonlyArray<readonly [string, number]>): string {
-  const text = pins.map(([p, value]) => `(assert (= ${p} ${fpLitText(value)}))`).join("\n");
-  const at = smt.lastIndexOf("(check-sat)");
-  return at < 0 ? `${smt}\n${text}\n` : `${smt.slice(0, at)}${text}\n${smt.slice(at)}`;
+/** One pinned constant: a double, or (array) every element of a parameter's array of doubles. */
+export type Pin = readonly [name: string, value: number, array?: "elements"];
+
+const FP_ARRAY = "(Array Int (_ FloatingPoint 11 53))";
+
+/**
+ * The query with each pinned constant replaced by its value, its declaration dropped. Written
+ * into the text, not asserted: the session's solver is incremental (push/pop), and there an
+ * equality `(= p1 …)` is not propagated into the other assertions before the search — the
+ * pinned coin-change query took over 0.6 s asserted and 0.2 s substituted (a fresh solver's
+ * preprocessing does the substitution itself). Names are whole SMT symbols, so `p1` never
+ * touches `p10` or `p1_len`.
+ */
+export function pinnedTo(smt: string, pins: readonly Pin[]): string {
+  let text = smt;
+  for (const [name, value, array] of pins) {
+    const literal = array === undefined ? fpLitText(value) : `((as const ${FP_ARRAY}) ${fpLitText(value)})`;
+    text = text.replace(new RegExp(`^\\(declare-const ${name} .*\\)\\n?`, "m"), "").replace(new RegExp(`(?<=[\\s(])${name}(?=[\\s)])`, "g"), literal);
+  }
+  return text;
+}
+
+/** The pinned doubles as z3 model entries (arrays are not model constants), for the model of a probe. */
+export function pinnedValues(pins: readonly Pin[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value, array] of pins) if (array === undefined) out[name] = fpLitText(value);
+  return out;
+}
+
+/** The arrays of doubles a canonical query declares for parameters' elements (p<i>_elems). */
+export function floatArrayParameters(smt: string): string[] {
+  return [...smt.matchAll(/^\(declare-const (p[A-Za-z0-9_]*_elems) \(Array Int \(_ FloatingPoint 11 53\)\)\)$/gm)].map((m) => m[1]!);
+}
+
+/**
+ * The double constants (parameters or not) the query converts to an integer — the argument of
+ * an `fp.to_sbv`, the bridge from a double to the Int it equals, which z3 must bit-blast and
+ * tie to integer arithmetic (issue 12's slowest queries: a loop counter held as a double).
+ */
+export function convertedConstants(smt: string): string[] {
+  const declared = new Set([...smt.matchAll(/^\(declare-const ([A-Za-z0-9_]+) \(_ FloatingPoint 11 53\)\)$/gm)].map((m) => m[1]!));
+  const out = new Set<string>();
+  for (const m of smt.matchAll(/\(\(_ fp\.to_sbv \d+\) [A-Z]{3} ([A-Za-z0-9_]+)\)/g)) if (declared.has(m[1]!)) out.add(m[1]!);
+  return [...out];
 }
 
 /** Values the other parameters hold while one of them varies (a count, an index, a length). */
 export const PROBE_BASES: readonly number[] = [0, 1];
 
+/** Values every element of a parameter's array of doubles holds in the last probes. */
+export const ELEMENT_VALUES: readonly number[] = [0.5, -1, 0];
+
+/** What a query offers to pin: its double parameters, the doubles it converts to integers, its parameters' arrays of doubles. */
+export interface ProbeTargets {
+  readonly params: readonly string[];
+  readonly converted?: readonly string[];
+  readonly arrays?: readonly string[];
+}
+
+export function probeTargets(smt: string): ProbeTargets {
+  return { params: floatParameters(smt), converted: convertedConstants(smt), arrays: floatArrayParameters(smt) };
+}
+
 /**
- * The probes for `params`, in the order they are tried: first every parameter equal to each
- * probe value; then, with two or more parameters, one parameter at each probe value while every
- * other one holds a base value. The second kind finds what a shared value cannot: in
- * prefix-sum-2d, `pre[r2 + 1][c1]` fails for c1 = 0.5 only when r1, r2 and c2 are indices —
- * one value for all four is never a model, c1 = 0.5 with the others 0 is one in milliseconds.
+ * The probes, in the order they are tried (none twice):
+ *  0. every double the query converts to an integer (a parameter or a loop counter) at a base
+ *     value, with every element of the parameters' arrays of doubles at each element value:
+ *     coin-change's `dp[a - c]` fails for a coin of 0.5 at a = amount = 1, found in
+ *     milliseconds once both are pinned and in no time limit when either is left to z3;
+ *  1. every double parameter equal to each probe value;
+ *  2. with two or more, one parameter at each probe value while every other one holds a base
+ *     value: in prefix-sum-2d, `pre[r2 + 1][c1]` fails for c1 = −1 only when r1, r2 and c2 are
+ *     indices — one value for all four is never a model, c1 = −1 with the others 0 is one in
+ *     milliseconds;
+ *  3. the converted doubles at a base with the elements free (knapsack-1d's `values[i]`: any
+ *     weight, with capacity and c at 0 and values empty).
  */
-export function probeSchedule(params: readonly string[]): Array<Array<readonly [string, number]>> {
-  if (params.length === 0) return [];
-  const out: Array<Array<readonly [string, number]>> = [];
+export function probeSchedule(targets: ProbeTargets | readonly string[]): Pin[][] {
+  const { params, converted = [], arrays = [] } = Array.isArray(targets) ? { params: targets as readonly string[] } : (targets as ProbeTargets);
+  const out: Pin[][] = [];
   const seen = new Set<string>();
-  const add = (pins: Array<readonly [string, number]>): void => {
-    const key = pins.map(([, v]) => (Object.is(v, -0) ? "-0" : String(v))).join(",");
+  const add = (pins: Pin[]): void => {
+    if (pins.length === 0) return;
+    const key = pins.map(([name, v, array]) => `${name}${array ?? ""}=${Object.is(v, -0) ? "-0" : String(v)}`).sort().join(",");
     if (seen.has(key)) return;
     seen.add(key);
     out.push(pins);
   };
+  // The doubles converted to integers at a base, with the elements at each element value first:
+  // nothing left for z3 to bit-blast, so these are decided in milliseconds either way.
+  const converting = (e: number | undefined): void => {
+    for (const base of PROBE_BASES) add([...converted.map((c) => [c, base] as const), ...(e === undefined ? [] : arrays.map((a) => [a, e, "elements"] as const))]);
+  };
+  if (arrays.length > 0) ELEMENT_VALUES.forEach(converting);
+  else converting(undefined);
   for (const v of PROBE_VALUES) add(params.map((p) => [p, v] as const));
-  if (params.length < 2) return out;
-  for (const base of PROBE_BASES) {
-    for (const varied of params) {
-      for (const v of PROBE_VALUES) add(params.map((p) => [p, p === varied ? v : base] as const));
+  if (params.length >= 2) {
+    for (const base of PROBE_BASES) {
+      for (const varied of params) {
+        for (const v of PROBE_VALUES) add(params.map((p) => [p, p === varied ? v : base] as const));
+      }
     }
   }
+  if (arrays.length > 0) converting(undefined);
   return out;
 }
+
+/** A probe may use at most this fraction (1/PROBE_SHARE) of the probes' budget. */
+export const PROBE_SHARE = 4;
 
 /**
  * The budget the probes share, on top of the query's own: a quarter of its time (at most

@@ -1,6 +1,6 @@
 import { splitQuery } from "./components.js";
 import { solveParts, type SolveWhole } from "./solve-parts.js";
-import { floatParameters, pinnedTo, probeBudget, probeSchedule, worthProbing } from "./probes.js";
+import { PROBE_SHARE, pinnedTo, pinnedValues, probeBudget, probeSchedule, probeTargets, worthProbing } from "./probes.js";
 import { ABSTRACTION_MARKER } from "./verdict.js";
 import type { RawModel } from "./protocol.js";
 
@@ -21,7 +21,8 @@ export interface SessionAnswer {
 }
 
 export interface Z3Session {
-  solve(smt: string, timeoutMs: number, rlimit: number, jsIntegers?: readonly string[]): Promise<SessionAnswer>;
+  /** `probes: false` skips the probes after a query without an answer (tests compare with and without). */
+  solve(smt: string, timeoutMs: number, rlimit: number, jsIntegers?: readonly string[], options?: { readonly probes?: boolean }): Promise<SessionAnswer>;
 }
 
 const TWO_53 = 9007199254740992n;
@@ -197,8 +198,8 @@ export async function openZ3Session(): Promise<Z3Session> {
 
   /**
    * After `first` ran out of budget or quantifier instantiation (probes.ts worthProbing): the
-   * query with its floating-point parameters pinned (probes.ts probeSchedule), probe after
-   * probe, within the probes' own budget on top of the query's. The first `sat` is the answer
+   * query with its doubles pinned (probes.ts probeSchedule), probe after probe, each within a
+   * share of the probes' own budget on top of the query's. The first `sat` is the answer
    * (a model of a pinned query is one of the query); otherwise `first` stands. Probes use
    * model-based quantifier instantiation: E-matching alone never answers `sat` for a query with
    * a `forall` (it ends "incomplete quantifiers"), and a pinned query is small enough for MBQI
@@ -206,25 +207,29 @@ export async function openZ3Session(): Promise<Z3Session> {
    * searches cannot change what is proved).
    */
   const probe = async (smt: string, first: SessionAnswer, timeoutMs: number, rlimit: number, jsIntegers: readonly string[]): Promise<SessionAnswer> => {
-    const params = floatParameters(smt);
-    if (params.length === 0) return first;
+    const schedule = probeSchedule(probeTargets(smt));
+    if (schedule.length === 0) return first;
     const budget = probeBudget(timeoutMs, rlimit);
     const deadline = performance.now() + budget.timeMs;
     let spent = 0;
-    for (const pins of probeSchedule(params)) {
+    for (const pins of schedule) {
       const left = Math.floor(deadline - performance.now());
       const rlimitLeft = budget.rlimit > 0 ? budget.rlimit - spent : 0;
       if (left <= 0 || (budget.rlimit > 0 && rlimitLeft <= 0)) break;
-      const r = await solveWhole(pinnedTo(smt, pins), left, rlimitLeft, jsIntegers, true);
+      // No probe takes more than its share: one that z3 cannot decide leaves the later ones time.
+      const time = Math.max(1, Math.min(left, Math.floor(budget.timeMs / PROBE_SHARE)));
+      const work = budget.rlimit > 0 ? Math.max(1, Math.min(rlimitLeft, Math.floor(budget.rlimit / PROBE_SHARE))) : 0;
+      const r = await solveWhole(pinnedTo(smt, pins), time, work, jsIntegers, true);
       spent += r.rlimitUsed ?? 0;
-      if (r.answer === "sat") return { ...r, rlimitUsed: first.rlimitUsed === undefined && r.rlimitUsed === undefined ? undefined : (first.rlimitUsed ?? 0) + spent };
+      // The pinned doubles are values, not constants, in the probe: the model gets them back.
+      if (r.answer === "sat") return { ...r, model: { ...r.model, ...pinnedValues(pins) }, rlimitUsed: first.rlimitUsed === undefined && r.rlimitUsed === undefined ? undefined : (first.rlimitUsed ?? 0) + spent };
     }
     // The query's own answer and cost, so that its reason (time or rlimit) is told apart as before.
     return first;
   };
 
   return {
-    async solve(smt, timeoutMs, rlimit, jsIntegers = []) {
+    async solve(smt, timeoutMs, rlimit, jsIntegers = [], options = {}) {
       // A `sat` of a query over an abstraction is reported unknown anyway (verdict.ts): there,
       // quantified facts (element clauses such as a sortedness precondition) are instantiated by
       // E-matching first — model-based instantiation alone searched for models that do not count
@@ -234,7 +239,7 @@ export async function openZ3Session(): Promise<Z3Session> {
       const whole: SolveWhole = mbqi ? (text, t, r, js) => solveWhole(text, t, r, js, true) : (text, t, r, js) => withCandidate(text, t, r, js);
       const parts = splitQuery(smt);
       const first = parts === undefined || parts.length < 2 ? await whole(smt, timeoutMs, rlimit, jsIntegers) : await solveParts(parts, timeoutMs, rlimit, jsIntegers, whole);
-      if (first.answer !== "unknown" || !worthProbing(first.reasonUnknown)) return first;
+      if (first.answer !== "unknown" || !worthProbing(first.reasonUnknown) || options.probes === false) return first;
       return probe(smt, first, timeoutMs, rlimit, jsIntegers);
     },
   };
