@@ -17,8 +17,13 @@ import { finalize, LineTable, type RawObligation } from "./positions.js";
  * verifier/pipeline/incremental-obligations.ts).
  */
 
-/** Bumped whenever the encoding of any obligation changes: part of the proof-cache key. */
-export const ENCODING_VERSION = "anrf-encode-8";
+/**
+ * Bumped whenever the encoding of any obligation, or how a query is solved, changes: part of
+ * the proof-cache key. (10: probes after incomplete quantifiers, one parameter at a time, and
+ * with the converted doubles and array elements pinned — a cached unknown of 8 may now be sat.
+ * 9 was used by a reverted change and is skipped.)
+ */
+export const ENCODING_VERSION = "anrf-encode-10";
 
 export type { DocumentExtractionInput, ExtractionContract, ExtractionEntity, ExtractionInput, ExtractionInvariant, ExtractionProblem } from "./input.js";
 export { toExtractionInput } from "./input.js";
