@@ -94,16 +94,7 @@ export function compileClause(expr: ClauseExpr, scope: ClauseScope): CompiledCla
         const outer = bound;
         bound = new Set([...outer, e.variable]); // the bound variable shadows a parameter of that name
         try {
-          const body = go(e.body);
-          // The loop inline, in an arrow called at once (lexical `this`, no other binding
-          // escapes), not `C.all(lo, hi, (v) => body)`: a call of a shared helper with a
-          // different closure at every clause is never inlined, and paid a call per element
-          // (development mode's sortedness invariant: 4096 calls per check). The same steps as
-          // `all`: lo and hi once, v from lo while v < hi, false at the first body that is not
-          // true. The bounds' names extend the check parameter's (no module name can be one).
-          const [L, H] = [`${scope.checks}_lo`, `${scope.checks}_hi`];
-          if (e.variable === L || e.variable === H) return `${scope.checks}.all(${lo}, ${hi}, (${e.variable}) => ${body})`;
-          return `((${L}, ${H}) => { for (let ${e.variable} = ${L}; ${e.variable} < ${H}; ${e.variable}++) if (${body} !== true) return false; return true; })(${lo}, ${hi})`;
+          return `${scope.checks}.all(${lo}, ${hi}, (${e.variable}) => ${go(e.body)})`;
         } finally {
           bound = outer;
         }
