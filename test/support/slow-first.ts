@@ -16,6 +16,7 @@ const SLOW_FIRST = [
   "test/proofs-cache/verify-e2e.test.ts",
   "test/runtime/containment-hangs.test.ts",
   "test/verifier/double-int-encoding.test.ts",
+  "test/verifier/probes.test.ts",
   "test/verifier/audit-regressions.test.ts",
   "test/api/pack.test.ts",
   "test/runtime/containment-orphans.test.ts",

@@ -13,6 +13,7 @@ import { projectRoot } from "../../support/compiled-path.js";
 import { convertedConstants, ELEMENT_VALUES, floatArrayParameters, floatParameters, outOfBudget, pinned, pinnedTo, pinnedValues, probeBudget, probeSchedule, PROBE_BASES, PROBE_VALUES, worthProbing } from "../../verifier/solver/probes.js";
 import { openZ3Session, type Z3Session } from "../../verifier/solver/z3-session.js";
 import { decodeModelValue } from "../../verifier/solver/model-values.js";
+import { ABSTRACTION_MARKER } from "../../verifier/solver/verdict.js";
 
 const NO_CLOCK_MS = 2 ** 31 - 1;
 
@@ -131,7 +132,7 @@ describe("probes in the z3 session", () => {
     return { smt: o!.smt! };
   };
   // Resources the query alone does not finish with, and a probe needs a small share of.
-  const RLIMIT = 4_000_000;
+  const RLIMIT = 2_000_000;
 
   it("answers sat where the query alone exhausts its rlimit, with a model that is a real failing call", async () => {
     const { smt } = site();
@@ -164,11 +165,38 @@ describe("probes in the z3 session", () => {
     expect(next.rlimitUsed).toBeLessThan(200_000);
   });
 
+  // A quantified fact over an array no probe pins, in a query over an abstraction (E-matching
+  // first): E-matching alone never says sat with a forall left, so the probe p0 = −1 — the
+  // model of p0 · (p0 + 1) = p0 + 1 that bit-blasting the product does not reach — needs MBQI.
+  it("probes with model-based instantiation, so a quantified fact does not stop a model", async () => {
+    const one = "(fp #b0 #b01111111111 #b0000000000000000000000000000000000000000000000000000)";
+    const smt = [
+      "(set-logic ALL)",
+      "(declare-const p0 (_ FloatingPoint 11 53))",
+      "(declare-const a (Array Int Int))",
+      "(declare-const n Int)",
+      "(assert (forall ((q Int)) (=> (and (<= 0 q) (< q n)) (>= (select a q) q))))",
+      "(assert (> n 2))",
+      "(assert (< (select a 1) 5))",
+      `(assert (fp.eq (fp.mul RNE p0 (fp.add RNE p0 ${one})) (fp.add RNE p0 ${one})))`,
+      ABSTRACTION_MARKER,
+      "(check-sat)",
+    ].join("\n");
+    const unprobed = await z3.solve(smt, NO_CLOCK_MS, 1_000_000, [], { probes: false });
+    expect(unprobed.answer).toBe("unknown");
+    const probed = await z3.solve(smt, NO_CLOCK_MS, 1_000_000);
+    expect(probed.answer).toBe("sat");
+    const p0 = decodeModelValue(probed.model!["p0"]!) as number;
+    // IEEE equality, as fp.eq: −1 · (−1 + 1) is −0, which equals 0.
+    expect(p0 * (p0 + 1) === p0 + 1).toBe(true);
+  });
+
   // The reach corpus's histogram with its natural precondition (scores in [0, 1)): `table[b]`
   // fails only for buckets = 0 (Math.min(-1, 0) = -1 on an empty table). With the quantified
   // precondition, E-matching ends "incomplete quantifiers" or runs out, and MBQI finds no
-  // model within its share; the probe with buckets pinned to 0 does, with MBQI, at once.
-  it("finds a model after a quantified query ends without one (probes with MBQI)", async () => {
+  // model within its share; a probe with buckets pinned to 0 (and the scores pinned, which
+  // makes the quantified precondition ground) finds one at once.
+  it("finds a model after a quantified query ends without one (the corpus's histogram)", async () => {
     const code = readFileSync(join(projectRoot(), "bench", "corpus", "src", "histogram-table.ts"), "utf8");
     const { obligations } = extractObligations({
       documentFile: "doc.anrf.json",
@@ -186,9 +214,9 @@ describe("probes in the z3 session", () => {
     const smt = o!.smt!;
     const buckets = floatParameters(smt);
     expect(buckets).toEqual(["p1"]);
-    const unprobed = await z3.solve(smt, NO_CLOCK_MS, 2_000_000, [], { probes: false });
+    const unprobed = await z3.solve(smt, NO_CLOCK_MS, 1_000_000, [], { probes: false });
     expect(unprobed.answer).toBe("unknown");
-    const probed = await z3.solve(smt, NO_CLOCK_MS, 2_000_000);
+    const probed = await z3.solve(smt, NO_CLOCK_MS, 1_000_000);
     expect(probed.answer).toBe("sat");
     const b = decodeModelValue(probed.model!["p1"]!) as number;
     expect(Object.is(b, 0)).toBe(true);
@@ -217,9 +245,9 @@ describe("probes in the z3 session", () => {
     const o = obligations.find((x) => x.kind === "bounds" && x.description.startsWith("0 <= c1 < pre[r2 + 1].length"));
     const smt = o!.smt!;
     expect(floatParameters(smt)).toEqual(["p1", "p2", "p3", "p4"]);
-    const unprobed = await z3.solve(smt, NO_CLOCK_MS, 2_000_000, [], { probes: false });
+    const unprobed = await z3.solve(smt, NO_CLOCK_MS, 1_000_000, [], { probes: false });
     expect(unprobed.answer).toBe("unknown");
-    const probed = await z3.solve(smt, NO_CLOCK_MS, 2_000_000);
+    const probed = await z3.solve(smt, NO_CLOCK_MS, 1_000_000);
     expect(probed.answer).toBe("sat");
     const value = (name: string) => decodeModelValue(probed.model![name]!) as number;
     const [r1, c1, r2, c2] = ["p1", "p2", "p3", "p4"].map(value) as [number, number, number, number];
@@ -253,9 +281,9 @@ describe("probes in the z3 session", () => {
     const smt = o!.smt!;
     expect(floatArrayParameters(smt)).toEqual(["p0_elems"]);
     expect(convertedConstants(smt)).toContain("p1");
-    const unprobed = await z3.solve(smt, NO_CLOCK_MS, 1_000_000, [], { probes: false });
+    const unprobed = await z3.solve(smt, NO_CLOCK_MS, 500_000, [], { probes: false });
     expect(unprobed.answer).toBe("unknown");
-    const probed = await z3.solve(smt, NO_CLOCK_MS, 1_000_000);
+    const probed = await z3.solve(smt, NO_CLOCK_MS, 500_000);
     expect(probed.answer).toBe("sat");
     const amount = decodeModelValue(probed.model!["p1"]!) as number;
     expect(PROBE_BASES).toContain(amount);
