@@ -17,6 +17,25 @@ import { ABSTRACTION_MARKER } from "../../verifier/solver/verdict.js";
 
 const NO_CLOCK_MS = 2 ** 31 - 1;
 
+/** The query of the first bounds obligation of a reach-corpus function whose description passes `is`. */
+function corpusQuery(file: string, name: string, preconditions: string[], is: (description: string) => boolean): string {
+  const code = readFileSync(join(projectRoot(), "bench", "corpus", "src", `${file}.ts`), "utf8");
+  const { obligations } = extractObligations({
+    documentFile: "doc.anrf.json",
+    moduleFile: `${file}.ts`,
+    moduleText: code,
+    entities: [{ id: "e", name, type: "Function" }],
+    contracts: [{ id: "C-e", preconditions, postconditions: [], invariants: [], applies_to: ["e"] }],
+    invariants: [],
+    filesystem: "None",
+    network: false,
+    mounts: [],
+  });
+  const o = obligations.find((x) => x.kind === "bounds" && is(x.description));
+  expect(o?.smt).toBeTruthy();
+  return o!.smt!;
+}
+
 describe("pinned queries (text)", () => {
   const query = ["(set-logic ALL)", "(declare-const p0 (_ FloatingPoint 11 53))", "(declare-const p1_len Int)", "(declare-const p2 (_ FloatingPoint 11 53))", "(declare-const v0 (_ FloatingPoint 11 53))", "(assert (fp.lt p0 p2))", "(check-sat)", ""].join("\n");
 
@@ -197,21 +216,8 @@ describe("probes in the z3 session", () => {
   // model within its share; a probe with buckets pinned to 0 (and the scores pinned, which
   // makes the quantified precondition ground) finds one at once.
   it("finds a model after a quantified query ends without one (the corpus's histogram)", async () => {
-    const code = readFileSync(join(projectRoot(), "bench", "corpus", "src", "histogram-table.ts"), "utf8");
-    const { obligations } = extractObligations({
-      documentFile: "doc.anrf.json",
-      moduleFile: "histogram-table.ts",
-      moduleText: code,
-      entities: [{ id: "h", name: "histogram", type: "Function" }],
-      contracts: [{ id: "C-h", preconditions: ["forall(i, 0, scores.length, scores[i] >= 0 && scores[i] < 1)"], postconditions: [], invariants: [], applies_to: ["h"] }],
-      invariants: [],
-      filesystem: "None",
-      network: false,
-      mounts: [],
-    });
-    const o = obligations.find((x) => x.kind === "bounds" && x.description.includes("table[b]"));
-    expect(o?.smt).toContain("(forall ");
-    const smt = o!.smt!;
+    const smt = corpusQuery("histogram-table", "histogram", ["forall(i, 0, scores.length, scores[i] >= 0 && scores[i] < 1)"], (d) => d.includes("table[b]"));
+    expect(smt).toContain("(forall ");
     const buckets = floatParameters(smt);
     expect(buckets).toEqual(["p1"]);
     const unprobed = await z3.solve(smt, NO_CLOCK_MS, 1_000_000, [], { probes: false });
@@ -230,20 +236,7 @@ describe("probes in the z3 session", () => {
   // 0.5 with r1, r2, c2 indices. One value for all four parameters is never a model (an index
   // and a non-index at once); c1 varied with the others at 0 is.
   it("finds a model where the parameters need different values (one varied, the others at a base)", async () => {
-    const code = readFileSync(join(projectRoot(), "bench", "corpus", "src", "prefix-sum-2d.ts"), "utf8");
-    const { obligations } = extractObligations({
-      documentFile: "doc.anrf.json",
-      moduleFile: "prefix-sum-2d.ts",
-      moduleText: code,
-      entities: [{ id: "r", name: "regionSum", type: "Function" }],
-      contracts: [{ id: "C-r", preconditions: [], postconditions: [], invariants: [], applies_to: ["r"] }],
-      invariants: [],
-      filesystem: "None",
-      network: false,
-      mounts: [],
-    });
-    const o = obligations.find((x) => x.kind === "bounds" && x.description.startsWith("0 <= c1 < pre[r2 + 1].length"));
-    const smt = o!.smt!;
+    const smt = corpusQuery("prefix-sum-2d", "regionSum", [], (d) => d.startsWith("0 <= c1 < pre[r2 + 1].length"));
     expect(floatParameters(smt)).toEqual(["p1", "p2", "p3", "p4"]);
     const unprobed = await z3.solve(smt, NO_CLOCK_MS, 1_000_000, [], { probes: false });
     expect(unprobed.answer).toBe("unknown");
@@ -265,20 +258,7 @@ describe("probes in the z3 session", () => {
   // −1) at amount 1. Free, the amount and the loop counter are doubles z3 must convert to
   // integers, and the elements any doubles; pinned together, the model comes in milliseconds.
   it("finds a model with the converted doubles and the array elements pinned together", async () => {
-    const code = readFileSync(join(projectRoot(), "bench", "corpus", "src", "coin-change.ts"), "utf8");
-    const { obligations } = extractObligations({
-      documentFile: "doc.anrf.json",
-      moduleFile: "coin-change.ts",
-      moduleText: code,
-      entities: [{ id: "c", name: "coinChange", type: "Function" }],
-      contracts: [{ id: "C-c", preconditions: [], postconditions: [], invariants: [], applies_to: ["c"] }],
-      invariants: [],
-      filesystem: "None",
-      network: false,
-      mounts: [],
-    });
-    const o = obligations.find((x) => x.kind === "bounds" && x.description.includes("at dp[a - c]"));
-    const smt = o!.smt!;
+    const smt = corpusQuery("coin-change", "coinChange", [], (d) => d.includes("at dp[a - c]"));
     expect(floatArrayParameters(smt)).toEqual(["p0_elems"]);
     expect(convertedConstants(smt)).toContain("p1");
     const unprobed = await z3.solve(smt, NO_CLOCK_MS, 500_000, [], { probes: false });
