@@ -10,7 +10,7 @@ import { extractObligations } from "../../verifier/extract/index.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../../support/compiled-path.js";
-import { convertedConstants, ELEMENT_VALUES, floatArrayParameters, floatParameters, outOfBudget, pinned, pinnedTo, pinnedValues, probeBudget, probeSchedule, PROBE_BASES, PROBE_VALUES, worthProbing } from "../../verifier/solver/probes.js";
+import { convertedConstants, ELEMENT_VALUES, floatArrayParameters, floatParameters, outOfBudget, pinnedTo, pinnedValues, probeBudget, probeSchedule, PROBE_BASES, PROBE_VALUES, worthProbing } from "../../verifier/solver/probes.js";
 import { openZ3Session, type Z3Session } from "../../verifier/solver/z3-session.js";
 import { decodeModelValue } from "../../verifier/solver/model-values.js";
 import { ABSTRACTION_MARKER } from "../../verifier/solver/verdict.js";
@@ -45,13 +45,13 @@ describe("pinned queries (text)", () => {
 
   it("writes each pinned parameter's value in place of its name and drops its declaration; nothing else changes", () => {
     const minusOne = "(fp #b1 #b01111111111 #b0000000000000000000000000000000000000000000000000000)";
-    const text = pinned(query, ["p0", "p2"], -1);
+    const text = pinnedTo(query, [["p0", -1], ["p2", -1]]);
     expect(text.split("\n")).toEqual(["(set-logic ALL)", "(declare-const p1_len Int)", "(declare-const v0 (_ FloatingPoint 11 53))", `(assert (fp.lt ${minusOne} ${minusOne}))`, "(check-sat)", ""]);
-    expect(pinned(query, ["p0"], Number.NaN)).toContain("(assert (fp.lt (_ NaN 11 53) p2))");
+    expect(pinnedTo(query, [["p0", Number.NaN]])).toContain("(assert (fp.lt (_ NaN 11 53) p2))");
     // Whole symbols only: p1 is neither p1_len nor p10.
     const similar = ["(declare-const p1 (_ FloatingPoint 11 53))", "(declare-const p10 (_ FloatingPoint 11 53))", "(declare-const p1_len Int)", "(assert (fp.lt p1 p10))", "(assert (< p1_len 3))", "(check-sat)"].join("\n");
     const zero = "(fp #b0 #b00000000000 #b0000000000000000000000000000000000000000000000000000)";
-    expect(pinned(similar, ["p1"], 0)).toBe(["(declare-const p10 (_ FloatingPoint 11 53))", "(declare-const p1_len Int)", `(assert (fp.lt ${zero} p10))`, "(assert (< p1_len 3))", "(check-sat)"].join("\n"));
+    expect(pinnedTo(similar, [["p1", 0]])).toBe(["(declare-const p10 (_ FloatingPoint 11 53))", "(declare-const p1_len Int)", `(assert (fp.lt ${zero} p10))`, "(assert (< p1_len 3))", "(check-sat)"].join("\n"));
     // Every element of an array parameter: a constant array.
     const arrays = ["(declare-const p0_elems (Array Int (_ FloatingPoint 11 53)))", "(declare-const v1 Int)", "(assert (fp.isNaN (select p0_elems v1)))", "(check-sat)"].join("\n");
     expect(floatArrayParameters(arrays)).toEqual(["p0_elems"]);
@@ -76,7 +76,7 @@ describe("pinned queries (text)", () => {
   });
 
   it("tries one value for every parameter first, then each parameter alone at each value over a base", () => {
-    const schedule = probeSchedule(["p0", "p2"]);
+    const schedule = probeSchedule({ params: ["p0", "p2"] });
     // Every probe pins every parameter, once each.
     for (const pins of schedule) expect(pins.map(([p]) => p)).toEqual(["p0", "p2"]);
     expect(schedule.slice(0, PROBE_VALUES.length).map((pins) => pins.map(([, v]) => v))).toEqual(PROBE_VALUES.map((v) => [v, v]));
@@ -90,8 +90,8 @@ describe("pinned queries (text)", () => {
     expect(keys).toContain("p0=0.5,p2=0");
     expect(keys).toContain("p0=1,p2=NaN");
     // A single parameter: only the shared values (the rest would repeat them).
-    expect(probeSchedule(["p1"])).toHaveLength(PROBE_VALUES.length);
-    expect(probeSchedule([])).toEqual([]);
+    expect(probeSchedule({ params: ["p1"] })).toHaveLength(PROBE_VALUES.length);
+    expect(probeSchedule({ params: [] })).toEqual([]);
   });
 
   it("pins the converted doubles and the elements first, and the converted doubles alone last", () => {

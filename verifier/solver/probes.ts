@@ -1,9 +1,8 @@
 /**
- * Probes (pure): after a query runs out of budget, the same query with its floating-point
- * parameters pinned — all to one value, then one at a time (probeSchedule) — for a few values.
- * A pinned query is the original with more assertions, so a model of it is a model of the
- * original (its `sat` is the original's `sat`, with a counterexample a real call can take); its
- * `unsat` says nothing and is ignored.
+ * Probes (pure): after a query ends without an answer, the same query with some doubles pinned
+ * to values (probeSchedule). A pinned query is the original with a constant replaced by a
+ * value, so a model of it is a model of the original (its `sat` is the original's `sat`, with a
+ * counterexample a real call can take); its `unsat` says nothing and is ignored.
  *
  * Why: many time-outs of the reach corpus (issue 12) are satisfiable queries over a double
  * parameter, where z3 must bit-blast the parameter's conversions to find any model at all —
@@ -19,14 +18,6 @@ export const PROBE_VALUES: readonly number[] = [0, -1, 1, 2 ** -60, 0.5, Number.
 /** The floating-point parameter constants a canonical query declares (p<i>…: smt-text.ts). */
 export function floatParameters(smt: string): string[] {
   return [...smt.matchAll(/^\(declare-const (p[A-Za-z0-9_]*) \(_ FloatingPoint 11 53\)\)$/gm)].map((m) => m[1]!);
-}
-
-/** The query with each of `params` equal to `value` (NaN pins to NaN, 0 to +0). */
-export function pinned(smt: string, params: readonly string[], value: number): string {
-  return pinnedTo(
-    smt,
-    params.map((p) => [p, value] as const),
-  );
 }
 
 /** One pinned constant: a double, or (array) every element of a parameter's array of doubles. */
@@ -106,8 +97,7 @@ export function probeTargets(smt: string): ProbeTargets {
  *  3. the converted doubles at a base with the elements free (knapsack-1d's `values[i]`: any
  *     weight, with capacity and c at 0 and values empty).
  */
-export function probeSchedule(targets: ProbeTargets | readonly string[]): Pin[][] {
-  const { params, converted = [], arrays = [] } = Array.isArray(targets) ? { params: targets as readonly string[] } : (targets as ProbeTargets);
+export function probeSchedule({ params, converted = [], arrays = [] }: ProbeTargets): Pin[][] {
   const out: Pin[][] = [];
   const seen = new Set<string>();
   const add = (pins: Pin[]): void => {
