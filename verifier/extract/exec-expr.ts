@@ -618,6 +618,13 @@ export function underCondition(ctx: ExecCtx, node: ts.Expression, cond: Term, st
   const exactBefore = branch.exact.length;
   const v = evalExpr(ctx, node, branch);
   for (const fact of branch.pc.slice(pcBefore)) st.assume(implies(cond, fact));
+  // Doubles defined as integers' values hold on every path (State.asDouble): kept unguarded, so a
+  // later conversion of the same term reuses the constant.
+  for (const [t, d] of branch.asDouble) {
+    if (st.asDouble.has(t)) continue;
+    st.asDouble.set(t, d);
+    st.assume(d.def);
+  }
   for (const e of branch.exact.slice(exactBefore)) st.exact.push(implies(cond, e));
   // Their push-time path conditions already include `cond`.
   for (const e of branch.exactAt) if (!st.exactAt.includes(e)) st.exactAt.push(e);

@@ -132,6 +132,7 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
     else head.forgetContents(ref);
   }
   const counters = plan.vars.size > 0 ? inferCounters(ctx, loop, pre, plan) : new Map<ts.Symbol, Term>();
+  const monotone = plan.vars.size > 0 ? monotoneCounters(ctx, loop, pre, plan, counters) : new Map<ts.Symbol, Monotone>();
   const safeInts: Array<{ name: string; sym: ts.Symbol; lo: bigint; hi: bigint }> = [];
   for (const [sym, shape] of plan.vars) {
     const name = sym.getName();
@@ -145,8 +146,10 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
       // The body may make it -0 (x = -x, x % k, x * y): only a counter that starts as a
       // non-negative-zero value and moves by non-zero steps never is one (issue 9, class C).
       const entry = pre.env.get(sym);
-      const negZero = counterFact === undefined || (entry?.k === "int" && Boolean(entry.negZero)) || entry?.k !== "int";
+      const moving = monotone.get(sym);
+      const negZero = (counterFact === undefined && moving === undefined) || (entry?.k === "int" && Boolean(entry.negZero)) || entry?.k !== "int";
       v = { k: "int", t: c, lo: undefined, hi: undefined, negZero };
+      if (moving !== undefined) head.assume(moving.up ? le(moving.entry.t, c) : le(c, moving.entry.t));
       if (counterFact === undefined) {
         const iv = plan.intervals.get(sym) ?? { lo: SAFE_LO, hi: SAFE_HI };
         safeInts.push({ name, sym, lo: iv.lo, hi: iv.hi });
@@ -201,7 +204,11 @@ function oneIteration(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pla
     const v = head.env.get(sym);
     if (v?.k === "int") {
       head.assume(bounded(v.t, lo, hi));
-      head.env.set(sym, { ...v, lo, hi });
+      // A monotone counter never passes its entry value (assumed above): the entry's static bound narrows the interval.
+      const moving = monotone.get(sym);
+      const from = moving === undefined ? undefined : moving.up ? moving.entry.lo : moving.entry.hi;
+      const narrowed = moving === undefined || from === undefined ? { lo, hi } : moving.up ? { lo: from > lo ? from : lo, hi } : { lo, hi: from < hi ? from : hi };
+      head.env.set(sym, { ...v, ...narrowed });
     }
   }
   for (const { clause, inferred } of clauses) {
@@ -564,6 +571,28 @@ function inferCounters(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, pl
     const limit = reach === 0n ? bound.t : app(shape.up ? "+" : "-", "Int", bound.t, intLit(reach));
     const fact = shape.up ? and(le(entry.t, x), or(le(x, limit), eq(x, entry.t))) : and(le(x, entry.t), or(le(limit, x), eq(x, entry.t)));
     out.set(shape.sym, fact);
+  }
+  return out;
+}
+
+interface Monotone {
+  readonly up: boolean;
+  readonly entry: IntVal;
+}
+
+/**
+ * Counters (counterShapes: changed only by one `++`/`--`/`+= k`/`-= k`) whose bound inferCounters
+ * could not use (a double, or a name the loop changes): they still only move one way, so at
+ * every head an up counter is at least its entry value and a down counter at most it. Nor are
+ * they ever −0 when the entry value is not: x ± k for k ≥ 1 is −0 only if x is. Not exact: the
+ * counter need not take every value of its range.
+ */
+function monotoneCounters(ctx: ExecCtx, loop: ts.IterationStatement, pre: State, plan: HavocPlan, counters: ReadonlyMap<ts.Symbol, Term>): Map<ts.Symbol, Monotone> {
+  const out = new Map<ts.Symbol, Monotone>();
+  for (const shape of counterShapes(ctx, loop)) {
+    if (plan.vars.get(shape.sym) !== "int" || counters.has(shape.sym) || out.has(shape.sym)) continue;
+    const entry = pre.env.get(shape.sym);
+    if (entry?.k === "int") out.set(shape.sym, { up: shape.up, entry });
   }
   return out;
 }

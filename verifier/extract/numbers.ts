@@ -143,8 +143,14 @@ function smallToFP(st: State, v: IntVal): Term | undefined {
   const range = intRange(v);
   // A term over a quantified variable (a forall body) cannot be defined by a fact outside it.
   if (range === undefined || mentionsBound(v.t)) return undefined;
+  const known = st.asDouble.get(v.t);
+  if (known !== undefined && known.range === range) return known.f;
   const f = exactConst("FP", "an integer as a double");
-  st.assume(
+  // Guarded by the Int range, so that it can hold on every path (State.asDouble): for each n
+  // in it exactly one double meets the definition, and outside it f is unconstrained.
+  const [lo, hi] = range === SMALL ? [0n, TWO_32] : [-TWO_53, TWO_53];
+  const def = implies(
+    and(le(intLit(lo), v.t), le(v.t, intLit(hi))),
     and(
       integralTerm(f),
       app("fp.leq", "Bool", fpLit(range.low), f),
@@ -153,6 +159,8 @@ function smallToFP(st: State, v: IntVal): Term | undefined {
       eq(floorInt(f), v.t),
     ),
   );
+  st.asDouble.set(v.t, { f, range, def });
+  st.assume(def);
   return f;
 }
 

@@ -7,6 +7,18 @@ import { isTypedArrayClass, maxLengthOf, type ElemType, type Val } from "./value
  * integer arithmetic done so far (every later goal must include them: if an integer result
  * left ±2^53 the Int model stopped matching the double, so nothing after it is proved).
  */
+/**
+ * A double defined as an Int term's value (numbers.ts smallToFP). `def` is guarded by the Int
+ * range it speaks of, so it can be assumed on any path (it constrains `f` only where the term is
+ * in range, and then to exactly one value): a conditional operand's conversions can be kept
+ * after it (exec-expr underCondition).
+ */
+export interface AsDouble {
+  readonly f: Term;
+  readonly range: object;
+  readonly def: Term;
+}
+
 export class State {
   constructor(
     readonly env: Map<unknown, Val>,
@@ -240,8 +252,16 @@ export class State {
     return new State(new Map(), new Map(), new Map(), new Set(), [], []);
   }
 
+  /**
+   * Integers already given a double on this path (numbers.ts smallToFP), by Int term (identity):
+   * the definition `def` is in pc, so every later conversion of the same term in the same range
+   * reuses the constant instead of a second one z3 would have to bit-blast to see equal (issue 12).
+   */
+  asDouble = new Map<Term, AsDouble>();
+
   clone(): State {
     const c = new State(new Map(this.env), new Map(this.lens), new Map(this.refClass), new Set(this.shared), [...this.pc], [...this.exact]);
+    c.asDouble = new Map(this.asDouble);
     c.exotic = new ExoticRefs(c, this.exotic);
     c.contents = new Map(this.contents);
     c.bases = this.bases;
