@@ -10,7 +10,7 @@ import { extractObligations } from "../../verifier/extract/index.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../../support/compiled-path.js";
-import { convertedConstants, ELEMENT_VALUES, floatArrayParameters, floatParameters, outOfBudget, pinnedTo, pinnedValues, probeBudget, probeSchedule, PROBE_BASES, PROBE_VALUES, worthProbing } from "../../verifier/solver/probes.js";
+import { convertedConstants, CONVERTED_VALUES, ELEMENT_VALUES, floatArrayParameters, floatParameters, outOfBudget, pinnedTo, pinnedValues, probeBudget, probeSchedule, PROBE_BASES, PROBE_VALUES, worthProbing } from "../../verifier/solver/probes.js";
 import { openZ3Session, type Z3Session } from "../../verifier/solver/z3-session.js";
 import { decodeModelValue } from "../../verifier/solver/model-values.js";
 import { ABSTRACTION_MARKER } from "../../verifier/solver/verdict.js";
@@ -97,14 +97,14 @@ describe("pinned queries (text)", () => {
   it("pins the converted doubles and the elements first, and the converted doubles alone last", () => {
     const schedule = probeSchedule({ params: ["p1"], converted: ["p1", "v6"], arrays: ["p0_elems"] });
     const text = schedule.map((pins) => pins.map(([n, v, a]) => `${n}${a === undefined ? "" : "[*]"}=${v}`).join(","));
-    const first = ELEMENT_VALUES.flatMap((e) => PROBE_BASES.map((b) => `p1=${b},v6=${b},p0_elems[*]=${e}`));
+    const first = ELEMENT_VALUES.flatMap((e) => CONVERTED_VALUES.map((b) => `p1=${b},v6=${b},p0_elems[*]=${e}`));
     expect(text.slice(0, first.length)).toEqual(first);
     // Then the parameter's own values (p1 = 0 and p1 = 1 are not the same probe as above:
     // v6 and the elements are free there).
     expect(text.slice(first.length, first.length + PROBE_VALUES.length)).toEqual(PROBE_VALUES.map((v) => `p1=${v}`));
-    expect(text.slice(first.length + PROBE_VALUES.length)).toEqual(PROBE_BASES.map((b) => `p1=${b},v6=${b}`));
-    // No arrays: the converted doubles at each base, first.
-    expect(probeSchedule({ params: ["p1"], converted: ["v6"], arrays: [] }).slice(0, 2)).toEqual(PROBE_BASES.map((b) => [["v6", b]]));
+    expect(text.slice(first.length + PROBE_VALUES.length)).toEqual(CONVERTED_VALUES.map((b) => `p1=${b},v6=${b}`));
+    // No arrays: the converted doubles at each value, first.
+    expect(probeSchedule({ params: ["p1"], converted: ["v6"], arrays: [] }).slice(0, CONVERTED_VALUES.length)).toEqual(CONVERTED_VALUES.map((b) => [["v6", b]]));
   });
 
   it("probes with a share of the budget, and only after a time or resource limit", () => {
@@ -274,5 +274,20 @@ describe("probes in the z3 session", () => {
       return false;
     };
     expect(ELEMENT_VALUES.some(fails)).toBe(true);
+  });
+
+  // The reach corpus's sieve without contracts: `isPrime[i]` in `for (let i = 2; i <= n; i++)`
+  // holds, but over the loops' abstraction (isPrime's length havocked by the loop before) it has
+  // a model — which needs n >= 2, since the counter never goes below its start. With the
+  // converted doubles only at 0 and 1 no probe found it, and the query timed out.
+  it("finds a model that needs a converted double at 2 (a counter that starts there)", async () => {
+    const smt = corpusQuery("sieve", "sieve", [], (d) => d.includes("at isPrime[i]"));
+    expect(smt).toContain(ABSTRACTION_MARKER);
+    const unprobed = await z3.solve(smt, NO_CLOCK_MS, 500_000, [], { probes: false });
+    expect(unprobed.answer).toBe("unknown");
+    const probed = await z3.solve(smt, NO_CLOCK_MS, 500_000);
+    expect(probed.answer).toBe("sat");
+    const n = decodeModelValue(probed.model!["p0"]!) as number;
+    expect(n).toBe(2);
   });
 });

@@ -22,7 +22,8 @@ import { finalize, LineTable, type RawObligation } from "./positions.js";
  * the proof-cache key. (10: probes after incomplete quantifiers, one parameter at a time, and
  * with the converted doubles and array elements pinned — a cached unknown of 8 may now be sat.
  * 9 was used by a reverted change and is skipped. 11: a counter that only steps one way keeps
- * its entry value as a bound and is never −0; one double per integer converted on a path.)
+ * its entry value as a bound and is never −0; one double per integer converted on a path; probes
+ * also pin the converted doubles at 2.)
  */
 export const ENCODING_VERSION = "anrf-encode-11";
 

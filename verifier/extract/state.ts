@@ -2,12 +2,6 @@ import { abstractConst, and, app, freshConst, intLit, le, type Const, type Term 
 import { isTypedArrayClass, maxLengthOf, type ElemType, type Val } from "./values.js";
 
 /**
- * One symbolic path: variable values (keyed by the checker's symbol, so shadowing is
- * handled), array lengths by reference, the path condition, and the exactness conditions of
- * integer arithmetic done so far (every later goal must include them: if an integer result
- * left ±2^53 the Int model stopped matching the double, so nothing after it is proved).
- */
-/**
  * A double defined as an Int term's value (numbers.ts smallToFP). `def` is guarded by the Int
  * range it speaks of, so it can be assumed on any path (it constrains `f` only where the term is
  * in range, and then to exactly one value): a conditional operand's conversions can be kept
@@ -19,6 +13,12 @@ export interface AsDouble {
   readonly def: Term;
 }
 
+/**
+ * One symbolic path: variable values (keyed by the checker's symbol, so shadowing is
+ * handled), array lengths by reference, the path condition, and the exactness conditions of
+ * integer arithmetic done so far (every later goal must include them: if an integer result
+ * left ±2^53 the Int model stopped matching the double, so nothing after it is proved).
+ */
 export class State {
   constructor(
     readonly env: Map<unknown, Val>,

@@ -69,6 +69,13 @@ export function convertedConstants(smt: string): string[] {
 /** Values the other parameters hold while one of them varies (a count, an index, a length). */
 export const PROBE_BASES: readonly number[] = [0, 1];
 
+/**
+ * Values the doubles converted to integers take together (loop counters among them): the
+ * bases, and 2 for the loops that start there (the reach corpus's sieve, `for (let i = 2;
+ * i <= n; i++)`: with i >= 2 a model needs n >= 2).
+ */
+export const CONVERTED_VALUES: readonly number[] = [0, 1, 2];
+
 /** Values every element of a parameter's array of doubles holds in the last probes. */
 export const ELEMENT_VALUES: readonly number[] = [0.5, -1, 0];
 
@@ -85,8 +92,8 @@ export function probeTargets(smt: string): ProbeTargets {
 
 /**
  * The probes, in the order they are tried (none twice):
- *  0. every double the query converts to an integer (a parameter or a loop counter) at a base
- *     value, with every element of the parameters' arrays of doubles at each element value:
+ *  0. every double the query converts to an integer (a parameter or a loop counter) at one of
+ *     CONVERTED_VALUES, with every element of the parameters' arrays of doubles at each element value:
  *     coin-change's `dp[a - c]` fails for a coin of 0.5 at a = amount = 1, found in
  *     milliseconds once both are pinned and in no time limit when either is left to z3;
  *  1. every double parameter equal to each probe value;
@@ -94,7 +101,7 @@ export function probeTargets(smt: string): ProbeTargets {
  *     value: in prefix-sum-2d, `pre[r2 + 1][c1]` fails for c1 = −1 only when r1, r2 and c2 are
  *     indices — one value for all four is never a model, c1 = −1 with the others 0 is one in
  *     milliseconds;
- *  3. the converted doubles at a base with the elements free (knapsack-1d's `values[i]`: any
+ *  3. the converted doubles at each of CONVERTED_VALUES with the elements free (knapsack-1d's `values[i]`: any
  *     weight, with capacity and c at 0 and values empty).
  */
 export function probeSchedule({ params, converted = [], arrays = [] }: ProbeTargets): Pin[][] {
@@ -110,7 +117,7 @@ export function probeSchedule({ params, converted = [], arrays = [] }: ProbeTarg
   // The doubles converted to integers at a base, with the elements at each element value first:
   // nothing left for z3 to bit-blast, so these are decided in milliseconds either way.
   const converting = (e: number | undefined): void => {
-    for (const base of PROBE_BASES) add([...converted.map((c) => [c, base] as const), ...(e === undefined ? [] : arrays.map((a) => [a, e, "elements"] as const))]);
+    for (const base of CONVERTED_VALUES) add([...converted.map((c) => [c, base] as const), ...(e === undefined ? [] : arrays.map((a) => [a, e, "elements"] as const))]);
   };
   if (arrays.length > 0) ELEMENT_VALUES.forEach(converting);
   else converting(undefined);
