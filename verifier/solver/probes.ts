@@ -93,16 +93,16 @@ export function probeTargets(smt: string): ProbeTargets {
 /**
  * The probes, in the order they are tried (none twice):
  *  0. every double the query converts to an integer (a parameter or a loop counter) at one of
- *     CONVERTED_VALUES, with every element of the parameters' arrays of doubles at each element value:
- *     coin-change's `dp[a - c]` fails for a coin of 0.5 at a = amount = 1, found in
+ *     CONVERTED_VALUES, with every element of the parameters' arrays of doubles at each element
+ *     value: coin-change's `dp[a - c]` fails for a coin of 0.5 at a = amount = 1, found in
  *     milliseconds once both are pinned and in no time limit when either is left to z3;
  *  1. every double parameter equal to each probe value;
  *  2. with two or more, one parameter at each probe value while every other one holds a base
  *     value: in prefix-sum-2d, `pre[r2 + 1][c1]` fails for c1 = −1 only when r1, r2 and c2 are
  *     indices — one value for all four is never a model, c1 = −1 with the others 0 is one in
  *     milliseconds;
- *  3. the converted doubles at each of CONVERTED_VALUES with the elements free (knapsack-1d's `values[i]`: any
- *     weight, with capacity and c at 0 and values empty).
+ *  3. the converted doubles at each of CONVERTED_VALUES with the elements free (knapsack-1d's
+ *     `values[i]`: any weight, with capacity and c at 0 and values empty).
  */
 export function probeSchedule({ params, converted = [], arrays = [] }: ProbeTargets): Pin[][] {
   const out: Pin[][] = [];
@@ -114,7 +114,7 @@ export function probeSchedule({ params, converted = [], arrays = [] }: ProbeTarg
     seen.add(key);
     out.push(pins);
   };
-  // The doubles converted to integers at a base, with the elements at each element value first:
+  // The doubles converted to integers at each value, with the elements at each element value first:
   // nothing left for z3 to bit-blast, so these are decided in milliseconds either way.
   const converting = (e: number | undefined): void => {
     for (const base of CONVERTED_VALUES) add([...converted.map((c) => [c, base] as const), ...(e === undefined ? [] : arrays.map((a) => [a, e, "elements"] as const))]);
