@@ -14,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { extractObligations } from "../../verifier/extract/index.js";
+import { extract } from "./extract/snippet.js";
 import { openZ3Session, type Z3Session } from "../../verifier/solver/z3-session.js";
 import { projectRoot } from "../../support/compiled-path.js";
 
@@ -27,19 +27,8 @@ interface Site {
 
 /** The bounds obligations of `name` in `code`, by `line:column` of their site. */
 function boundsSites(code: string, name: string, preconditions: string[] = []): Map<string, Site> {
-  const { obligations } = extractObligations({
-    documentFile: "doc.anrf.json",
-    moduleFile: "mod.ts",
-    moduleText: code,
-    entities: [{ id: "e", name, type: "Function" }],
-    contracts: [{ id: "C-e", preconditions, postconditions: [], invariants: [], applies_to: ["e"] }],
-    invariants: [],
-    filesystem: "None",
-    network: false,
-    mounts: [],
-  });
   const out = new Map<string, Site>();
-  for (const o of obligations) {
+  for (const o of extract(code, { pre: preconditions }, { entities: [{ id: "E", name, type: "Function" }] })) {
     if (o.kind !== "bounds") continue;
     out.set(`${o.location.line}:${o.location.column}`, { smt: o.smt ?? "" });
   }

@@ -6,7 +6,7 @@
  * z3 work is bounded by rlimit, never by the clock.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { extractObligations } from "../../verifier/extract/index.js";
+import { extract } from "./extract/snippet.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../../support/compiled-path.js";
@@ -20,18 +20,7 @@ const NO_CLOCK_MS = 2 ** 31 - 1;
 /** The query of the first bounds obligation of a reach-corpus function whose description passes `is`. */
 function corpusQuery(file: string, name: string, preconditions: string[], is: (description: string) => boolean): string {
   const code = readFileSync(join(projectRoot(), "bench", "corpus", "src", `${file}.ts`), "utf8");
-  const { obligations } = extractObligations({
-    documentFile: "doc.anrf.json",
-    moduleFile: `${file}.ts`,
-    moduleText: code,
-    entities: [{ id: "e", name, type: "Function" }],
-    contracts: [{ id: "C-e", preconditions, postconditions: [], invariants: [], applies_to: ["e"] }],
-    invariants: [],
-    filesystem: "None",
-    network: false,
-    mounts: [],
-  });
-  const o = obligations.find((x) => x.kind === "bounds" && is(x.description));
+  const o = extract(code, { pre: preconditions }, { entities: [{ id: "E", name, type: "Function" }] }).find((x) => x.kind === "bounds" && is(x.description));
   expect(o?.smt).toBeTruthy();
   return o!.smt!;
 }
@@ -135,18 +124,7 @@ describe("probes in the z3 session", () => {
   // or a fraction that n + 1 absorbs. z3 must bit-blast n's conversions to find any model.
   const code = "export function f(n: number): number {\n  const w = new Array(n + 1).fill(0);\n  return w[n];\n}\n";
   const site = (): { smt: string } => {
-    const { obligations } = extractObligations({
-      documentFile: "doc.anrf.json",
-      moduleFile: "mod.ts",
-      moduleText: code,
-      entities: [{ id: "f", name: "f", type: "Function" }],
-      contracts: [{ id: "C-f", preconditions: [], postconditions: [], invariants: [], applies_to: ["f"] }],
-      invariants: [],
-      filesystem: "None",
-      network: false,
-      mounts: [],
-    });
-    const o = obligations.find((x) => x.kind === "bounds" && x.description.includes("w[n]"));
+    const o = extract(code).find((x) => x.kind === "bounds" && x.description.includes("w[n]"));
     expect(o?.smt).toBeTruthy();
     return { smt: o!.smt! };
   };
