@@ -83,17 +83,38 @@ describe("pinned queries (text)", () => {
     expect(probeSchedule({ params: [] })).toEqual([]);
   });
 
-  it("pins the converted doubles and the elements first, and the converted doubles alone last", () => {
+  it("pins the converted doubles and the elements first, then the parameters with and without the counters", () => {
     const schedule = probeSchedule({ params: ["p1"], converted: ["p1", "v6"], arrays: ["p0_elems"] });
     const text = schedule.map((pins) => pins.map(([n, v, a]) => `${n}${a === undefined ? "" : "[*]"}=${v}`).join(","));
     const first = ELEMENT_VALUES.flatMap((e) => CONVERTED_VALUES.map((b) => `p1=${b},v6=${b},p0_elems[*]=${e}`));
     expect(text.slice(0, first.length)).toEqual(first);
-    // Then the parameter's own values (p1 = 0 and p1 = 1 are not the same probe as above:
-    // v6 and the elements are free there).
-    expect(text.slice(first.length, first.length + PROBE_VALUES.length)).toEqual(PROBE_VALUES.map((v) => `p1=${v}`));
-    expect(text.slice(first.length + PROBE_VALUES.length)).toEqual(CONVERTED_VALUES.map((b) => `p1=${b},v6=${b}`));
+    // Then the parameter at each value with the counter v6 at each of its own, the elements
+    // free (so p1 = v6 = 0 is not the same probe as above); these include the converted
+    // doubles alone at the probe values (0 and 1).
+    const paired = PROBE_VALUES.flatMap((v) => CONVERTED_VALUES.map((b) => `p1=${v},v6=${b}`));
+    expect(text.slice(first.length, first.length + paired.length)).toEqual(paired);
+    // Then the parameter's own values, v6 and the elements free, and last the converted
+    // doubles alone at the values that are not probe values (2).
+    expect(text.slice(first.length + paired.length)).toEqual([...PROBE_VALUES.map((v) => `p1=${v}`), ...CONVERTED_VALUES.filter((b) => !PROBE_VALUES.includes(b)).map((b) => `p1=${b},v6=${b}`)]);
     // No arrays: the converted doubles at each value, first.
     expect(probeSchedule({ params: ["p1"], converted: ["v6"], arrays: [] }).slice(0, CONVERTED_VALUES.length)).toEqual(CONVERTED_VALUES.map((b) => [["v6", b]]));
+  });
+
+  it("pins the parameters at each value with the converted non-parameters (counters) at each of theirs, before the parameters alone", () => {
+    const schedule = probeSchedule({ params: ["p1"], converted: ["p1", "v6"], arrays: [] });
+    const text = schedule.map((pins) => pins.map(([n, v]) => `${n}=${v}`).join(","));
+    // Phase 0: everything converted at one value.
+    expect(text.slice(0, CONVERTED_VALUES.length)).toEqual(CONVERTED_VALUES.map((b) => `p1=${b},v6=${b}`));
+    // Then the parameter at each probe value with the counter at each of its values (those of
+    // phase 0 not again), then the parameter alone.
+    const paired = PROBE_VALUES.flatMap((v) => CONVERTED_VALUES.filter((b) => b !== v).map((b) => `p1=${v},v6=${b}`));
+    expect(text.slice(CONVERTED_VALUES.length, CONVERTED_VALUES.length + paired.length)).toEqual(paired);
+    expect(text.slice(CONVERTED_VALUES.length + paired.length)).toEqual(PROBE_VALUES.map((v) => `p1=${v}`));
+    // Only converted parameters: nothing between phase 0 and the parameters alone.
+    expect(probeSchedule({ params: ["p1"], converted: ["p1"] }).map((pins) => pins.map(([n, v]) => `${n}=${v}`).join(","))).toEqual([
+      ...CONVERTED_VALUES.map((b) => `p1=${b}`),
+      ...PROBE_VALUES.filter((v) => !CONVERTED_VALUES.includes(v)).map((v) => `p1=${v}`),
+    ]);
   });
 
   it("probes with a share of the budget, and only after a time or resource limit", () => {
@@ -267,5 +288,27 @@ describe("probes in the z3 session", () => {
     expect(probed.answer).toBe("sat");
     const n = decodeModelValue(probed.model!["p0"]!) as number;
     expect(n).toBe(2);
+  });
+
+  // The reach corpus's moving-average without contracts: `xs[i - window]` under `i >= window`
+  // fails for window −1 at i = 0, or 0.5 at i = 1. With only the parameter pinned, z3 is left
+  // the counter's conversion to bit-blast (the query sat at the corpus's 10 s limit); with the
+  // counter pinned too, the model comes in milliseconds.
+  it("finds a model that needs a parameter at a probe value and the loop counter at a base", async () => {
+    const smt = corpusQuery("moving-average", "movingAverage", [], (d) => d.includes("at xs[i - window]"));
+    const params = floatParameters(smt);
+    expect(params).toHaveLength(1);
+    expect(convertedConstants(smt).filter((c) => !params.includes(c)).length).toBeGreaterThan(0);
+    const unprobed = await z3.solve(smt, NO_CLOCK_MS, 500_000, [], { probes: false });
+    expect(unprobed.answer).toBe("unknown");
+    const probed = await z3.solve(smt, NO_CLOCK_MS, 500_000);
+    expect(probed.answer).toBe("sat");
+    const window = decodeModelValue(probed.model![params[0]!]!) as number;
+    // A real call with that window and two elements reads xs at a non-index.
+    const fails = (xs: number[]): boolean => {
+      for (let i = 0; i < xs.length; i++) if (i >= window && !(Number.isInteger(i - window) && i - window >= 0 && i - window < xs.length)) return true;
+      return false;
+    };
+    expect(fails([1, 2])).toBe(true);
   });
 });

@@ -96,7 +96,12 @@ export function probeTargets(smt: string): ProbeTargets {
  *     CONVERTED_VALUES, with every element of the parameters' arrays of doubles at each element
  *     value: coin-change's `dp[a - c]` fails for a coin of 0.5 at a = amount = 1, found in
  *     milliseconds once both are pinned and in no time limit when either is left to z3;
- *  1. every double parameter equal to each probe value;
+ *  1. every double parameter equal to each probe value, first with the converted doubles that
+ *     are not parameters (loop counters) at each of CONVERTED_VALUES, then with them free:
+ *     moving-average's `xs[i - window]` fails for window −1 at i = 0 or 0.5 at i = 1, decided
+ *     in milliseconds with i pinned too, while window = 0.5 alone left z3 to bit-blast the
+ *     counter's conversion and was still unknown after 685 ms (the query alone sat at the
+ *     10 s limit);
  *  2. with two or more, one parameter at each probe value while every other one holds a base
  *     value: in prefix-sum-2d, `pre[r2 + 1][c1]` fails for c1 = −1 only when r1, r2 and c2 are
  *     indices — one value for all four is never a model, c1 = −1 with the others 0 is one in
@@ -121,6 +126,10 @@ export function probeSchedule({ params, converted = [], arrays = [] }: ProbeTarg
   };
   if (arrays.length > 0) ELEMENT_VALUES.forEach(converting);
   else converting(undefined);
+  const counters = converted.filter((c) => !params.includes(c));
+  if (counters.length > 0) {
+    for (const v of PROBE_VALUES) for (const base of CONVERTED_VALUES) add([...params.map((p) => [p, v] as const), ...counters.map((c) => [c, base] as const)]);
+  }
   for (const v of PROBE_VALUES) add(params.map((p) => [p, v] as const));
   if (params.length >= 2) {
     for (const base of PROBE_BASES) {
