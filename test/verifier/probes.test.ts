@@ -10,7 +10,7 @@ import { extract } from "./extract/snippet.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../../support/compiled-path.js";
-import { convertedConstants, CONVERTED_VALUES, ELEMENT_VALUES, floatArrayParameters, floatParameters, outOfBudget, pinnedTo, pinnedValues, probeBudget, probeSchedule, PROBE_BASES, PROBE_VALUES, worthProbing } from "../../verifier/solver/probes.js";
+import { convertedConstants, CONVERTED_VALUES, EARLY_PROBES, earlyBudget, ELEMENT_VALUES, floatArrayParameters, floatParameters, outOfBudget, pinnedTo, pinnedValues, probeBudget, probeSchedule, PROBE_BASES, PROBE_VALUES, worthProbing } from "../../verifier/solver/probes.js";
 import { openZ3Session, type Z3Session } from "../../verifier/solver/z3-session.js";
 import { decodeModelValue } from "../../verifier/solver/model-values.js";
 import { ABSTRACTION_MARKER } from "../../verifier/solver/verdict.js";
@@ -117,6 +117,14 @@ describe("pinned queries (text)", () => {
     ]);
   });
 
+  it("tries the query and the first probes early within a twentieth of the budget (at most 200 000 units or 200 ms)", () => {
+    expect(earlyBudget(10_000, 0)).toEqual({ timeMs: 200, rlimit: 0 });
+    expect(earlyBudget(2_000, 0)).toEqual({ timeMs: 100, rlimit: 0 });
+    expect(earlyBudget(NO_CLOCK_MS, 2_000_000)).toEqual({ timeMs: NO_CLOCK_MS, rlimit: 100_000 });
+    expect(earlyBudget(NO_CLOCK_MS, 10_000_000)).toEqual({ timeMs: NO_CLOCK_MS, rlimit: 200_000 });
+    expect(EARLY_PROBES).toBeGreaterThanOrEqual(CONVERTED_VALUES.length);
+  });
+
   it("probes with a share of the budget, and only after a time or resource limit", () => {
     expect(probeBudget(10_000, 0)).toEqual({ timeMs: 2500, rlimit: 0 });
     expect(probeBudget(2_000, 8_000_000)).toEqual({ timeMs: 500, rlimit: 2_000_000 });
@@ -166,6 +174,19 @@ describe("probes in the z3 session", () => {
     // The call really fails at w[n]: the array exists (no RangeError) and n is not an index of it.
     const w = new Array((n as number) + 1).fill(0);
     expect(Number.isInteger(n) && (n as number) >= 0 && (n as number) < w.length).toBe(false);
+    // Found early: the query within its slice, then the first probes within as much again —
+    // not after the query's whole budget (the query alone used all of it, above).
+    const slice = earlyBudget(NO_CLOCK_MS, RLIMIT).rlimit;
+    expect(unprobed.rlimitUsed).toBeGreaterThanOrEqual(RLIMIT);
+    expect(probed.rlimitUsed).toBeLessThanOrEqual(2 * slice + 1000);
+  });
+
+  it("decides in the early slice what z3 decides there, and spends nothing on probes then", async () => {
+    // Unsat at once: no probe runs (a probe's unsat would say nothing anyway).
+    const smt = ["(set-logic ALL)", "(declare-const p0 (_ FloatingPoint 11 53))", "(assert (fp.lt p0 p0))", "(check-sat)"].join("\n");
+    const r = await z3.solve(smt, NO_CLOCK_MS, RLIMIT);
+    expect(r.answer).toBe("unsat");
+    expect(r.rlimitUsed).toBeLessThan(earlyBudget(NO_CLOCK_MS, RLIMIT).rlimit);
   });
 
   it("keeps the query's own answer when every probe is unsat: no double squares to exactly 2", async () => {

@@ -156,6 +156,29 @@ export function probeBudget(timeoutMs: number, rlimit: number): { readonly timeM
   return rlimit > 0 ? { timeMs: quarter, rlimit: Math.floor(rlimit / 4) } : { timeMs: Math.min(quarter, 2500), rlimit: 0 };
 }
 
+/** The probes tried early (earlyBudget): the first of the schedule, where every converted double is pinned. */
+export const EARLY_PROBES = 6;
+
+/**
+ * Before a query with probe targets gets its whole budget: the query itself within a small
+ * slice (what it decides there, it decides with any larger budget: unsat is unsat, sat is a
+ * model), then the first EARLY_PROBES probes sharing a budget of the same size, each at most a
+ * quarter of it. Only a `sat` of a probe is taken (a model of the query); otherwise the query
+ * runs with its whole budget as before, and the probes after it as before. So nothing that was
+ * proved can change, and a query z3 decides within the slice costs what it did.
+ *
+ * Why: a false candidate invariant (and any failing site) is a satisfiable query, and z3
+ * searched 0.3–3 s for a model that a probe with every converted double pinned gives in
+ * 5–50 ms — in the reach-soundness fixtures (test/verifier/reach) most of the solver time of
+ * the slowest five went there. The slice is a twentieth of the budget (at most 200 000 rlimit
+ * units, or 200 ms when time bounds the query), so that a query which needs a long search pays
+ * at most two slices more.
+ */
+export function earlyBudget(timeoutMs: number, rlimit: number): { readonly timeMs: number; readonly rlimit: number } {
+  if (rlimit > 0) return { timeMs: timeoutMs, rlimit: Math.min(200_000, Math.floor(rlimit / 20)) };
+  return { timeMs: Math.min(200, Math.floor(timeoutMs / 20)), rlimit: 0 };
+}
+
 /** z3's reason for an answer cut short by the time or resource limit (not incompleteness). */
 export function outOfBudget(reasonUnknown: string | undefined): boolean {
   return /timeout|canceled|resource limit|rlimit/i.test(reasonUnknown ?? "");

@@ -1,6 +1,6 @@
 import { splitQuery } from "./components.js";
 import { solveParts, type SolveWhole } from "./solve-parts.js";
-import { PROBE_SHARE, pinnedTo, pinnedValues, probeBudget, probeSchedule, probeTargets, worthProbing } from "./probes.js";
+import { EARLY_PROBES, earlyBudget, PROBE_SHARE, pinnedTo, pinnedValues, probeBudget, probeSchedule, probeTargets, worthProbing, type Pin } from "./probes.js";
 import { ABSTRACTION_MARKER } from "./verdict.js";
 import type { RawModel } from "./protocol.js";
 
@@ -198,21 +198,33 @@ export async function openZ3Session(): Promise<Z3Session> {
 
   /**
    * After `first` ran out of budget or quantifier instantiation (probes.ts worthProbing): the
-   * query with its doubles pinned (probes.ts probeSchedule), probe after probe, each within a
-   * share of the probes' own budget on top of the query's. The first `sat` is the answer
+   * query with its doubles pinned (probes.ts probeSchedule, less the early probes z3 already
+   * answered unsat), probe after probe, each within a share of the probes' own budget on top
+   * of the query's. The first `sat` is the answer
    * (a model of a pinned query is one of the query); otherwise `first` stands. Probes use
    * model-based quantifier instantiation: E-matching alone never answers `sat` for a query with
    * a `forall` (it ends "incomplete quantifiers"), and a pinned query is small enough for MBQI
    * to build a model of the quantified facts (only `sat` is taken from a probe, so how it
    * searches cannot change what is proved).
    */
-  const probe = async (smt: string, first: SessionAnswer, timeoutMs: number, rlimit: number, jsIntegers: readonly string[]): Promise<SessionAnswer> => {
-    const schedule = probeSchedule(probeTargets(smt));
+  const probe = async (smt: string, first: SessionAnswer, timeoutMs: number, rlimit: number, jsIntegers: readonly string[], schedule: readonly (readonly Pin[])[]): Promise<SessionAnswer> => {
     if (schedule.length === 0) return first;
     const budget = probeBudget(timeoutMs, rlimit);
+    const found = await firstModel(smt, schedule, budget, jsIntegers);
+    // The query's own answer and cost, so that its reason (time or rlimit) is told apart as before.
+    return found.answer === undefined ? first : { ...found.answer, rlimitUsed: first.rlimitUsed === undefined && found.spent === 0 ? undefined : (first.rlimitUsed ?? 0) + found.spent };
+  };
+
+  /**
+   * The probes of `schedule` in order, within `budget` (each at most 1/PROBE_SHARE of it and
+   * what the earlier ones left): the first `sat`, with the pinned values put back into its
+   * model; the rlimit spent; and the probes z3 answered unsat (a later round need not repeat them).
+   */
+  const firstModel = async (smt: string, schedule: readonly (readonly Pin[])[], budget: { readonly timeMs: number; readonly rlimit: number }, jsIntegers: readonly string[]): Promise<{ answer?: SessionAnswer; spent: number; refuted: Set<number> }> => {
     const deadline = performance.now() + budget.timeMs;
     let spent = 0;
-    for (const pins of schedule) {
+    const refuted = new Set<number>();
+    for (const [n, pins] of schedule.entries()) {
       const left = Math.floor(deadline - performance.now());
       const rlimitLeft = budget.rlimit > 0 ? budget.rlimit - spent : 0;
       if (left <= 0 || (budget.rlimit > 0 && rlimitLeft <= 0)) break;
@@ -222,10 +234,10 @@ export async function openZ3Session(): Promise<Z3Session> {
       const r = await solveWhole(pinnedTo(smt, pins), time, work, jsIntegers, true);
       spent += r.rlimitUsed ?? 0;
       // The pinned doubles are values, not constants, in the probe: the model gets them back.
-      if (r.answer === "sat") return { ...r, model: { ...r.model, ...pinnedValues(pins) }, rlimitUsed: first.rlimitUsed === undefined && r.rlimitUsed === undefined ? undefined : (first.rlimitUsed ?? 0) + spent };
+      if (r.answer === "sat") return { answer: { ...r, model: { ...r.model, ...pinnedValues(pins) } }, spent, refuted };
+      if (r.answer === "unsat") refuted.add(n);
     }
-    // The query's own answer and cost, so that its reason (time or rlimit) is told apart as before.
-    return first;
+    return { spent, refuted };
   };
 
   return {
@@ -238,9 +250,25 @@ export async function openZ3Session(): Promise<Z3Session> {
       const mbqi = !(smt.includes(ABSTRACTION_MARKER) && smt.includes("(forall "));
       const whole: SolveWhole = mbqi ? (text, t, r, js) => solveWhole(text, t, r, js, true) : (text, t, r, js) => withCandidate(text, t, r, js);
       const parts = splitQuery(smt);
-      const first = parts === undefined || parts.length < 2 ? await whole(smt, timeoutMs, rlimit, jsIntegers) : await solveParts(parts, timeoutMs, rlimit, jsIntegers, whole);
+      const own = (t: number, r: number): Promise<SessionAnswer> => (parts === undefined || parts.length < 2 ? whole(smt, t, r, jsIntegers) : solveParts(parts, t, r, jsIntegers, whole));
+      let schedule: readonly (readonly Pin[])[] = options.probes === false ? [] : probeSchedule(probeTargets(smt));
+      // Early (probes.ts earlyBudget): the query within a slice, then the first probes; only a
+      // decided answer of the query or a probe's model ends here.
+      let early = 0;
+      if (schedule.length > 0) {
+        const slice = earlyBudget(timeoutMs, rlimit);
+        const quick = await own(slice.timeMs, slice.rlimit);
+        early += quick.rlimitUsed ?? 0;
+        if (quick.answer !== "unknown") return quick;
+        const found = await firstModel(smt, schedule.slice(0, EARLY_PROBES), slice, jsIntegers);
+        early += found.spent;
+        if (found.answer !== undefined) return { ...found.answer, rlimitUsed: early };
+        schedule = schedule.filter((_, n) => !found.refuted.has(n));
+      }
+      const own1 = await own(timeoutMs, rlimit);
+      const first = early === 0 ? own1 : { ...own1, rlimitUsed: (own1.rlimitUsed ?? 0) + early };
       if (first.answer !== "unknown" || !worthProbing(first.reasonUnknown) || options.probes === false) return first;
-      return probe(smt, first, timeoutMs, rlimit, jsIntegers);
+      return probe(smt, first, timeoutMs, rlimit, jsIntegers, schedule);
     },
   };
 }
