@@ -156,7 +156,7 @@ export function probeBudget(timeoutMs: number, rlimit: number): { readonly timeM
   return rlimit > 0 ? { timeMs: quarter, rlimit: Math.floor(rlimit / 4) } : { timeMs: Math.min(quarter, 2500), rlimit: 0 };
 }
 
-/** The probes tried early (earlyBudget): the first of the schedule, where every converted double is pinned. */
+/** The probes tried early (earlyBudget): the first of the schedule (every converted double pinned, when the query converts any). */
 export const EARLY_PROBES = 6;
 
 /**
