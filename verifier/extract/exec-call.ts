@@ -7,7 +7,7 @@ import { arrayFrom, callbackMayWrite, callbackMethod, callbackOf } from "./callb
 import { floorIdiom } from "./floor-patterns.js";
 import { capabilityCall, networkUse } from "./capability.js";
 import { binaryValue, converts, escape, evalExpr, freshOfKind, modelled, newArray, storable } from "./exec-expr.js";
-import { asNumVal, floorDiv, floorDivByDouble, fpDivide, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toFP, toInt32, typedArrayLength, intLiteralValue, numEquals, shiftedFloorFacts } from "./numbers.js";
+import { asNumVal, floorDiv, floorDivByDouble, fpDivide, isFiniteTerm, isIntegralTerm, isNaNTerm, mathAbs, mathMinMax, mathRound, numberLiteral, toFP, toInt32, typedArrayLength, intLiteralValue, numEquals, shiftedLengthFacts } from "./numbers.js";
 import { bounded, strLen, type State } from "./state.js";
 import { isFreshRow, storeRow } from "./rows.js";
 import { Abort } from "./sink.js";
@@ -495,13 +495,13 @@ function lengthArgs(ctx: ExecCtx, node: ts.CallExpression | ts.NewExpression, st
 
 /**
  * The length a double `x` gives `new Array(x)` on a path where that did not throw: an integer the
- * double equals (stated on ⌊x⌋, with ⌊y⌋'s facts when x is `y ± c`: numbers.ts shiftedFloorFacts).
+ * double equals (stated on ⌊x⌋, with ⌊y⌋'s facts when x is `y ± c`: numbers.ts shiftedLengthFacts).
  */
 function validArrayLength(st: State, x: Term): IntVal {
   const len: IntVal = { k: "int", t: exactConst("Int", "a valid array length"), lo: 0n, hi: MAX_ARRAY_LENGTH };
   st.assume(bounded(len.t, 0n, MAX_ARRAY_LENGTH));
   st.assume(numEquals(st, { k: "num", t: x }, len));
-  const shifted = shiftedFloorFacts(x);
+  const shifted = shiftedLengthFacts(x);
   if (shifted !== undefined) st.assume(shifted);
   return len;
 }

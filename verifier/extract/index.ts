@@ -24,9 +24,10 @@ import { finalize, LineTable, type RawObligation } from "./positions.js";
  * 9 was used by a reverted change and is skipped. 11: a counter that only steps one way keeps
  * its entry value as a bound and is never −0; one double per integer converted on a path; probes
  * also pin the converted doubles at 2. 12: probes pin the parameters with the loop counters at a
- * base, and the first probes are tried early — a cached unknown of 11 may now be sat.)
+ * base, and the first probes are tried early — a cached unknown of 11 may now be sat. 13: the
+ * length of `Array(y ± c)` states −2^52 <= y < 2^52 — a cached unknown of 12 may now be unsat.)
  */
-export const ENCODING_VERSION = "anrf-encode-12";
+export const ENCODING_VERSION = "anrf-encode-13";
 
 export type { DocumentExtractionInput, ExtractionContract, ExtractionEntity, ExtractionInput, ExtractionInvariant, ExtractionProblem } from "./input.js";
 export { toExtractionInput } from "./input.js";
