@@ -2,8 +2,9 @@
  * Issue 12 (time-outs on index arithmetic): the length of `Array(y ± c)` states −2^52 <= y < 2^52
  * (numbers.ts shiftedLengthFacts), the condition under which ⌊y⌋'s facts hold, instead of leaving
  * z3 to derive it from the length's range through a 64-bit adder. The fact must follow from
- * JavaScript (checked over all doubles, in JavaScript and by z3), and it must be what decides the
- * reach corpus's coin-change `dp[a]` within a modest work bound.
+ * JavaScript (checked over all doubles, in JavaScript and by z3), and with it an index that runs
+ * up to the operand (the reach corpus's coin-change `dp[a]` pattern) must be proved within a
+ * work bound that the query without it exceeds.
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
