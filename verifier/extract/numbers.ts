@@ -420,8 +420,7 @@ export function shiftedFloorFacts(x: Term): Term | undefined {
  */
 export function shiftedLengthFacts(x: Term): Term | undefined {
   const range = shiftedOperandRange(x);
-  const facts = shiftedFloorFacts(x);
-  return range === undefined || facts === undefined ? undefined : and(range, facts);
+  return range === undefined ? undefined : and(range, shiftedFloorFacts(x)!);
 }
 
 /** x === n for an integer n in the range: x in [low, high), integral, with ⌊x⌋ = n (false for NaN; -0 equals 0). */

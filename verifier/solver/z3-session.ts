@@ -265,9 +265,10 @@ export async function openZ3Session(): Promise<Z3Session> {
         if (found.answer !== undefined) return { ...found.answer, rlimitUsed: early };
         schedule = schedule.filter((_, n) => !found.refuted.has(n));
       }
-      const own1 = await own(timeoutMs, rlimit);
-      const first = early === 0 ? own1 : { ...own1, rlimitUsed: (own1.rlimitUsed ?? 0) + early };
-      if (first.answer !== "unknown" || !worthProbing(first.reasonUnknown) || options.probes === false) return first;
+      const whole1 = await own(timeoutMs, rlimit);
+      const first = early === 0 ? whole1 : { ...whole1, rlimitUsed: (whole1.rlimitUsed ?? 0) + early };
+      // With probes off the schedule is empty and `probe` returns `first`.
+      if (first.answer !== "unknown" || !worthProbing(first.reasonUnknown)) return first;
       return probe(smt, first, timeoutMs, rlimit, jsIntegers, schedule);
     },
   };
