@@ -109,6 +109,14 @@ export function missingDocument(problem: { readonly path: string; readonly messa
   };
 }
 
+/** Solver limits as z3 takes them (whole numbers >= 0), or a TypeError naming the option. */
+export function checkedLimits(limits: SolverLimits, where: string): SolverLimits {
+  for (const [name, value] of [["timeoutMs", limits.timeoutMs], ["rlimit", limits.rlimit]] as const) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`verify: ${where}.${name} must be a whole number >= 0 (got ${String(value)})`);
+  }
+  return limits;
+}
+
 /** One already-loaded document (what `anrf run` and `anrf explain` use). */
 export async function verifyDocument(loaded: LoadedDocument, options: VerifyOptions): Promise<DocumentVerification> {
   const report = await verifyLoaded([loaded], options);
@@ -150,11 +158,13 @@ interface Pending {
 }
 
 export async function verifyLoaded(loadedDocuments: readonly LoadedDocument[], options: VerifyOptions): Promise<VerifyReport> {
-  const limits: SolverLimits = { timeoutMs: options.timeoutMs, rlimit: options.rlimit };
+  // A caller's mistake is an error here, before anything is solved or cached under those limits
+  // (the solver session refuses them too: z3-session.ts checkedLimit).
+  const limits: SolverLimits = checkedLimits({ timeoutMs: options.timeoutMs, rlimit: options.rlimit }, "options");
   // Inferred loop invariants are decided with a shorter limit: one that z3 cannot settle quickly
   // is dropped (houdini.ts), not waited for. They are solved again with the same limit below,
   // so a verdict from this run (or from the cache) is reused.
-  const candidateLimits: SolverLimits = options.candidateLimits ?? { timeoutMs: Math.min(options.timeoutMs, CANDIDATE_TIMEOUT_MS), rlimit: options.rlimit };
+  const candidateLimits: SolverLimits = checkedLimits(options.candidateLimits ?? { timeoutMs: Math.min(options.timeoutMs, CANDIDATE_TIMEOUT_MS), rlimit: options.rlimit }, "options.candidateLimits");
   const extractionStats = emptyExtractionStats();
   const pending: Pending[] = [];
   let pool: SolverPool | undefined;

@@ -25,9 +25,12 @@ import { finalize, LineTable, type RawObligation } from "./positions.js";
  * its entry value as a bound and is never −0; one double per integer converted on a path; probes
  * also pin the converted doubles at 2. 12: probes pin the parameters with the loop counters at a
  * base, and the first probes are tried early — a cached unknown of 11 may now be sat. 13: the
- * length of `Array(y ± c)` states −2^52 <= y < 2^52 — a cached unknown of 12 may now be unsat.)
+ * length of `Array(y ± c)` states −2^52 <= y < 2^52 — a cached unknown of 12 may now be unsat.
+ * 14: the solver session refuses limits that are not whole numbers and checks its scopes around
+ * each query — a library caller's fractional or NaN limit desynchronised the Solver, so an
+ * `unsat` stored by 13 or earlier may belong to another query's assertions and is not reused.)
  */
-export const ENCODING_VERSION = "anrf-encode-13";
+export const ENCODING_VERSION = "anrf-encode-14";
 
 export type { DocumentExtractionInput, ExtractionContract, ExtractionEntity, ExtractionInput, ExtractionInvariant, ExtractionProblem } from "./input.js";
 export { toExtractionInput } from "./input.js";

@@ -39,6 +39,23 @@ function beyondSafe(sexpr: string): boolean {
 /** Not a JavaScript state: the model needs integers no double holds exactly. */
 export const UNREALIZABLE = "only counterexamples with integers beyond 2^53, which no JavaScript number holds exactly";
 
+/** Why a query failed when the Solver's scopes were not as this session left them (never an answer). */
+export const SOLVER_STATE_LOST = "z3 solver state check failed: the query's scope was not the only one open (not solved; the Solver was replaced)";
+
+/** z3's unsigned parameters' range. */
+const UINT_MAX = 4294967295;
+
+/**
+ * A time (ms) or resource limit as z3 takes it: a whole number >= 0. Anything else is refused
+ * before it reaches z3 — a fractional or NaN `timeout` set on a Solver makes its next push
+ * open no scope, so every later query would run on top of earlier assertions and could answer
+ * `unsat` for a satisfiable query (a false proof). Larger values mean "no limit" to z3 anyway.
+ */
+export function checkedLimit(name: "timeout" | "rlimit", value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`invalid solver ${name} ${String(value)}: a whole number >= 0 expected (query not solved)`);
+  return Math.min(value, UINT_MAX);
+}
+
 type Z3Module = typeof import("z3-solver");
 
 export async function openZ3Session(): Promise<Z3Session> {
@@ -70,13 +87,33 @@ export async function openZ3Session(): Promise<Z3Session> {
   };
 
   const setLimits = (timeoutMs: number, rlimit: number, mbqi: boolean): void => {
+    const time = checkedLimit("timeout", timeoutMs);
+    const work = checkedLimit("rlimit", rlimit);
     if (limits.timeoutMs !== timeoutMs || limits.rlimit !== rlimit) {
-      solver.set("timeout", timeoutMs);
-      solver.set("rlimit", rlimit);
+      solver.set("timeout", time);
+      solver.set("rlimit", work);
     }
     if (limits.mbqi !== mbqi) solver.set("smt.mbqi", mbqi);
     limits = { timeoutMs, rlimit, mbqi };
   };
+
+  const scopes = (): number => Z3.solver_get_num_scopes(ctx.ptr, solver.ptr);
+  const assertionCount = (): number => {
+    const vector = Z3.solver_get_assertions(ctx.ptr, solver.ptr);
+    Z3.ast_vector_inc_ref(ctx.ptr, vector);
+    try {
+      return Z3.ast_vector_size(ctx.ptr, vector);
+    } finally {
+      Z3.ast_vector_dec_ref(ctx.ptr, vector);
+    }
+  };
+  /**
+   * Every query runs in its own scope on an empty Solver: before the push nothing is asserted,
+   * after it exactly one scope is open, and it is still open when z3 answers. Anything else
+   * means a query would run on top of another's assertions (an `unsat` that is not this
+   * query's): the Solver is replaced and the query fails (unknown), never answered.
+   */
+  const stateLost = (expectedScopes: number): boolean => scopes() !== expectedScopes || (expectedScopes === 0 && assertionCount() !== 0);
 
   /** Parses `smt` and asserts its formulas; the parse result is released before returning. */
   const parseAndAssert = (smt: string): void => {
@@ -142,14 +179,16 @@ export async function openZ3Session(): Promise<Z3Session> {
 
   /** One query on the Solver, as z3 answers it (with the 2^53 re-check of models). */
   const solveWhole = async (smt: string, timeoutMs: number, rlimit: number, jsIntegers: readonly string[], mbqi = true): Promise<SessionAnswer> => {
-    if (queriesOnSolver >= RENEW_EVERY) renewSolver();
+    if (queriesOnSolver >= RENEW_EVERY || stateLost(0)) renewSolver();
     queriesOnSolver++;
     setLimits(timeoutMs, rlimit, mbqi);
     solver.push();
     let definite = false;
     try {
+      if (stateLost(1)) throw new Error(SOLVER_STATE_LOST);
       parseAndAssert(smt);
       let answer = await solver.check();
+      if (stateLost(1)) throw new Error(SOLVER_STATE_LOST);
       let model = answer === "sat" ? readModel() : undefined;
       const wild = model === undefined ? [] : jsIntegers.filter((name) => model![name] !== undefined && beyondSafe(model![name]!));
       if (wild.length > 0) {
@@ -158,6 +197,7 @@ export async function openZ3Session(): Promise<Z3Session> {
         const bounds = jsIntegers.map((n) => `(assert (<= (- ${TWO_53}) ${n} ${TWO_53}))`).join("");
         parseAndAssert(declarations + bounds);
         answer = await solver.check();
+        if (stateLost(1)) throw new Error(SOLVER_STATE_LOST);
         model = answer === "sat" ? readModel() : undefined;
         if (answer !== "sat") {
           const used = rlimitUsed();
@@ -173,8 +213,9 @@ export async function openZ3Session(): Promise<Z3Session> {
       definite = true;
       return { answer, rlimitUsed: used };
     } finally {
-      solver.pop();
-      if (!definite) renewSolver();
+      // A Solver whose scopes are not as pushed is replaced, not popped (pop would fail or drop the wrong scope).
+      if (!definite || stateLost(1)) renewSolver();
+      else solver.pop();
     }
   };
 
