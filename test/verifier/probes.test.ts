@@ -121,8 +121,13 @@ describe("pinned queries (text)", () => {
   it("tries the query and the first probes early within a twentieth of the budget (at most 200 000 units or 200 ms)", () => {
     expect(earlyBudget(10_000, 0)).toEqual({ timeMs: 200, rlimit: 0 });
     expect(earlyBudget(2_000, 0)).toEqual({ timeMs: 100, rlimit: 0 });
-    expect(earlyBudget(NO_CLOCK_MS, 2_000_000)).toEqual({ timeMs: NO_CLOCK_MS, rlimit: 100_000 });
-    expect(earlyBudget(NO_CLOCK_MS, 10_000_000)).toEqual({ timeMs: NO_CLOCK_MS, rlimit: 200_000 });
+    expect(earlyBudget(NO_CLOCK_MS, 2_000_000)).toEqual({ timeMs: Math.floor(NO_CLOCK_MS / 20), rlimit: 100_000 });
+    expect(earlyBudget(NO_CLOCK_MS, 10_000_000)).toEqual({ timeMs: Math.floor(NO_CLOCK_MS / 20), rlimit: 200_000 });
+    // Work-bounded with a backstop: the slice's time is a twentieth of the backstop too, so all
+    // phases together stay below the pool's stuck-worker limit even if z3 ignored its rlimit.
+    expect(earlyBudget(300_000, 3_000_000)).toEqual({ timeMs: 15_000, rlimit: 150_000 });
+    const phases = (t: number, r: number) => 2 * earlyBudget(t, r).timeMs + t + probeBudget(t, r).timeMs;
+    expect(phases(300_000, 3_000_000)).toBeLessThan(2 * 300_000);
     expect(EARLY_PROBES).toBeGreaterThanOrEqual(CONVERTED_VALUES.length);
   });
 

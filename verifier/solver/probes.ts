@@ -172,10 +172,13 @@ export const EARLY_PROBES = 6;
  * 5–50 ms — in the reach-soundness fixtures (test/verifier/reach) most of the solver time of
  * the slowest five went there. The slice is a twentieth of the budget (at most 200 000 rlimit
  * units, or 200 ms when time bounds the query), so that a query which needs a long search pays
- * at most two slices more.
+ * at most two slices more. When work bounds the query its time limit is only a backstop, and
+ * the slice gets a twentieth of that too: were z3 ever to ignore its rlimit, the early slice,
+ * the early probes, the whole run and the late probes together stay within 1.35× the backstop,
+ * below the pool's stuck-worker limit (2×), instead of up to 3.25×.
  */
 export function earlyBudget(timeoutMs: number, rlimit: number): { readonly timeMs: number; readonly rlimit: number } {
-  if (rlimit > 0) return { timeMs: timeoutMs, rlimit: Math.min(200_000, Math.floor(rlimit / 20)) };
+  if (rlimit > 0) return { timeMs: Math.max(1, Math.floor(timeoutMs / 20)), rlimit: Math.min(200_000, Math.floor(rlimit / 20)) };
   return { timeMs: Math.min(200, Math.floor(timeoutMs / 20)), rlimit: 0 };
 }
 
