@@ -10,12 +10,23 @@
  * Check counts: executions per call in testing mode (every check, counted), and calls into the
  * check runtime per call in development after (the guards' slow path).
  *
- *   npm run build && node dist/bench/checks-bench.js [--reps 7] [--only NAME] [--out bench/results/checks.md]
+ *   npm run build && node dist/bench/checks-bench.js [--reps 7] [--forks K] [--only NAME] [--out bench/results/checks.md]
+ *
+ * --forks K: the measurement runs in K fresh processes, one after another (the verdicts are
+ * computed once, here). A JIT compiles each process's code anew, and the same instrumented code
+ * can run ±10–20 % apart in two processes (code layout, inlining decisions) while runs within
+ * one process agree — so one process's ratio can be off by more than the overheads measured.
+ * With forks the tables give, per kernel and variant, the median over the processes of each
+ * process's ratio (its least-disturbed runs), and every process's ratio beside it (JMH forks
+ * for the same reason).
  */
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { projectRoot } from "../support/compiled-path.js";
 import { loadDocument, type LoadedDocument } from "../spec/load.js";
 import { verifyDocument } from "../verifier/index.js";
@@ -39,9 +50,17 @@ const { values } = parseArgs({
     out: { type: "string", default: join(root, "bench", "results", "checks.md") },
     /** Evaluate the instrumented modules in this process (real check runtime, no SES compartment): no per-run compartment overhead to subtract. */
     "in-process": { type: "boolean", default: false },
+    forks: { type: "string", default: "1" },
+    /** Internal (a fork): the verdicts by document, as the parent computed them. */
+    "fork-verdicts": { type: "string" },
+    /** Internal (a fork): where the fork writes its rows (JSON). */
+    "fork-rows": { type: "string" },
   },
 });
 const REPS = Number(values.reps);
+const FORKS = Number(values.forks);
+if (!Number.isSafeInteger(REPS) || REPS < 1) throw new Error(`--reps needs a whole number >= 1 (got ${values.reps})`);
+if (!Number.isSafeInteger(FORKS) || FORKS < 1) throw new Error(`--forks needs a whole number >= 1 (got ${values.forks})`);
 /** Target guest time of one uninstrumented run (the call count N is calibrated to it). */
 const TARGET_MS = 5;
 
@@ -261,39 +280,100 @@ async function measure(k: Kernel, loaded: LoadedDocument, obligations: readonly 
 
 const started = new Date().toISOString();
 const loadBefore = loadavg()[0]!.toFixed(1);
-const verdicts = new Map<string, { loaded: LoadedDocument; obligations: readonly ObligationResult[] }>();
-const docOf = async (k: Kernel) => {
-  const key = k.doc ?? "<kernels>";
-  if (!verdicts.has(key)) {
-    const loaded = k.doc ? await loadDocument(join(root, k.doc)) : await kernelDocument(root, join(root, ".tmp", "checks-bench"));
-    const report = await verifyDocument(loaded, { cwd: root, timeoutMs: 5000, rlimit: 0 });
-    verdicts.set(key, { loaded, obligations: report.obligations });
-  }
+const selected = kernels.filter((k) => values.only === undefined || k.name.includes(values.only) || k.entry === values.only);
+const docKey = (k: Kernel): string => k.doc ?? "<kernels>";
+const loadedDocs = new Map<string, LoadedDocument>();
+const loadedOf = async (k: Kernel): Promise<LoadedDocument> => {
+  const key = docKey(k);
+  if (!loadedDocs.has(key)) loadedDocs.set(key, k.doc ? await loadDocument(join(root, k.doc)) : await kernelDocument(root, join(root, ".tmp", "checks-bench")));
+  return loadedDocs.get(key)!;
+};
+// A fork measures with the verdicts its parent computed (the same for every fork).
+const verdicts = new Map<string, readonly ObligationResult[]>(values["fork-verdicts"] === undefined ? [] : Object.entries(JSON.parse(readFileSync(values["fork-verdicts"], "utf8")) as Record<string, ObligationResult[]>));
+const verdictsOf = async (k: Kernel): Promise<readonly ObligationResult[]> => {
+  const key = docKey(k);
+  if (!verdicts.has(key)) verdicts.set(key, (await verifyDocument(await loadedOf(k), { cwd: root, timeoutMs: 5000, rlimit: 0 })).obligations);
   return verdicts.get(key)!;
 };
-const rows: Row[] = [];
-for (const k of kernels) {
-  if (values.only !== undefined && !k.name.includes(values.only) && k.entry !== values.only) continue;
-  const { loaded, obligations } = await docOf(k);
-  rows.push(await measure(k, loaded, obligations));
-  process.stderr.write(`${k.name} done\n`);
+const measureAll = async (): Promise<Row[]> => {
+  const rows: Row[] = [];
+  for (const k of selected) {
+    rows.push(await measure(k, await loadedOf(k), await verdictsOf(k)));
+    process.stderr.write(`${k.name} done\n`);
+  }
+  return rows;
+};
+type ForkRow = Omit<Row, "kernel"> & { readonly name: string };
+
+if (values["fork-rows"] !== undefined) {
+  const rows: ForkRow[] = (await measureAll()).map(({ kernel, ...rest }) => ({ name: kernel.name, ...rest }));
+  writeFileSync(values["fork-rows"], JSON.stringify(rows));
+  process.exit(0);
 }
 
-const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-const table = rows.map((r) => {
-  const u = r.us["uninstrumented"]!;
-  const c = (v: Variant) => x(r.us[v]!, u);
+/** Rows per process: one list per fork (the kernels in the same order in each). */
+let forks: Row[][];
+if (FORKS === 1) {
+  forks = [await measureAll()];
+} else {
+  for (const k of selected) await verdictsOf(k);
+  const dir = mkdtempSync(join(tmpdir(), "anrf-checks-bench-"));
+  try {
+    const verdictFile = join(dir, "verdicts.json");
+    writeFileSync(verdictFile, JSON.stringify(Object.fromEntries(verdicts)));
+    forks = [];
+    for (let f = 0; f < FORKS; f++) {
+      const out = join(dir, `rows-${f}.json`);
+      const args = [...process.execArgv, fileURLToPath(import.meta.url), "--reps", String(REPS), "--fork-verdicts", verdictFile, "--fork-rows", out, ...(values["in-process"] ? ["--in-process"] : []), ...(values.only !== undefined ? ["--only", values.only] : [])];
+      process.stderr.write(`fork ${f + 1} of ${FORKS}\n`);
+      const run = spawnSync(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] });
+      if (run.status !== 0) throw new Error(`fork ${f + 1} failed (${run.status === null ? `signal ${run.signal}` : `exit ${run.status}`})`);
+      const rows = (JSON.parse(readFileSync(out, "utf8")) as ForkRow[]).map(({ name, ...rest }) => ({ kernel: selected.find((k) => k.name === name)!, ...rest }));
+      forks.push(rows);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // Counts and verdicts do not depend on the process: a difference is a bug in the bench.
+  for (const rows of forks.slice(1)) {
+    rows.forEach((r, i) => {
+      const a = forks[0]![i]!;
+      if (r.kernel !== a.kernel || r.proved !== a.proved || r.inserted !== a.inserted || r.testingPerCall !== a.testingPerCall || r.hoistedPerCall !== a.hoistedPerCall || r.slowPerCall !== a.slowPerCall) {
+        throw new Error(`${a.kernel.name}: counts differ between forks`);
+      }
+    });
+  }
+}
+const rows = forks[0]!;
+/** Per fork, kernel i's ratio of variant v (from the least-disturbed runs, or the medians). */
+const forkRatios = (i: number, v: Variant, of: "us" | "usMedian" = "us"): number[] => forks.map((f) => f[i]![of][v]! / f[i]![of]["uninstrumented"]!);
+const ratio = (i: number, v: Variant, of: "us" | "usMedian" = "us"): number => median(forkRatios(i, v, of));
+
+const x = (r: number) => `${r.toFixed(2)}×`;
+const table = rows.map((r, i) => {
+  const u = median(forks.map((f) => f[i]!.us["uninstrumented"]!));
+  const c = (v: Variant) => x(ratio(i, v));
   return `| ${r.kernel.name}${r.kernel.realistic ? "" : " ‡"} | ${r.proved} | ${r.inserted} | ${u.toFixed(2)} | ${c("production before")} | **${c("production")}** | ${c("development before")} | **${c("development")}** | ${r.testingPerCall} | ${r.hoistedPerCall} | ${r.slowPerCall} |`;
 });
+const perFork =
+  FORKS === 1
+    ? ""
+    : `
+Every process's ratio (least-disturbed runs), in the order the processes ran: the spread between processes is the JIT's, not the instrumentation's.
+
+| kernel | prod after, per process | dev after, per process |
+|---|---|---|
+${rows.map((r, i) => `| ${r.kernel.name} | ${forkRatios(i, "production").map((v) => v.toFixed(2)).join(" · ")} | ${forkRatios(i, "development").map((v) => v.toFixed(2)).join(" · ")} |`).join("\n")}
+`;
 const cpu = cpus()[0]?.model ?? "unknown cpu";
 const report = `# Checks benchmark (issue 14)
 
-Command: \`npm run build && node dist/bench/checks-bench.js --reps ${REPS}${values["in-process"] ? " --in-process" : ""}${values.only ? ` --only ${values.only}` : ""}\`
-Where: ${values["in-process"] ? "in this process (instrumented JavaScript + the real check runtime, evaluated with `new Function`; no SES compartment; N calls of the entry, each entered as the sandbox's session enters it, so that entries can claim their array parameters; timed around the N calls)" : "real sandboxes (worker + SES compartment; guest-timed, empty-run overhead subtracted)"}.
+Command: \`npm run build && node dist/bench/checks-bench.js --reps ${REPS}${FORKS > 1 ? ` --forks ${FORKS}` : ""}${values["in-process"] ? " --in-process" : ""}${values.only ? ` --only ${values.only}` : ""}\`
+Where: ${values["in-process"] ? (FORKS > 1 ? "in each measuring process" : "in this process") + " (instrumented JavaScript + the real check runtime, evaluated with `new Function`; no SES compartment; N calls of the entry, each entered as the sandbox's session enters it, so that entries can claim their array parameters; timed around the N calls)" : "real sandboxes (worker + SES compartment; guest-timed, empty-run overhead subtracted)"}.
 Machine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}; run ${started}.
 1-minute load average at start / end: ${loadBefore} / ${loadavg()[0]!.toFixed(1)} (a shared machine: ratios come from interleaved runs in one process, absolute times drift).
 
-Per-call guest time, minimum of ${REPS} interleaved runs (the least-disturbed run; the medians follow below), each variant its own module instance (own worker when sandboxed)
+${FORKS > 1 ? `Measured in ${FORKS} processes, one after another, each as follows; a ratio below is the median over the processes of each process's ratio (every process's follows the tables). ` : ""}Per-call guest time, minimum of ${REPS} interleaved runs (the least-disturbed run; the medians follow below), each variant its own module instance (own worker when sandboxed)
 (N calls per run, N calibrated to ≈ ${TARGET_MS} ms uninstrumented: short runs, many repetitions — on a loaded machine a short run has a fair chance of not being preempted). Ratios are ÷ uninstrumented.
 *before* = the generic check call \`C.b(o, i, k)\` at every bounds site (the previous
 instrumentation); *after* = the inline guards and versioned counting loops (one range check
@@ -318,8 +398,8 @@ Medians of the same runs (÷ uninstrumented median): noisier on a loaded machine
 
 | kernel | prod before | prod after | dev before | dev after |
 |---|---|---|---|---|
-${rows.map((r) => `| ${r.kernel.name} | ${["production before", "production", "development before", "development"].map((v) => x(r.usMedian[v]!, r.usMedian["uninstrumented"]!)).join(" | ")} |`).join("\n")}
-`;
+${rows.map((r, i) => `| ${r.kernel.name} | ${(["production before", "production", "development before", "development"] as const).map((v) => x(ratio(i, v, "usMedian"))).join(" | ")} |`).join("\n")}
+${perFork}`;
 writeFileSync(values.out!, report);
 process.stdout.write(report);
 process.exit(0);
