@@ -175,7 +175,11 @@ function kernelEntities(loaded: LoadedDocument, entry: string): ReadonlySet<stri
  * argument list, the call, `leave` — so an entry may claim its array parameters
  * (instrument-owned.ts) — in every variant alike. The arguments are the same arrays in every
  * call (the session rebuilds them per run; a copy would add the same time to every variant),
- * and nothing touches them during a call.
+ * and nothing touches them during a call. The entry's registered check (its preconditions) runs
+ * on them once per run, before the timed calls, as the session runs it once per host call
+ * before entering: so each call is entered as having passed it (checks.ts `ca`) — the
+ * arguments are the same, unchanged values it passed on. Neither the argument copy nor the
+ * entry check is in any variant's time.
  */
 function localFor(inst: ReturnType<typeof instrument>, mode: RunMode, entry: string): Sandbox {
   const g = globalThis as { harden?: <T>(x: T) => T };
@@ -189,10 +193,14 @@ function localFor(inst: ReturnType<typeof instrument>, mode: RunMode, entry: str
       if (name !== "__bench") throw new Error(`in-process runs call __bench, not ${name}`);
       const [n, ...rest] = args as [number, ...unknown[]];
       const f = exports[entry]!;
+      const entryCheck = rt.entryCheck(entry);
+      entryCheck?.(rest);
+      const checkedAs = entryCheck === undefined ? undefined : entry;
+      before = rt.executed(); // the entry check's own count is not the calls'
       let value: unknown;
       const t = performance.now();
       for (let k = 0; k < n; k++) {
-        rt.enter(f, rest);
+        rt.enter(f, rest, checkedAs);
         try {
           value = Reflect.apply(f, undefined, rest);
         } finally {

@@ -102,9 +102,10 @@ export interface CheckRuntime {
   /**
    * The host is about to call `fn` with `args` it rebuilt itself (admit): the first `claim(fn)`
    * by that very function's prologue gets them (see `claim`). Call right before the call, and
-   * `leave` right after it returns or throws.
+   * `leave` right after it returns or throws. `checkedAs`: the entry name whose registered
+   * check (`entryCheck`) the host ran on exactly these `args`, and which passed (see `ca`).
    */
-  readonly enter: (fn: unknown, args: readonly unknown[]) => void;
+  readonly enter: (fn: unknown, args: readonly unknown[], checkedAs?: string) => void;
   readonly leave: () => void;
   /** How many claims were granted (a run's entry claims at most once). */
   readonly claimsGranted: () => number;
@@ -121,6 +122,9 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
   /** The host call in progress (enter … leave), until the called function claims it (no allocation per call). */
   let pendingFn: unknown;
   let pendingArgs: readonly unknown[] | undefined;
+  let pendingCheckedAs: string | undefined;
+  /** The entry check the last claim's call passed (until `ca` reads it). */
+  let claimedAs: string | undefined;
   let claimsGranted = 0;
 
   function spec(k: number): CheckSpec {
@@ -383,9 +387,22 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     claim(fn: unknown): readonly unknown[] | undefined {
       const args = pendingArgs;
       const granted = args !== undefined && pendingFn === fn;
-      pendingFn = pendingArgs = undefined;
+      claimedAs = granted ? pendingCheckedAs : undefined;
+      pendingFn = pendingArgs = pendingCheckedAs = undefined;
       if (granted) claimsGranted++;
       return granted ? args : undefined;
+    },
+    /**
+     * ca — right after `claim` in the same prologue (no code runs between them): whether that
+     * claim was granted for a host call whose entry check registered as `name` ran on the
+     * claimed arguments and passed (`enter`'s `checkedAs`). A function's postcondition that is
+     * also one of that check's preconditions, over parameters the call cannot change, then
+     * holds at every return (instrument-owned.ts unchangedParams). Read once: false after.
+     */
+    ca(name: unknown): boolean {
+      const ok = claimedAs !== undefined && claimedAs === name;
+      claimedAs = undefined;
+      return ok;
     },
     /** Instrumented modules register a precondition checker per exported entity (runs at entry). */
     entry(name: string, check: (args: unknown[]) => unknown): void {
@@ -427,12 +444,13 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     },
     seal: () => void (sealed = true),
     // The host's own argument list (it does not read it after the call): no copy per call.
-    enter: (fn, args) => {
+    enter: (fn, args, checkedAs) => {
       pendingFn = fn;
       pendingArgs = args;
+      pendingCheckedAs = typeof checkedAs === "string" && entries.has(checkedAs) ? checkedAs : undefined;
     },
     leave: () => {
-      pendingFn = pendingArgs = undefined;
+      pendingFn = pendingArgs = pendingCheckedAs = undefined;
     },
     claimsGranted: () => claimsGranted,
   };

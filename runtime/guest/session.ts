@@ -153,9 +153,11 @@ async function runOnce(load: LoadMessage, run: RunMessage, post: Post): Promise<
       // Shapes first: entry preconditions and every proof assume the declared parameter types.
       const shapes = load.shapes !== undefined && Object.hasOwn(load.shapes, run.entry) ? load.shapes[run.entry] : undefined;
       const args = shapes !== undefined ? checks.admit(shapes, run.args) : [...run.args];
-      checks.entryCheck(run.entry)?.(args);
-      // Rebuilt arguments only (admit): the entry may claim them as arrays nobody else reaches.
-      if (shapes !== undefined) checks.enter(entry, args);
+      const entryCheck = checks.entryCheck(run.entry);
+      entryCheck?.(args); // throws when a precondition does not hold: no call then
+      // Rebuilt arguments only (admit): the entry may claim them as arrays nobody else reaches,
+      // and learn which entry check they passed (checks.ts `ca`).
+      if (shapes !== undefined) checks.enter(entry, args, entryCheck !== undefined ? run.entry : undefined);
       let result: unknown;
       try {
         result = Reflect.apply(entry as (...a: unknown[]) => unknown, undefined, args);

@@ -36,6 +36,7 @@
  */
 import { ts } from "ts-morph";
 import { factsOf, initialisedBefore, isAssignmentOperator, isFunctionLike, strip, type FunctionLike } from "./instrument-hoist.js";
+import type { ValueShape } from "../guest/protocol.js";
 
 export interface OwnedArray {
   readonly decl: ts.VariableDeclaration | ts.ParameterDeclaration;
@@ -84,6 +85,41 @@ export function ownedArrays(fn: FunctionLike): ReadonlyMap<string, OwnedArray> {
     }
   }
   cache.set(fn, out);
+  return out;
+}
+
+/**
+ * Parameters of `fn` whose value at every return of a call that `fn` claimed *as its entity's
+ * entry* (guest/checks.ts `claim` then `ca`: the host called exactly this function with
+ * arguments it rebuilt to `shapes`, after running that entry's registered check on them, which
+ * passed) is still the value that check saw:
+ *  - a parameter of shape number, string or boolean: a postcondition reads its entry snapshot,
+ *    the admitted primitive;
+ *  - a parameter of shape array-of-primitives or typed array: rebuilt by the host (a fresh dense
+ *    array of primitives, or a new typed array on its own buffer) and reached by nothing else,
+ *    and `fn` only reads it — every use `x.length` or `x[E]` read, never written, pushed,
+ *    passed, returned or captured (usesOf and readOnly, as for an owned array) — so neither its
+ *    elements nor its length can change during the call.
+ * A postcondition that is also one of the entry's preconditions and names only such parameters
+ * therefore holds at every return of such a call exactly when it held at entry, where it was
+ * checked: the visitor skips its evaluation there (instrument-visitor.ts inlinePostconditions).
+ * `shapes` are the entry's (param-shapes.ts entryShape), in parameter order.
+ */
+export function unchangedParams(fn: FunctionLike, shapes: readonly { readonly name: string; readonly shape: ValueShape }[]): ReadonlySet<string> {
+  const out = new Set<string>();
+  if (!claimable(fn) || fn.body === undefined || shapes.length !== fn.parameters.length) return out;
+  const facts = factsOf(fn);
+  if (facts.eval) return out;
+  const primitive = (k: ValueShape["k"]) => k === "number" || k === "string" || k === "boolean";
+  fn.parameters.forEach((p, i) => {
+    const name = (p.name as ts.Identifier).text;
+    const shape = shapes[i]!;
+    if (shape.name !== name) return;
+    if (primitive(shape.shape.k)) out.add(name);
+    else if (shape.shape.k === "typed" || (shape.shape.k === "array" && primitive(shape.shape.elem.k))) {
+      if (facts.decls.get(name)?.length === 1 && usesOf(name, fn, p) !== undefined && readOnly(name, fn)) out.add(name);
+    }
+  });
   return out;
 }
 

@@ -14,8 +14,8 @@ import type { EntityClauses } from "./document-view.js";
 import { guessKind, inlineGuard, integerGuard, isInertIndex, receiverKinds, type ReceiverKind, type ReceiverKinds } from "./instrument-guards.js";
 import { mergeSites, planIntegerLoop } from "./instrument-hoist-int.js";
 import { enclosingFunction, factsOf, initialisedBefore, planArrayKinds, planLoop, type HoistPlan } from "./instrument-hoist.js";
-import { steadyLength } from "./instrument-owned.js";
-import { topLevelFunction } from "./param-shapes.js";
+import { steadyLength, unchangedParams } from "./instrument-owned.js";
+import { entryShape, topLevelFunction } from "./param-shapes.js";
 
 export interface VisitorEntity {
   readonly id: string;
@@ -72,6 +72,12 @@ interface FnScope {
   seedSink?: { readonly loop: ts.IterationStatement; readonly seeds: string[] } | undefined;
   /** Parameters (by index) whose ownership a range check tests: the prologue claims them (true: and reads the length). */
   claims?: Map<number, boolean>;
+  /** Position key of the function (as parsed in sf0). */
+  readonly fnKey?: string;
+  /** Set when a postcondition is skipped in calls claimed as the entity's entry: the prologue claims and asks `ca`. */
+  claimsEntry?: boolean;
+  /** The parameters unchanged in such a call (instrument-owned.ts unchangedParams), once computed. */
+  unchanged?: ReadonlySet<string>;
 }
 
 type FunctionLike = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
@@ -356,6 +362,16 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       }
     };
 
+    /** The function's parameters unchanged in a call claimed as its entity's entry (none when the entity's entry is another function). */
+    const unchangedIn = (scope: FnScope): ReadonlySet<string> => {
+      if (scope.unchanged !== undefined) return scope.unchanged;
+      const e = scope.entity;
+      const fn0 = e === undefined ? undefined : topLevelFunction(sf0, e.name);
+      const shape = e === undefined ? undefined : entryShape(sf0, e.name);
+      scope.unchanged = fn0 !== undefined && posKey(fn0) === scope.fnKey && shape?.ok === true ? unchangedParams(fn0, shape.params) : new Set();
+      return scope.unchanged;
+    };
+
     const postconditions = (scope: FnScope, site: { start: number; end: number }, value: ts.Expression): ts.Expression => {
       const e = scope.entity!;
       let out = value;
@@ -390,12 +406,18 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       const X = `${checks}_x`;
       const statements: ts.Statement[] = [f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(R, undefined, undefined, value)], ts.NodeFlags.Const))];
       const tests: string[] = [];
-      setsOf(e).post.forEach(({ key, text }, i) => {
+      const sets = setsOf(e);
+      setsOf(e).post.forEach(({ key, text, parsed }, i) => {
         const k = decide("postcondition", e.id, site.start, site.end, `postcondition ${text}`, (o, n) => (o.clause !== undefined ? o.clause === key : n === i), String(i));
         if (k === undefined) return;
         const js = compile(text, scope, true);
         if (js === undefined) return unplaced(k, "the clause cannot be evaluated at run time");
-        tests.push(`try { ${X} = (${js}) === true; } catch (${checks}_e) { ${checks}.pt(${k}, ${R}, ${checks}_e); } if (${X} !== true) ${checks}.pf(${k}, ${R});`);
+        const test = `try { ${X} = (${js}) === true; } catch (${checks}_e) { ${checks}.pt(${k}, ${R}, ${checks}_e); } if (${X} !== true) ${checks}.pf(${k}, ${R});`;
+        // Also a precondition of the entry, over parameters the call cannot change: checked at
+        // entry in a call claimed as that entry (`ca`), so evaluated here only in other calls.
+        const checkedAtEntry = parsed.kind === "formal" && sets.pre.some((p) => p.text === text) && freeNames(parsed.expr).every((n) => unchangedIn(scope).has(n));
+        if (checkedAtEntry) scope.claimsEntry = true;
+        tests.push(checkedAtEntry ? `if (${checks}_E !== true) { ${test} }` : test);
       });
       if (tests.length > 0) statements.push(f.createExpressionStatement(raw(f, `let ${X}; ${tests.join(" ")}`)));
       statements.push(f.createReturnStatement(f.createIdentifier(R)));
@@ -888,7 +910,7 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
     const visitFunction = (node: FunctionLike): ts.Node => {
       const entity = entityOf(node, byName, resolved, resolvedNames);
       const params = paramNames(node);
-      const scope: FnScope = { temps: [], entity, params, olds: [], declared: new Set([...top().declared, ...params]), entry: new Map() };
+      const scope: FnScope = { temps: [], entity, params, olds: [], declared: new Set([...top().declared, ...params]), entry: new Map(), fnKey: posKey(node) };
       const closing = node.body && ts.isBlock(node.body) ? node.body.getEnd() - 1 : undefined;
       const exprSite = node.body && !ts.isBlock(node.body) ? loc(node.body) : undefined;
       scopes.push(scope);
@@ -907,14 +929,16 @@ export function makeVisitorTransformer(input: VisitorInput, sf0: ts.SourceFile):
       }
       scopes.pop();
       const prelude: string[] = [];
-      if (scope.claims !== undefined && scope.claims.size > 0 && ts.isFunctionDeclaration(node) && node.name !== undefined) {
+      if (((scope.claims !== undefined && scope.claims.size > 0) || scope.claimsEntry === true) && ts.isFunctionDeclaration(node) && node.name !== undefined) {
         // First, before anything can run: is the host calling this very function with arguments
         // it rebuilt? (instrument-owned.ts, guest/checks.ts `claim`). The function object is the
         // module constant taken before any module code ran.
         const self = `${checks}_self_${node.name.text}`;
         selves.add(`${self} = ${node.name.text}`);
         prelude.push(`const ${checks}_A = ${checks}.claim(${self})`);
-        for (const [i, readOnly] of [...scope.claims].sort((a, b) => a[0] - b[0])) {
+        // …and as the entity's entry, whose check passed on those arguments (checks.ts `ca`; right after the claim).
+        if (scope.claimsEntry === true) prelude.push(`const ${checks}_E = ${checks}.ca(${JSON.stringify(scope.entity!.name)})`);
+        for (const [i, readOnly] of [...(scope.claims ?? [])].sort((a, b) => a[0] - b[0])) {
           prelude.push(`const ${checks}_own${i} = ${checks}_A !== void 0 && ${checks}_A[${i}] === ${params[i]}`);
           // Never written or pushed by the function and reached by nothing else: one length for the call.
           if (readOnly) prelude.push(`const ${checks}_arglen${i} = ${checks}_own${i} ? ${checks}.al(${params[i]}) : -1`);
