@@ -447,7 +447,8 @@ export function makeChecks(ctx: CheckContext): CheckRuntime {
     enter: (fn, args, checkedAs) => {
       pendingFn = fn;
       pendingArgs = args;
-      pendingCheckedAs = typeof checkedAs === "string" && entries.has(checkedAs) ? checkedAs : undefined;
+      // The host's word (trusted: the session passes it only after running that check); `ca` compares it with a string.
+      pendingCheckedAs = checkedAs;
     },
     leave: () => {
       pendingFn = pendingArgs = pendingCheckedAs = undefined;
