@@ -14,8 +14,9 @@ import type { ObligationResult } from "../../verifier/obligation.js";
 import { instrument } from "../../runtime/index.js";
 import { makeChecks } from "../../runtime/guest/checks.js";
 import type { CheckSpec, RunMode, ViolationData } from "../../runtime/guest/protocol.js";
+import { stubHarden } from "./harden-stub.js";
 
-(globalThis as { harden?: unknown }).harden ??= <T>(x: T): T => Object.freeze(x);
+stubHarden();
 
 const source = `export function fib(n: number): number {
   const memo: number[] = [];

@@ -13,9 +13,9 @@ import { conform } from "../../runtime/guest/arg-shapes.js";
 import { makeChecks } from "../../runtime/guest/checks.js";
 import type { RunMode, ViolationData } from "../../runtime/guest/protocol.js";
 import type { ArgumentShape, ObligationResult } from "../../verifier/obligation.js";
+import { stubHarden } from "./harden-stub.js";
 
-// The guest hardens its check object (SES); outside the sandbox freezing is enough here.
-(globalThis as { harden?: unknown }).harden ??= <T>(x: T): T => Object.freeze(x);
+stubHarden();
 
 const SHAPES: readonly ArgumentShape[] = ["number", "string", "boolean"];
 

@@ -13,8 +13,9 @@ import { instrument } from "../../runtime/index.js";
 import { makeChecks } from "../../runtime/guest/checks.js";
 import { ownedArrays } from "../../runtime/host/instrument-owned.js";
 import type { RunMode } from "../../runtime/guest/protocol.js";
+import { stubHarden } from "./harden-stub.js";
 
-(globalThis as { harden?: unknown }).harden ??= <T>(x: T): T => Object.freeze(x);
+stubHarden();
 
 const source = String.raw`
 let kept: number[] = [];

@@ -14,9 +14,9 @@ import { instrument } from "../../runtime/index.js";
 import { makeChecks } from "../../runtime/guest/checks.js";
 import type { RunMode, ViolationData } from "../../runtime/guest/protocol.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
+import { stubHarden } from "./harden-stub.js";
 
-// The guest hardens its check object (SES); outside the sandbox freezing is enough here.
-(globalThis as { harden?: unknown }).harden ??= <T>(x: T): T => Object.freeze(x);
+stubHarden();
 
 const source = `
 export function arr(a: number[], i: any): unknown { return a[i]; }

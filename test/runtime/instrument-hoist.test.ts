@@ -15,8 +15,9 @@ import { instrument } from "../../runtime/index.js";
 import { makeChecks } from "../../runtime/guest/checks.js";
 import type { RunMode, ViolationData } from "../../runtime/guest/protocol.js";
 import type { ObligationResult } from "../../verifier/obligation.js";
+import { stubHarden } from "./harden-stub.js";
 
-(globalThis as { harden?: unknown }).harden ??= <T>(x: T): T => Object.freeze(x);
+stubHarden();
 
 const source = `
 export function sum(x: Uint8Array, a: any, b: any, cb: (i: any) => void, log: string[]): unknown {

@@ -11,8 +11,9 @@ import { describe, expect, it } from "vitest";
 import { instrument } from "../../runtime/index.js";
 import { makeChecks } from "../../runtime/guest/checks.js";
 import type { RunMode, ViolationData } from "../../runtime/guest/protocol.js";
+import { stubHarden } from "./harden-stub.js";
 
-(globalThis as { harden?: unknown }).harden ??= <T>(x: T): T => Object.freeze(x);
+stubHarden();
 
 const source = `
 export function pick(mode: any, a: any, b: any, log: string[]): unknown {

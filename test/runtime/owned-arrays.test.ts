@@ -16,8 +16,9 @@ import { makeChecks } from "../../runtime/guest/checks.js";
 import { ownedArrays, steadyLength } from "../../runtime/host/instrument-owned.js";
 import { planLoop } from "../../runtime/host/instrument-hoist.js";
 import type { RunMode } from "../../runtime/guest/protocol.js";
+import { stubHarden } from "./harden-stub.js";
 
-(globalThis as { harden?: unknown }).harden ??= <T>(x: T): T => Object.freeze(x);
+stubHarden();
 
 const source = String.raw`
 export function table(rows: number[], a: any, b: any, off: any, cb: (i: any) => void, log: string[]): unknown {
