@@ -18,8 +18,9 @@ import { loadDocument } from "../../spec/load.js";
 import { projectRoot } from "../../support/compiled-path.js";
 import { makeChecks } from "../../runtime/guest/checks.js";
 import type { RunMode } from "../../runtime/guest/protocol.js";
+import { stubHarden } from "./harden-stub.js";
 
-(globalThis as { harden?: unknown }).harden ??= <T>(x: T): T => Object.freeze(x);
+stubHarden();
 
 const SORTED = "forall(i, 1, sorted.length, sorted[i - 1] <= sorted[i])";
 
